@@ -1,0 +1,371 @@
+/**
+ * The raw layer: splits FIT bytes into frames (header, definition, data, CRC) with offsets and
+ * raw field values, and nothing more. Works on one buffer or on chunks pushed as they arrive;
+ * only an incomplete record is carried over between chunks, so memory stays bounded.
+ *
+ * Lenient by design: problems become diagnostics with a byte offset, and decoding goes on where
+ * the format allows. Where it cannot (an unknown local message type, a truncated record), it
+ * stops with everything read before. Ref: FIT protocol, "File structure" and "Record format".
+ */
+import { crc16 } from '../../bytes/crc16.js';
+import type { Diagnostic } from '../../errors.js';
+import { baseTypeOf } from '../proto/base-types.js';
+import { readField } from './field-reader.js';
+import type { DataFrame, DefinitionFrame, DevFieldDefinition, FieldDefinition, Frame, HeaderFrame } from './frames.js';
+
+export interface RawDecoderOptions {
+  /** Read field values (default true). Off, data frames carry empty `values`: a structural scan. */
+  values?: boolean;
+  /** Receives each diagnostic as it is found (they are also collected in `diagnostics`). */
+  onDiagnostic?: (d: Diagnostic) => void;
+}
+
+const enum State {
+  Header,
+  Records,
+  Crc,
+  Done,
+}
+
+const TIMESTAMP_FIELD = 253;
+const EMPTY = new Uint8Array(0);
+
+export class RawDecoder {
+  readonly diagnostics: Diagnostic[] = [];
+  /** Frames emitted so far, by kind. */
+  readonly counts = { files: 0, definitions: 0, messages: 0 };
+
+  #onFrame: (f: Frame) => void;
+  #opts: RawDecoderOptions;
+  #state = State.Header;
+  #buf: Uint8Array = EMPTY;
+  #dv: DataView = new DataView(EMPTY.buffer);
+  #pos = 0;
+  /** Absolute offset of #buf[0]. */
+  #base = 0;
+  #crc = 0;
+  #dataEnd = 0;
+  #fileIndex = 0;
+  #locals: (DefinitionFrame | undefined)[] = new Array(16);
+  #lastTimestamp = -1;
+  #fatal = false;
+
+  constructor(onFrame: (f: Frame) => void, opts: RawDecoderOptions = {}) {
+    this.#onFrame = onFrame;
+    this.#opts = opts;
+  }
+
+  /** True once a problem stopped decoding. */
+  get stopped(): boolean {
+    return this.#fatal;
+  }
+
+  /** Absolute offset of the next unread byte. */
+  get position(): number {
+    return this.#base + this.#pos;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.#state === State.Done) return;
+    const rest = this.#buf.length - this.#pos;
+    if (rest === 0) {
+      this.#buf = chunk;
+    } else {
+      const merged = new Uint8Array(rest + chunk.length);
+      merged.set(this.#buf.subarray(this.#pos));
+      merged.set(chunk, rest);
+      this.#buf = merged;
+    }
+    this.#base += this.#pos;
+    this.#pos = 0;
+    this.#dv = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
+    this.#pump();
+  }
+
+  /** No more input: reports what is missing, if anything. */
+  end(): void {
+    if (this.#state === State.Done) return;
+    const at = this.position;
+    const left = this.#buf.length - this.#pos;
+    if (this.#state === State.Header) {
+      if (this.#fileIndex === 0) this.#fail('empty', 'no FIT header: the input is empty or too short', at);
+      else if (left > 0) this.#warn('trailing_bytes', `${left} trailing byte(s) after the last FIT file`, at);
+    } else if (this.#state === State.Records) {
+      const missing = this.#dataEnd - at;
+      this.#fail(
+        'truncated',
+        left > 0
+          ? `truncated: a record is cut off (${left} byte(s) of it present; header says ${missing} more data byte(s))`
+          : `truncated: header says ${missing} more data byte(s), the file ends here`,
+        at,
+      );
+    } else if (this.#state === State.Crc) {
+      this.#fail('truncated', 'truncated: the file CRC is missing', at);
+    }
+    this.#state = State.Done;
+  }
+
+  #pump(): void {
+    for (;;) {
+      if (this.#state === State.Records) {
+        if (!this.#record()) return;
+      } else if (this.#state === State.Header) {
+        if (!this.#header()) return;
+      } else if (this.#state === State.Crc) {
+        if (!this.#fileCrc()) return;
+      } else {
+        return;
+      }
+    }
+  }
+
+  #diag(level: Diagnostic['level'], code: string, message: string, offset: number): void {
+    const d: Diagnostic = { level, code, message, offset };
+    this.diagnostics.push(d);
+    this.#opts.onDiagnostic?.(d);
+  }
+
+  #warn(code: string, message: string, offset: number): void {
+    this.#diag('warning', code, message, offset);
+  }
+
+  #fail(code: string, message: string, offset: number): false {
+    this.#diag('error', code, message, offset);
+    this.#fatal = true;
+    this.#state = State.Done;
+    return false;
+  }
+
+  #header(): boolean {
+    const b = this.#buf;
+    // Chained files may be separated by zero padding (FitCSVTool skips it too).
+    if (this.#fileIndex > 0) while (this.#pos < b.length && b[this.#pos] === 0) this.#pos++;
+    const avail = b.length - this.#pos;
+    if (avail < 12) return false;
+    const p = this.#pos;
+    const at = this.#base + p;
+    const size = b[p];
+    const signed = b[p + 8] === 0x2e && b[p + 9] === 0x46 && b[p + 10] === 0x49 && b[p + 11] === 0x54;
+    if (size < 12 || !signed) {
+      if (this.#fileIndex === 0) return this.#fail('not_fit', 'not a FIT file: no ".FIT" header', at);
+      this.#warn('trailing_bytes', `${b.length - p}+ byte(s) after the last FIT file are not a FIT header`, at);
+      this.#state = State.Done;
+      return false;
+    }
+    if (avail < size) return false;
+    const dataSize = (b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16) | (b[p + 7] << 24)) >>> 0;
+    const frame: HeaderFrame = {
+      kind: 'header',
+      offset: at,
+      headerSize: size,
+      protocolVersion: b[p + 1],
+      profileVersion: b[p + 2] | (b[p + 3] << 8),
+      dataSize,
+      fileIndex: this.#fileIndex,
+    };
+    if (size >= 14) {
+      const stored = b[p + 12] | (b[p + 13] << 8);
+      frame.headerCrc = stored;
+      if (stored !== 0 && stored !== crc16(b, p, p + 12)) {
+        this.#warn('header_crc_mismatch', `header CRC 0x${hex(stored)} does not match its bytes`, at + 12);
+      }
+    }
+    if (b[p + 1] >> 4 > 2) this.#warn('protocol_version', `unknown protocol version ${b[p + 1] >> 4}.${b[p + 1] & 15}`, at + 1);
+    if (dataSize === 0) this.#warn('data_size_zero', 'header declares no data', at + 4);
+    this.#crc = crc16(b, p, p + size);
+    this.#pos = p + size;
+    this.#dataEnd = at + size + dataSize;
+    this.#state = State.Records;
+    this.counts.files++;
+    this.#onFrame(frame);
+    return true;
+  }
+
+  #fileCrc(): boolean {
+    const b = this.#buf;
+    const p = this.#pos;
+    if (b.length - p < 2) return false;
+    const stored = b[p] | (b[p + 1] << 8);
+    const computed = this.#crc;
+    const at = this.#base + p;
+    const valid = stored === computed;
+    this.#pos = p + 2;
+    this.#onFrame({ kind: 'crc', offset: at, stored, computed, valid });
+    if (!valid) {
+      // Later chained files are not trusted after a CRC failure (FitCSVTool stops here too).
+      return this.#fail('crc_mismatch', `file CRC 0x${hex(stored)} does not match the data (0x${hex(computed)})`, at);
+    }
+    this.#fileIndex++;
+    this.#state = State.Header;
+    return true;
+  }
+
+  #record(): boolean {
+    const b = this.#buf;
+    const p = this.#pos;
+    const at = this.#base + p;
+    if (at >= this.#dataEnd) {
+      if (at > this.#dataEnd) {
+        this.#warn('data_size_mismatch', `the last record ends ${at - this.#dataEnd} byte(s) past the declared data size`, this.#dataEnd);
+      }
+      this.#state = State.Crc;
+      return true;
+    }
+    if (p >= b.length) return false;
+    const h = b[p];
+    if (h & 0x80) {
+      // Compressed-timestamp header: local type in bits 5-6, seconds in bits 0-4.
+      return this.#data(h >> 5 & 3, p, h & 0x1f);
+    }
+    if (h & 0x40) return this.#definition(h, p);
+    return this.#data(h & 0x0f, p, -1);
+  }
+
+  #definition(h: number, p: number): boolean {
+    const b = this.#buf;
+    const at = this.#base + p;
+    if (b.length - p < 6) return false;
+    const hasDev = (h & 0x20) !== 0;
+    const nFields = b[p + 5];
+    let len = 6 + nFields * 3;
+    if (b.length - p < len + (hasDev ? 1 : 0)) return false;
+    const nDev = hasDev ? b[p + len] : 0;
+    if (hasDev) len += 1 + nDev * 3;
+    if (b.length - p < len) return false;
+
+    const architecture = b[p + 2];
+    const bigEndian = architecture !== 0;
+    if (architecture > 1) this.#warn('architecture', `architecture byte ${architecture} is neither 0 nor 1; read as big-endian`, at + 2);
+    const globalNum = bigEndian ? (b[p + 3] << 8) | b[p + 4] : b[p + 3] | (b[p + 4] << 8);
+    const fields: FieldDefinition[] = new Array(nFields);
+    let dataSize = 0;
+    for (let i = 0, q = p + 6; i < nFields; i++, q += 3) {
+      const size = b[q + 1];
+      const type = b[q + 2];
+      const baseType = baseTypeOf(type);
+      const count = baseType ? (size / baseType.size) | 0 : 0;
+      if (!baseType) {
+        // No device writes these: the definition is garbage, and so would be what follows.
+        return this.#fail('bad_definition', `field ${b[q]}: base type 0x${hex(type, 2)} does not exist`, this.#base + q + 2);
+      } else if (size % baseType.size !== 0) {
+        this.#warn('field_size', `field ${b[q]}: ${size} byte(s) is not a multiple of ${baseType.name}`, this.#base + q + 1);
+      }
+      fields[i] = { num: b[q], size, type, baseType, count };
+      dataSize += size;
+    }
+    const devFields: DevFieldDefinition[] = new Array(nDev);
+    for (let i = 0, q = p + 7 + nFields * 3; i < nDev; i++, q += 3) {
+      devFields[i] = { num: b[q], size: b[q + 1], devIndex: b[q + 2] };
+      dataSize += b[q + 1];
+    }
+    const frame: DefinitionFrame = {
+      kind: 'definition',
+      offset: at,
+      length: len,
+      local: h & 0x0f,
+      globalNum,
+      architecture,
+      bigEndian,
+      fields,
+      devFields,
+      dataSize,
+    };
+    this.#locals[frame.local] = frame;
+    this.#crc = crc16(b, p, p + len, this.#crc);
+    this.#pos = p + len;
+    this.counts.definitions++;
+    this.#onFrame(frame);
+    return true;
+  }
+
+  #data(local: number, p: number, timeOffset: number): boolean {
+    const def = this.#locals[local];
+    const at = this.#base + p;
+    if (!def) {
+      return this.#fail('undefined_local_message', `data record for local message type ${local}, which has no definition`, at);
+    }
+    const b = this.#buf;
+    const len = 1 + def.dataSize;
+    if (b.length - p < len) return false;
+
+    const frame: DataFrame = {
+      kind: 'data',
+      offset: at,
+      length: len,
+      local,
+      globalNum: def.globalNum,
+      definition: def,
+      values: [],
+      devValues: [],
+    };
+    if (timeOffset >= 0) {
+      // Ref: FIT protocol, "Compressed Timestamp Header": roll the last full timestamp forward.
+      const last = this.#lastTimestamp < 0 ? 0 : this.#lastTimestamp;
+      const ts = (last + ((timeOffset - (last & 0x1f)) & 0x1f)) >>> 0;
+      frame.compressedTimestamp = ts;
+      this.#lastTimestamp = ts;
+    }
+    const fields = def.fields;
+    if (this.#opts.values !== false) {
+      const dv = this.#dv;
+      const be = def.bigEndian;
+      const values = new Array(fields.length);
+      let q = p + 1;
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i];
+        const bt = f.baseType ?? BYTE;
+        const v = readField(b, dv, q, f.size, bt, be);
+        values[i] = v;
+        if (f.num === TIMESTAMP_FIELD && typeof v === 'number' && bt.size === 4 && v !== 0xffffffff) this.#lastTimestamp = v;
+        q += f.size;
+      }
+      frame.values = values;
+      const dev = def.devFields;
+      if (dev.length > 0) {
+        const devValues = new Array(dev.length);
+        for (let i = 0; i < dev.length; i++) {
+          devValues[i] = b.slice(q, q + dev[i].size);
+          q += dev[i].size;
+        }
+        frame.devValues = devValues;
+      }
+    } else {
+      this.#scanTimestamp(def, p);
+    }
+    this.#crc = crc16(b, p, p + len, this.#crc);
+    this.#pos = p + len;
+    this.counts.messages++;
+    this.#onFrame(frame);
+    return true;
+  }
+
+  /** Keeps the compressed-timestamp base current when values are not read. */
+  #scanTimestamp(def: DefinitionFrame, p: number): void {
+    let q = p + 1;
+    for (const f of def.fields) {
+      if (f.num === TIMESTAMP_FIELD && f.size === 4) {
+        const b = this.#buf;
+        const v = def.bigEndian
+          ? ((b[q] << 24) | (b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3]) >>> 0
+          : (b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24)) >>> 0;
+        if (v !== 0xffffffff) this.#lastTimestamp = v;
+        return;
+      }
+      q += f.size;
+    }
+  }
+}
+
+const BYTE = baseTypeOf(0x0d)!;
+
+function hex(n: number, width = 4): string {
+  return n.toString(16).toUpperCase().padStart(width, '0');
+}
+
+/** Scans a whole buffer; returns the decoder for its counts and diagnostics. */
+export function scanFrames(bytes: Uint8Array, onFrame: (f: Frame) => void, opts?: RawDecoderOptions): RawDecoder {
+  const d = new RawDecoder(onFrame, opts);
+  d.push(bytes);
+  d.end();
+  return d;
+}

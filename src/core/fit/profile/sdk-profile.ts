@@ -1,0 +1,117 @@
+/**
+ * Builds fitkit's profile tables from Garmin's `@garmin/fitsdk` Profile at load time, so the
+ * Global Profile is never copied into this repo. Names become FitCSVTool's snake_case.
+ */
+import { Profile as SdkProfile } from '@garmin/fitsdk';
+import { BASE_TYPE_BY_NAME, type BaseTypeInfo, type BaseTypeName } from '../proto/base-types.js';
+import { snakeName } from './names.js';
+import type { Component, FieldDef, MessageDef, SubField, TypeDef } from './types.js';
+
+interface SdkSubField {
+  name: string;
+  type: string;
+  baseType: string;
+  scale: number | number[];
+  offset: number | number[];
+  units: string | string[];
+  bits: number[];
+  components: string[];
+  map: { name: string; value: number }[];
+}
+interface SdkField extends Omit<SdkSubField, 'map'> {
+  num: number;
+  array: boolean;
+  isAccumulated: boolean;
+  subFields: SdkSubField[];
+}
+interface SdkMessage {
+  num: number;
+  name: string;
+  fields: Record<string, SdkField>;
+}
+export interface SdkProfileShape {
+  version: { major: number; minor: number; patch: number };
+  messages: Record<string, SdkMessage>;
+  types: Record<string, Record<string, string>>;
+}
+
+const bundled = SdkProfile as unknown as SdkProfileShape;
+
+export function sdkVersion(sdk: SdkProfileShape = bundled): string {
+  return `${sdk.version.major}.${sdk.version.minor}.${sdk.version.patch}`;
+}
+
+function baseType(name: string): BaseTypeInfo {
+  return BASE_TYPE_BY_NAME[name as BaseTypeName] ?? BASE_TYPE_BY_NAME.byte;
+}
+
+/** A field's own scale: with several components the SDK lists theirs, and the field has none. */
+function own<T>(v: T | T[], dflt: T): T {
+  if (!Array.isArray(v)) return v;
+  return v.length === 1 ? v[0] : dflt;
+}
+
+function components(f: Omit<SdkSubField, 'map'>, msg: SdkMessage): Component[] {
+  const scale = Array.isArray(f.scale) ? f.scale : [f.scale];
+  const offset = Array.isArray(f.offset) ? f.offset : [f.offset];
+  return f.components.map((c, i) => {
+    const fieldNum = Number(c);
+    return {
+      fieldNum,
+      bits: f.bits[i],
+      scale: scale[i] ?? 1,
+      offset: offset[i] ?? 0,
+      accumulate: msg.fields[fieldNum]?.isAccumulated ?? false,
+    };
+  });
+}
+
+/** Units as FitCSVTool prints them: a per-component list collapses to nothing. */
+function units(u: string | string[]): string {
+  if (Array.isArray(u)) return u.length === 1 ? u[0] : '';
+  return u.includes(',') ? '' : u;
+}
+
+function convertMessage(m: SdkMessage): MessageDef {
+  const byName = new Map<string, number>();
+  for (const f of Object.values(m.fields)) byName.set(f.name, f.num);
+  const fields = new Map<number, FieldDef>();
+  for (const f of Object.values(m.fields)) {
+    const subfields: SubField[] = f.subFields.map((s) => ({
+      name: snakeName(s.name),
+      type: snakeName(s.type),
+      baseType: baseType(s.baseType),
+      scale: own(s.scale, 1),
+      offset: own(s.offset, 0),
+      units: units(s.units),
+      components: components(s, m),
+      refs: s.map.map((r) => ({ fieldNum: byName.get(r.name) ?? -1, value: r.value })),
+    }));
+    fields.set(f.num, {
+      num: f.num,
+      name: snakeName(f.name),
+      type: snakeName(f.type),
+      baseType: baseType(f.baseType),
+      array: f.array,
+      scale: own(f.scale, 1),
+      offset: own(f.offset, 0),
+      units: units(f.units),
+      components: components(f, m),
+      accumulate: f.isAccumulated,
+      subfields,
+    });
+  }
+  return { num: m.num, name: snakeName(m.name), fields, source: 'sdk' };
+}
+
+/** `sdk` defaults to the bundled `@garmin/fitsdk`; tests pass an older one to match the oracle. */
+export function sdkMessages(sdk: SdkProfileShape = bundled): MessageDef[] {
+  return Object.values(sdk.messages).map(convertMessage);
+}
+
+export function sdkTypes(sdk: SdkProfileShape = bundled): TypeDef[] {
+  return Object.entries(sdk.types).map(([name, values]) => ({
+    name: snakeName(name),
+    values: new Map(Object.entries(values).map(([k, v]) => [Number(k), v])),
+  }));
+}

@@ -1,0 +1,266 @@
+/**
+ * FIT → CSV exactly as Garmin's FitCSVTool writes it (docs/fitcsv-format.md): definition and
+ * data rows, growing row widths, quoting, Java number formatting, and the options people use.
+ * Rows stream out through `onRow` as they are made; the header row depends on the widest row of
+ * the whole file, so it is asked for at the end (`headerRow()`), and callers put it first.
+ */
+import { Kind, isInvalid } from '../fit/proto/base-types.js';
+import type { DefinitionFrame } from '../fit/decode/frames.js';
+import type { FitField, FitMessage } from '../fit/decode/message.js';
+import type { RawScalar } from '../fit/decode/frames.js';
+import type { Profile } from '../fit/profile/profile.js';
+import { upperSnake } from '../fit/profile/names.js';
+import { formatJavaDegrees, formatJavaDouble, formatJavaFloat } from './java-number.js';
+import { isoFromFitTime } from '../fit/kit/time.js';
+import { Interpreter } from '../fit/decode/interpret.js';
+import { RawDecoder } from '../fit/decode/raw.js';
+import type { Diagnostic } from '../errors.js';
+
+export type InvalidPolicy = 'drop' | 'raw' | 'empty';
+
+export interface FitCsvOptions {
+  /** `drop` (default), `raw` (-s: print sentinels), `empty` (-se: print ""). */
+  invalid?: InvalidPolicy;
+  /** -u: hide unknown messages, unknown fields and undefined developer fields. */
+  hideUnknown?: boolean;
+  /** -x: byte values as 0x%02x. */
+  hex?: boolean;
+  /** -deg: semicircles as degrees. */
+  degrees?: boolean;
+  /** -iso8601: date_time values as ISO 8601 UTC. */
+  iso8601?: boolean;
+  /** -e: enum values as names. */
+  enumNames?: boolean;
+  /** --defn: message names whose definition rows are shown ('none' for none). */
+  defn?: string[];
+  /** --data: message names whose data rows are shown. */
+  data?: string[];
+  /** -ex: --defn and --data list what to leave out instead. */
+  exclude?: boolean;
+}
+
+/** A field ready for a row: name, formatted value, units. */
+export interface CsvCell {
+  name: string;
+  value: string;
+  units: string;
+}
+
+const DEV_UNDEFINED = 'undefined-dev-data';
+
+/** What a definition row needs of a bound developer field description. */
+export interface BoundDevField {
+  name?: string;
+  baseType: { size: number };
+}
+
+export class FitCsvWriter {
+  #opts: FitCsvOptions;
+  #profile: Profile;
+  #onRow: (line: string) => void;
+  #width = 0;
+  #defn?: Set<string>;
+  #data?: Set<string>;
+  hiddenFields = 0;
+  hiddenMessages = 0;
+  rows = 0;
+
+  constructor(profile: Profile, onRow: (line: string) => void, opts: FitCsvOptions = {}) {
+    this.#profile = profile;
+    this.#onRow = onRow;
+    this.#opts = opts;
+    if (opts.defn) this.#defn = new Set(opts.defn.map((s) => s.toLowerCase()));
+    if (opts.data) this.#data = new Set(opts.data.map((s) => s.toLowerCase()));
+  }
+
+  /** The widest row so far, in field triplets. */
+  get width(): number {
+    return this.#width;
+  }
+
+  headerRow(): string {
+    let s = 'Type,Local Number,Message,';
+    for (let i = 1; i <= this.#width; i++) s += `Field ${i},Value ${i},Units ${i},`;
+    return s;
+  }
+
+  #selected(list: Set<string> | undefined, name: string): boolean {
+    if (!list) return true;
+    if (list.has('none')) return !!this.#opts.exclude;
+    return list.has(name) !== !!this.#opts.exclude;
+  }
+
+  #emit(type: string, local: number, name: string, cells: string[]): void {
+    const k = cells.length / 3;
+    if (k > this.#width) this.#width = k;
+    let line = `${type},${local},${name},`;
+    for (const c of cells) line += c + ',';
+    for (let i = k; i < this.#width; i++) line += ',,,';
+    this.rows++;
+    this.#onRow(line);
+  }
+
+  /**
+   * A definition record, with the developer field descriptions bound to it when it was read
+   * (undefined where none was known).
+   */
+  definition(def: DefinitionFrame, dev: (BoundDevField | undefined)[] = []): void {
+    const mdef = this.#profile.message(def.globalNum);
+    const name = mdef?.name ?? 'unknown';
+    if (!mdef && this.#opts.hideUnknown) {
+      this.hiddenFields += def.fields.length;
+      return;
+    }
+    if (!this.#selected(this.#defn, name)) return;
+    const cells: string[] = [];
+    for (const f of def.fields) {
+      const fname = mdef?.fields.get(f.num)?.name;
+      if (!fname && this.#opts.hideUnknown) {
+        this.hiddenFields++;
+        continue;
+      }
+      cells.push(fname ?? 'unknown', String(f.count), '');
+    }
+    def.devFields.forEach((d, i) => {
+      const bound = dev[i];
+      if (!bound && this.#opts.hideUnknown) {
+        this.hiddenFields++;
+        return;
+      }
+      // Undefined developer fields count bytes; defined ones count elements of their type.
+      const count = Math.floor(d.size / (bound?.baseType.size ?? 1));
+      cells.push(bound ? bound.name ?? 'null' : DEV_UNDEFINED, String(count), '');
+    });
+    this.#emit('Definition', def.local, name, cells);
+  }
+
+  data(msg: FitMessage): void {
+    const name = msg.def ? msg.def.name : 'unknown';
+    if (!msg.def && this.#opts.hideUnknown) {
+      this.hiddenMessages++;
+      return;
+    }
+    if (!this.#selected(this.#data, name)) return;
+    const cells: string[] = [];
+    for (const f of msg.fields) {
+      const c = this.cell(f);
+      if (c) cells.push(c.name, quote(c.value), c.units);
+    }
+    this.#emit('Data', msg.local, name, cells);
+  }
+
+  /** One field as FitCSVTool shows it, or undefined when it leaves the field out. */
+  cell(f: FitField): CsvCell | undefined {
+    const o = this.#opts;
+    if (f.oversized) return undefined;
+    const known = f.kind === 'developer' ? f.dev?.name !== undefined : f.def !== undefined;
+    if (!known && o.hideUnknown) return undefined;
+    const name = f.kind === 'developer' ? f.dev?.name ?? 'null' : f.def ? f.name : 'unknown';
+    let units = f.kind === 'developer' ? f.dev?.units ?? 'null' : f.units;
+
+    let elems: RawScalar[];
+    if (typeof f.raw === 'string') {
+      elems = splitString(f.raw);
+      if (elems.length === 0) return undefined;
+    } else {
+      elems = Array.isArray(f.raw) ? f.raw : [f.raw];
+    }
+    const bt = f.baseType;
+    // FitCSVTool never treats expanded values as invalid; a stored field with expanded values
+    // appended is judged by its stored elements alone.
+    const judged = f.kind === 'expanded' ? [] : f.storedCount !== undefined ? elems.slice(0, f.storedCount) : elems;
+    const invalidAt = judged.findIndex((v) => isInvalid(bt, v));
+    if (invalidAt >= 0 && bt.kind !== Kind.string) {
+      const all = judged.every((v) => isInvalid(bt, v));
+      if (all && (o.invalid ?? 'drop') === 'drop') return undefined;
+      if (o.invalid === 'empty') {
+        // FitCSVTool -se prints up to and including the first invalid element, as "".
+        const shown = elems.slice(0, invalidAt).map((v) => this.#element(f, v));
+        return { name, value: invalidAt === 0 ? '' : shown.join('|') + '|', units: this.#units(f, units) };
+      }
+    }
+    units = this.#units(f, units);
+    let value = '';
+    for (let i = 0; i < elems.length; i++) {
+      if (i > 0) value += '|';
+      value += this.#element(f, elems[i]);
+    }
+    return { name, value, units };
+  }
+
+  #units(f: FitField, units: string): string {
+    if (this.#opts.degrees && units === 'semicircles' && f.kind !== 'developer') return 'degrees';
+    if (this.#opts.iso8601 && f.type === 'date_time' && f.kind !== 'developer') return '';
+    return units;
+  }
+
+  #element(f: FitField, v: RawScalar): string {
+    const bt = f.baseType;
+    if (typeof v === 'string') return v;
+    if (isInvalid(bt, v)) return typeof v === 'bigint' ? v.toString() : Number.isNaN(v) ? 'NaN' : String(v);
+    const o = this.#opts;
+    if (f.kind !== 'developer') {
+      if (o.degrees && f.units === 'semicircles') return formatJavaDegrees(Number(v));
+      if (o.iso8601 && f.type === 'date_time') return isoFromFitTime(Number(v));
+      if (o.enumNames && !f.sub && f.def) {
+        const label = this.#enumLabel(f, Number(v));
+        if (label !== undefined) return label;
+      }
+      if (o.hex && bt.name === 'byte') return '0x' + Number(v).toString(16).padStart(2, '0');
+    } else if (o.hex && bt.name === 'byte') {
+      return '0x' + Number(v).toString(16).padStart(2, '0');
+    }
+    if (f.scale !== 1 || f.offset !== 0) return formatJavaDouble(Number(v) / f.scale - f.offset);
+    if (typeof v === 'bigint') return v.toString();
+    if (bt.kind === Kind.float) return bt.size === 4 ? formatJavaFloat(v) : formatJavaDouble(v);
+    return String(v);
+  }
+
+  /** -e labels: enum-based types print INVALID for unknown values, number types the number. */
+  #enumLabel(f: FitField, v: number): string | undefined {
+    const type = this.#profile.types.get(f.type);
+    if (!type || f.type === 'date_time' || f.type === 'local_date_time') return undefined;
+    const label = type.values.get(v);
+    if (label !== undefined) return upperSnake(label);
+    return f.def?.baseType.name === 'enum' && f.type !== 'bool' ? 'INVALID' : undefined;
+  }
+}
+
+/** Strings print split at NUL bytes, trailing empty pieces dropped (docs §5.4). */
+function splitString(s: string): string[] {
+  if (s.indexOf('\0') < 0) return s.length > 0 ? [s] : [];
+  const parts = s.split('\0');
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+function quote(v: string): string {
+  return '"' + (v.indexOf('"') >= 0 ? v.replace(/"/g, '""') : v) + '"';
+}
+
+export interface FitCsvRunOptions extends FitCsvOptions {
+  profile: Profile;
+  /** -re turns component expansion off. */
+  expandComponents?: boolean;
+}
+
+/**
+ * Wires the raw decoder, the interpreter and the writer: push bytes into `decoder`, rows come
+ * out of `onRow`, and `writer.headerRow()` is the header once the input has ended.
+ */
+export function createFitCsvDecoder(opts: FitCsvRunOptions, onRow: (line: string) => void, onDiagnostic?: (d: Diagnostic) => void) {
+  const interp = new Interpreter(opts.profile, { expandComponents: opts.expandComponents });
+  const writer = new FitCsvWriter(opts.profile, onRow, opts);
+  const decoder = new RawDecoder(
+    (f) => {
+      if (f.kind === 'definition') {
+        interp.frame(f);
+        writer.definition(f, [...interp.devBinding(f)]);
+      } else if (f.kind === 'data') {
+        writer.data(interp.message(f));
+      }
+    },
+    { onDiagnostic },
+  );
+  return { decoder, writer };
+}

@@ -1,0 +1,234 @@
+/**
+ * Number printing that matches OpenJDK 17 byte for byte.
+ *
+ * `fitkit dump` must produce the same CSV as Garmin's FitCSVTool, a Java program, so floats, doubles
+ * and `-deg` coordinates have to be printed the way `Float.toString`, `Double.toString` and
+ * `String.format("%.8f")` print them, not the way JavaScript does.
+ */
+
+/** A positive decimal 0.d1d2d3… × 10^decExp, the form Java's FloatingDecimal works with. */
+interface Decimal {
+  digits: string;
+  decExp: number;
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/**
+ * Java's shared layout (FloatingDecimal.getChars): plain notation for 1e-3 <= |v| < 1e7, otherwise
+ * d.dddE±n, always with at least one digit after the point. The digits are printed as given, so the
+ * trailing zeros that JDK 17 sometimes produces survive, as they do in Java.
+ */
+function layout(negative: boolean, { digits, decExp }: Decimal): string {
+  let body: string;
+  if (decExp > 0 && decExp < 8) {
+    const frac = digits.slice(decExp);
+    body = digits.slice(0, decExp).padEnd(decExp, '0') + '.' + (frac || '0');
+  } else if (decExp <= 0 && decExp > -3) {
+    body = '0.' + '0'.repeat(-decExp) + digits;
+  } else {
+    body = digits[0] + '.' + (digits.slice(1) || '0') + 'E' + (decExp - 1);
+  }
+  return (negative ? '-' : '') + body;
+}
+
+/** The special values are spelled the same by every Java formatter used here. */
+function special(v: number): string | undefined {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '-Infinity';
+  return undefined;
+}
+
+/**
+ * Shortest round-tripping digits of a positive double. JavaScript already computes them; Java only
+ * differs in wanting at least two significant digits, which changes the digits for subnormals alone
+ * (Double.MIN_VALUE is 4.9E-324 in Java, 5e-324 in JavaScript).
+ */
+function doubleDecimal(v: number): Decimal {
+  let [mantissa, exp] = v.toExponential().split('e');
+  if (mantissa.length === 1) [mantissa, exp] = v.toExponential(1).split('e');
+  const digits = mantissa.replace('.', '').replace(/(?<=.)0+$/, '');
+  return { digits, decExp: Number(exp) + 1 };
+}
+
+/**
+ * `Double.toString(v)`. Uses the shortest round-tripping digits, as JDK 19+ does. JDK 17 itself
+ * occasionally prints a longer string (1e23 → "9.999999999999999E22"); that quirk is not reproduced.
+ */
+export function formatJavaDouble(v: number): string {
+  const s = special(v);
+  if (s !== undefined) return s;
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  return layout(v < 0, doubleDecimal(Math.abs(v)));
+}
+
+/** A positive float32 given by its bits, split as Java's FloatingDecimal splits it. */
+interface FloatParts {
+  m: bigint; // integer significand, hidden bit included
+  q: number; // value = m × 2^q
+}
+
+function floatParts(bits: number): FloatParts {
+  const biased = (bits >>> 23) & 0xff;
+  const fraction = bits & 0x7fffff;
+  return biased === 0
+    ? { m: BigInt(fraction), q: -149 }
+    : { m: BigInt(fraction | 0x800000), q: biased - 150 };
+}
+
+const pow10 = (n: number): bigint => 10n ** BigInt(n);
+
+/**
+ * The digits Java (JDK 19+, and JDK 17 between 1e-3 and 1e7) chooses for a float: among the decimals
+ * that round back to it, the shortest (but at least two digits), then the closest, then the even one.
+ * All arithmetic is exact, with values scaled by 2^(2-q) so the rounding interval bounds are integers.
+ */
+function shortestFloatDecimal({ m, q }: FloatParts): Decimal {
+  const x = 4n * m;
+  const isLowerBinadeEdge = m === 0x800000n && q > -149; // the float below is only half as far away
+  const lo = x - (isLowerBinadeEdge ? 1n : 2n);
+  const hi = x + 2n;
+  const inclusive = m % 2n === 0n; // ties round to even when parsing, so even floats own their bounds
+  let e = Math.floor(Math.log10(Number(m) * 2 ** q)); // estimate of floor(log10(v)), fixed up below
+  for (let p = 2; ; p++) {
+    const k = e - p + 1; // candidates are c × 10^k with p digits
+    const num = 2n ** BigInt(Math.max(q - 2, 0)) * pow10(Math.max(-k, 0));
+    const den = 2n ** BigInt(Math.max(2 - q, 0)) * pow10(Math.max(k, 0));
+    const c = (x * num) / den; // floor(v / 10^k)
+    if (c >= pow10(p)) [e, p] = [e + 1, p - 1];
+    else if (c < pow10(p - 1)) [e, p] = [e - 1, p - 1];
+    else {
+      const inside = (d: bigint): boolean =>
+        inclusive ? lo * num <= d * den && d * den <= hi * num : lo * num < d * den && d * den < hi * num;
+      const below = x * num - c * den; // distances to v, both scaled by den
+      const above = (c + 1n) * den - x * num;
+      let pick: bigint | undefined;
+      if (inside(c) && inside(c + 1n)) pick = below < above || (below === above && c % 2n === 0n) ? c : c + 1n;
+      else if (inside(c)) pick = c;
+      else if (inside(c + 1n)) pick = c + 1n;
+      if (pick !== undefined) {
+        const digits = pick.toString();
+        return { digits: digits.replace(/0+$/, ''), decExp: k + digits.length };
+      }
+    }
+  }
+}
+
+/**
+ * JDK 17's digit generation for floats (FloatingDecimal.BinaryToASCIIBuffer.dtoa, compatible format),
+ * re-implemented from its published structure. It differs from the shortest digits mostly outside
+ * 1e-3..1e7: integers are printed from their exact value minus a crude count of "insignificant" digits
+ * (1.5e10f → "1.50000005E10"), and in scientific notation a second digit is always generated and the
+ * stopping test excludes the rounding interval's bounds. Java's int/long fast paths are emulated with
+ * wrapping arithmetic, because they can overflow, and their stopping test is stricter (">" instead of
+ * ">=") than the big-integer path.
+ */
+function jdk17FloatDecimal({ m, q }: FloatParts): Decimal {
+  const binary = m.toString(2);
+  const nSignificantBits = binary.length; // 24, or fewer for subnormals
+  const nFractBits = binary.replace(/0+$/, '').length; // up to the lowest set bit
+  const binExp = q + nSignificantBits - 1; // v = 1.xxx × 2^binExp
+  const nTinyBits = Math.max(0, nFractBits - binExp - 1); // binary digits after the point
+
+  if (nTinyBits === 0 && binExp <= 62) {
+    const value = m << BigInt(q);
+    // Java drops floor(log10(2^(binExp - 25))) low digits, rounding half-up, however exact they are.
+    const drop = binExp > nSignificantBits ? (2n ** BigInt(binExp - nSignificantBits - 1)).toString().length - 1 : 0;
+    const scale = pow10(drop);
+    const kept = value / scale + (drop > 0 && value % scale >= scale / 2n ? 1n : 0n);
+    const s = kept.toString();
+    return { digits: s.replace(/0+$/, ''), decExp: s.length + drop };
+  }
+
+  const d2 = 1 + Number(m - (1n << BigInt(nSignificantBits - 1))) / 2 ** (nSignificantBits - 1);
+  let decExp = Math.floor((d2 - 1.5) * 0.289529654 + 0.176091259 + binExp * 0.301029995663981) | 0;
+  const B5 = Math.max(0, -decExp);
+  const S5 = Math.max(0, decExp);
+  let B2 = B5 + nTinyBits + binExp - (nFractBits - 1);
+  let S2 = S5 + nTinyBits;
+  let M2 = B5 + nTinyBits + binExp - nSignificantBits;
+  const common = Math.min(B2, S2);
+  [B2, S2, M2] = [B2 - common, S2 - common, M2 - common];
+  if (nFractBits === 1) M2 -= 1; // power of two: the float below is closer
+  if (M2 < 0) [B2, S2, M2] = [B2 - M2, S2 - M2, 0];
+
+  const bits5 = (n: number): number => (n === 0 ? 0 : n < 27 ? (5n ** BigInt(n)).toString(2).length : n * 3);
+  const bBits = nFractBits + B2 + bits5(B5);
+  const tenSBits = S2 + 1 + bits5(S5 + 1);
+  const width = bBits < 32 && tenSBits < 32 ? 32 : bBits < 64 && tenSBits < 64 ? 64 : 0;
+  const wrap = (n: bigint): bigint => (width ? BigInt.asIntN(width, n) : n);
+  const shl = (n: bigint, s: number): bigint => wrap(n << BigInt(width ? s & (width - 1) : s));
+
+  const fract = m >> BigInt(nSignificantBits - nFractBits);
+  let b = shl(wrap(fract * 5n ** BigInt(B5)), B2);
+  const s = shl(5n ** BigInt(S5), S2);
+  let mm = shl(5n ** BigInt(B5), M2);
+  const tens = wrap(s * 10n);
+  const digits: number[] = [];
+  let low = false;
+  let high = false;
+  for (let first = true; first || (!low && !high); first = false) {
+    const digit = Number(b / s);
+    b = wrap(10n * (b % s));
+    mm = wrap(mm * 10n);
+    if (width && !first && mm <= 0n) low = high = true; // Java's guard against m overflowing
+    else [low, high] = [b < mm, width ? wrap(b + mm) > tens : b + mm >= tens];
+    if (first && digit === 0 && !high) decExp--; // the estimate was one too high
+    else digits.push(digit);
+    if (first && (decExp < -3 || decExp >= 8)) low = high = false; // E-form wants two digits
+  }
+  const lowDigitDifference = wrap(shl(b, 1) - tens);
+  let decExponent = decExp + 1;
+  const last = digits.length - 1;
+  const roundUp = high && (!low || lowDigitDifference > 0n || (lowDigitDifference === 0n && digits[last] % 2 === 1));
+  if (roundUp) {
+    let i = last;
+    while (digits[i] === 9 && i > 0) digits[i--] = 0;
+    if (digits[i] === 9) [digits[0], decExponent] = [1, decExponent + 1];
+    else digits[i]++;
+  }
+  return { digits: digits.join(''), decExp: decExponent };
+}
+
+/**
+ * `Float.toString(v)` for a value that is exactly a float32. Between 1e-3 and 1e7, JDK 17 prints the
+ * shortest digits; outside it, its own longer digits are reproduced (see jdk17FloatDecimal).
+ */
+export function formatJavaFloat(v: number): string {
+  const s = special(v);
+  if (s !== undefined) return s;
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  f32[0] = v;
+  const parts = floatParts(u32[0] & 0x7fffffff);
+  const a = Math.abs(v);
+  const decimal = a >= 1e-3 && a < 1e7 ? shortestFloatDecimal(parts) : jdk17FloatDecimal(parts);
+  return layout(v < 0, decimal);
+}
+
+/**
+ * `String.format(Locale.US, "%.<precision>f", v)`. Java rounds the Double.toString digits half-up rather
+ * than the exact binary value, so 1.000000005 (really 1.00000000499999…) prints as "1.00000001".
+ */
+export function formatJavaFixed(v: number, precision: number): string {
+  const s = special(v);
+  if (s !== undefined) return s;
+  const negative = v < 0 || Object.is(v, -0);
+  let { digits, decExp } = v === 0 ? { digits: '', decExp: 0 } : doubleDecimal(Math.abs(v));
+  const keep = decExp + precision; // significant digits that survive
+  if (keep < digits.length) {
+    const roundUp = keep >= 0 && digits[keep] >= '5';
+    const kept = BigInt('0' + digits.slice(0, Math.max(keep, 0))) + (roundUp ? 1n : 0n);
+    digits = kept === 0n ? '' : kept.toString();
+    decExp = kept === 0n ? 0 : decExp + digits.length - Math.max(keep, 0); // a carry adds a digit
+  }
+  const intPart = decExp > 0 ? digits.slice(0, decExp).padEnd(decExp, '0') : '0';
+  const fracPart = (decExp >= 0 ? digits.slice(decExp) : '0'.repeat(-decExp) + digits).padEnd(precision, '0');
+  return (negative ? '-' : '') + intPart + (precision > 0 ? '.' + fracPart.slice(0, precision) : '');
+}
+
+/** FitCSVTool's `-deg` output: semicircles → degrees in double precision, printed with "%.8f". */
+export function formatJavaDegrees(semicircles: number): string {
+  return formatJavaFixed(semicircles * (180.0 / 2147483648.0), 8);
+}

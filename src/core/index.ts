@@ -1,0 +1,17 @@
+/**
+ * fitkit's library surface: everything the commands use, usable without the CLI.
+ */
+export { FitkitError, type Diagnostic, type Severity } from './errors.js';
+export { crc16 } from './bytes/crc16.js';
+export { BaseType, BASE_TYPES, type BaseTypeInfo } from './fit/proto/base-types.js';
+export { Profile, standardProfile } from './fit/profile/profile.js';
+export type { ProfileExtra } from './fit/profile/extra.js';
+export type { FieldDef, MessageDef, SubField, Component, TypeDef } from './fit/profile/types.js';
+export type { Frame, HeaderFrame, DefinitionFrame, DataFrame, CrcFrame, RawValue, RawScalar } from './fit/decode/frames.js';
+export { RawDecoder, scanFrames, type RawDecoderOptions } from './fit/decode/raw.js';
+export { Interpreter, type InterpretOptions } from './fit/decode/interpret.js';
+export type { FitMessage, FitField, FieldKind } from './fit/decode/message.js';
+export { decodeFit, decodeFitStream, scanFit, type DecodeOptions, type DecodeResult, type ScanResult } from './fit/decode/decoder.js';
+export { dateFromFitTime, isoFromFitTime, fitTimeFromDate, FIT_EPOCH_S } from './fit/kit/time.js';
+export { FitCsvWriter, createFitCsvDecoder, type FitCsvOptions } from './formats/fitcsv.js';
+export { fieldValue, messageToObject, jsonReplacer, type Value, type ValueOptions, type MessageObject } from './fit/decode/values.js';
