@@ -15,6 +15,7 @@ import { isoFromFitTime } from '../fit/kit/time.js';
 import { Interpreter } from '../fit/decode/interpret.js';
 import { RawDecoder } from '../fit/decode/raw.js';
 import type { Diagnostic } from '../errors.js';
+import type { FitDataCsvWriter } from './fitcsv-data.js';
 
 export type InvalidPolicy = 'drop' | 'raw' | 'empty';
 
@@ -65,8 +66,11 @@ export class FitCsvWriter {
   hiddenMessages = 0;
   rows = 0;
 
-  constructor(profile: Profile, onRow: (line: string) => void, opts: FitCsvOptions = {}) {
+  #dataTable?: FitDataCsvWriter;
+
+  constructor(profile: Profile, onRow: (line: string) => void, opts: FitCsvOptions = {}, dataTable?: FitDataCsvWriter) {
     this.#profile = profile;
+    this.#dataTable = dataTable;
     this.#onRow = onRow;
     this.#opts = opts;
     if (opts.defn) this.#defn = new Set(opts.defn.map((s) => s.toLowerCase()));
@@ -142,11 +146,15 @@ export class FitCsvWriter {
     }
     if (!this.#selected(this.#data, name)) return;
     const cells: string[] = [];
+    const shown: { field: FitField; cell: CsvCell }[] | undefined = this.#dataTable ? [] : undefined;
     for (const f of msg.fields) {
       const c = this.cell(f);
-      if (c) cells.push(c.name, quote(c.value), c.units);
+      if (!c) continue;
+      cells.push(c.name, quote(c.value), c.units);
+      shown?.push({ field: f, cell: c });
     }
     this.#emit('Data', msg.local, name, cells);
+    if (shown) this.#dataTable!.message(name, shown);
   }
 
   /** One field as FitCSVTool shows it, or undefined when it leaves the field out. */
@@ -174,8 +182,9 @@ export class FitCsvWriter {
       const all = judged.every((v) => isInvalid(bt, v));
       if (all && (o.invalid ?? 'drop') === 'drop') return undefined;
       if (o.invalid === 'empty') {
-        // FitCSVTool -se prints up to and including the first invalid element, as "".
-        const shown = elems.slice(0, invalidAt).map((v) => this.#element(f, v));
+        // FitCSVTool -se stops at the first invalid element: the elements up to and including
+        // it, each followed by '|'; nothing at all when the first one is invalid.
+        const shown = elems.slice(0, invalidAt + 1).map((v) => this.#element(f, v));
         return { name, value: invalidAt === 0 ? '' : shown.join('|') + '|', units: this.#units(f, units) };
       }
     }
@@ -248,9 +257,14 @@ export interface FitCsvRunOptions extends FitCsvOptions {
  * Wires the raw decoder, the interpreter and the writer: push bytes into `decoder`, rows come
  * out of `onRow`, and `writer.headerRow()` is the header once the input has ended.
  */
-export function createFitCsvDecoder(opts: FitCsvRunOptions, onRow: (line: string) => void, onDiagnostic?: (d: Diagnostic) => void) {
+export function createFitCsvDecoder(
+  opts: FitCsvRunOptions,
+  onRow: (line: string) => void,
+  onDiagnostic?: (d: Diagnostic) => void,
+  dataTable?: FitDataCsvWriter,
+) {
   const interp = new Interpreter(opts.profile, { expandComponents: opts.expandComponents });
-  const writer = new FitCsvWriter(opts.profile, onRow, opts);
+  const writer = new FitCsvWriter(opts.profile, onRow, opts, dataTable);
   const decoder = new RawDecoder(
     (f) => {
       if (f.kind === 'definition') {

@@ -19,6 +19,40 @@ export interface InterpretOptions {
   expandComponents?: boolean;
 }
 
+interface Slot {
+  num: number;
+  baseType: BaseTypeInfo;
+  def: FieldDef | undefined;
+  unknownName: string;
+  oversized: boolean;
+  /** Same size, other kind than the profile's type: read as the profile's. */
+  retype?: BaseTypeInfo;
+}
+
+interface Plan {
+  mdef: MessageDef | undefined;
+  slots: Slot[];
+  subfields: boolean;
+  components: boolean;
+  accumulates: boolean;
+}
+
+/** Every field is built here, so all share one object shape (fast property access). */
+function makeField(
+  num: number,
+  name: string,
+  kind: FitField['kind'],
+  baseType: BaseTypeInfo,
+  raw: RawValue,
+  scale: number,
+  offset: number,
+  units: string,
+  type: string,
+  def: FieldDef | undefined,
+): FitField {
+  return { num, name, kind, baseType, raw, scale, offset, units, type, def, sub: undefined, dev: undefined, oversized: undefined, storedCount: undefined };
+}
+
 const FIELD_DESCRIPTION = 206;
 const DEVELOPER_DATA_ID = 207;
 const TIMESTAMP = 253;
@@ -42,6 +76,8 @@ export class Interpreter {
   #devFields = new Map<number, DevDescription>();
   /** Developer fields are bound to descriptions when their definition is read. */
   #bound = new WeakMap<DefinitionFrame, (DevDescription | undefined)[]>();
+  /** What each definition's fields mean, worked out once per definition, not per record. */
+  #plans = new WeakMap<DefinitionFrame, Plan>();
 
   constructor(profile: Profile, opts: InterpretOptions = {}) {
     this.#profile = profile;
@@ -66,47 +102,35 @@ export class Interpreter {
   }
 
   message(f: DataFrame): FitMessage {
-    const mdef = this.#profile.message(f.globalNum);
+    const plan = this.#plan(f.definition);
+    const mdef = plan.mdef;
     const fields: FitField[] = [];
     if (f.compressedTimestamp !== undefined) fields.push(headerTimestamp(mdef, f.compressedTimestamp));
 
-    const defs = f.definition.fields;
-    for (let i = 0; i < defs.length; i++) {
+    const slots = plan.slots;
+    for (let i = 0; i < slots.length; i++) {
       const raw = f.values[i];
       if (raw === undefined) continue;
-      const fd = defs[i];
-      const pdef = mdef?.fields.get(fd.num);
-      const bt = fd.baseType ?? BYTE;
-      if (!pdef) {
-        fields.push({ num: fd.num, name: `unknown_${fd.num}`, kind: 'native', baseType: bt, raw, scale: 1, offset: 0, units: '', type: '' });
-        continue;
-      }
-      const field: FitField = {
-        num: fd.num,
-        name: pdef.name,
-        kind: 'native',
-        baseType: bt,
-        raw,
-        scale: pdef.scale,
-        offset: pdef.offset,
-        units: pdef.units,
-        type: pdef.type,
-        def: pdef,
-      };
-      const pbt = pdef.baseType;
-      if (bt.size > pbt.size && pbt.kind !== Kind.string) field.oversized = true;
-      else if (bt.size === pbt.size && bt !== pbt && bt.kind !== pbt.kind) retype(field, pbt);
+      const slot = slots[i];
+      const pdef = slot.def;
+      const field = pdef
+        ? makeField(slot.num, pdef.name, 'native', slot.baseType, raw, pdef.scale, pdef.offset, pdef.units, pdef.type, pdef)
+        : makeField(slot.num, slot.unknownName, 'native', slot.baseType, raw, 1, 0, '', '', undefined);
+      if (slot.oversized) field.oversized = true;
+      else if (slot.retype) retype(field, slot.retype);
       fields.push(field);
     }
     if (mdef) {
-      resolveSubfields(fields);
-      for (const field of fields) {
-        if (field.def?.accumulate && field.kind === 'native') this.#seedAccumulator(mdef, field, fields);
+      if (plan.subfields) resolveSubfields(fields);
+      if (plan.accumulates) {
+        for (const field of fields) {
+          if (field.kind === 'native' && field.def?.accumulate) this.#seedAccumulator(mdef, field, fields);
+        }
       }
-      if (this.#expand) {
+      if (this.#expand && plan.components) {
         this.#expandComponents(mdef, fields);
         // A subfield's reference may be an expanded field (monitoring.cycles → steps by activity_type).
-        resolveSubfields(fields);
+        if (plan.subfields) resolveSubfields(fields);
       }
     }
     if (f.devValues.length > 0) this.#developerFields(f, fields);
@@ -115,6 +139,29 @@ export class Interpreter {
     if (f.globalNum === DEVELOPER_DATA_ID) this.#developerDataId(msg);
     else if (f.globalNum === FIELD_DESCRIPTION) this.#fieldDescription(msg);
     return msg;
+  }
+
+  #plan(def: DefinitionFrame): Plan {
+    let plan = this.#plans.get(def);
+    if (plan) return plan;
+    const mdef = this.#profile.message(def.globalNum);
+    plan = { mdef, slots: [], subfields: false, components: false, accumulates: false };
+    for (const fd of def.fields) {
+      const bt = fd.baseType ?? BYTE;
+      const pdef = mdef?.fields.get(fd.num);
+      const slot: Slot = { num: fd.num, baseType: bt, def: pdef, unknownName: `unknown_${fd.num}`, oversized: false };
+      if (pdef) {
+        const pbt = pdef.baseType;
+        if (bt.size > pbt.size && pbt.kind !== Kind.string) slot.oversized = true;
+        else if (bt.size === pbt.size && bt !== pbt && bt.kind !== pbt.kind) slot.retype = pbt;
+        if (pdef.subfields.length > 0) plan.subfields = true;
+        if (pdef.components.length > 0 || pdef.subfields.some((x) => x.components.length > 0)) plan.components = true;
+        if (pdef.accumulate) plan.accumulates = true;
+      }
+      plan.slots.push(slot);
+    }
+    this.#plans.set(def, plan);
+    return plan;
   }
 
   /** A stored value of an accumulated field is the base later rollovers add to. */
@@ -141,10 +188,13 @@ export class Interpreter {
       if (!comps || comps.length === 0 || src.kind === 'header_timestamp') continue;
       if (src.kind === 'expanded' && src.def?.components.length === 0) continue;
       if (allInvalid(src)) continue;
-      const bits = new BitReader(src.raw, src.baseType);
+      const width = src.baseType.size * 8;
+      const available = (Array.isArray(src.raw) ? src.raw.length : 1) * width;
+      let pos = 0;
       for (const c of comps) {
-        if (bits.available < c.bits) break;
-        let v = bits.read(c.bits);
+        if (available - pos < c.bits) break;
+        let v = readBits(src.raw, width, pos, c.bits);
+        pos += c.bits;
         const target = mdef.fields.get(c.fieldNum);
         if (!target) continue;
         if (c.accumulate) v = this.#acc.accumulate(mdef.num, c.fieldNum, v, c.bits);
@@ -171,18 +221,7 @@ export class Interpreter {
       }
       return;
     }
-    fields.push({
-      num: target.num,
-      name: target.name,
-      kind: 'expanded',
-      baseType: target.baseType,
-      raw,
-      scale: target.scale,
-      offset: target.offset,
-      units: target.units,
-      type: target.type,
-      def: target,
-    });
+    fields.push(makeField(target.num, target.name, 'expanded', target.baseType, raw, target.scale, target.offset, target.units, target.type, target));
   }
 
   #developerFields(f: DataFrame, fields: FitField[]): void {
@@ -196,18 +235,10 @@ export class Interpreter {
       const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const raw = readField(bytes, dv, 0, bytes.length, bt, f.definition.bigEndian);
       if (raw === undefined) continue;
-      fields.push({
-        num: dd.num,
-        name: desc?.name ?? `developer_${dd.devIndex}_${dd.num}`,
-        kind: 'developer',
-        baseType: bt,
-        raw,
-        scale: desc?.scale ?? 1,
-        offset: desc?.offset ?? 0,
-        units: desc?.units ?? '',
-        type: bt.name,
-        dev: desc ?? { devIndex: dd.devIndex },
-      });
+      const field = makeField(dd.num, desc?.name ?? `developer_${dd.devIndex}_${dd.num}`, 'developer', bt, raw,
+        desc?.scale ?? 1, desc?.offset ?? 0, desc?.units ?? '', bt.name, undefined);
+      field.dev = desc ?? { devIndex: dd.devIndex };
+      fields.push(field);
     }
   }
 
@@ -241,18 +272,7 @@ export class Interpreter {
 
 function headerTimestamp(mdef: MessageDef | undefined, ts: number): FitField {
   const def = mdef?.fields.get(TIMESTAMP);
-  return {
-    num: TIMESTAMP,
-    name: def?.name ?? `unknown_${TIMESTAMP}`,
-    kind: 'header_timestamp',
-    baseType: UINT32,
-    raw: ts,
-    scale: 1,
-    offset: 0,
-    units: def?.units ?? '',
-    type: def?.type ?? '',
-    def,
-  };
+  return makeField(TIMESTAMP, def?.name ?? `unknown_${TIMESTAMP}`, 'header_timestamp', UINT32, ts, 1, 0, def?.units ?? '', def?.type ?? '', def);
 }
 
 /** Same size, other kind (sint16 stored for a uint16 field): the profile's type wins. */
@@ -274,8 +294,14 @@ function resolveSubfields(fields: FitField[]): void {
   for (const field of fields) {
     const subs = field.def?.subfields;
     if (!subs || subs.length === 0 || field.kind !== 'native' || field.sub) continue;
-    const sub = subs.find((s) => s.refs.some((r) => refMatches(fields, r.fieldNum, r.value)));
-    if (sub) applySubfield(field, sub);
+    outer: for (const sub of subs) {
+      for (const r of sub.refs) {
+        if (refMatches(fields, r.fieldNum, r.value)) {
+          applySubfield(field, sub);
+          break outer;
+        }
+      }
+    }
   }
 }
 
@@ -321,34 +347,20 @@ function stringOf(msg: FitMessage, num: number): string | undefined {
   return s.length > 0 ? s : undefined;
 }
 
-/** Reads bit fields LSB-first across the elements of a value (FIT component packing). */
-class BitReader {
-  #elems: number[];
-  #width: number;
-  #index = 0;
-  #bit = 0;
-  available: number;
-
-  constructor(raw: RawValue, bt: BaseTypeInfo) {
-    const list = Array.isArray(raw) ? raw : [raw];
-    this.#elems = list.map((v) => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0));
-    this.#width = bt.size * 8;
-    this.available = this.#elems.length * this.#width;
+/** Bits [pos, pos + n) of a value, LSB-first across its elements (FIT component packing). */
+function readBits(raw: RawValue, width: number, pos: number, n: number): number {
+  if (!Array.isArray(raw) && typeof raw === 'number' && pos + n <= 32) {
+    // The common case: one element of up to 32 bits.
+    const v = pos === 0 ? raw : Math.floor(raw / 2 ** pos);
+    return n >= 32 ? v : v % 2 ** n;
   }
-
-  read(n: number): number {
-    let out = 0;
-    for (let i = 0; i < n; i++) {
-      if (this.#bit === this.#width) {
-        this.#index++;
-        this.#bit = 0;
-      }
-      const e = this.#elems[this.#index];
-      const bit = this.#width > 32 ? Math.floor(e / 2 ** this.#bit) % 2 : (e >>> this.#bit) & 1;
-      out += bit * 2 ** i;
-      this.#bit++;
-    }
-    this.available -= n;
-    return out;
+  let out = 0;
+  for (let i = 0; i < n; i++) {
+    const at = pos + i;
+    const e = Array.isArray(raw) ? raw[Math.floor(at / width)] : raw;
+    const num = typeof e === 'number' ? e : typeof e === 'bigint' ? Number(e) : 0;
+    const bit = Math.floor(num / 2 ** (at % width)) % 2;
+    out += bit * 2 ** i;
   }
+  return out;
 }

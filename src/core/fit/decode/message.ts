@@ -36,19 +36,19 @@ export interface FitField {
   units: string;
   /** Profile type of the main field (`date_time`, `manufacturer`, `uint16`, …); '' when unknown. */
   type: string;
-  def?: FieldDef;
-  sub?: SubField;
-  dev?: DeveloperFieldInfo;
+  def: FieldDef | undefined;
+  sub: SubField | undefined;
+  dev: DeveloperFieldInfo | undefined;
   /**
    * The stored base type is larger than the profile's (e.g. uint32 for a uint16 field).
    * FitCSVTool drops such values; the interpreted view keeps them.
    */
-  oversized?: true;
+  oversized: true | undefined;
   /**
    * Set when expansion appended values to a stored field: how many elements were stored.
    * Validity is judged on those (FitCSVTool drops the field when they are all invalid).
    */
-  storedCount?: number;
+  storedCount: number | undefined;
 }
 
 export interface FitMessage {

@@ -88,7 +88,9 @@ export class RawDecoder {
     const at = this.position;
     const left = this.#buf.length - this.#pos;
     if (this.#state === State.Header) {
-      if (this.#fileIndex === 0) this.#fail('empty', 'no FIT header: the input is empty or too short', at);
+      if (this.#fileIndex === 0) {
+        this.#fail('not_fit', left === 0 ? 'not a FIT file: it is empty' : `not a FIT file: ${left} byte(s), too short for a header`, at);
+      }
       else if (left > 0) this.#warn('trailing_bytes', `${left} trailing byte(s) after the last FIT file`, at);
     } else if (this.#state === State.Records) {
       const missing = this.#dataEnd - at;

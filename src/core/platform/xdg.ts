@@ -1,0 +1,13 @@
+/** XDG base directories (XDG Base Directory Specification), for fitkit's config files. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+  return join(base, 'fitkit');
+}
+
+/** Where users put reverse-engineered profile additions that every command loads. */
+export function profileExtraPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), 'profile-extra.json');
+}

@@ -1,0 +1,1 @@
+declare module 'fitsdk-21202';
