@@ -15,3 +15,4 @@ export { decodeFit, decodeFitStream, scanFit, type DecodeOptions, type DecodeRes
 export { dateFromFitTime, isoFromFitTime, fitTimeFromDate, FIT_EPOCH_S } from './fit/kit/time.js';
 export { FitCsvWriter, createFitCsvDecoder, type FitCsvOptions } from './formats/fitcsv.js';
 export { fieldValue, messageToObject, jsonReplacer, type Value, type ValueOptions, type MessageObject } from './fit/decode/values.js';
+export { ObjectDecoder, decodeFitObjects, decodeFitObjectsStream, type ObjectDecodeOptions, type ObjectDecodeResult } from './fit/decode/objects.js';

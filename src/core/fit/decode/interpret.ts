@@ -164,6 +164,11 @@ export class Interpreter {
     return plan;
   }
 
+  /** A stored value of an accumulated field, already in its components' units. */
+  seedAccumulator(mesgNum: number, fieldNum: number, value: number): void {
+    this.#acc.set(mesgNum, fieldNum, value);
+  }
+
   /** A stored value of an accumulated field is the base later rollovers add to. */
   #seedAccumulator(mdef: MessageDef, field: FitField, fields: FitField[]): void {
     const v = firstNumber(field.raw);

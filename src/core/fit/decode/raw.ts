@@ -18,6 +18,12 @@ export interface RawDecoderOptions {
   values?: boolean;
   /** Receives each diagnostic as it is found (they are also collected in `diagnostics`). */
   onDiagnostic?: (d: Diagnostic) => void;
+  /**
+   * Offered each data record before a frame is built: return true to take it (no data frame is
+   * then emitted). Lets a compiled reader decode straight from the bytes. `p` is the offset of
+   * the record content in `b`; `timestamp` is the compressed-header time, or -1.
+   */
+  onRecord?: (def: DefinitionFrame, b: Uint8Array, dv: DataView, p: number, timestamp: number, offset: number) => boolean;
 }
 
 const enum State {
@@ -48,6 +54,7 @@ export class RawDecoder {
   #fileIndex = 0;
   #locals: (DefinitionFrame | undefined)[] = new Array(16);
   #lastTimestamp = -1;
+  #pendingTs = -1;
   #fatal = false;
 
   constructor(onFrame: (f: Frame) => void, opts: RawDecoderOptions = {}) {
@@ -290,6 +297,28 @@ export class RawDecoder {
     const len = 1 + def.dataSize;
     if (b.length - p < len) return false;
 
+    const onRecord = this.#opts.onRecord;
+    if (onRecord) {
+      let ts = -1;
+      if (timeOffset >= 0) {
+        const last = this.#lastTimestamp < 0 ? 0 : this.#lastTimestamp;
+        ts = (last + ((timeOffset - (last & 0x1f)) & 0x1f)) >>> 0;
+        this.#lastTimestamp = ts;
+        timeOffset = -1;
+      }
+      this.#scanTimestamp(def, p);
+      if (onRecord(def, b, this.#dv, p + 1, ts, at)) {
+        this.#crc = crc16(b, p, p + len, this.#crc);
+        this.#pos = p + len;
+        this.counts.messages++;
+        return true;
+      }
+      if (ts >= 0) {
+        // Not taken: the frame carries the timestamp as usual.
+        this.#pendingTs = ts;
+      }
+    }
+
     const frame: DataFrame = {
       kind: 'data',
       offset: at,
@@ -306,6 +335,9 @@ export class RawDecoder {
       const ts = (last + ((timeOffset - (last & 0x1f)) & 0x1f)) >>> 0;
       frame.compressedTimestamp = ts;
       this.#lastTimestamp = ts;
+    } else if (this.#pendingTs >= 0) {
+      frame.compressedTimestamp = this.#pendingTs;
+      this.#pendingTs = -1;
     }
     const fields = def.fields;
     if (this.#opts.values !== false) {

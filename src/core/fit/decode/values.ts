@@ -44,7 +44,9 @@ function element(f: FitField, v: RawScalar, o: ValueOptions): Value {
 
 /** A field's value: one element, or an array; null when every element is invalid. */
 export function fieldValue(f: FitField, o: ValueOptions = {}): Value | Value[] {
-  const r = f.raw;
+  // Values that expansion appended to a stored field (FitCSVTool shows both) are not the
+  // field's value: the stored one is.
+  const r = f.storedCount === undefined ? f.raw : f.storedCount === 1 ? (f.raw as RawScalar[])[0] : (f.raw as RawScalar[]).slice(0, f.storedCount);
   if (typeof r === 'string') {
     const parts = r.split('\0').filter((s, i, a) => s.length > 0 || i < a.length - 1);
     if (parts.length === 0 || (parts.length === 1 && parts[0] === '')) return null;

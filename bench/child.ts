@@ -1,0 +1,89 @@
+/**
+ * Runs one decoder mode on one file in its own process, so peak RSS belongs to that decoder
+ * alone, and prints a single JSON line (a ChildResult) on stdout.
+ *
+ * Usage: node --expose-gc child.js '<ChildJob JSON>'
+ */
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { Unavailable, modeById, type Input } from './decoders.js';
+
+export interface ChildJob {
+  mode: string;
+  path: string;
+  /** Untimed runs first (JIT warm-up). */
+  warmup: number;
+  /** Keep timing iterations until this many ms have passed... */
+  minMs: number;
+  /** ...or this many iterations are done. */
+  maxIterations: number;
+}
+
+export type ChildResult =
+  | { ok: true; times: number[]; decoded: number; maxRssMB: number }
+  | { ok: false; unavailable?: boolean; error: string };
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+async function main(job: ChildJob): Promise<ChildResult> {
+  const mode = modeById(job.mode);
+  let decode;
+  try {
+    decode = await mode.setup();
+  } catch (err) {
+    return { ok: false, unavailable: err instanceof Unavailable, error: (err as Error).message };
+  }
+  const input: Input = { path: job.path, bytes: mode.streaming ? new Uint8Array(0) : readExact(job.path) };
+  let decoded = 0;
+  // Warm-up is capped in time too: two extra runs of a 1 s decoder teach the JIT nothing new.
+  for (let i = 0, t0 = performance.now(); i < job.warmup && performance.now() - t0 < 500; i++) decoded = await decode(input);
+  const times: number[] = [];
+  let total = 0;
+  let ms = Infinity;
+  while (times.length < job.maxIterations && (times.length === 0 || total < job.minMs)) {
+    // Collect a slow run's garbage outside the timing; for sub-10 ms runs GC is part of the cost.
+    if (ms >= 10) gc();
+    const t0 = performance.now();
+    decoded = await decode(input);
+    ms = performance.now() - t0;
+    times.push(ms);
+    total += ms;
+  }
+  return { ok: true, times, decoded, maxRssMB: peakRssKB() / 1024 };
+}
+
+/**
+ * Peak RSS of this process. On Linux, resourceUsage().maxRSS survives fork+exec, so a child
+ * would report the parent's peak if larger; VmHWM belongs to this process image alone.
+ */
+function peakRssKB(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS;
+}
+
+/**
+ * The file in a Uint8Array that owns its whole ArrayBuffer (fit-decoder takes the ArrayBuffer),
+ * read in place so the peak RSS holds one copy of it, not two.
+ */
+function readExact(path: string): Uint8Array {
+  const bytes = new Uint8Array(statSync(path).size);
+  const fd = openSync(path, 'r');
+  try {
+    for (let at = 0, n = 1; at < bytes.length && n > 0; at += n) n = readSync(fd, bytes, at, bytes.length - at, at);
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
+}
+
+main(JSON.parse(process.argv[2] ?? '{}') as ChildJob).then(
+  (result) => console.log(JSON.stringify(result)),
+  (err: unknown) => {
+    const error = err instanceof Error ? err.message : String(err); // fit-file-parser rejects with strings
+    console.log(JSON.stringify({ ok: false, error: error.split('\n')[0] } satisfies ChildResult));
+  },
+);

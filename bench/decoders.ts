@@ -1,0 +1,155 @@
+/**
+ * The decoders under comparison, one entry per (library, mode). Each setup() loads the library
+ * and returns a function that decodes one file and returns how many messages it produced.
+ *
+ * @garmin/fitsdk is deliberately absent: its license forbids benchmarking it.
+ */
+import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export type Library = 'fitkit' | 'fit-file-parser' | 'fit-decoder';
+
+/** What a decode function gets: in-memory bytes (exactly backed by their ArrayBuffer) and the path. */
+export interface Input {
+  path: string;
+  /** Empty for streaming modes, which read the file themselves. */
+  bytes: Uint8Array;
+}
+
+export type DecodeFn = (input: Input) => number | Promise<number>;
+
+export interface DecoderMode {
+  id: string;
+  library: Library;
+  mode: string;
+  /** The fitkit mode doing comparable work, for the "fitkit X is N x Y" lines. */
+  counterpart?: string;
+  streaming?: boolean;
+  setup(): Promise<DecodeFn>;
+}
+
+/** The decoder cannot run at all (e.g. fitkit's API not built yet): reported, not a crash. */
+export class Unavailable extends Error {}
+
+/** The API the bench expects from dist/core/index.js; checked at runtime since it may not exist yet. */
+interface FitkitApi {
+  scanFit(bytes: Uint8Array): { messages: number };
+  decodeFit(bytes: Uint8Array, opts?: { expandComponents?: boolean }): { messages: unknown[] };
+  decodeFitObjects(bytes: Uint8Array): { messages: unknown[] };
+  decodeFitObjectsStream(source: AsyncIterable<Uint8Array>, onMessage: (m: unknown) => void): Promise<{ messages: number }>;
+  decodeFitStream(source: AsyncIterable<Uint8Array>, onMessage: (m: unknown) => void): Promise<{ messages: number }>;
+}
+
+async function fitkit<K extends keyof FitkitApi>(name: K): Promise<FitkitApi[K]> {
+  // The compiled library, as users get it (npm run bench builds it first).
+  const path = resolve(process.cwd(), 'dist/core/index.js');
+  let mod: Partial<FitkitApi>;
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Partial<FitkitApi>;
+  } catch (err) {
+    throw new Unavailable(`cannot load ${path}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const fn = mod[name];
+  if (typeof fn !== 'function') throw new Unavailable(`dist/core/index.js does not export ${name}() yet`);
+  return fn as FitkitApi[K];
+}
+
+interface FitDecoderModule {
+  fit2json(buffer: ArrayBuffer): { records: unknown[] };
+  parseRecords(json: unknown): { records: unknown[] };
+}
+// CommonJS without type declarations.
+const fitDecoder = (): FitDecoderModule => createRequire(import.meta.url)('fit-decoder') as FitDecoderModule;
+
+export const MODES: readonly DecoderMode[] = [
+  {
+    id: 'fitkit-scan',
+    library: 'fitkit',
+    mode: 'scan',
+    async setup() {
+      const scanFit = await fitkit('scanFit');
+      return ({ bytes }) => scanFit(bytes).messages;
+    },
+  },
+  {
+    // Plain objects with names, scaled values, Dates, enum names and expanded components: the
+    // same work fit-file-parser and fit-decoder's parseRecords do.
+    id: 'fitkit-interpreted',
+    library: 'fitkit',
+    mode: 'interpreted',
+    async setup() {
+      const decodeFitObjects = await fitkit('decodeFitObjects');
+      return ({ bytes }) => decodeFitObjects(bytes).messages.length;
+    },
+  },
+  {
+    // Rich messages (every field with its definition, subfield and raw value), as dump uses.
+    id: 'fitkit-messages',
+    library: 'fitkit',
+    mode: 'messages',
+    async setup() {
+      const decodeFit = await fitkit('decodeFit');
+      return ({ bytes }) => decodeFit(bytes).messages.length;
+    },
+  },
+  {
+    // Streaming plain objects (interpreted), nothing kept: the 100 MB case.
+    id: 'fitkit-stream',
+    library: 'fitkit',
+    mode: 'stream',
+    streaming: true,
+    async setup() {
+      const decodeFitStream = await fitkit('decodeFitObjectsStream');
+      return async ({ path }) => {
+        let n = 0;
+        const source = createReadStream(path, { highWaterMark: 1 << 20 });
+        await decodeFitStream(source, () => void n++);
+        return n;
+      };
+    },
+  },
+  {
+    id: 'fit-file-parser',
+    library: 'fit-file-parser',
+    mode: 'parseAsync',
+    counterpart: 'interpreted',
+    async setup() {
+      const { default: FitParser } = await import('fit-file-parser');
+      return async ({ bytes }) => {
+        // Default options (list mode), on a Buffer as users get one from fs.readFile.
+        const data = await new FitParser().parseAsync(Buffer.from(bytes.buffer as ArrayBuffer));
+        return Object.values(data).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 0), 0);
+      };
+    },
+  },
+  {
+    id: 'fit-decoder-raw',
+    library: 'fit-decoder',
+    mode: 'fit2json',
+    counterpart: 'scan',
+    async setup() {
+      const { fit2json } = fitDecoder();
+      return ({ bytes }) => fit2json(bytes.buffer as ArrayBuffer).records.length;
+    },
+  },
+  {
+    id: 'fit-decoder-parsed',
+    library: 'fit-decoder',
+    mode: 'fit2json+parseRecords',
+    counterpart: 'interpreted',
+    async setup() {
+      const { fit2json, parseRecords } = fitDecoder();
+      return ({ bytes }) => parseRecords(fit2json(bytes.buffer as ArrayBuffer)).records.length;
+    },
+  },
+];
+
+export function modeById(id: string): DecoderMode {
+  const m = MODES.find((x) => x.id === id);
+  if (!m) throw new Error(`unknown decoder mode ${id}`);
+  return m;
+}
+
+export const label = (m: DecoderMode): string => `${m.library} ${m.mode}`;

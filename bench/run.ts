@@ -1,0 +1,133 @@
+/**
+ * Benchmark: generates the bench files, decodes each with every decoder mode in a fresh child
+ * process (a time limit and a fixed heap each), and prints one comparison table.
+ *
+ * Run with `npm run bench` (builds the library and this bench first). Options, after `--`:
+ *   --files=run-1h,devfields   only files whose name contains one of these
+ *   --timeout=120              seconds per child before it is reported as a timeout
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { MODES, label, type DecoderMode } from './decoders.js';
+import type { ChildJob, ChildResult } from './child.js';
+import { generateAll, type BenchFile } from './generate.js';
+import { describeOutcome, formatRatios, formatTable, type Outcome, type Row } from './report.js';
+
+const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+/** A fixed heap so "OOM" means the same thing on every machine. */
+const HEAP_MB = 4096;
+const STARTUP_RUNS = 10;
+
+function option(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+
+/**
+ * Small files: warm up, then repeat until a second of timed decoding (at most 500 runs).
+ * Large files: one cold run; a decoder that takes a minute needs no more to be compared.
+ */
+function job(file: BenchFile, mode: DecoderMode): ChildJob {
+  return file.large
+    ? { mode: mode.id, path: file.path, warmup: 0, minMs: 0, maxIterations: 1 }
+    : { mode: mode.id, path: file.path, warmup: 2, minMs: 1000, maxIterations: 500 };
+}
+
+function runChild(j: ChildJob, timeoutMs: number): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${HEAP_MB}`, CHILD, JSON.stringify(j)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    // Keep only the tail: an OOM dumps a long native stack.
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8192)));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) return resolve({ kind: 'timeout', afterMs: performance.now() - started });
+      const last = stdout.trim().split('\n').pop();
+      if (last?.startsWith('{')) {
+        const r = JSON.parse(last) as ChildResult;
+        if (r.ok) {
+          const sorted = [...r.times].sort((a, b) => a - b);
+          const medianMs = sorted[Math.floor(sorted.length / 2)];
+          return resolve({ kind: 'ok', medianMs, iterations: r.times.length, decoded: r.decoded, maxRssMB: r.maxRssMB });
+        }
+        return resolve(r.unavailable ? { kind: 'unavailable', reason: r.error } : { kind: 'error', message: r.error });
+      }
+      if (/heap out of memory|Allocation failed/i.test(stderr) || signal === 'SIGABRT' || code === 134) {
+        return resolve({ kind: 'oom' });
+      }
+      const why = stderr.trim().split('\n').pop() ?? '';
+      resolve({ kind: 'error', message: `exit ${signal ?? code}${why ? `: ${why}` : ''}` });
+    });
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median wall time of `node <args>`, or why it could not run. */
+function startupMs(args: string[]): { ms: number; output: string } | { error: string } {
+  const times: number[] = [];
+  let output = '';
+  for (let i = 0; i < STARTUP_RUNS + 1; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) {
+      const why = (r.stderr || r.stdout || String(r.error ?? '')).trim().split('\n')[0];
+      return { error: `exit ${r.status ?? r.signal}: ${why}` };
+    }
+    output = r.stdout.trim();
+    if (i > 0) times.push(ms); // the first run warms the disk cache
+  }
+  return { ms: median(times), output };
+}
+
+async function main(): Promise<void> {
+  const timeoutMs = Number(option('timeout') ?? 120) * 1000;
+  const only = option('files')?.split(',');
+
+  console.log(`fitkit bench: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM`);
+  console.log(`each decoder in its own process (heap ${HEAP_MB} MB, ${timeoutMs / 1000} s limit); MB = 10^6 bytes\n`);
+
+  console.log('generating bench/out ...');
+  const files = generateAll('bench/out', console.log, only);
+
+  console.log('\ndecoding ...');
+  const rows: Row[] = [];
+  for (const file of files) {
+    for (const mode of MODES) {
+      const outcome = await runChild(job(file, mode), timeoutMs);
+      console.log(`  ${file.name.padEnd(20)} ${label(mode).padEnd(34)} ${describeOutcome(outcome)}`);
+      rows.push({ file, mode, outcome });
+    }
+  }
+
+  console.log(`\n${formatTable(rows)}\n`);
+  for (const line of formatRatios(rows)) console.log(line);
+  const unavailable = new Set(rows.flatMap((r) => (r.outcome.kind === 'unavailable' ? [`${label(r.mode)}: ${r.outcome.reason}`] : [])));
+  for (const u of unavailable) console.log(`not measured: ${u}`);
+
+  const node = startupMs(['-e', '0']);
+  const cli = startupMs(['bin/run.js', '--version']);
+  const nodeNote = 'ms' in node ? ` (node -e 0: ${node.ms.toFixed(0)} ms)` : '';
+  console.log(
+    'ms' in cli
+      ? `\nstartup: fitkit --version ${cli.ms.toFixed(0)} ms median of ${STARTUP_RUNS}${nodeNote} -> ${cli.output}`
+      : `\nstartup: fitkit --version not measured (${cli.error})`,
+  );
+}
+
+await main();

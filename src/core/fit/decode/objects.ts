@@ -1,0 +1,233 @@
+/**
+ * Decoding straight to plain objects (`{name, num, offset, fields}` with scaled values, dates,
+ * enum names), the fastest interpreted path. For each definition whose fields are all plain
+ * numbers, a reader is compiled once (generated JS, numeric constants only) that goes from the
+ * record's bytes to the object with no intermediate values. Records with anything richer
+ * (strings, arrays, subfields, multi-part or accumulating components, developer fields) go
+ * through the Interpreter and `messageToObject`, so both paths give the same objects.
+ */
+import { Kind, type BaseTypeInfo } from '../proto/base-types.js';
+import type { Profile } from '../profile/profile.js';
+import { standardProfile } from '../profile/profile.js';
+import { snakeName } from '../profile/names.js';
+import type { FieldDef } from '../profile/types.js';
+import { FIT_EPOCH_S, FIT_MIN_ABSOLUTE } from '../kit/time.js';
+import type { DefinitionFrame } from './frames.js';
+import { Interpreter } from './interpret.js';
+import { RawDecoder } from './raw.js';
+import { messageToObject, type MessageObject, type ValueOptions } from './values.js';
+import type { Diagnostic } from '../../errors.js';
+
+export interface ObjectDecodeOptions {
+  profile?: Profile;
+  /** `date` (default), `iso` or `raw`, as in messageToObject. */
+  dates?: ValueOptions['dates'];
+  /** Enum values as names (default true). */
+  enums?: boolean;
+  expandComponents?: boolean;
+}
+
+type Reader = (b: Uint8Array, dv: DataView, p: number, ts: number, offset: number) => MessageObject;
+
+/** Source of one read of a numeric element at byte `o` of the record. */
+function readExpr(bt: BaseTypeInfo, o: number, be: boolean): string | undefined {
+  const at = (i: number) => `b[p + ${o + i}]`;
+  switch (bt.size) {
+    case 1:
+      return bt.kind === Kind.sint ? `(${at(0)} << 24 >> 24)` : at(0);
+    case 2: {
+      const u = be ? `(${at(0)} << 8 | ${at(1)})` : `(${at(0)} | ${at(1)} << 8)`;
+      return bt.kind === Kind.sint ? `(${u} << 16 >> 16)` : u;
+    }
+    case 4: {
+      if (bt.kind === Kind.float) return `dv.getFloat32(p + ${o}, ${!be})`;
+      const u = be
+        ? `(${at(0)} << 24 | ${at(1)} << 16 | ${at(2)} << 8 | ${at(3)})`
+        : `(${at(0)} | ${at(1)} << 8 | ${at(2)} << 16 | ${at(3)} << 24)`;
+      return bt.kind === Kind.sint ? `(${u} | 0)` : `(${u} >>> 0)`;
+    }
+    case 8:
+      return bt.kind === Kind.float ? `dv.getFloat64(p + ${o}, ${!be})` : undefined;
+  }
+  return undefined;
+}
+
+/** A FIT time expression as Date, ISO text, or left as seconds below 0x10000000 (device time). */
+function dateExpr(v: string, dates: 'date' | 'iso'): string {
+  const d = `new Date((${v} + ${FIT_EPOCH_S}) * 1000)`;
+  return `(${v} >= ${FIT_MIN_ABSOLUTE} ? ${dates === 'iso' ? d + '.toISOString()' : d} : ${v})`;
+}
+
+export class ObjectDecoder {
+  #profile: Profile;
+  #opts: ObjectDecodeOptions;
+  #interp: Interpreter;
+  #readers = new WeakMap<DefinitionFrame, Reader | null>();
+  #enumTables = new Map<string, (string | undefined)[]>();
+  readonly raw: RawDecoder;
+
+  constructor(onMessage: (m: MessageObject) => void, opts: ObjectDecodeOptions = {}) {
+    this.#profile = opts.profile ?? standardProfile();
+    this.#opts = opts;
+    this.#interp = new Interpreter(this.#profile, opts);
+    const vopts: ValueOptions = { dates: opts.dates ?? 'date', enums: opts.enums ?? true, profile: this.#profile };
+    this.raw = new RawDecoder(
+      (f) => {
+        if (f.kind === 'definition') this.#interp.frame(f);
+        else if (f.kind === 'data') onMessage(messageToObject(this.#interp.message(f), vopts));
+      },
+      {
+        onRecord: (def, b, dv, p, ts, offset) => {
+          let reader = this.#readers.get(def);
+          if (reader === undefined) {
+            reader = this.#compile(def);
+            this.#readers.set(def, reader);
+          }
+          if (reader === null) return false;
+          onMessage(reader(b, dv, p, ts, offset));
+          return true;
+        },
+      },
+    );
+  }
+
+  #enumTable(type: string): (string | undefined)[] | undefined {
+    if (!(this.#opts.enums ?? true)) return undefined;
+    let t = this.#enumTables.get(type);
+    if (t === undefined) {
+      const values = this.#profile.types.get(type)?.values;
+      if (!values || type === 'date_time' || type === 'local_date_time') return undefined;
+      t = [];
+      for (const [k, v] of values) if (k >= 0 && k < 0x10000) t[k] = snakeName(v);
+      this.#enumTables.set(type, t);
+    }
+    return t;
+  }
+
+  /** A reader for definitions of plain numeric fields; null when the record needs the Interpreter. */
+  #compile(def: DefinitionFrame): Reader | null {
+    const mdef = this.#profile.message(def.globalNum);
+    // developer_data_id and field_description feed the Interpreter's state: never bypass it.
+    if (!mdef || def.globalNum === 206 || def.globalNum === 207) return null;
+    const expand = this.#opts.expandComponents ?? true;
+    const dates = this.#opts.dates ?? 'date';
+    const consts: unknown[] = [];
+    const constRef = (v: unknown) => `c[${consts.push(v) - 1}]`;
+    const present = new Map(def.fields.map((f, i) => [f.num, i]));
+    const reads: string[] = [];
+    const natives: { name: string; valid: string; value: string }[] = [];
+    const expanded: { name: string; valid: string; value: string; stored?: number }[] = [];
+    const validity: string[] = [];
+    const seeds: string[] = [];
+    let o = 0;
+    for (const [i, fd] of def.fields.entries()) {
+      const pdef: FieldDef | undefined = mdef.fields.get(fd.num);
+      const declared = fd.baseType;
+      if (!declared || fd.size !== declared.size) return null;
+      if (pdef && (pdef.subfields.length > 0 || pdef.array || pdef.baseType.kind === Kind.string)) return null;
+      // Same size, other kind: read as the profile's type (as the Interpreter does).
+      const bt = pdef && pdef.baseType.size === declared.size && pdef.baseType.kind !== declared.kind ? pdef.baseType : declared;
+      const read = readExpr(bt, o, def.bigEndian);
+      if (read === undefined) return null;
+      o += fd.size;
+      const r = `r${i}`;
+      reads.push(`const ${r} = ${read};`);
+      const valid = bt.kind === Kind.float ? `${r} === ${r}` : `${r} !== ${Number(bt.invalid)}`;
+      validity[i] = valid;
+      let value = r;
+      if (pdef) {
+        if (pdef.scale !== 1 || pdef.offset !== 0) value = `${r} / ${pdef.scale} - ${pdef.offset}`;
+        else if (pdef.type === 'date_time' && dates !== 'raw') value = dateExpr(r, dates);
+        else {
+          const table = this.#enumTable(pdef.type);
+          if (table) value = `(${constRef(table)}[${r}] ?? ${r})`;
+        }
+      }
+      natives.push({ name: JSON.stringify(pdef ? pdef.name : `unknown_${fd.num}`), valid, value });
+      if (pdef?.accumulate) seeds.push(`if (${valid}) acc(${mdef.num}, ${fd.num}, ${r});`);
+      if (pdef && expand && pdef.components.length > 0) {
+        const comps = pdef.components;
+        const c = comps[0];
+        const target = mdef.fields.get(c.fieldNum);
+        // Only the one-to-one case (speed → enhanced_speed); anything else needs the Interpreter.
+        if (comps.length !== 1 || c.accumulate || c.bits !== bt.size * 8 || !target) return null;
+        if (target.components.length > 0 || target.baseType.kind === Kind.float || target.subfields.length > 0) return null;
+        const raw = `Math.round((${r} / ${c.scale} - ${c.offset} + ${target.offset}) * ${target.scale})`;
+        // A valid stored target keeps its own value; an invalid one is replaced by the expansion.
+        const stored = present.get(c.fieldNum);
+        expanded.push({ name: JSON.stringify(target.name), valid, value: `${raw} / ${target.scale} - ${target.offset}`, stored });
+      }
+    }
+    // Developer fields: bound to their descriptions when the definition was read.
+    const bound = this.#interp.devBinding(def);
+    const devLines: string[] = [];
+    for (const [i, dd] of def.devFields.entries()) {
+      const desc = bound[i];
+      if (!desc || dd.size !== desc.baseType.size || desc.baseType.kind === Kind.string) return null;
+      const read = readExpr(desc.baseType, o, def.bigEndian);
+      if (read === undefined) return null;
+      o += dd.size;
+      const r = `d${i}`;
+      const valid = desc.baseType.kind === Kind.float ? `${r} === ${r}` : `${r} !== ${Number(desc.baseType.invalid)}`;
+      const value = desc.scale !== 1 || desc.offset !== 0 ? `${r} / ${desc.scale} - ${desc.offset}` : r;
+      const name = JSON.stringify(desc.name ?? `developer_${dd.devIndex}_${dd.num}`);
+      devLines.push(`const ${r} = ${read}; if (${valid}) (dev ??= {})[${name}] = ${value};`);
+    }
+    for (const x of expanded) if (x.stored !== undefined) x.valid = `${x.valid} && !(${validity[x.stored]})`;
+    // Expanded fields follow the stored ones, as in the Interpreter's field order.
+    const all = [...natives, ...expanded];
+    const tsDef = mdef.fields.get(253);
+    const tsName = JSON.stringify(tsDef?.name ?? 'unknown_253');
+    const tsValue = tsDef && dates !== 'raw' ? dateExpr('ts', dates) : 'ts';
+    // Most records hold only valid values: one object literal gives them one shape, cheaply.
+    const allValid = natives.map((n) => n.valid).join(' && ') || 'true';
+    const src = `return function read(b, dv, p, ts, offset) {
+  ${reads.join('\n  ')}
+  ${seeds.join('\n  ')}
+  let f;
+  if (ts < 0 && ${allValid}) {
+    f = { ${[...natives, ...expanded.filter((x) => x.stored === undefined)].map((x) => `${x.name}: ${x.value}`).join(', ')} };
+  } else {
+    f = {};
+    if (ts >= 0) f[${tsName}] = ${tsValue};
+    ${all.map((x) => `if (${x.valid}) f[${x.name}] = ${x.value};`).join('\n    ')}
+  }
+  const m = { name: ${JSON.stringify(mdef.name)}, num: ${mdef.num}, offset, fields: f };
+  ${devLines.length ? `let dev;\n  ${devLines.join('\n  ')}\n  if (dev) m.developer = dev;` : ''}
+  return m;
+}`;
+    const interp = this.#interp;
+    const acc = (mesg: number, field: number, v: number) => interp.seedAccumulator(mesg, field, v);
+    return new Function('c', 'acc', src)(consts, acc) as Reader;
+  }
+}
+
+export interface ObjectDecodeResult {
+  messages: MessageObject[];
+  diagnostics: Diagnostic[];
+  complete: boolean;
+}
+
+/** Decodes a whole buffer into plain message objects. */
+export function decodeFitObjects(bytes: Uint8Array, opts: ObjectDecodeOptions = {}): ObjectDecodeResult {
+  const messages: MessageObject[] = [];
+  const d = new ObjectDecoder((m) => messages.push(m), opts);
+  d.raw.push(bytes);
+  d.raw.end();
+  return { messages, diagnostics: d.raw.diagnostics, complete: !d.raw.stopped };
+}
+
+/** Decodes chunks as they arrive into plain objects, handed to `onMessage` and not kept. */
+export async function decodeFitObjectsStream(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  onMessage: (m: MessageObject) => void,
+  opts: ObjectDecodeOptions = {},
+): Promise<{ messages: number; diagnostics: Diagnostic[]; complete: boolean }> {
+  const d = new ObjectDecoder(onMessage, opts);
+  for await (const chunk of source) {
+    d.raw.push(chunk);
+    if (d.raw.stopped) break;
+  }
+  d.raw.end();
+  return { messages: d.raw.counts.messages, diagnostics: d.raw.diagnostics, complete: !d.raw.stopped };
+}
