@@ -85,3 +85,11 @@ describe('fitkit dump', () => {
     expect(after).toContain(',mystery,');
   });
 });
+
+describe('fitkit --version', () => {
+  it('prints name, version, platform and Node, as oclif does', () => {
+    const r = fitkit(['--version']);
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(r.stdout).toBe(`fitkit/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
+  });
+});

@@ -1,0 +1,89 @@
+/** The profile built from @garmin/fitsdk: names as FitCSVTool prints them, supplement, user additions. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Profile as SdkProfile } from '@garmin/fitsdk';
+import { describe, expect, it } from 'vitest';
+import { FitkitError } from '../../../src/core/errors.js';
+import { snakeName } from '../../../src/core/fit/profile/names.js';
+import { Profile } from '../../../src/core/fit/profile/profile.js';
+
+const p = Profile.standard();
+
+describe('profile from @garmin/fitsdk', () => {
+  it('has every SDK message and field, with snake_case names', () => {
+    const sdk = SdkProfile as unknown as { messages: Record<string, { num: number; name: string; fields: Record<string, { name: string }> }> };
+    let fields = 0;
+    for (const m of Object.values(sdk.messages)) {
+      const ours = p.message(m.num);
+      expect(ours?.name).toBe(snakeName(m.name));
+      for (const [num, f] of Object.entries(m.fields)) {
+        expect(ours?.fields.get(Number(num))?.name).toBe(snakeName(f.name));
+        fields++;
+      }
+    }
+    expect(fields).toBeGreaterThan(1500);
+  });
+
+  it('converts the irregular letter-digit names as FitCSVTool prints them', () => {
+    expect(p.field(20, 17)?.name).toBe('speed_1s');
+    expect(snakeName('cadence256')).toBe('cadence256');
+    expect(snakeName('eventTimestamp12')).toBe('event_timestamp_12');
+    expect(snakeName('enhancedAvgSpeed')).toBe('enhanced_avg_speed');
+    expect(p.messageByName('hsa_spo2_data')).toBeDefined();
+  });
+
+  it('keeps scale, offset, units, components with bits and accumulation, subfields with references', () => {
+    const alt = p.field(20, 2)!;
+    expect([alt.type, alt.baseType.name, alt.scale, alt.offset, alt.units]).toEqual(['uint16', 'uint16', 5, 500, 'm']);
+    expect(alt.components).toEqual([{ fieldNum: 78, bits: 16, scale: 5, offset: 500, accumulate: false }]);
+    const csd = p.field(20, 8)!;
+    expect(csd.components.map((c) => [c.fieldNum, c.bits, c.scale, c.accumulate])).toEqual([
+      [6, 12, 100, false],
+      [5, 12, 16, true],
+    ]);
+    expect(csd.units).toBe('');
+    const data = p.field(21, 3)!;
+    const timer = data.subfields.find((s) => s.name === 'timer_trigger')!;
+    expect(timer.refs).toContainEqual({ fieldNum: 0, value: 0 });
+    expect(p.types.get('file')?.values.get(4)).toBe('activity');
+    expect(p.field(0, 4)?.type).toBe('date_time');
+  });
+
+  it("adds fitkit's message 29 location", () => {
+    const loc = p.message(29)!;
+    expect(loc.name).toBe('location');
+    expect([...loc.fields.values()].map((f) => f.name)).toEqual([
+      'name', 'position_lat', 'position_long', 'symbol', 'altitude', 'description', 'timestamp', 'message_index',
+    ]);
+    expect([loc.fields.get(4)?.scale, loc.fields.get(4)?.offset]).toEqual([5, 500]);
+    expect(Profile.sdk().message(29)).toBeUndefined();
+  });
+
+  it('takes user additions from JSON: new messages, new fields, named types', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fitkit-profile-'));
+    const file = join(dir, 'extra.json');
+    writeFileSync(file, JSON.stringify({
+      types: { pump_mode: { baseType: 'enum', values: { '0': 'off', '1': 'boost' } } },
+      messages: [
+        { num: 0xff01, name: 'pump', fields: [{ num: 0, name: 'mode', type: 'pump_mode' }, { num: 253, name: 'timestamp', type: 'date_time', units: 's' }] },
+        { num: 20, name: 'record', fields: [{ num: 200, name: 'core_temp', type: 'uint16', scale: 100, units: 'C' }] },
+      ],
+    }));
+    const q = Profile.standard().extendFromFile(file);
+    expect(q.messageByName('pump')?.fields.get(0)?.baseType.name).toBe('enum');
+    expect(q.field(0xff01, 253)?.baseType.name).toBe('uint32');
+    expect(q.field(20, 200)).toMatchObject({ name: 'core_temp', scale: 100, units: 'C' });
+    expect(q.field(20, 3)?.name).toBe('heart_rate');
+  });
+
+  it('names the file and the problem when additions are malformed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fitkit-profile-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ messages: [{ num: 7000, name: 'x', fields: [{ num: 1, name: 'y', type: 'no_such_type' }] }] }));
+    expect(() => Profile.standard().extendFromFile(file)).toThrow(FitkitError);
+    expect(() => Profile.standard().extendFromFile(file)).toThrow(/x\.y: unknown type "no_such_type"/);
+    writeFileSync(file, '{ not json');
+    expect(() => Profile.standard().extendFromFile(file)).toThrow(/cannot read profile additions/);
+  });
+});
