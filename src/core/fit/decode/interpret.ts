@@ -37,6 +37,25 @@ interface Plan {
   accumulates: boolean;
 }
 
+const accumulating = new WeakMap<MessageDef, Map<number, Component | null>>();
+
+/** The component (of any field or subfield of the message) that accumulates into `fieldNum`. */
+function accumulatingComponent(mdef: MessageDef, fieldNum: number): Component | undefined {
+  let byField = accumulating.get(mdef);
+  if (!byField) accumulating.set(mdef, (byField = new Map()));
+  let c = byField.get(fieldNum);
+  if (c === undefined) {
+    c = null;
+    for (const f of mdef.fields.values()) {
+      for (const comps of [f.components, ...f.subfields.map((s) => s.components)]) {
+        c ??= comps.find((x) => x.fieldNum === fieldNum && x.accumulate) ?? null;
+      }
+    }
+    byField.set(fieldNum, c);
+  }
+  return c ?? undefined;
+}
+
 /** Every field is built here, so all share one object shape (fast property access). */
 function makeField(
   num: number,
@@ -164,24 +183,22 @@ export class Interpreter {
     return plan;
   }
 
-  /** A stored value of an accumulated field, already in its components' units. */
-  seedAccumulator(mesgNum: number, fieldNum: number, value: number): void {
+  /**
+   * A stored value of an accumulated field is the base later rollovers add to (record.distance
+   * stored, then compressed_speed_distance). It is kept in the units of the component that
+   * accumulates into the field, which any field of the message may carry.
+   */
+  seedAccumulator(mesgNum: number, fieldNum: number, raw: number): void {
+    const field = this.#profile.field(mesgNum, fieldNum);
+    const comp = field && accumulatingComponent(this.#profile.message(mesgNum)!, fieldNum);
+    const value = field && comp ? (raw / field.scale - field.offset + comp.offset) * comp.scale : raw;
     this.#acc.set(mesgNum, fieldNum, value);
   }
 
-  /** A stored value of an accumulated field is the base later rollovers add to. */
-  #seedAccumulator(mdef: MessageDef, field: FitField, fields: FitField[]): void {
+  #seedAccumulator(mdef: MessageDef, field: FitField, _fields: FitField[]): void {
     const v = firstNumber(field.raw);
     if (v === undefined || isInvalid(field.baseType, v)) return;
-    // Express it in the units of the component that accumulates into this field.
-    let value = v;
-    for (const other of fields) {
-      const comp = (other.sub?.components.length ? other.sub.components : other.def?.components)?.find(
-        (c) => c.fieldNum === field.num && c.accumulate,
-      );
-      if (comp) value = (v / field.scale - field.offset + comp.offset) * comp.scale;
-    }
-    this.#acc.set(mdef.num, field.num, value);
+    this.seedAccumulator(mdef.num, field.num, v);
   }
 
   #expandComponents(mdef: MessageDef, fields: FitField[]): void {
@@ -211,19 +228,18 @@ export class Interpreter {
   #addExpanded(fields: FitField[], target: FieldDef, c: Component, v: number): void {
     let raw: number = (v / c.scale - c.offset + target.offset) * target.scale;
     if (target.baseType.kind !== Kind.float) raw = Math.round(raw);
-    // Values expand into a stored field of the same number, unless it holds only invalid values:
-    // then they make a field of their own, as in Garmin's SDK.
+    // Values expand into a stored field of the same number, unless it holds only invalid values
+    // (then they make a field of their own, as in Garmin's SDK) or is stored in a type too narrow
+    // for them (event.data stored as uint8: an expanded 255 is a value, not uint8's invalid).
     const existing = fields.find(
-      (f) => f.num === target.num && (f.kind === 'expanded' || (f.kind === 'native' && !allInvalid(f))),
+      (f) =>
+        f.num === target.num &&
+        (f.kind === 'expanded' || (f.kind === 'native' && !allInvalid(f) && f.baseType.size >= target.baseType.size)),
     );
     if (existing) {
-      if (Array.isArray(existing.raw)) {
-        existing.storedCount ??= existing.raw.length;
-        existing.raw = [...existing.raw, raw];
-      } else {
-        existing.storedCount ??= 1;
-        existing.raw = [existing.raw, raw];
-      }
+      // Only a stored field remembers how many of its elements were stored.
+      if (existing.kind === 'native') existing.storedCount ??= Array.isArray(existing.raw) ? existing.raw.length : 1;
+      existing.raw = Array.isArray(existing.raw) ? [...existing.raw, raw] : [existing.raw, raw];
       return;
     }
     fields.push(makeField(target.num, target.name, 'expanded', target.baseType, raw, target.scale, target.offset, target.units, target.type, target));
@@ -354,7 +370,7 @@ function stringOf(msg: FitMessage, num: number): string | undefined {
 
 /** Bits [pos, pos + n) of a value, LSB-first across its elements (FIT component packing). */
 function readBits(raw: RawValue, width: number, pos: number, n: number): number {
-  if (!Array.isArray(raw) && typeof raw === 'number' && pos + n <= 32) {
+  if (!Array.isArray(raw) && typeof raw === 'number' && raw >= 0 && Number.isInteger(raw) && pos + n <= 32) {
     // The common case: one element of up to 32 bits.
     const v = pos === 0 ? raw : Math.floor(raw / 2 ** pos);
     return n >= 32 ? v : v % 2 ** n;
@@ -363,7 +379,9 @@ function readBits(raw: RawValue, width: number, pos: number, n: number): number 
   for (let i = 0; i < n; i++) {
     const at = pos + i;
     const e = Array.isArray(raw) ? raw[Math.floor(at / width)] : raw;
-    const num = typeof e === 'number' ? e : typeof e === 'bigint' ? Number(e) : 0;
+    let num = typeof e === 'number' ? (Number.isFinite(e) ? Math.trunc(e) : 0) : typeof e === 'bigint' ? Number(e) : 0;
+    // Components are bits of the stored pattern: a negative value is its two's complement.
+    if (num < 0) num += 2 ** width;
     const bit = Math.floor(num / 2 ** (at % width)) % 2;
     out += bit * 2 ** i;
   }

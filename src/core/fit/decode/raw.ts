@@ -157,7 +157,7 @@ export class RawDecoder {
     const signed = b[p + 8] === 0x2e && b[p + 9] === 0x46 && b[p + 10] === 0x49 && b[p + 11] === 0x54;
     if (size < 12 || !signed) {
       if (this.#fileIndex === 0) return this.#fail('not_fit', 'not a FIT file: no ".FIT" header', at);
-      this.#warn('trailing_bytes', `${b.length - p}+ byte(s) after the last FIT file are not a FIT header`, at);
+      this.#warn('trailing_bytes', 'bytes after the last FIT file are not a FIT header', at);
       this.#state = State.Done;
       return false;
     }
