@@ -4,18 +4,17 @@
  * Rows stream out through `onRow` as they are made; the header row depends on the widest row of
  * the whole file, so it is asked for at the end (`headerRow()`), and callers put it first.
  */
-import { Kind, isInvalid } from '../fit/proto/base-types.js';
-import type { DefinitionFrame } from '../fit/decode/frames.js';
-import type { FitField, FitMessage } from '../fit/decode/message.js';
-import type { RawScalar } from '../fit/decode/frames.js';
-import type { Profile } from '../fit/profile/profile.js';
-import { upperSnake } from '../fit/profile/names.js';
-import { formatJavaDegrees, formatJavaDouble, formatJavaFloat } from './java-number.js';
-import { isoFromFitTime } from '../fit/kit/time.js';
-import { Interpreter } from '../fit/decode/interpret.js';
-import { RawDecoder } from '../fit/decode/raw.js';
 import type { Diagnostic } from '../errors.js';
+import type { DefinitionFrame, RawScalar } from '../fit/decode/frames.js';
+import { Interpreter } from '../fit/decode/interpret.js';
+import type { FitField, FitMessage } from '../fit/decode/message.js';
+import { RawDecoder } from '../fit/decode/raw.js';
+import { isoFromFitTime } from '../fit/kit/time.js';
+import { upperSnake } from '../fit/profile/names.js';
+import type { Profile } from '../fit/profile/profile.js';
+import { Kind, isInvalid } from '../fit/proto/base-types.js';
 import type { FitDataCsvWriter } from './fitcsv-data.js';
+import { formatJavaDegrees, formatJavaDouble, formatJavaFloat } from './java-number.js';
 
 export type InvalidPolicy = 'drop' | 'raw' | 'empty';
 
@@ -62,11 +61,10 @@ export class FitCsvWriter {
   #width = 0;
   #defn?: Set<string>;
   #data?: Set<string>;
+  #dataTable?: FitDataCsvWriter;
   hiddenFields = 0;
   hiddenMessages = 0;
   rows = 0;
-
-  #dataTable?: FitDataCsvWriter;
 
   constructor(profile: Profile, onRow: (line: string) => void, opts: FitCsvOptions = {}, dataTable?: FitDataCsvWriter) {
     this.#profile = profile;

@@ -8,8 +8,10 @@
  */
 import { BASE_TYPE_BY_NAME, BASE_TYPES, Kind, isInvalid, type BaseTypeInfo } from '../proto/base-types.js';
 import type { Profile } from '../profile/profile.js';
-import type { Component, FieldDef, MessageDef, SubField } from '../profile/types.js';
+import type { Component, FieldDef, MessageDef } from '../profile/types.js';
 import { Accumulator } from './accumulator.js';
+import { accumulatingComponent, readBits } from './components.js';
+import { resolveSubfields } from './subfields.js';
 import { readField } from './field-reader.js';
 import type { DataFrame, DefinitionFrame, Frame, RawScalar, RawValue } from './frames.js';
 import type { DeveloperFieldInfo, FitField, FitMessage } from './message.js';
@@ -35,25 +37,6 @@ interface Plan {
   subfields: boolean;
   components: boolean;
   accumulates: boolean;
-}
-
-const accumulating = new WeakMap<MessageDef, Map<number, Component | null>>();
-
-/** The component (of any field or subfield of the message) that accumulates into `fieldNum`. */
-function accumulatingComponent(mdef: MessageDef, fieldNum: number): Component | undefined {
-  let byField = accumulating.get(mdef);
-  if (!byField) accumulating.set(mdef, (byField = new Map()));
-  let c = byField.get(fieldNum);
-  if (c === undefined) {
-    c = null;
-    for (const f of mdef.fields.values()) {
-      for (const comps of [f.components, ...f.subfields.map((s) => s.components)]) {
-        c ??= comps.find((x) => x.fieldNum === fieldNum && x.accumulate) ?? null;
-      }
-    }
-    byField.set(fieldNum, c);
-  }
-  return c ?? undefined;
 }
 
 /** Every field is built here, so all share one object shape (fast property access). */
@@ -143,7 +126,7 @@ export class Interpreter {
       if (plan.subfields) resolveSubfields(fields);
       if (plan.accumulates) {
         for (const field of fields) {
-          if (field.kind === 'native' && field.def?.accumulate) this.#seedAccumulator(mdef, field, fields);
+          if (field.kind === 'native' && field.def?.accumulate) this.#seedAccumulator(mdef, field);
         }
       }
       if (this.#expand && plan.components) {
@@ -195,7 +178,7 @@ export class Interpreter {
     this.#acc.set(mesgNum, fieldNum, value);
   }
 
-  #seedAccumulator(mdef: MessageDef, field: FitField, _fields: FitField[]): void {
+  #seedAccumulator(mdef: MessageDef, field: FitField): void {
     const v = firstNumber(field.raw);
     if (v === undefined || isInvalid(field.baseType, v)) return;
     this.seedAccumulator(mdef.num, field.num, v);
@@ -310,36 +293,6 @@ function retype(field: FitField, pbt: BaseTypeInfo): void {
   field.baseType = pbt;
 }
 
-/** The first subfield whose reference field holds one of its values wins (FIT SDK rule). */
-function resolveSubfields(fields: FitField[]): void {
-  for (const field of fields) {
-    const subs = field.def?.subfields;
-    if (!subs || subs.length === 0 || field.kind !== 'native' || field.sub) continue;
-    outer: for (const sub of subs) {
-      for (const r of sub.refs) {
-        if (refMatches(fields, r.fieldNum, r.value)) {
-          applySubfield(field, sub);
-          break outer;
-        }
-      }
-    }
-  }
-}
-
-function refMatches(fields: FitField[], fieldNum: number, value: number): boolean {
-  for (const f of fields) {
-    if (f.num === fieldNum && (f.kind === 'native' || f.kind === 'expanded')) return firstNumber(f.raw) === value;
-  }
-  return false;
-}
-
-function applySubfield(field: FitField, sub: SubField): void {
-  field.sub = sub;
-  field.name = sub.name;
-  field.scale = sub.scale;
-  field.offset = sub.offset;
-}
-
 export function allInvalid(f: FitField): boolean {
   const r = f.raw;
   if (typeof r === 'string') return r.length === 0;
@@ -366,24 +319,4 @@ function stringOf(msg: FitMessage, num: number): string | undefined {
   if (typeof v !== 'string') return undefined;
   const s = v.split('\0')[0];
   return s.length > 0 ? s : undefined;
-}
-
-/** Bits [pos, pos + n) of a value, LSB-first across its elements (FIT component packing). */
-function readBits(raw: RawValue, width: number, pos: number, n: number): number {
-  if (!Array.isArray(raw) && typeof raw === 'number' && raw >= 0 && Number.isInteger(raw) && pos + n <= 32) {
-    // The common case: one element of up to 32 bits.
-    const v = pos === 0 ? raw : Math.floor(raw / 2 ** pos);
-    return n >= 32 ? v : v % 2 ** n;
-  }
-  let out = 0;
-  for (let i = 0; i < n; i++) {
-    const at = pos + i;
-    const e = Array.isArray(raw) ? raw[Math.floor(at / width)] : raw;
-    let num = typeof e === 'number' ? (Number.isFinite(e) ? Math.trunc(e) : 0) : typeof e === 'bigint' ? Number(e) : 0;
-    // Components are bits of the stored pattern: a negative value is its two's complement.
-    if (num < 0) num += 2 ** width;
-    const bit = Math.floor(num / 2 ** (at % width)) % 2;
-    out += bit * 2 ** i;
-  }
-  return out;
 }
