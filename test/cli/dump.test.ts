@@ -1,6 +1,6 @@
 /** `fitkit dump` end to end: the built CLI run as a user runs it. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '../..');
 const fixture = (n: string) => join(root, 'fixtures/fit', n);
 
-function fitkit(args: string[], input?: Buffer) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { input, cwd: root, encoding: 'buffer' });
+function fitkit(args: string[], input?: Buffer, env?: NodeJS.ProcessEnv) {
+  const r = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { input, cwd: root, encoding: 'buffer', env: { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }
 
@@ -83,6 +83,17 @@ describe('fitkit dump', () => {
     const after = fitkit(['dump', fixture('compressed-speed-distance.fit'), '--profile-extra', extra]).stdout;
     expect(before).not.toContain('mystery');
     expect(after).toContain(',mystery,');
+  });
+
+  it('reads profile additions from $XDG_CONFIG_HOME/fitkit/profile-extra.json', () => {
+    const config = mkdtempSync(join(tmpdir(), 'fitkit-xdg-'));
+    mkdirSync(join(config, 'fitkit'));
+    writeFileSync(
+      join(config, 'fitkit', 'profile-extra.json'),
+      JSON.stringify({ messages: [{ num: 22, name: 'mystery', fields: [{ num: 0, name: 'alpha', type: 'uint8' }] }] }),
+    );
+    const r = fitkit(['dump', '--json', fixture('compressed-speed-distance.fit')], undefined, { XDG_CONFIG_HOME: config });
+    expect(r.stdout).toContain('"name":"mystery"');
   });
 });
 
