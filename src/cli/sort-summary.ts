@@ -1,0 +1,59 @@
+/** Text rendering of a sort: the plan (`--dry-run`), the per-device table, and what needs a look. */
+import chalk from 'chalk';
+import Table from 'cli-table3';
+import { summaryRows, type SortedFile, type SortReport } from '../core/library/sort-report.js';
+
+const VERB: Record<SortedFile['outcome'], string> = {
+  copied: 'copy',
+  duplicate: 'duplicate',
+  quarantined: 'quarantine',
+  filtered: 'skip',
+  failed: 'fail',
+};
+
+/** One line per file: what a run would do (or did). */
+export function planLines(report: SortReport): string[] {
+  return report.files.map((f) => {
+    const verb = VERB[f.outcome].padEnd(10);
+    if (f.outcome === 'duplicate') return `${verb} ${f.source} = ${f.path}`;
+    if (f.outcome === 'filtered' || f.outcome === 'failed') return `${verb} ${f.source} (${f.reason})`;
+    const why = f.outcome === 'quarantined' ? ` (${f.reason})` : f.adopted ? ' (already there, recorded)' : '';
+    return `${verb} ${f.source} -> ${f.path}${why}`;
+  });
+}
+
+const n = (x: number, colour: (s: string) => string) => (x === 0 ? chalk.dim('0') : colour(String(x)));
+
+/** The summary table, totals, quarantined and failed files with reasons, ignored paths, warnings. */
+export function summaryText(report: SortReport): string {
+  const t = report.totals;
+  const table = new Table({
+    head: ['device', 'type', 'copied', 'duplicates', 'quarantined', 'not taken', 'failed'],
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+    style: { head: chalk.level > 0 ? ['bold'] : [], border: chalk.level > 0 ? ['grey'] : [] },
+  });
+  for (const r of summaryRows(report.files)) {
+    table.push([r.device, r.type, n(r.copied, chalk.green), n(r.duplicates, chalk.cyan), n(r.quarantined, chalk.yellow), n(r.filtered, chalk.dim), n(r.failed, chalk.red)]);
+  }
+  table.push([chalk.bold('total'), '', n(t.copied, chalk.green), n(t.duplicates, chalk.cyan), n(t.quarantined, chalk.yellow), n(t.filtered, chalk.dim), n(t.failed, chalk.red)]);
+  const out = [report.files.length > 0 ? table.toString() : 'No FIT files found.'];
+  const verb = report.dryRun ? 'would be' : 'were';
+  out.push(
+    `${t.inputs} file(s): ${t.copied} ${verb} copied, ${t.duplicates} already in the library, ${t.quarantined} ${verb} quarantined` +
+      (t.filtered ? `, ${t.filtered} not of the asked types` : '') +
+      (t.failed ? `, ${chalk.red(`${t.failed} could not be read`)}` : '') +
+      ` (library: ${report.library})`,
+  );
+  const moved = report.files.filter((f) => f.moved).length;
+  if (report.move) out.push(`${moved} source file(s) deleted after their copies were verified.`);
+  for (const f of report.files.filter((x) => x.outcome === 'quarantined')) out.push(chalk.yellow(`quarantined: ${f.source} -> ${f.path}: ${f.reason}`));
+  for (const f of report.files.filter((x) => x.outcome === 'failed')) out.push(chalk.red(`failed: ${f.source}: ${f.reason}`));
+  if (report.ignored.length > 0) {
+    const byReason = new Map<string, number>();
+    for (const i of report.ignored) byReason.set(i.reason, (byReason.get(i.reason) ?? 0) + 1);
+    out.push(`passed over: ${[...byReason].map(([r, c]) => `${c} ${r.replace(/_/g, ' ')}`).join(', ')} (--json lists them)`);
+  }
+  if (report.sweptTemp > 0) out.push(`removed ${report.sweptTemp} temporary file(s) left by an interrupted run`);
+  for (const w of report.warnings) out.push(chalk.yellow(`warning: ${w}`));
+  return out.join('\n');
+}

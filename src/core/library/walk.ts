@@ -1,0 +1,86 @@
+/**
+ * Finds the files to sort. A source named on the command line is taken as the user gave it (a
+ * symlink there is followed, like `find -H`); inside a folder, symbolic links are never followed,
+ * so a link cannot pull files (or loops) from outside the tree into the library. Inside folders
+ * only `*.fit` files are taken (any case); a file named directly is taken whatever its name.
+ * Everything passed over is listed with the reason, so nothing is left behind silently.
+ * The library itself is skipped when it lies inside a source.
+ */
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Ignored {
+  path: string;
+  reason: 'symlink' | 'not_fit_name' | 'not_regular' | 'inside_library' | 'unreadable' | 'not_found';
+  detail?: string;
+}
+
+export interface WalkResult {
+  files: string[];
+  ignored: Ignored[];
+}
+
+function realOrUndefined(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+export function walkSources(sources: readonly string[], library?: string): WalkResult {
+  const files: string[] = [];
+  const ignored: Ignored[] = [];
+  const seen = new Set<string>();
+  const libReal = library === undefined ? undefined : realOrUndefined(library);
+
+  const take = (p: string) => {
+    if (!seen.has(p)) {
+      seen.add(p);
+      files.push(p);
+    }
+  };
+
+  const walkDir = (dir: string) => {
+    const real = realOrUndefined(dir);
+    if (libReal !== undefined && real !== undefined && (real === libReal || real.startsWith(libReal + '/'))) {
+      ignored.push({ path: dir, reason: 'inside_library' });
+      return;
+    }
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      ignored.push({ path: dir, reason: 'unreadable', detail: (e as Error).message });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isSymbolicLink()) ignored.push({ path: p, reason: 'symlink' });
+      else if (e.isDirectory()) walkDir(p);
+      else if (!e.isFile()) ignored.push({ path: p, reason: 'not_regular' });
+      else if (e.name.toLowerCase().endsWith('.fit')) take(p);
+      else ignored.push({ path: p, reason: 'not_fit_name' });
+    }
+  };
+
+  for (const s of sources) {
+    const p = resolve(s);
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      ignored.push({ path: p, reason: 'not_found', detail: (e as Error).message });
+      continue;
+    }
+    if (st.isDirectory()) walkDir(p);
+    else if (!st.isFile()) ignored.push({ path: p, reason: 'not_regular' });
+    else {
+      const real = realOrUndefined(p);
+      if (libReal !== undefined && real !== undefined && real.startsWith(libReal + '/')) ignored.push({ path: p, reason: 'inside_library' });
+      else take(p);
+    }
+  }
+  return { files, ignored };
+}

@@ -1,0 +1,146 @@
+/** `fitkit sort` end to end, through the built CLI (worker threads on), including runs killed at random points. */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LibraryIndex } from '../../src/core/library/library-index.js';
+import { smallFit, writeFile } from '../helpers/sort-files.js';
+
+const root = join(import.meta.dirname, '../..');
+const tmp = (p: string) => mkdtempSync(join(tmpdir(), `fitkit-${p}-`));
+const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+function fitkit(args: string[]) {
+  const r = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Library files (not .fitkit), relative; temporary files separately. */
+function listLibrary(dir: string, rel = ''): string[] {
+  if (!existsSync(join(dir, rel))) return [];
+  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) => {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (r === '.fitkit') return [];
+    return e.isDirectory() ? listLibrary(dir, r) : [r];
+  });
+}
+
+/** A deterministic LCG, so a failing kill schedule can be replayed from its seed. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+function sourceTree(n: number): { dir: string; hashes: Set<string> } {
+  const dir = tmp('sortsrc');
+  const hashes = new Set<string>();
+  const types = [4, 4, 4, 6, 1, 15, 9];
+  for (let i = 0; i < n; i++) {
+    const bytes = smallFit({ type: types[i % types.length], serial: 1000 + (i % 3), seed: i, records: 2 + (i % 40) });
+    hashes.add(hash(bytes));
+    // Names repeat across folders, so suffixes are exercised too.
+    writeFile(join(dir, `d${i % 8}`, `f${Math.floor(i / 8)}.fit`), bytes);
+  }
+  writeFile(join(dir, 'broken.fit'), 'not a fit file');
+  hashes.add(hash(Buffer.from('not a fit file')));
+  return { dir, hashes };
+}
+
+describe('fitkit sort', () => {
+  it('prints the summary table; --json returns the report; --dry-run changes nothing', () => {
+    const { dir } = sourceTree(20);
+    const lib = join(tmp('sortlib'), 'lib');
+    const plan = fitkit(['sort', dir, '--to', lib, '--dry-run']);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/^copy {7}\S+d0\/f0\.fit -> 1000\/Activities\/f0\.fit$/m);
+    expect(plan.stdout).toContain('21 file(s): 20 would be copied, 0 already in the library, 1 would be quarantined');
+    expect(existsSync(lib)).toBe(false);
+
+    const text = fitkit(['sort', dir, '--to', lib, '--threads', '2']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/│ 1000 +│ activity +│ +\d+ │/);
+    expect(text.stdout).toMatch(/quarantined: \S+broken\.fit -> _quarantine\/broken\.fit: not a FIT file/);
+
+    const json = fitkit(['sort', dir, '--to', lib, '--json']);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.totals).toMatchObject({ inputs: 21, copied: 0, duplicates: 21, quarantined: 0 });
+    expect(report.summary.length).toBeGreaterThan(0);
+  });
+
+  it('rejects unknown --types with a usage error', () => {
+    const r = fitkit(['sort', tmp('x'), '--to', tmp('y'), '--types', 'activities']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown file type "activities"');
+  });
+
+  it('killed at random points (SIGKILL, 20 seeded delays over 4 libraries): never a partial file under a final name; the next run completes the library', async () => {
+    const { dir, hashes } = sourceTree(800);
+    // How long start-up and a whole run take here; kills land between the two.
+    let t0 = performance.now();
+    expect(fitkit(['sort', tmp('empty'), '--to', tmp('scratch')]).code).toBe(0);
+    const startMs = performance.now() - t0;
+    t0 = performance.now();
+    expect(fitkit(['sort', dir, '--to', tmp('scratch')]).code).toBe(0);
+    const fullMs = performance.now() - t0;
+    const next = rng(0x5eed);
+    let killedMidway = 0;
+    const sizes: number[] = [];
+    for (let l = 0; l < 4; l++) {
+      const lib = tmp('killlib');
+      for (let run = 0; run < 5; run++) {
+        const delay = Math.floor(startMs + (fullMs - startMs) * next());
+        const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'sort', dir, '--to', lib, '--wait', '10'], { stdio: 'ignore' });
+        const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+        const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+        const code = await exited;
+        clearTimeout(timer);
+        if (code === null) killedMidway++;
+        const files = listLibrary(lib);
+        sizes.push(files.filter((p) => !p.includes('.fitkit-tmp-')).length);
+        for (const p of files) {
+          if (p.split('/').pop()!.startsWith('.fitkit-tmp-')) continue;
+          expect(hashes.has(hash(readFileSync(join(lib, p)))), `library ${l} run ${run} (delay ${delay} ms): ${p} is not a whole source file`).toBe(true);
+        }
+      }
+
+      const done = fitkit(['sort', dir, '--to', lib, '--json']);
+      expect(done.code).toBe(0);
+      const report = JSON.parse(done.stdout);
+      expect(report.totals.inputs).toBe(801);
+      expect(report.totals.failed).toBe(0);
+      const files = listLibrary(lib);
+      expect(files.filter((p) => p.includes('.fitkit-tmp-'))).toEqual([]);
+      // Every distinct content exactly once, and all of them indexed.
+      const contents = files.map((p) => hash(readFileSync(join(lib, p))));
+      expect(new Set(contents).size).toBe(contents.length);
+      expect(new Set(contents)).toEqual(hashes);
+      const index = LibraryIndex.load(join(lib, '.fitkit'));
+      expect(index.size).toBe(hashes.size);
+      for (const p of files) expect(index.hasPath(p), p).toBe(true);
+    }
+    process.stderr.write(
+      `sort kill test: start-up ${startMs.toFixed(0)} ms, full run ${fullMs.toFixed(0)} ms; ${killedMidway} of 20 runs killed before they finished; library files after each: ${sizes.join(' ')}\n`,
+    );
+    expect(killedMidway).toBeGreaterThan(5);
+    // Some kills landed while files were being written, not all before the first or after the last.
+    expect(sizes.some((n) => n > 0 && n < hashes.size)).toBe(true);
+  });
+
+  it('two runs at once on one library copy each file once', async () => {
+    const { dir, hashes } = sourceTree(150);
+    const lib = tmp('conclib');
+    const run = () =>
+      new Promise<string>((resolve) => {
+        const c = spawn(process.execPath, [join(root, 'bin/run.js'), 'sort', dir, '--to', lib, '--json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        c.stdout.on('data', (d: Buffer) => (out += d));
+        c.on('exit', () => resolve(out));
+      });
+    const [a, b] = (await Promise.all([run(), run()])).map((s) => JSON.parse(s).totals);
+    expect(a.copied + b.copied + a.quarantined + b.quarantined).toBe(hashes.size);
+    expect(listLibrary(lib)).toHaveLength(hashes.size);
+  });
+});
