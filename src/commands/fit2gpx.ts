@@ -1,0 +1,249 @@
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { Flags } from '@oclif/core';
+import cliProgress from 'cli-progress';
+import { BaseCommand } from '../cli/base-command.js';
+import { fitToGpx, readLocations, type FitToGpxOptions } from '../core/activity/fit-gpx.js';
+import { FitkitError } from '../core/errors.js';
+import type { Profile } from '../core/fit/profile/profile.js';
+import { AtomicFile } from '../core/platform/atomic-file.js';
+
+interface Job {
+  input: string;
+  /** undefined: standard output. */
+  output?: string;
+  locations?: string;
+  extensions: 'v1' | 'v2' | 'none';
+  gps: boolean;
+  route: boolean;
+  allWaypoints: boolean;
+  profileExtra: string[];
+}
+
+interface JobResult {
+  input: string;
+  output?: string;
+  /** Lines for stderr, already prefixed. */
+  messages: string[];
+  error?: string;
+}
+
+export default class Fit2gpx extends BaseCommand {
+  static override description = `Convert FIT activities, courses and Locations files to GPX 1.1.
+
+One <trk> per session (name: sport and start time, <type>: sport), a new <trkseg> after each timer
+stop; records with one timestamp are merged, out-of-order records sorted, invalid positions left
+out, heart rate stored by HRM-Swim/Tri straps (hr messages) merged in. A file without positions
+(indoor) gives a valid GPX without a track. Courses become a <trk> (or <rte> with --route) and
+their course points <wpt>s; a Locations.fit / Lctns.fit alone gives all its waypoints.
+
+--extensions: v1 (default) Garmin TrackPointExtension v1 (atemp, hr, cad) plus a plain <power>;
+v2 adds speed and course; none writes no extensions. Add ",gps" (e.g. v1,gps) for <sat> and <hdop>
+from GPS-quality developer fields (COROS).
+
+Waypoints: with --locations FILE, or found beside the activity in a device's folder tree
+(Garmin/Activities/X.fit → Garmin/Locations/Locations.fit; GARMIN/Activity/X.fit →
+GARMIN/Location/Lctns.fit), only locations saved during the ride are written: their timestamp
+lies inside a timer segment (timer started, not yet stopped). A location without a timestamp
+(fenix) is matched by the time in its default name, "Apr 09 09:23": local time in the activity's
+time zone (activity.local_timestamp - activity.timestamp), any second of that minute inside a
+timer segment. Other unstamped names never match. --all-waypoints keeps every location.`;
+
+  static override examples = [
+    '<%= config.bin %> fit2gpx fixtures/fit/Activity.fit -o activity.gpx',
+    '<%= config.bin %> fit2gpx ride.fit --locations Garmin/Locations/Locations.fit -o ride.gpx',
+    '<%= config.bin %> fit2gpx ride.fit --extensions v2,gps',
+    '<%= config.bin %> fit2gpx course.fit --route -o course.gpx',
+    '<%= config.bin %> fit2gpx Garmin/Activities/*.fit -d gpx/',
+  ];
+
+  static override strict = false;
+  static override args = {};
+
+  static override flags = {
+    output: Flags.string({ char: 'o', description: 'GPX file to write (one input; default or -: standard output)' }),
+    dir: Flags.string({ char: 'd', description: 'folder for the GPX files (NAME.fit → NAME.gpx); needed for several inputs' }),
+    locations: Flags.string({ description: 'Locations.fit / Lctns.fit whose waypoints saved during the ride are added' }),
+    'all-waypoints': Flags.boolean({ description: 'add every location, not only those saved during the ride' }),
+    extensions: Flags.string({ description: 'v1, v2 or none, optionally with ",gps" (see above)', default: 'v1' }),
+    route: Flags.boolean({ description: 'courses as <rte> instead of <trk>' }),
+    jobs: Flags.integer({ char: 'j', description: 'files converted in parallel (default: CPU count, at most 4)', min: 1 }),
+  };
+
+  async run(): Promise<{ converted: number; failed: number }> {
+    const { argv, flags } = await this.parse(Fit2gpx);
+    const inputs = argv as string[];
+    if (inputs.length === 0) this.error('give at least one FIT file', { exit: 2 });
+    const ext = new Set(flags.extensions.split(',').map((s) => s.trim()));
+    const version = (['none', 'v2', 'v1'] as const).find((v) => ext.has(v)) ?? 'v1';
+    for (const e of ext) if (!['v1', 'v2', 'none', 'gps'].includes(e)) this.error(`--extensions: unknown "${e}"`, { exit: 2 });
+    if (inputs.length > 1 && !flags.dir) this.error('several inputs need -d OUTDIR', { exit: 2 });
+    if (flags.dir && flags.output) this.error('use either -o or -d', { exit: 2 });
+    if (flags.dir) mkdirSync(flags.dir, { recursive: true });
+
+    const jobs: Job[] = inputs.map((input) => ({
+      input,
+      output: flags.dir ? join(flags.dir, basename(input).replace(/\.fit$/i, '') + '.gpx') : flags.output && flags.output !== '-' ? flags.output : undefined,
+      locations: flags.locations,
+      extensions: version,
+      gps: ext.has('gps'),
+      route: flags.route,
+      allWaypoints: flags['all-waypoints'],
+      profileExtra: flags['profile-extra'] ?? [],
+    }));
+
+    if (jobs.length === 1) {
+      const r = await convert(jobs[0], this.loadProfile(jobs[0].profileExtra));
+      for (const m of r.messages) this.logToStderr(m);
+      if (r.error) throw new FitkitError('fit2gpx_failed', r.error, { exitCode: 1 });
+      return { converted: 1, failed: 0 };
+    }
+    const results = await this.#batch(jobs, flags.jobs ?? Math.min(availableParallelism(), 4));
+    const failed = results.filter((r) => r.error).length;
+    for (const r of results) {
+      for (const m of r.messages) this.logToStderr(m);
+      if (r.error) this.logToStderr(`fitkit: ${r.error}`);
+    }
+    this.logToStderr(`fit2gpx: ${results.length - failed} converted, ${failed} failed`);
+    if (failed > 0) this.exit(1);
+    return { converted: results.length - failed, failed };
+  }
+
+  /** Converts in a pool of worker threads, with a progress bar on a terminal. */
+  async #batch(jobs: Job[], size: number): Promise<JobResult[]> {
+    const bar = process.stderr.isTTY
+      ? new cliProgress.SingleBar({ format: 'fit2gpx [{bar}] {value}/{total} {file}', stream: process.stderr }, cliProgress.Presets.shades_classic)
+      : undefined;
+    bar?.start(jobs.length, 0, { file: '' });
+    const results: JobResult[] = new Array(jobs.length);
+    let next = 0;
+    const workerCount = Math.min(size, jobs.length);
+    const work = async (worker: Worker | undefined, profile: Profile | undefined) => {
+      while (next < jobs.length) {
+        const i = next++;
+        results[i] = worker ? await ask(worker, jobs[i]) : await convert(jobs[i], profile!);
+        bar?.increment(1, { file: basename(jobs[i].input) });
+      }
+      await worker?.terminate();
+    };
+    try {
+      if (workerCount <= 1) await work(undefined, this.loadProfile(jobs[0].profileExtra));
+      else await Promise.all(Array.from({ length: workerCount }, () => work(new Worker(new URL(import.meta.url), { workerData: { fit2gpxWorker: true } }), undefined)));
+    } finally {
+      bar?.stop();
+    }
+    return results;
+  }
+}
+
+function ask(worker: Worker, job: Job): Promise<JobResult> {
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.postMessage(job);
+  });
+}
+
+/**
+ * The Locations file of the device tree an activity sits in, if any: Edge
+ * `Garmin/Activities/X.fit` → `Garmin/Locations/Locations.fit`, fenix `GARMIN/Activity/X.fit` →
+ * `GARMIN/Location/Lctns.fit`; names matched without regard to case (FAT volumes, copies).
+ */
+function findLocations(activity: string): string | undefined {
+  const folder = dirname(activity);
+  if (!/^activit(y|ies)$/i.test(basename(folder))) return undefined;
+  const root = dirname(folder);
+  if (basename(root).toLowerCase() !== 'garmin') return undefined;
+  const pick = (dir: string, re: RegExp) => {
+    try {
+      const n = readdirSync(dir).find((x) => re.test(x));
+      return n === undefined ? undefined : join(dir, n);
+    } catch {
+      return undefined;
+    }
+  };
+  const locDir = pick(root, /^locations?$/i);
+  return locDir ? pick(locDir, /^(locations|lctns)\.fit$/i) : undefined;
+}
+
+async function convert(job: Job, profile: Profile): Promise<JobResult> {
+  const name = job.input === '-' ? '<stdin>' : job.input;
+  const res: JobResult = { input: job.input, output: job.output, messages: [] };
+  let out: AtomicFile | undefined;
+  try {
+    if (job.input !== '-' && (!existsSync(job.input) || !statSync(job.input).isFile())) throw new FitkitError('not_found', 'no such file', { file: name });
+    // Standard input is read once and kept: the conversion reads its input twice.
+    const stdin = job.input === '-' ? await readAll(process.stdin) : undefined;
+    const open = () => (stdin ? [stdin] : createReadStream(job.input, { highWaterMark: 1 << 20 }));
+    const locPath = job.locations ?? (job.input === '-' ? undefined : findLocations(job.input));
+    const opts: FitToGpxOptions = {
+      profile,
+      extensions: job.extensions,
+      gpsQuality: job.gps,
+      route: job.route,
+      allWaypoints: job.allWaypoints,
+      name: job.input === '-' ? undefined : basename(name).replace(/\.fit$/i, ''),
+    };
+    if (locPath) {
+      try {
+        opts.locations = readLocations(readFileSync(locPath), profile);
+      } catch (e) {
+        if (e instanceof FitkitError) e.file ??= locPath;
+        throw e;
+      }
+    }
+    out = job.output ? new AtomicFile(job.output) : undefined;
+    const sink = out ? (s: string) => out!.write(s) : (s: string) => void process.stdout.write(s);
+    const r = await fitToGpx(open, sink, opts);
+    out?.commit();
+    for (const w of r.warnings) res.messages.push(`fitkit: warning: ${name}: ${w}`);
+    if (r.kind === 'activity' && r.points === 0) res.messages.push(`fitkit: ${name}: no positions (indoor?): wrote a GPX without a track`);
+    if (locPath && r.kind === 'activity') res.messages.push(`fitkit: ${name}: ${r.waypoints} waypoint(s) from ${locPath}`);
+    const fatal = r.diagnostics.find((d) => d.level === 'error');
+    for (const d of r.diagnostics) if (d !== fatal) res.messages.push(`fitkit: warning: ${name}: ${d.message} (at byte ${d.offset})`);
+    // Like dump: what was read before the damage is written, and the run still fails.
+    if (fatal) res.error = new FitkitError(fatal.code, fatal.message, { file: name, offset: fatal.offset }).oneLine();
+  } catch (e) {
+    out?.abort();
+    if (!(e instanceof FitkitError)) throw e;
+    e.file ??= name;
+    res.error = e.oneLine();
+  }
+  return res;
+}
+
+async function readAll(s: NodeJS.ReadableStream): Promise<Uint8Array> {
+  const parts: Buffer[] = [];
+  for await (const c of s) parts.push(Buffer.from(c as Buffer));
+  return Buffer.concat(parts);
+}
+
+// Worker side of the pool: the same module, started with workerData.fit2gpxWorker.
+if (!isMainThread && (workerData as { fit2gpxWorker?: boolean } | null)?.fit2gpxWorker && parentPort) {
+  const port = parentPort;
+  const { Profile: P } = await import('../core/fit/profile/profile.js');
+  const { profileExtraPath } = await import('../core/platform/xdg.js');
+  const profiles = new Map<string, Profile>();
+  const profileFor = (extra: string[]): Profile => {
+    const key = extra.join('\0');
+    let profile = profiles.get(key);
+    if (!profile) {
+      profile = P.standard();
+      const user = profileExtraPath();
+      if (existsSync(user)) profile.extendFromFile(user);
+      for (const f of extra) profile.extendFromFile(f);
+      profiles.set(key, profile);
+    }
+    return profile;
+  };
+  port.on('message', (job: Job) => {
+    Promise.resolve()
+      .then(() => convert(job, profileFor(job.profileExtra)))
+      .then(
+        (r) => port.postMessage(r),
+        (e: Error) => port.postMessage({ input: job.input, messages: [], error: e instanceof FitkitError ? e.oneLine() : `${job.input}: ${e.message}` }),
+      );
+  });
+}

@@ -1,0 +1,229 @@
+/**
+ * FIT activity, course or locations file → GPX, in two streaming passes over the input: the
+ * first collects the outline (sessions, timer segments, bounds, device, hr samples, waypoints,
+ * how disordered the records are), the second turns records into track points and writes them
+ * as they come. Memory is bounded by the outline and the sorting window, not the file, which is
+ * what lets a 100 MB multi-day file convert in a few tens of MB.
+ *
+ * No file system here: the caller opens the input (twice) and receives the text.
+ */
+import { FitkitError, type Diagnostic } from '../errors.js';
+import { decodeFitObjects, decodeFitObjectsStream } from '../fit/decode/objects.js';
+import type { MessageObject } from '../fit/decode/values.js';
+import { FIT_EPOCH_S, FIT_MIN_ABSOLUTE } from '../fit/kit/time.js';
+import { standardProfile, type Profile } from '../fit/profile/profile.js';
+import { GpxWriter, isoTime, type GpxPoint, type GpxWaypoint } from '../formats/gpx.js';
+import { describeDevice } from './device.js';
+import { HrMerger } from './hr-merge.js';
+import { locationFromMessage, locationWaypoint, selectLocations, type SavedLocation } from './locations.js';
+import { OutlineCollector, type Outline } from './outline.js';
+import { bearing, degrees, pointFromRecord, TimeOrderer, type TrackPoint } from './track.js';
+
+export type FitSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+export interface FitToGpxOptions {
+  profile?: Profile;
+  /** TrackPointExtension v1 (default), v2 (adds speed, course) or none. */
+  extensions?: 'v1' | 'v2' | 'none';
+  /** `sat` and `hdop` from developer fields (COROS). */
+  gpsQuality?: boolean;
+  /** Course files as `rte` instead of `trk`. */
+  route?: boolean;
+  /** Waypoints from a separate Locations file; by default only those saved during the ride. */
+  locations?: SavedLocation[];
+  allWaypoints?: boolean;
+  /** metadata/name, e.g. the input's base name. */
+  name?: string;
+}
+
+export interface FitToGpxResult {
+  kind: 'activity' | 'course' | 'locations';
+  tracks: number;
+  segments: number;
+  points: number;
+  waypoints: number;
+  records: number;
+  diagnostics: Diagnostic[];
+  warnings: string[];
+  complete: boolean;
+}
+
+const ms = (t: number) => (t + FIT_EPOCH_S) * 1000;
+/** Unix ms of a FIT time, device-relative times moved by the outline's offset. */
+const msOf = (o: Outline, t: number) => ms(t < FIT_MIN_ABSOLUTE ? t + o.relativeOffset : t);
+
+function throwIfNotFit(diagnostics: Diagnostic[], messages: number): void {
+  const fatal = diagnostics.find((d) => d.level === 'error');
+  if (fatal && messages === 0) throw new FitkitError(fatal.code, fatal.message, { offset: fatal.offset });
+}
+
+/** The locations of a Locations.fit / Lctns.fit held in memory (a few KB). */
+export function readLocations(bytes: Uint8Array, profile: Profile = standardProfile()): SavedLocation[] {
+  const r = decodeFitObjects(bytes, { profile, dates: 'raw' });
+  throwIfNotFit(r.diagnostics, r.messages.length);
+  return r.messages.filter((m) => m.name === 'location').flatMap((m) => locationFromMessage(m) ?? []);
+}
+
+export async function fitToGpx(open: () => FitSource, sink: (s: string) => void, opts: FitToGpxOptions = {}): Promise<FitToGpxResult> {
+  const profile = opts.profile ?? standardProfile();
+  const collector = new OutlineCollector();
+  const first = await decodeFitObjectsStream(open(), (m) => collector.add(m), { profile, dates: 'raw' });
+  throwIfNotFit(first.diagnostics, first.messages);
+  const outline = collector.finish();
+  const kind = outline.fileType === 'course' ? 'course' : outline.records === 0 && outline.locations.length > 0 ? 'locations' : 'activity';
+
+  const waypoints = pickWaypoints(outline, kind, opts, profile);
+  for (const w of waypoints) collector.include(w.lat * (2 ** 31 / 180), w.lon * (2 ** 31 / 180));
+  const bounds = collector.bounds();
+
+  const writer = new GpxWriter(sink, { extensions: opts.extensions ?? 'v1', gpsQuality: opts.gpsQuality });
+  const device = describeDevice(outline.device, profile);
+  const start = outline.timeCreated ?? outline.firstTime;
+  writer.begin({ name: opts.name, desc: device, time: start === undefined ? undefined : msOf(outline, start), bounds });
+  for (const w of waypoints) writer.waypoint(w);
+
+  const result: FitToGpxResult = {
+    kind,
+    tracks: 0,
+    segments: 0,
+    points: 0,
+    waypoints: waypoints.length,
+    records: outline.records,
+    diagnostics: first.diagnostics,
+    warnings: outline.warnings,
+    complete: first.complete,
+  };
+  if (outline.positions > 0) {
+    const out = kind === 'course' ? courseOutput(writer, outline, opts, result) : activityOutput(writer, outline, opts, device, result);
+    await decodeFitObjectsStream(open(), (m) => m.name === 'record' && out.record(m), { profile, dates: 'raw', enums: false });
+    out.end();
+  }
+  writer.end();
+  return result;
+}
+
+function pickWaypoints(outline: Outline, kind: FitToGpxResult['kind'], opts: FitToGpxOptions, profile: Profile): GpxWaypoint[] {
+  const symbols = profile.types.get('location_symbol')?.values;
+  const symbolName = symbols ? (n: number) => symbols.get(n) : undefined;
+  const own = outline.locations.flatMap((m) => locationFromMessage(m) ?? []);
+  if (kind === 'locations') return [...own, ...(opts.locations ?? [])].map((l) => locationWaypoint(l, symbolName));
+  const wpts: GpxWaypoint[] = [];
+  if (kind === 'course') {
+    for (const m of outline.coursePoints) {
+      const f = m.fields;
+      if (typeof f.position_lat !== 'number' || typeof f.position_long !== 'number') continue;
+      const w: GpxWaypoint = { lat: degrees(f.position_lat), lon: degrees(f.position_long) };
+      if (typeof f.timestamp === 'number') w.time = msOf(outline, f.timestamp);
+      if (typeof f.name === 'string' && f.name) w.name = f.name;
+      if (f.type !== undefined) w.sym = w.type = String(f.type);
+      wpts.push(w);
+    }
+  }
+  const locs = [...own, ...(opts.locations ?? [])];
+  const chosen = opts.allWaypoints ? locs : selectLocations(locs, { segments: outline.timer, tzOffsetS: outline.tzOffset });
+  return [...wpts, ...chosen.map((l) => locationWaypoint(l, symbolName))];
+}
+
+interface Output {
+  record(m: MessageObject): void;
+  end(): void;
+}
+
+/** GPX point from a track point; `prev` (same segment) gives the v2 course. */
+function gpxPoint(o: Outline, p: TrackPoint, prev: TrackPoint | undefined): GpxPoint {
+  const g: GpxPoint = { lat: degrees(p.lat!), lon: degrees(p.lon!), time: msOf(o, p.t) };
+  if (p.ele !== undefined) g.ele = p.ele;
+  if (p.hr !== undefined) g.hr = p.hr;
+  if (p.cad !== undefined) g.cad = p.cad;
+  if (p.power !== undefined) g.power = p.power;
+  if (p.temp !== undefined) g.temp = p.temp;
+  if (p.speed !== undefined) g.speed = p.speed;
+  if (p.sat !== undefined) g.sat = p.sat;
+  if (p.hdop !== undefined) g.hdop = p.hdop;
+  if (prev && (prev.lat !== p.lat || prev.lon !== p.lon)) g.course = bearing(prev.lat!, prev.lon!, p.lat!, p.lon!);
+  return g;
+}
+
+/**
+ * Courses: records in file order (the path; their timestamps are synthetic and may repeat or
+ * go backwards), one `trk` with one segment, or one `rte`.
+ */
+function courseOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, r: FitToGpxResult): Output {
+  const info = { name: o.courseName ?? opts.name, type: 'course' };
+  let prev: TrackPoint | undefined;
+  return {
+    record(m) {
+      const p = pointFromRecord(m);
+      if (!p || p.lat === undefined) return;
+      if (!prev) {
+        if (opts.route) w.beginRoute(info);
+        else (w.beginTrack(info), w.beginSegment());
+        r.tracks = r.segments = 1;
+      }
+      if (opts.route) w.routePoint(gpxPoint(o, p, prev));
+      else w.trackPoint(gpxPoint(o, p, prev));
+      prev = p;
+      r.points++;
+    },
+    end() {
+      if (!prev) return;
+      if (opts.route) w.endRoute();
+      else (w.endSegment(), w.endTrack());
+    },
+  };
+}
+
+/**
+ * Activities: one `trk` per session (a session covers the time from its start to the next
+ * session's start; points before the first belong to it), a new `trkseg` after each timer stop.
+ */
+function activityOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, device: string | undefined, r: FitToGpxResult): Output {
+  const merger = o.hr.length > 0 ? new HrMerger(o.hr) : undefined;
+  const sessions = o.sessions;
+  let session = -1;
+  let stop = 0;
+  let prev: TrackPoint | undefined;
+  const emit = (p: TrackPoint) => {
+    if (merger) {
+      const hr = merger.next(p.t);
+      if (hr !== undefined) p.hr = hr;
+    }
+    if (p.lat === undefined) return;
+    let s = Math.max(session, 0);
+    while (s + 1 < sessions.length && p.t >= sessions[s + 1].start) s++;
+    if (s !== session) {
+      if (session >= 0) (w.endSegment(), w.endTrack());
+      const sess = sessions[s];
+      const sport = sess?.sport ?? 'activity';
+      w.beginTrack({ name: `${sport} ${isoTime(msOf(o, sess?.start ?? p.t))}`, desc: device, type: sess?.sport });
+      w.beginSegment();
+      r.tracks++;
+      r.segments++;
+      session = s;
+      prev = undefined;
+    } else if (prev) {
+      while (stop < o.stops.length && o.stops[stop] < prev.t) stop++;
+      if (stop < o.stops.length && o.stops[stop] < p.t) {
+        w.endSegment();
+        w.beginSegment();
+        r.segments++;
+        prev = undefined;
+      }
+    }
+    w.trackPoint(gpxPoint(o, p, prev));
+    prev = p;
+    r.points++;
+  };
+  const orderer = new TimeOrderer(o.maxLag, emit);
+  return {
+    record(m) {
+      const p = pointFromRecord(m);
+      if (p) orderer.push(p);
+    },
+    end() {
+      orderer.end();
+      if (session >= 0) (w.endSegment(), w.endTrack());
+      if (orderer.late > 0) r.warnings.push(`${orderer.late} record(s) too far out of time order were left out`);
+    },
+  };
+}

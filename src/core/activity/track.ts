@@ -1,0 +1,181 @@
+/**
+ * Track points from `record` messages, the way devices actually write them:
+ * - enhanced_altitude / enhanced_speed when present, else the 16-bit altitude / speed;
+ * - several records with one timestamp (Timex writes position, heart rate and cadence as
+ *   separate records; Suunto writes position-only records beside the sensor records) become one
+ *   point: the first valid value of each field wins;
+ * - records out of time order (chained files, devices that flush buffers late) are sorted in a
+ *   window of `windowS` seconds, which the caller sizes from a first pass over the file, so an
+ *   ordered file holds one pending point and a disordered one only as much as its disorder.
+ */
+import type { MessageObject } from '../fit/decode/values.js';
+
+/** Time in FIT seconds; position in semicircles. */
+export interface TrackPoint {
+  t: number;
+  lat?: number;
+  lon?: number;
+  ele?: number;
+  hr?: number;
+  cad?: number;
+  power?: number;
+  temp?: number;
+  speed?: number;
+  sat?: number;
+  hdop?: number;
+}
+
+const SEMI = 2 ** 31;
+
+/** Degrees from semicircles. */
+export const degrees = (semicircles: number): number => (semicircles * 180) / SEMI;
+
+/**
+ * A position worth writing: inside the globe, and not (0, 0), which devices write for "no fix"
+ * (invalid sentinels are already dropped by the decoder).
+ */
+export function validPosition(lat: number | undefined, lon: number | undefined): boolean {
+  if (lat === undefined || lon === undefined) return false;
+  if (lat === 0 && lon === 0) return false;
+  return Math.abs(lat) <= SEMI / 2 && Math.abs(lon) < SEMI;
+}
+
+const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** Developer fields some makers use for GPS quality (COROS: satellites, HDOP); matched by name. */
+function devQuality(dev: Record<string, unknown> | undefined, p: TrackPoint): void {
+  if (!dev) return;
+  for (const k in dev) {
+    const v = n(dev[k]);
+    if (v === undefined) continue;
+    if (/hdop/i.test(k)) p.hdop ??= v;
+    else if (/sat/i.test(k)) p.sat ??= v;
+    else if (/^power$/i.test(k)) p.power ??= v;
+  }
+}
+
+/** One record as a point; undefined without a timestamp (it cannot be placed). */
+export function pointFromRecord(m: MessageObject): TrackPoint | undefined {
+  const f = m.fields;
+  const t = n(f.timestamp);
+  if (t === undefined) return undefined;
+  const p: TrackPoint = { t };
+  const lat = n(f.position_lat);
+  const lon = n(f.position_long);
+  if (validPosition(lat, lon)) {
+    p.lat = lat;
+    p.lon = lon;
+  }
+  const ele = n(f.enhanced_altitude) ?? n(f.altitude);
+  if (ele !== undefined) p.ele = ele;
+  const speed = n(f.enhanced_speed) ?? n(f.speed);
+  if (speed !== undefined) p.speed = speed;
+  const hr = n(f.heart_rate);
+  if (hr !== undefined) p.hr = hr;
+  const cad = n(f.cadence);
+  if (cad !== undefined) p.cad = cad;
+  const power = n(f.power);
+  if (power !== undefined) p.power = power;
+  const temp = n(f.temperature);
+  if (temp !== undefined) p.temp = temp;
+  devQuality(m.developer as Record<string, unknown> | undefined, p);
+  return p;
+}
+
+/** Fills the fields `into` lacks from `from` (same timestamp). */
+export function mergePoint(into: TrackPoint, from: TrackPoint): void {
+  if (into.lat === undefined && from.lat !== undefined) {
+    into.lat = from.lat;
+    into.lon = from.lon;
+  }
+  into.ele ??= from.ele;
+  into.hr ??= from.hr;
+  into.cad ??= from.cad;
+  into.power ??= from.power;
+  into.temp ??= from.temp;
+  into.speed ??= from.speed;
+  into.sat ??= from.sat;
+  into.hdop ??= from.hdop;
+}
+
+/**
+ * Merges points with equal times and emits them in time order. A point is emitted once a point
+ * more than `windowS` seconds newer has arrived (or at end()). A point older than one already
+ * emitted cannot be placed any more: it is counted in `late` and dropped.
+ */
+export class TimeOrderer {
+  #window: number;
+  #emit: (p: TrackPoint) => void;
+  #pending: TrackPoint[] = [];
+  #head = 0;
+  #maxT = -Infinity;
+  #lastEmitted = -Infinity;
+  late = 0;
+
+  constructor(windowS: number, emit: (p: TrackPoint) => void) {
+    this.#window = Math.max(0, windowS);
+    this.#emit = emit;
+  }
+
+  push(p: TrackPoint): void {
+    const q = this.#pending;
+    if (p.t <= this.#lastEmitted) {
+      this.late++;
+      return;
+    }
+    const last = q.length > this.#head ? q[q.length - 1] : undefined;
+    if (!last || p.t > last.t) q.push(p);
+    else if (p.t === last.t) mergePoint(last, p);
+    else this.#insert(p);
+    if (p.t > this.#maxT) {
+      this.#maxT = p.t;
+      this.#flush(this.#maxT - this.#window);
+    }
+  }
+
+  end(): void {
+    this.#flush(Infinity);
+  }
+
+  #insert(p: TrackPoint): void {
+    const q = this.#pending;
+    let lo = this.#head;
+    let hi = q.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (q[mid].t < p.t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < q.length && q[lo].t === p.t) mergePoint(q[lo], p);
+    else q.splice(lo, 0, p);
+  }
+
+  /** Emits pending points older than `before`. */
+  #flush(before: number): void {
+    const q = this.#pending;
+    while (this.#head < q.length && q[this.#head].t < before) {
+      const p = q[this.#head++];
+      this.#lastEmitted = p.t;
+      this.#emit(p);
+    }
+    if (this.#head === q.length) {
+      q.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024) {
+      q.splice(0, this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+/** Initial bearing from one position to the next, degrees clockwise from true north, [0, 360). */
+export function bearing(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const r = Math.PI / SEMI;
+  const φ1 = lat1 * r;
+  const φ2 = lat2 * r;
+  const dλ = (lon2 - lon1) * r;
+  const y = Math.sin(dλ) * Math.cos(φ2);
+  const x = Math.cos(φ1) * Math.sin(φ2) - Math.sin(φ1) * Math.cos(φ2) * Math.cos(dλ);
+  const b = ((Math.atan2(y, x) * 180) / Math.PI + 360) % 360;
+  return b >= 359.9995 ? 0 : b;
+}
