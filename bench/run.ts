@@ -13,6 +13,8 @@ import { MODES, label, type DecoderMode } from './decoders.js';
 import type { ChildJob, ChildResult } from './child.js';
 import { generateAll, type BenchFile } from './generate.js';
 import { describeOutcome, formatRatios, formatTable, type Outcome, type Row } from './report.js';
+import { benchGpx } from './gpx.js';
+import { benchSort } from './sort.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 /** A fixed heap so "OOM" means the same thing on every machine. */
@@ -119,6 +121,17 @@ async function main(): Promise<void> {
   for (const line of formatRatios(rows)) console.log(line);
   const unavailable = new Set(rows.flatMap((r) => (r.outcome.kind === 'unavailable' ? [`${label(r.mode)}: ${r.outcome.reason}`] : [])));
   for (const u of unavailable) console.log(`not measured: ${u}`);
+
+  // Whole commands beside the tools people use for the same job, in the same run.
+  if (!only || only.some((o) => 'gpx'.includes(o) || o === 'fit2gpx')) {
+    console.log('\nfit2gpx vs gpsbabel (whole processes) ...');
+    const big = files.filter((f) => f.name === 'ultra-24h.fit' || f.name === 'multiday-100mb.fit');
+    for (const line of await benchGpx(big.map((f) => ({ name: f.name, path: f.path })))) console.log(line);
+  }
+  if (!only || only.includes('sort')) {
+    console.log('\nsort of 10,000 small FIT files vs cp -r ...');
+    for (const line of await benchSort()) console.log(line);
+  }
 
   const node = startupMs(['-e', '0']);
   const cli = startupMs(['bin/run.js', '--version']);

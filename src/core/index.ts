@@ -16,3 +16,11 @@ export { dateFromFitTime, isoFromFitTime, fitTimeFromDate, FIT_EPOCH_S } from '.
 export { FitCsvWriter, createFitCsvDecoder, type FitCsvOptions } from './formats/fitcsv.js';
 export { fieldValue, messageToObject, jsonReplacer, type Value, type ValueOptions, type MessageObject } from './fit/decode/values.js';
 export { ObjectDecoder, decodeFitObjects, decodeFitObjectsStream, type ObjectDecodeOptions, type ObjectDecodeResult } from './fit/decode/objects.js';
+export { sortIntoLibrary, type SortOptions } from './library/sorter.js';
+export type { SortReport, SortedFile, SortTotals } from './library/sort-report.js';
+export { readFileId, readFileIdFromFile } from './library/file-id.js';
+export { LibraryIndex } from './library/library-index.js';
+export { LibraryLock } from './library/lock.js';
+export { placeDir, deviceDir, typeDir, parseTypeFilter, type FileIdInfo } from './library/layout.js';
+export { sanitiseFileName } from './library/sanitise.js';
+export { fitToGpx, readLocations, type FitToGpxOptions, type FitToGpxResult } from './activity/fit-gpx.js';
