@@ -3,18 +3,12 @@ import FitParser from 'fit-file-parser';
 import { describe, expect, it } from 'vitest';
 import { crc16 } from '../../src/core/bytes/crc16.js';
 import { BaseType } from '../../src/core/fit/proto/base-types.js';
-import { FitBuilder, MesgNum, declareDevFields, type FieldDef } from './fit-builder.js';
+import { FitBuilder, MesgNum, declareDevFields, type FieldDef, FILE_ID_FIELDS } from './fit-builder.js';
 
 const FIT_EPOCH_MS = Date.UTC(1989, 11, 31);
 const T0 = 1_000_000_000; // FIT seconds
 
-const FILE_ID: FieldDef[] = [
-  { num: 0, size: 1, type: BaseType.enum }, // type
-  { num: 1, size: 2, type: BaseType.uint16 }, // manufacturer
-  { num: 2, size: 2, type: BaseType.uint16 }, // product
-  { num: 3, size: 4, type: BaseType.uint32z }, // serial_number
-  { num: 4, size: 4, type: BaseType.uint32 }, // time_created
-];
+const FILE_ID = [...FILE_ID_FIELDS];
 const RECORD: FieldDef[] = [
   { num: 253, size: 4, type: BaseType.uint32 }, // timestamp
   { num: 0, size: 4, type: BaseType.sint32 }, // position_lat

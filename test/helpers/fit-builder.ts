@@ -278,6 +278,15 @@ function writeElement(view: DataView, at: number, bt: BaseTypeInfo, v: number | 
 }
 
 /** Global message numbers of the FIT profile used by tests and the benchmark. */
+/** file_id as devices write it: type, manufacturer, product, serial_number, time_created. */
+export const FILE_ID_FIELDS: readonly FieldDef[] = [
+  { num: 0, size: 1, type: BaseType.enum }, // type
+  { num: 1, size: 2, type: BaseType.uint16 }, // manufacturer
+  { num: 2, size: 2, type: BaseType.uint16 }, // product
+  { num: 3, size: 4, type: BaseType.uint32z }, // serial_number
+  { num: 4, size: 4, type: BaseType.uint32 }, // time_created
+];
+
 export const MesgNum = {
   fileId: 0,
   session: 18,

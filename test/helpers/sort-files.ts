@@ -2,15 +2,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BaseType } from '../../src/core/fit/proto/base-types.js';
-import { FitBuilder, MesgNum, type FieldDef } from './fit-builder.js';
+import { FitBuilder, MesgNum, type FieldDef, FILE_ID_FIELDS } from './fit-builder.js';
 
-const FILE_ID: FieldDef[] = [
-  { num: 0, size: 1, type: BaseType.enum }, // type
-  { num: 1, size: 2, type: BaseType.uint16 }, // manufacturer
-  { num: 2, size: 2, type: BaseType.uint16 }, // product
-  { num: 3, size: 4, type: BaseType.uint32z }, // serial_number
-  { num: 4, size: 4, type: BaseType.uint32 }, // time_created
-];
+const FILE_ID = [...FILE_ID_FIELDS];
 const RECORD: FieldDef[] = [
   { num: 253, size: 4, type: BaseType.uint32 }, // timestamp
   { num: 3, size: 1, type: BaseType.uint8 }, // heart_rate

@@ -41,7 +41,7 @@ import {
 } from '../../../src/core/index.js';
 import { BASE_TYPE_BY_NAME, BaseType, baseTypeOf, isInvalid } from '../../../src/core/fit/proto/base-types.js';
 import { corpusPath, hasCorpus } from '../../helpers/corpus.js';
-import { FitBuilder, MesgNum, declareDevFields, type FieldDef } from '../../helpers/fit-builder.js';
+import { FitBuilder, MesgNum, declareDevFields, type FieldDef, FILE_ID_FIELDS } from '../../helpers/fit-builder.js';
 
 const RUNS = Number(process.env.FITKIT_FUZZ_RUNS ?? 200);
 const SEED = process.env.FITKIT_FUZZ_SEED === undefined ? undefined : Number(process.env.FITKIT_FUZZ_SEED);
@@ -54,13 +54,7 @@ const REGRESS = resolve(import.meta.dirname, '../../../fixtures/regress');
 const T0 = 1_000_000_000; // FIT seconds
 const APP_ID = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
 
-const FILE_ID: FieldDef[] = [
-  { num: 0, size: 1, type: BaseType.enum }, // type
-  { num: 1, size: 2, type: BaseType.uint16 }, // manufacturer
-  { num: 2, size: 2, type: BaseType.uint16 }, // product
-  { num: 3, size: 4, type: BaseType.uint32z }, // serial_number
-  { num: 4, size: 4, type: BaseType.uint32 }, // time_created
-];
+const FILE_ID = [...FILE_ID_FIELDS];
 const RECORD: FieldDef[] = [
   { num: 253, size: 4, type: BaseType.uint32 }, // timestamp
   { num: 0, size: 4, type: BaseType.sint32 }, // position_lat
