@@ -129,7 +129,7 @@ interface Output {
   end(): void;
 }
 
-/** GPX point from a track point; `prev` (same segment) gives the v2 course. */
+/** GPX point from a track point; `prev` (same segment) gives the v2 course: pass it only for v2. */
 function gpxPoint(o: Outline, p: TrackPoint, prev: TrackPoint | undefined): GpxPoint {
   const g: GpxPoint = { lat: degrees(p.lat!), lon: degrees(p.lon!), time: msOf(o, p.t) };
   if (p.ele !== undefined) g.ele = p.ele;
@@ -160,8 +160,9 @@ function courseOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, r: FitToG
         else (w.beginTrack(info), w.beginSegment());
         r.tracks = r.segments = 1;
       }
-      if (opts.route) w.routePoint(gpxPoint(o, p, prev));
-      else w.trackPoint(gpxPoint(o, p, prev));
+      const before = opts.extensions === 'v2' ? prev : undefined;
+      if (opts.route) w.routePoint(gpxPoint(o, p, before));
+      else w.trackPoint(gpxPoint(o, p, before));
       prev = p;
       r.points++;
     },
@@ -210,7 +211,7 @@ function activityOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, device:
         prev = undefined;
       }
     }
-    w.trackPoint(gpxPoint(o, p, prev));
+    w.trackPoint(gpxPoint(o, p, opts.extensions === 'v2' ? prev : undefined));
     prev = p;
     r.points++;
   };

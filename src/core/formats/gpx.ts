@@ -85,14 +85,35 @@ export function escapeXml(s: string): string {
   return s.replace(/[&<>"]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => ESC[c] ?? '');
 }
 
+let cachedMinute = NaN;
+let cachedPrefix = '';
+
 /** `2024-04-09T09:23:00Z`: whole seconds written without a fraction, others to the millisecond. */
 export function isoTime(ms: number): string {
+  if (ms >= 0 && ms % 1000 === 0) {
+    // Track points come second by second: format each minute once (a hot path on big files).
+    const minute = Math.floor(ms / 60_000);
+    if (minute !== cachedMinute) {
+      cachedMinute = minute;
+      cachedPrefix = new Date(minute * 60_000).toISOString().slice(0, 17);
+    }
+    const sec = (ms / 1000) % 60;
+    return cachedPrefix + (sec < 10 ? '0' : '') + sec + 'Z';
+  }
   const s = new Date(ms).toISOString();
   return s.endsWith('.000Z') ? s.slice(0, -5) + 'Z' : s;
 }
 
-/** Degrees with 9 decimals: a semicircle is 8.4e-8°, so nothing is lost and trailing noise is cut. */
-const deg = (v: number) => v.toFixed(9);
+/**
+ * Degrees with 9 decimals: a semicircle is 8.4e-8°, so nothing is lost and trailing noise is cut.
+ * Integer arithmetic instead of toFixed (exact below 2^53: |v| ≤ 180), the hottest formatting here.
+ */
+function deg(v: number): string {
+  const n = Math.round(Math.abs(v) * 1e9);
+  const whole = Math.floor(n / 1e9);
+  const frac = String(n - whole * 1e9);
+  return (v < 0 && n !== 0 ? '-' : '') + whole + '.' + '000000000'.slice(frac.length) + frac;
+}
 /** Up to 3 decimals, no trailing zeros (enhanced_altitude is in 0.2 m steps). */
 const num = (v: number) => String(Math.round(v * 1000) / 1000);
 

@@ -4,23 +4,28 @@
  * Ref: FIT protocol, "Accumulated fields".
  */
 export class Accumulator {
-  #last = new Map<number, number>();
-  #total = new Map<number, number>();
+  /** mesgNum * 256 + fieldNum → [last value, running total]. */
+  #fields = new Map<number, [number, number]>();
 
   /** A native value of the destination field resets the running total. */
   set(mesgNum: number, fieldNum: number, value: number): void {
     const key = mesgNum * 256 + fieldNum;
-    this.#last.set(key, value);
-    this.#total.set(key, value);
+    const f = this.#fields.get(key);
+    if (f) {
+      f[0] = value;
+      f[1] = value;
+    } else {
+      this.#fields.set(key, [value, value]);
+    }
   }
 
   accumulate(mesgNum: number, fieldNum: number, value: number, bits: number): number {
     const key = mesgNum * 256 + fieldNum;
-    const last = this.#last.get(key) ?? 0;
+    let f = this.#fields.get(key);
+    if (!f) this.#fields.set(key, (f = [0, 0]));
     const mask = bits >= 32 ? 0xffffffff : (1 << bits) - 1;
-    const total = (this.#total.get(key) ?? 0) + (((value - last) & mask) >>> 0);
-    this.#last.set(key, value);
-    this.#total.set(key, total);
-    return total;
+    f[1] += ((value - f[0]) & mask) >>> 0;
+    f[0] = value;
+    return f[1];
   }
 }

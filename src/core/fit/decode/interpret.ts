@@ -80,6 +80,8 @@ export class Interpreter {
   #bound = new WeakMap<DefinitionFrame, (DevDescription | undefined)[]>();
   /** What each definition's fields mean, worked out once per definition, not per record. */
   #plans = new WeakMap<DefinitionFrame, Plan>();
+  /** Per accumulated field: [field scale, offset, component offset, scale] to seed in component units. */
+  #seedUnits = new Map<number, [number, number, number, number] | null>();
 
   constructor(profile: Profile, opts: InterpretOptions = {}) {
     this.#profile = profile;
@@ -172,10 +174,15 @@ export class Interpreter {
    * accumulates into the field, which any field of the message may carry.
    */
   seedAccumulator(mesgNum: number, fieldNum: number, raw: number): void {
-    const field = this.#profile.field(mesgNum, fieldNum);
-    const comp = field && accumulatingComponent(this.#profile.message(mesgNum)!, fieldNum);
-    const value = field && comp ? (raw / field.scale - field.offset + comp.offset) * comp.scale : raw;
-    this.#acc.set(mesgNum, fieldNum, value);
+    const key = mesgNum * 256 + fieldNum;
+    let conv = this.#seedUnits.get(key);
+    if (conv === undefined) {
+      const field = this.#profile.field(mesgNum, fieldNum);
+      const comp = field && accumulatingComponent(this.#profile.message(mesgNum)!, fieldNum);
+      conv = field && comp ? [field.scale, field.offset, comp.offset, comp.scale] : null;
+      this.#seedUnits.set(key, conv);
+    }
+    this.#acc.set(mesgNum, fieldNum, conv ? (raw / conv[0] - conv[1] + conv[2]) * conv[3] : raw);
   }
 
   #seedAccumulator(mdef: MessageDef, field: FitField): void {
