@@ -24,3 +24,6 @@ export { LibraryLock } from './library/lock.js';
 export { placeDir, deviceDir, typeDir, parseTypeFilter, type FileIdInfo } from './library/layout.js';
 export { sanitiseFileName } from './library/sanitise.js';
 export { fitToGpx, readLocations, type FitToGpxOptions, type FitToGpxResult } from './activity/fit-gpx.js';
+export { validateBytes, type FileReport } from './validate/validate-file.js';
+export { validateMany, type ValidateManyOptions } from './validate/validate-pool.js';
+export { activityChecklist, passesRequired, type CheckResult, type CheckStatus } from './activity/checklist.js';

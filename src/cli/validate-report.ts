@@ -1,0 +1,128 @@
+/** Text rendering of `fitkit validate`: one block per file, the checklist table, the summary. */
+import chalk from 'chalk';
+import Table from 'cli-table3';
+import { isAbsolute, relative } from 'node:path';
+import type { CheckResult } from '../core/activity/checklist.js';
+import type { FileReport, ValidateDiagnostic } from '../core/validate/validate-file.js';
+
+const STATUS: Record<CheckResult['status'], (s: string) => string> = {
+  PASSED: chalk.green,
+  FAILED: chalk.red,
+  WARNING: chalk.yellow,
+  SKIPPED: chalk.dim,
+};
+
+const LEVEL: Record<ValidateDiagnostic['level'], (s: string) => string> = {
+  error: chalk.red,
+  warning: chalk.yellow,
+  info: chalk.cyan,
+};
+
+/** Rows without separator lines between them. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+/** Paths under the working directory are shown relative to it. */
+function shown(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+function verdict(r: FileReport): string {
+  return r.ok ? chalk.green('PASS') : chalk.red('FAIL');
+}
+
+/** Where a check stopped and what it wanted, as one line. */
+function checkDetail(c: CheckResult): string {
+  const parts = [...c.reasons];
+  if (c.at) parts.push(`at ${c.at.message} #${c.at.index} (byte ${c.at.offset})`);
+  if (c.expected) parts.push(`expected ${c.expected}`);
+  return parts.join('\n');
+}
+
+export function diagnosticLine(d: ValidateDiagnostic): string {
+  return `${LEVEL[d.level](d.level.padEnd(7))} ${d.message} ${chalk.dim(`[${d.code}, byte ${d.offset}]`)}`;
+}
+
+function heading(r: FileReport): string {
+  if (r.error) return `${verdict(r)} ${shown(r.file)}`;
+  const what = [r.fileType ?? 'no file type', `${r.messages} message(s)`, `${r.size} bytes`];
+  if (r.fitFiles > 1) what.push(`${r.fitFiles} chained FIT files`);
+  return `${verdict(r)} ${shown(r.file)} ${chalk.dim(`(${what.join(', ')})`)}`;
+}
+
+/** The full checklist as a table. */
+export function checklistTable(results: readonly CheckResult[]): string {
+  const t = new Table({ head: ['Check (FitCSVTool -t)', 'Level', 'Status', 'Detail'], chars: COMPACT, style: { head: [] } });
+  for (const c of results) t.push([c.name, c.level, STATUS[c.status](c.status), checkDetail(c)]);
+  return t.toString();
+}
+
+/**
+ * One file: its heading, its findings, and its checklist: the whole table when `full`, else only
+ * the checks that did not pass (and none for a file whose type the checklist does not judge).
+ */
+export function fileBlock(r: FileReport, full: boolean): string {
+  const lines = [heading(r)];
+  for (const d of r.diagnostics) lines.push('  ' + diagnosticLine(d));
+  if (r.checklist.length === 0) return lines.join('\n');
+  if (full) {
+    if (!r.checklistApplies) lines.push(chalk.dim(`  checklist shown for comparison; it does not judge a ${r.fileType} file`));
+    lines.push(checklistTable(r.checklist));
+  } else if (r.checklistApplies) {
+    for (const c of r.checklist) {
+      if (c.status !== 'FAILED' && c.status !== 'WARNING') continue;
+      const detail = checkDetail(c).replace(/\n/g, '; ');
+      lines.push(`  ${STATUS[c.status](c.status.padEnd(7))} ${c.name} ${chalk.dim(`(${c.level})`)}${detail ? ': ' + detail : ''}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export interface ValidateTotals {
+  files: number;
+  passed: number;
+  failed: number;
+  unreadable: number;
+}
+
+export function totals(reports: readonly FileReport[]): ValidateTotals {
+  return {
+    files: reports.length,
+    passed: reports.filter((r) => r.ok).length,
+    failed: reports.filter((r) => !r.ok && !r.error).length,
+    unreadable: reports.filter((r) => r.error).length,
+  };
+}
+
+/** Counts by file type, and the REQUIRED checks that failed most often. */
+export function summaryText(reports: readonly FileReport[]): string {
+  const byType = new Map<string, { files: number; pass: number; fail: number; errors: number; warnings: number }>();
+  for (const r of reports) {
+    const key = r.error ? '(unreadable)' : r.fileType ?? '(no file_id)';
+    const row = byType.get(key) ?? { files: 0, pass: 0, fail: 0, errors: 0, warnings: 0 };
+    row.files++;
+    if (r.ok) row.pass++;
+    else row.fail++;
+    row.errors += r.diagnostics.filter((d) => d.level === 'error').length;
+    row.warnings += r.diagnostics.filter((d) => d.level === 'warning').length;
+    byType.set(key, row);
+  }
+  const t = new Table({ head: ['File type', 'Files', 'Pass', 'Fail', 'Errors', 'Warnings'], chars: COMPACT, style: { head: [] } });
+  for (const [k, v] of [...byType].sort((a, b) => b[1].files - a[1].files)) {
+    t.push([k, v.files, v.pass ? chalk.green(String(v.pass)) : '0', v.fail ? chalk.red(String(v.fail)) : '0', v.errors, v.warnings]);
+  }
+  const failedChecks = new Map<string, number>();
+  for (const r of reports) {
+    if (!r.checklistApplies) continue;
+    for (const c of r.checklist) if (c.level === 'REQUIRED' && c.status === 'FAILED') failedChecks.set(c.name, (failedChecks.get(c.name) ?? 0) + 1);
+  }
+  const out = [t.toString()];
+  if (failedChecks.size > 0) {
+    const f = new Table({ head: ['REQUIRED check failed', 'Files'], chars: COMPACT, style: { head: [] } });
+    for (const [k, v] of [...failedChecks].sort((a, b) => b[1] - a[1])) f.push([k, v]);
+    out.push(f.toString());
+  }
+  const n = totals(reports);
+  out.push(`${n.files} file(s): ${n.passed} passed, ${n.failed} failed${n.unreadable ? `, ${n.unreadable} unreadable` : ''}`);
+  return out.join('\n');
+}

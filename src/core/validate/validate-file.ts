@@ -1,0 +1,112 @@
+/**
+ * One file's validation: integrity (the decoder's findings and the headers), Garmin's activity
+ * checklist exactly as FitCSVTool `-t` runs it, and sanity checks for the file's type.
+ *
+ * The verdict: a file fails when an integrity finding is an error (truncated, CRC, not FIT, …),
+ * when Garmin's SDK would stop before its end (junk after the data: a warning, but a stop), or, for an activity (or a file that does not say what it is), when a REQUIRED check fails.
+ * Other file types carry the checklist too, for comparison with FitCSVTool, but it does not
+ * decide their verdict: a course is not supposed to pass "FileId Message Type Is Activity".
+ */
+import { activityChecklist, passesRequired, type CheckResult } from '../activity/checklist.js';
+import { fileSanity } from '../activity/file-sanity.js';
+import { integrityDiagnostics } from '../activity/integrity.js';
+import type { Diagnostic, Severity } from '../errors.js';
+import type { Profile } from '../fit/profile/profile.js';
+import { decodeForCheck } from './decode-for-check.js';
+
+export interface ValidateDiagnostic extends Diagnostic {
+  /** Which part of validation found it. */
+  source: 'integrity' | 'sanity';
+}
+
+export interface FileReport {
+  file: string;
+  size: number;
+  /** file_id.type as a profile name; null without file_id (or for a file that could not be read). */
+  fileType: string | null;
+  /** Chained FIT files in it. */
+  fitFiles: number;
+  /** Messages read, as FitCSVTool's "Message Count" counts them. */
+  messages: number;
+  /**
+   * Passed: no integrity error, read to the end as Garmin's SDK reads it, and (where the
+   * checklist applies) every REQUIRED check passed.
+   */
+  ok: boolean;
+  /**
+   * False when Garmin's SDK would stop before the end (junk after the last file, a bad
+   * architecture byte, any error): the finding may be only a warning, the file still fails.
+   */
+  readToEnd: boolean;
+  /** FitCSVTool `-t`'s checks, in its order: `name` verbatim, `level`, `status`, `reasons`. */
+  checklist: CheckResult[];
+  /** True for activities and files without a file type: the checklist decides the verdict. */
+  checklistApplies: boolean;
+  /** No REQUIRED check FAILED. */
+  passedRequired: boolean;
+  diagnostics: ValidateDiagnostic[];
+  /** The file could not be read at all (missing, unreadable, a folder …). */
+  error?: { code: string; message: string };
+}
+
+export function worstLevel(ds: readonly Diagnostic[]): Severity | null {
+  if (ds.some((d) => d.level === 'error')) return 'error';
+  if (ds.some((d) => d.level === 'warning')) return 'warning';
+  return ds.length > 0 ? 'info' : null;
+}
+
+/** Validates a whole file held in memory. Never throws on bad input: that is what it reports. */
+export function validateBytes(file: string, bytes: Uint8Array, profile: Profile): FileReport {
+  const d = decodeForCheck(bytes, profile);
+  const integrity = integrityDiagnostics({ size: bytes.length, headers: d.headers, diagnostics: d.diagnostics });
+  const sanity = fileSanity(d.messages, profile);
+  const results = activityChecklist({ messages: d.messages, decodeFailed: d.stoppedAt !== undefined, profile });
+  const diagnostics: ValidateDiagnostic[] = [
+    ...integrity.map((x) => ({ ...x, source: 'integrity' as const })),
+    ...sanity.diagnostics.map((x) => ({ ...x, source: 'sanity' as const })),
+  ];
+  if (d.dropped > 0 && d.stoppedAt) {
+    diagnostics.push({
+      level: 'info',
+      source: 'integrity',
+      code: 'checked_before_stop',
+      message: `the checklist reads the ${d.messages.length} message(s) before byte ${d.stoppedAt.offset}, as FitCSVTool does (${d.dropped} after it are left out)`,
+      offset: d.stoppedAt.offset,
+    });
+  }
+  const applies = sanity.fileType === 'activity' || sanity.fileType === null;
+  const passedRequired = passesRequired(results);
+  const readToEnd = d.stoppedAt === undefined;
+  const ok = readToEnd && !diagnostics.some((x) => x.level === 'error') && (!applies || passedRequired);
+  return {
+    file,
+    size: bytes.length,
+    fileType: sanity.fileType,
+    fitFiles: d.headers.length,
+    messages: d.messages.length,
+    ok,
+    readToEnd,
+    checklist: results,
+    checklistApplies: applies,
+    passedRequired,
+    diagnostics,
+  };
+}
+
+/** The report for a file that could not be read. */
+export function unreadableReport(file: string, code: string, message: string): FileReport {
+  return {
+    file,
+    size: 0,
+    fileType: null,
+    fitFiles: 0,
+    messages: 0,
+    ok: false,
+    readToEnd: false,
+    checklist: [],
+    checklistApplies: false,
+    passedRequired: false,
+    diagnostics: [{ level: 'error', source: 'integrity', code, message, offset: 0 }],
+    error: { code, message },
+  };
+}
