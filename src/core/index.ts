@@ -27,3 +27,4 @@ export { fitToGpx, readLocations, type FitToGpxOptions, type FitToGpxResult } fr
 export { validateBytes, type FileReport } from './validate/validate-file.js';
 export { validateMany, type ValidateManyOptions } from './validate/validate-pool.js';
 export { activityChecklist, passesRequired, type CheckResult, type CheckStatus } from './activity/checklist.js';
+export { salvageFit, type SalvageResult, type SalvagedFile } from './activity/salvage.js';
