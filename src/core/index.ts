@@ -28,3 +28,7 @@ export { validateBytes, type FileReport } from './validate/validate-file.js';
 export { validateMany, type ValidateManyOptions } from './validate/validate-pool.js';
 export { activityChecklist, passesRequired, type CheckResult, type CheckStatus } from './activity/checklist.js';
 export { salvageFit, type SalvageResult, type SalvagedFile } from './activity/salvage.js';
+export { FitEncoder, encodeFit } from './fit/encode/encoder.js';
+export { BufferSink, type FitSink } from './fit/encode/sink.js';
+export { parseTcx } from './formats/tcx.js';
+export { tcxToFit } from './activity/tcx-to-fit.js';

@@ -1,0 +1,178 @@
+/**
+ * The raw FIT writer: header, definition and data records, file CRC. Values arrive as the
+ * decoder's raw values (numbers, bigint, strings, arrays); meaning is the encoder's business.
+ * Ref: FIT protocol, "File Header", "Record Header", "Definition Message", "CRC".
+ */
+import { FitkitError } from '../../errors.js';
+import { crc16 } from '../../bytes/crc16.js';
+import { baseTypeOf } from '../proto/base-types.js';
+import type { RawValue } from '../decode/frames.js';
+import { encodeValue } from './element.js';
+import { LocalTypes, shapeKey, type DefinitionShape } from './local-types.js';
+import type { FitSink } from './sink.js';
+
+export const HEADER_SIZE = 14;
+/** Protocol 2.0 (64-bit types, developer fields). */
+export const PROTOCOL_VERSION = 0x20;
+const CHUNK = 64 * 1024;
+const ZEROS = new Uint8Array(CHUNK);
+
+export interface RawField {
+  num: number;
+  /** Bytes in the record. */
+  size: number;
+  /** Base type byte, e.g. 0x84 for uint16. */
+  type: number;
+  value: RawValue;
+  /** Bytes to write as they are instead of encoding `value` (e.g. a string kept byte for byte). */
+  bytes?: Uint8Array;
+  /** Names the field in errors (default: message and field numbers). */
+  what?: string;
+}
+
+export interface RawDevField {
+  num: number;
+  devIndex: number;
+  /** The field's bytes as stored (little-endian). */
+  bytes: Uint8Array;
+}
+
+export interface WriterOptions {
+  /** Header profile version (e.g. 21217 for 21.217). */
+  profileVersion?: number;
+  /** Local types in rotation, 1..16 (default 16). */
+  localTypes?: number;
+}
+
+export class FitWriter {
+  readonly #sink: FitSink;
+  readonly #locals: LocalTypes;
+  readonly #profileVersion: number;
+  #buf = new Uint8Array(CHUNK);
+  #used = 0;
+  /** CRC of the data section alone; the header's share is added at the end. */
+  #crc = 0;
+  #dataSize = 0;
+  #finished = false;
+  definitions = 0;
+  records = 0;
+
+  constructor(sink: FitSink, opts: WriterOptions = {}) {
+    this.#sink = sink;
+    this.#locals = new LocalTypes(opts.localTypes ?? 16);
+    this.#profileVersion = opts.profileVersion ?? 0;
+    // Placeholder: the data size is only known at the end.
+    sink.write(new Uint8Array(HEADER_SIZE));
+  }
+
+  /** One data record, preceded by its definition when its shape has no local type yet. */
+  write(globalNum: number, fields: readonly RawField[], devFields: readonly RawDevField[] = []): void {
+    if (this.#finished) throw new FitkitError('encode_finished', 'the FIT file is already finished');
+    const shape: DefinitionShape = {
+      globalNum,
+      fields,
+      devFields: devFields.map((d) => ({ num: d.num, size: d.bytes.length, devIndex: d.devIndex })),
+    };
+    const { local, define } = this.#locals.take(shapeKey(shape));
+    if (define) this.#definition(local, shape);
+    let size = 1;
+    for (const f of fields) size += f.size;
+    for (const d of devFields) size += d.bytes.length;
+    const rec = this.#reserve(size);
+    const b = this.#buf;
+    b[rec] = local;
+    let o = rec + 1;
+    for (const f of fields) {
+      const bt = baseTypeOf(f.type);
+      if (!bt) throw new FitkitError('encode_base_type', `field ${f.num}: unknown base type 0x${f.type.toString(16)}`);
+      if (f.bytes && f.bytes.length !== f.size) throw new FitkitError('encode_definition', `field ${f.num}: ${f.bytes.length} bytes for size ${f.size}`);
+      b.set(f.bytes ?? encodeValue(bt, f.size, f.value, f.what ?? `message ${globalNum} field ${f.num}`), o);
+      o += f.size;
+    }
+    for (const d of devFields) {
+      b.set(d.bytes, o);
+      o += d.bytes.length;
+    }
+    this.records++;
+  }
+
+  #definition(local: number, s: DefinitionShape): void {
+    if (s.fields.length > 255 || s.devFields.length > 255) throw new FitkitError('encode_definition', 'more than 255 fields');
+    const dev = s.devFields.length > 0;
+    const rec = this.#reserve(6 + 3 * s.fields.length + (dev ? 1 + 3 * s.devFields.length : 0));
+    const b = this.#buf;
+    b[rec] = 0x40 | (dev ? 0x20 : 0) | local;
+    b[rec + 1] = 0;
+    b[rec + 2] = 0; // little-endian
+    b[rec + 3] = s.globalNum & 0xff;
+    b[rec + 4] = s.globalNum >> 8;
+    b[rec + 5] = s.fields.length;
+    let o = rec + 6;
+    for (const f of s.fields) {
+      if (f.size < 1 || f.size > 255) throw new FitkitError('encode_definition', `message ${s.globalNum} field ${f.num}: size ${f.size} outside 1..255`);
+      b[o++] = f.num;
+      b[o++] = f.size;
+      b[o++] = f.type;
+    }
+    if (dev) {
+      b[o++] = s.devFields.length;
+      for (const d of s.devFields) {
+        b[o++] = d.num;
+        b[o++] = d.size;
+        b[o++] = d.devIndex;
+      }
+    }
+    this.definitions++;
+  }
+
+  /** Room for n bytes in the current chunk; returns where they start. */
+  #reserve(n: number): number {
+    if (this.#used + n > this.#buf.length) {
+      this.#flush();
+      if (n > this.#buf.length) this.#buf = new Uint8Array(n);
+    }
+    const at = this.#used;
+    this.#used += n;
+    return at;
+  }
+
+  #flush(): void {
+    if (this.#used === 0) return;
+    const chunk = this.#buf.slice(0, this.#used);
+    this.#crc = crc16(chunk, 0, chunk.length, this.#crc);
+    this.#dataSize += chunk.length;
+    this.#sink.write(chunk);
+    this.#used = 0;
+  }
+
+  /** Writes the file CRC and patches the header; returns the file's size in bytes. */
+  finish(): number {
+    if (this.#finished) throw new FitkitError('encode_finished', 'the FIT file is already finished');
+    this.#flush();
+    this.#finished = true;
+    const header = fitHeader(this.#dataSize, this.#profileVersion);
+    // CRC-16 with initial value 0 is linear, so crc(header ‖ data) = crc(header ‖ zeros) XOR
+    // crc(data): the data's CRC, computed while streaming, is combined with the header's here.
+    let h = crc16(header);
+    for (let left = this.#dataSize; left > 0; left -= CHUNK) h = crc16(ZEROS, 0, Math.min(left, CHUNK), h);
+    const crc = h ^ this.#crc;
+    this.#sink.write(new Uint8Array([crc & 0xff, crc >> 8]));
+    this.#sink.patch(0, header);
+    return HEADER_SIZE + this.#dataSize + 2;
+  }
+}
+
+/** The 14-byte header with its own CRC. */
+export function fitHeader(dataSize: number, profileVersion: number): Uint8Array {
+  const h = new Uint8Array(HEADER_SIZE);
+  h[0] = HEADER_SIZE;
+  h[1] = PROTOCOL_VERSION;
+  h[2] = profileVersion & 0xff;
+  h[3] = (profileVersion >> 8) & 0xff;
+  new DataView(h.buffer).setUint32(4, dataSize, true);
+  h.set([0x2e, 0x46, 0x49, 0x54], 8); // ".FIT"
+  const c = crc16(h, 0, 12);
+  h[12] = c & 0xff;
+  h[13] = c >> 8;
+  return h;
+}

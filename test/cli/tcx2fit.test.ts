@@ -1,0 +1,68 @@
+/** `fitkit tcx2fit` end to end: the built CLI run as a user runs it (npx tsc -p tsconfig.build.json first). */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildTcx, sdkDecode } from '../helpers/tcx-sdk.js';
+
+const root = join(import.meta.dirname, '../..');
+
+function fitkit(args: string[]) {
+  const r = spawnSync(process.execPath, [join(root, 'bin/run.js'), 'tcx2fit', ...args], { cwd: root, encoding: 'buffer' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'fitkit-tcx2fit-'));
+const workout = buildTcx(Array.from({ length: 301 }, (_, i) => ({ t: i, d: 3.5 * i, hr: 120, cad: 24, speed: 3.5, watts: 150 })), { steps: 120 });
+
+describe('fitkit tcx2fit', () => {
+  it('writes IN.fit beside the input (no temporary file left) and reports what it wrote', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'row.tcx'), workout);
+    const r = fitkit([join(dir, 'row.tcx'), '--tz', 'Europe/London', '--weight', '80', '--age', '40', '--gender', 'male', '--max-hr', '190']);
+    expect(r.stderr).toBe(`${join(dir, 'row.fit')}: 301 records, 3 laps, 1050 m in 300 s, 120 strokes, 43 kcal (power)\n`);
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['row.fit', 'row.tcx']);
+    const sdk = sdkDecode(readFileSync(join(dir, 'row.fit')));
+    expect(sdk.integrity).toBe(true);
+    expect(sdk.messages.sessionMesgs[0]).toMatchObject({ sport: 'rowing', subSport: 'indoorRowing', numLaps: 3 });
+    expect(sdk.messages.userProfileMesgs[0]).toMatchObject({ weight: 80, age: 40, gender: 'male' });
+    expect(sdk.messages.hrZoneMesgs).toHaveLength(5);
+  });
+
+  it('-o - writes the FIT to standard output; --split and --sport apply', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'run.tcx'), workout);
+    const r = fitkit([join(dir, 'run.tcx'), '-o', '-', '--split', '1000', '--sport', 'running/treadmill', '--manufacturer', 'concept2', '--product', '3']);
+    expect(r.code).toBe(0);
+    const sdk = sdkDecode(new Uint8Array(r.stdout));
+    expect(sdk.messages.lapMesgs.map((l) => l.totalDistance)).toEqual([1000, 50]);
+    expect(sdk.messages.sessionMesgs[0]).toMatchObject({ sport: 'running', subSport: 'treadmill' });
+    expect(sdk.messages.fileIdMesgs[0]).toMatchObject({ manufacturer: 'concept2', product: 3 });
+    expect(readdirSync(dir)).toEqual(['run.tcx']);
+  });
+
+  it.each([
+    ['not XML', 'bla bla\n', /^fitkit: .*bad\.tcx: line 1: not well-formed XML/],
+    ['no trackpoints', buildTcx([]), /^fitkit: .*bad\.tcx: line 4: no trackpoints: an empty workout\n$/],
+    ['times going backwards', buildTcx([{ t: 5 }, { t: 0 }]), /^fitkit: .*bad\.tcx: line 9: time goes backwards/],
+  ])('%s: one line with the line number, exit 1, no output file', (_what, text, message) => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.tcx'), text);
+    const r = fitkit([join(dir, 'bad.tcx'), '-o', join(dir, 'out.fit')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(readdirSync(dir)).toEqual(['bad.tcx']);
+  });
+
+  it('a corpus Coxswain export converts; bad flags are usage errors (exit 2)', () => {
+    const dir = tmp();
+    copyFileSync(join(root, '../shared/corpus/tcx/coxswain/snapshots.tcx'), join(dir, 's.tcx'));
+    expect(fitkit([join(dir, 's.tcx')]).code).toBe(0);
+    expect(fitkit([join(dir, 's.tcx'), '--sport', 'quidditch']).code).toBe(2);
+    expect(fitkit([join(dir, 's.tcx'), '--hr-zones', '1,2,3']).code).toBe(2);
+    expect(fitkit([join(dir, 's.tcx'), '--tz', 'Mars/Olympus']).code).toBe(2);
+  });
+});
