@@ -11,6 +11,7 @@ import { crc16 } from '../bytes/crc16.js';
 import type { Diagnostic } from '../errors.js';
 import type { HeaderFrame } from '../fit/decode/frames.js';
 import { RawDecoder } from '../fit/decode/raw.js';
+import { fitHeader } from '../fit/encode/writer.js';
 
 export interface SalvagedFile {
   /** Where this FIT file's header was in the input. */
@@ -37,20 +38,6 @@ interface Pending {
   dataSize: number;
   records: number;
   dataMessages: number;
-}
-
-function header14(protocol: number, profile: number, dataSize: number): Uint8Array {
-  const h = new Uint8Array(14);
-  h[0] = 14;
-  h[1] = protocol;
-  h[2] = profile & 0xff;
-  h[3] = profile >> 8;
-  new DataView(h.buffer).setUint32(4, dataSize, true);
-  h.set([0x2e, 0x46, 0x49, 0x54], 8); // ".FIT"
-  const crc = crc16(h, 0, 12);
-  h[12] = crc & 0xff;
-  h[13] = crc >> 8;
-  return h;
 }
 
 export function salvageFit(input: Uint8Array): SalvageResult {
@@ -81,7 +68,7 @@ export function salvageFit(input: Uint8Array): SalvageResult {
   const changes: string[] = [];
   for (const f of kept) {
     const start = o;
-    out.set(header14(f.header.protocolVersion, f.header.profileVersion, f.dataSize), o);
+    out.set(fitHeader(f.dataSize, f.header.profileVersion, f.header.protocolVersion), o);
     o += 14;
     for (const [a, b] of f.ranges) {
       out.set(input.subarray(a, b), o);

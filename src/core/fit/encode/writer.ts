@@ -162,11 +162,11 @@ export class FitWriter {
   }
 }
 
-/** The 14-byte header with its own CRC. */
-export function fitHeader(dataSize: number, profileVersion: number): Uint8Array {
+/** The 14-byte header with its own CRC (repair keeps a file's own protocol version). */
+export function fitHeader(dataSize: number, profileVersion: number, protocolVersion: number = PROTOCOL_VERSION): Uint8Array {
   const h = new Uint8Array(HEADER_SIZE);
   h[0] = HEADER_SIZE;
-  h[1] = PROTOCOL_VERSION;
+  h[1] = protocolVersion;
   h[2] = profileVersion & 0xff;
   h[3] = (profileVersion >> 8) & 0xff;
   new DataView(h.buffer).setUint32(4, dataSize, true);
