@@ -1,3 +1,5 @@
+import { readUserFile } from '../core/activity/user-profile-file.js';
+import { userProfilePath } from '../core/platform/xdg.js';
 import { readFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
@@ -56,15 +58,18 @@ uploads lose it, and other sports drop total_strokes.`;
     if (typeof manufacturer === 'string' && enumValue(profile, 'manufacturer', manufacturer) === undefined) {
       this.error(`--manufacturer: unknown "${manufacturer}"`, { exit: 2 });
     }
-    const hrZones = flags['hr-zones'] === undefined ? undefined : parseHrZones(flags['hr-zones']);
-    if (flags['hr-zones'] !== undefined && !hrZones) this.error('--hr-zones: five increasing bpm values, e.g. 120,140,155,170,185', { exit: 2 });
+    const hrFlag = flags['hr-zones'] === undefined ? undefined : parseHrZones(flags['hr-zones']);
+    if (flags['hr-zones'] !== undefined && !hrFlag) this.error('--hr-zones: five increasing bpm values, e.g. 120,140,155,170,185', { exit: 2 });
+    // Flags win over the profile file in the config dir.
+    const saved = readUserFile(userProfilePath());
+    const hrZones = hrFlag ?? saved.hrZones;
     const user: UserProfile = {
-      weightKg: positive(flags.weight, '--weight', this),
-      heightM: positive(flags.height, '--height', this),
-      age: flags.age,
-      gender: flags.gender as UserProfile['gender'],
-      restingHr: flags['resting-hr'],
-      maxHr: flags['max-hr'],
+      weightKg: positive(flags.weight, '--weight', this) ?? saved.weightKg,
+      heightM: positive(flags.height, '--height', this) ?? saved.heightM,
+      age: flags.age ?? saved.age,
+      gender: (flags.gender as UserProfile['gender']) ?? saved.gender,
+      restingHr: flags['resting-hr'] ?? saved.restingHr,
+      maxHr: flags['max-hr'] ?? saved.maxHr,
     };
 
     const output = flags.output ?? args.input.replace(/\.tcx$/i, '') + '.fit';

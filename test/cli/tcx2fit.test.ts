@@ -1,9 +1,11 @@
 /** `fitkit tcx2fit` end to end: the built CLI run as a user runs it (npx tsc -p tsconfig.build.json first). */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeFit } from '../../src/core/fit/decode/decoder.js';
+import { messageToObject } from '../../src/core/fit/decode/values.js';
 import { buildTcx, sdkDecode } from '../helpers/tcx-sdk.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -64,5 +66,28 @@ describe('fitkit tcx2fit', () => {
     expect(fitkit([join(dir, 's.tcx'), '--sport', 'quidditch']).code).toBe(2);
     expect(fitkit([join(dir, 's.tcx'), '--hr-zones', '1,2,3']).code).toBe(2);
     expect(fitkit([join(dir, 's.tcx'), '--tz', 'Mars/Olympus']).code).toBe(2);
+  });
+});
+
+describe('tcx2fit user profile file', () => {
+  it('reads $XDG_CONFIG_HOME/fitkit/user.json; flags win over it', () => {
+    const cfg = mkdtempSync(join(tmpdir(), 'fitkit-user-'));
+    mkdirSync(join(cfg, 'fitkit'));
+    writeFileSync(join(cfg, 'fitkit', 'user.json'), JSON.stringify({ weight: 72.5, age: 33, gender: 'female', maxHr: 181 }));
+    const out = join(cfg, 'out.fit');
+    const tcx = join(import.meta.dirname, '../../fixtures/tcx/3x250m.tcx');
+    const env = { ...process.env, XDG_CONFIG_HOME: cfg };
+    const run = (...a: string[]) => spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/run.js'), 'tcx2fit', tcx, '-o', out, ...a], { env, encoding: 'utf8' });
+    expect(run().status).toBe(0);
+    let m = decodeFit(readFileSync(out)).messages.map((x) => messageToObject(x, { dates: 'raw' }));
+    expect(m.find((x) => x.name === 'user_profile')?.fields).toMatchObject({ weight: 72.5, age: 33, gender: 0 });
+    expect(m.find((x) => x.name === 'zones_target')?.fields.max_heart_rate).toBe(181);
+    expect(run('--age', '50').status).toBe(0);
+    m = decodeFit(readFileSync(out)).messages.map((x) => messageToObject(x, { dates: 'raw' }));
+    expect(m.find((x) => x.name === 'user_profile')?.fields.age).toBe(50);
+    writeFileSync(join(cfg, 'fitkit', 'user.json'), JSON.stringify({ gender: 'other' }));
+    const bad = run();
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/user\.json: "gender" must be "male" or "female"/);
   });
 });

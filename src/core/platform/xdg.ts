@@ -11,3 +11,8 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
 export function profileExtraPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(configDir(env), 'profile-extra.json');
 }
+
+/** The athlete's body data for commands that write a user_profile (tcx2fit). */
+export function userProfilePath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), 'user.json');
+}
