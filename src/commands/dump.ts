@@ -7,7 +7,7 @@ import { FitkitError, type Diagnostic } from '../core/errors.js';
 import { decodeFitStream } from '../core/fit/decode/decoder.js';
 import { jsonReplacer, messageToObject } from '../core/fit/decode/values.js';
 import { dumpFitCsv } from '../core/formats/fitcsv-dump.js';
-import { AtomicFile } from '../core/platform/atomic-file.js';
+import { AtomicFile, writeFileAtomic } from '../core/platform/atomic-file.js';
 
 /** FitCSVTool spells some options with one dash and several letters; oclif wants long flags. */
 const FITCSVTOOL_OPTIONS: Record<string, string> = {
@@ -180,8 +180,7 @@ function end(s: NodeJS.WritableStream): Promise<void> {
 }
 
 function writeAssembled(path: string, head: string, bodyPath: string): void {
-  const out = new AtomicFile(path);
-  try {
+  writeFileAtomic(path, (out) => {
     out.write(head);
     const fd = openSync(bodyPath, 'r');
     const buf = Buffer.allocUnsafe(1 << 20);
@@ -190,11 +189,7 @@ function writeAssembled(path: string, head: string, bodyPath: string): void {
     } finally {
       closeSync(fd);
     }
-    out.commit();
-  } catch (e) {
-    out.abort();
-    throw e;
-  }
+  });
 }
 
 async function copyTo(path: string, dest: NodeJS.WritableStream): Promise<void> {

@@ -4,7 +4,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { salvageFit, type SalvageResult } from '../core/activity/salvage.js';
 import { FitkitError } from '../core/errors.js';
-import { AtomicFile } from '../core/platform/atomic-file.js';
+import { writeFileAtomic } from '../core/platform/atomic-file.js';
 
 export default class Repair extends BaseCommand {
   static override description = `Salvage a damaged FIT file into a new one that every tool reads.
@@ -46,14 +46,7 @@ never touched; an existing output is only replaced with --force.`;
         offset: why?.offset,
       });
     }
-    const out = new AtomicFile(flags.output);
-    try {
-      out.write(r.bytes);
-      out.commit();
-    } catch (e) {
-      out.abort();
-      throw e;
-    }
+    writeFileAtomic(flags.output, (out) => out.write(r.bytes));
     if (!this.jsonEnabled()) {
       const messages = r.files.reduce((n, f) => n + f.dataMessages, 0);
       this.log(`${flags.output}: ${messages} message(s) in ${r.files.length} FIT file(s), ${r.bytes.length} bytes`);

@@ -8,7 +8,7 @@ import { tcxToFit, type TcxToFitSummary, type UserProfile } from '../core/activi
 import { FitkitError } from '../core/errors.js';
 import { enumValue } from '../core/fit/encode/convert.js';
 import { parseTcx } from '../core/formats/tcx.js';
-import { AtomicFile } from '../core/platform/atomic-file.js';
+import { writeFileAtomic } from '../core/platform/atomic-file.js';
 
 export default class Tcx2fit extends BaseCommand {
   static override description = `Convert a TCX workout (Coxswain, CrewNerd, PainSled, Garmin…) to a FIT activity.
@@ -88,14 +88,7 @@ uploads lose it, and other sports drop total_strokes.`;
     if (output === '-') {
       process.stdout.write(result.fit);
     } else {
-      const out = new AtomicFile(output);
-      try {
-        out.write(result.fit);
-        out.commit();
-      } catch (e) {
-        out.abort();
-        throw e;
-      }
+      writeFileAtomic(output, (out) => out.write(result.fit));
     }
     const s = result.summary;
     if (output !== '-') {

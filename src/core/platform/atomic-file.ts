@@ -49,3 +49,18 @@ export class AtomicFile {
     }
   }
 }
+
+/**
+ * Writes a whole file atomically: `fill` writes into it; the file appears only if `fill` returns,
+ * and nothing is left behind if it throws.
+ */
+export function writeFileAtomic(path: string, fill: (out: AtomicFile) => void): void {
+  const out = new AtomicFile(path);
+  try {
+    fill(out);
+    out.commit();
+  } catch (e) {
+    out.abort();
+    throw e;
+  }
+}
