@@ -13,6 +13,8 @@ export interface SortedFile {
   /** Device folder and type name from file_id (`unknown` without one). */
   device?: string;
   type?: string;
+  /** file_id.type as a number (undefined without file_id). */
+  fileType?: number;
   sha256?: string;
   size?: number;
   /** The copy was already in the library, left by an interrupted run, and is now recorded. */

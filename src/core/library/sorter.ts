@@ -45,6 +45,13 @@ export interface SortOptions {
   threads?: number;
   /** How long to wait for another run's lock (default 60 s). */
   lockTimeoutMs?: number;
+  /**
+   * The sources are fitkit's own staged downloads inside the library's state folder (sync):
+   * take them although they are inside the library.
+   */
+  staged?: boolean;
+  /** What to record as a source's origin in the index (default: its path), e.g. `mtp:…:GARMIN/Activity/x.fit`. */
+  origins?: ReadonlyMap<string, string>;
   /** After each file is decided: files done so far, total, and that file. */
   onProgress?: (done: number, total: number, file: SortedFile) => void;
 }
@@ -96,7 +103,7 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
   try {
     const dirs = new LibraryDirs(root);
     const sweptTemp = dryRun ? 0 : dirs.sweepTemp();
-    const { files: inputs, ignored } = walkSources(opts.sources, root);
+    const { files: inputs, ignored } = walkSources(opts.sources, opts.staged ? undefined : root);
     const reserver = new NameReserver(dirs, index);
     const warnings: string[] = [];
     const results: SortedFile[] = [];
@@ -129,7 +136,7 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
         } else {
           const read = r.read;
           const id = read.fileId;
-          file = { source, outcome: 'copied', device: deviceDir(id, profile), type: fileTypeName(id?.type, profile), sha256: read.sha256, size: read.size };
+          file = { source, outcome: 'copied', device: deviceDir(id, profile), type: fileTypeName(id?.type, profile), fileType: id?.type, sha256: read.sha256, size: read.size };
           const known = index.byHash(read.sha256)?.path ?? seen.get(read.sha256);
           if (opts.types && !opts.types.has(id?.type ?? 'unknown')) {
             file.outcome = 'filtered';
@@ -154,7 +161,7 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
               sha256: read.sha256,
               size: read.size,
               path: res.path,
-              origin: source,
+              origin: opts.origins?.get(source) ?? source,
               kind: dmg ? 'quarantined' : 'sorted',
               at: new Date().toISOString(),
             };
