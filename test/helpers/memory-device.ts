@@ -3,7 +3,7 @@
  * chunks of `chunk` bytes, and faults on demand (gone at byte K, silence, more bytes than listed).
  */
 import { UsbError } from '../../src/core/usb/backend.js';
-import type { DeviceIdentity, DeviceSession, RemoteFile } from '../../src/core/sync/device-source.js';
+import type { DeviceCandidate, DeviceIdentity, DeviceProvider, DeviceSession, RemoteFile } from '../../src/core/sync/device-source.js';
 
 export interface MemFile {
   path: string;
@@ -73,5 +73,40 @@ export class MemoryDevice implements DeviceSession {
 
   async close(): Promise<void> {
     this.closed = true;
+  }
+}
+
+/** A provider of memory devices that can be plugged in and out (hotplug for the sync service). */
+export class MemoryProvider implements DeviceProvider {
+  readonly transport = 'msc' as const;
+  #plugged = new Map<string, MemoryDevice>();
+  #listeners = new Set<() => void>();
+  opened = 0;
+
+  plug(location: string, dev: MemoryDevice): void {
+    this.#plugged.set(location, dev);
+    for (const l of this.#listeners) l();
+  }
+
+  unplug(location: string): void {
+    this.#plugged.delete(location);
+    for (const l of this.#listeners) l();
+  }
+
+  async scan(): Promise<DeviceCandidate[]> {
+    return [...this.#plugged].map(([location, dev]) => ({
+      transport: 'msc' as const,
+      location,
+      label: `memory device at ${location}`,
+      open: async () => {
+        this.opened++;
+        return dev;
+      },
+    }));
+  }
+
+  watch(changed: () => void): () => void {
+    this.#listeners.add(changed);
+    return () => this.#listeners.delete(changed);
   }
 }
