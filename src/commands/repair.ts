@@ -2,20 +2,37 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { salvageFit, type SalvageResult } from '../core/activity/salvage.js';
+import { repairFit, type RepairResult } from '../core/activity/repair.js';
+import type { SummaryMessage } from '../core/activity/summary.js';
+import { timeZoneOffset } from '../core/activity/tcx-to-fit.js';
 import { FitkitError } from '../core/errors.js';
+import { isoFromFitTime } from '../core/fit/kit/time.js';
 import { writeFileAtomic } from '../core/platform/atomic-file.js';
+
+/** An added message for --json: times as ISO 8601 (local_timestamp without a zone). */
+function addedForJson(m: SummaryMessage): SummaryMessage {
+  const fields = { ...m.fields };
+  for (const k of ['timestamp', 'start_time']) if (typeof fields[k] === 'number') fields[k] = isoFromFitTime(fields[k]);
+  if (typeof fields.local_timestamp === 'number') fields.local_timestamp = isoFromFitTime(fields.local_timestamp).replace(/Z$/, '');
+  return { ...m, fields };
+}
 
 export default class Repair extends BaseCommand {
   static override description = `Salvage a damaged FIT file into a new one that every tool reads.
 
 Keeps every complete record byte for byte, drops a record cut off at the end and garbage after or
 between chained files, and writes fresh headers (data size, header CRC) and file CRCs. The input is
-never touched; an existing output is only replaced with --force.`;
+never touched; an existing output is only replaced with --force.
+
+An activity that ended without its summary (a crash, a flat battery: records but no lap, session
+or activity message) gets them computed from its records and timer events: times (pauses left out
+of the timer time), distance, speeds, heart rate, cadence, power, climb and positions, whatever the
+records hold. The activity's local time comes from the file when it says its time zone, else from
+--tz (default: the system's).`;
 
   static override examples = [
     '<%= config.bin %> repair fixtures/fit/activity-unexpected-eof.fit -o fixed.fit',
-    '<%= config.bin %> repair crashed.fit -o crashed-fixed.fit --json',
+    '<%= config.bin %> repair crashed.fit -o crashed-fixed.fit --tz Europe/Berlin --json',
   ];
 
   static override enableJsonFlag = true;
@@ -27,9 +44,15 @@ never touched; an existing output is only replaced with --force.`;
   static override flags = {
     output: Flags.string({ char: 'o', description: 'FIT file to write', required: true }),
     force: Flags.boolean({ description: 'replace the output if it exists' }),
+    summary: Flags.boolean({
+      description: 'compute a missing lap, session and activity summary (--no-summary: salvage only)',
+      default: true,
+      allowNo: true,
+    }),
+    tz: Flags.string({ description: "IANA time zone for the activity's local time when the file does not say it (default: the system's)" }),
   };
 
-  async run(): Promise<Omit<SalvageResult, 'bytes'> & { input: string; output: string; bytes: number }> {
+  async run(): Promise<Omit<RepairResult, 'bytes'> & { input: string; output: string; bytes: number }> {
     const { args, flags } = await this.parse(Repair);
     if (!existsSync(args.file)) throw new FitkitError('not_found', 'no such file', { file: args.file });
     if (resolve(args.file) === resolve(flags.output)) {
@@ -38,7 +61,9 @@ never touched; an existing output is only replaced with --force.`;
     if (existsSync(flags.output) && !flags.force) {
       this.error(`${flags.output} exists; add --force to replace it`, { exit: 2 });
     }
-    const r = salvageFit(readFileSync(args.file));
+    const timeZone = flags.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    timeZoneOffset(new Date(), timeZone); // an unknown zone is a usage error, even when the file has its own
+    const r = repairFit(readFileSync(args.file), this.loadProfile(flags['profile-extra']), { summary: flags.summary, timeZone });
     if (r.files.length === 0) {
       const why = r.diagnostics.find((d) => d.level === 'error');
       throw new FitkitError(why?.code ?? 'nothing_to_salvage', `nothing to salvage: ${why?.message ?? 'no complete data message'}`, {
@@ -53,6 +78,6 @@ never touched; an existing output is only replaced with --force.`;
       for (const c of r.changes.length ? r.changes : ['no damage found: headers and CRCs rewritten as they were']) this.log(`  ${c}`);
     }
     const { bytes, ...rest } = r;
-    return { ...rest, input: args.file, output: flags.output, bytes: bytes.length };
+    return { ...rest, added: rest.added.map(addedForJson), input: args.file, output: flags.output, bytes: bytes.length };
   }
 }

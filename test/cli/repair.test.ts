@@ -17,10 +17,12 @@ describe('fitkit repair', () => {
     const input = join(dir, 'eof.fit');
     copyFileSync(join(root, 'fixtures/fit/activity-unexpected-eof.fit'), input);
     const before = readFileSync(input);
-    const r = run(input, '-o', join(dir, 'fixed.fit'));
+    const r = run(input, '-o', join(dir, 'fixed.fit'), '--tz', 'UTC');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/fixed\.fit: 21 message\(s\) in 1 FIT file\(s\)/);
+    // 21 messages salvaged, and the activity message the cut took away.
+    expect(r.stdout).toMatch(/fixed\.fit: 22 message\(s\) in 1 FIT file\(s\)/);
     expect(r.stdout).toContain('dropped from byte 751: truncated');
+    expect(r.stdout).toContain('  added activity over 1 session, local time UTC+00:00 from time zone UTC\n');
     expect(readFileSync(input).equals(before)).toBe(true);
 
     const again = run(input, '-o', join(dir, 'fixed.fit'));
@@ -36,6 +38,36 @@ describe('fitkit repair', () => {
     const j = JSON.parse(r.stdout);
     expect(j.files).toHaveLength(1);
     expect(j.changes).toContain('file CRC recomputed (was wrong, at byte 769)');
+  });
+
+  it('--no-summary salvages only; --json lists the messages added, times in ISO 8601', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fitkit-repair-'));
+    const eof = join(root, 'fixtures/fit/activity-unexpected-eof.fit');
+    const plain = run(eof, '-o', join(dir, 'plain.fit'), '--no-summary');
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/plain\.fit: 21 message\(s\)/);
+    expect(plain.stdout).not.toContain('added');
+
+    // The activity message of the file before the cut (fixtures/fit/Activity.fit) holds the same values.
+    const j = JSON.parse(run(eof, '-o', join(dir, 'a.fit'), '--tz', 'America/New_York', '--json').stdout);
+    expect(j.added).toEqual([
+      {
+        message: 'activity',
+        fields: {
+          timestamp: '2012-04-09T21:24:51Z', total_timer_time: 13.749, num_sessions: 1, type: 'manual', event: 'activity', event_type: 'stop',
+          local_timestamp: '2012-04-09T17:24:51',
+        },
+        note: 'activity over 1 session, local time UTC-04:00 from time zone America/New_York',
+      },
+    ]);
+    expect(j.changes).toContain('added activity over 1 session, local time UTC-04:00 from time zone America/New_York');
+  });
+
+  it('an unknown --tz is a usage error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fitkit-repair-'));
+    const r = run(join(root, 'fixtures/fit/activity-unexpected-eof.fit'), '-o', join(dir, 'a.fit'), '--tz', 'Mars/Olympus');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown time zone "Mars/Olympus"');
   });
 
   it('a file with nothing to salvage: one line, exit 1, no output', () => {

@@ -1,14 +1,23 @@
 /**
  * `fitkit repair` on the damaged corpus files: the output is intact for Garmin's SDK
  * (checkIntegrity), decodes without a diagnostic, and keeps every record the damaged file held
- * before the damage.
+ * before the damage. Damaged activities (per MANIFEST.tsv) also pass Garmin's checklist, their
+ * missing summary computed, but for the few listed below with the reason.
  */
 import { readFileSync } from 'node:fs';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { expect, it } from 'vitest';
+import { num } from '../../src/core/activity/checklist.js';
+import { repairFit } from '../../src/core/activity/repair.js';
 import { salvageFit } from '../../src/core/activity/salvage.js';
+import { missingSummary } from '../../src/core/activity/summary.js';
 import { decodeFit } from '../../src/core/fit/decode/decoder.js';
-import { corpusPath, describeCorpus } from '../helpers/corpus.js';
+import type { FitMessage } from '../../src/core/fit/decode/message.js';
+import { Profile } from '../../src/core/fit/profile/profile.js';
+import { validateBytes } from '../../src/core/validate/validate-file.js';
+import { corpusFitFiles, corpusPath, describeCorpus } from '../helpers/corpus.js';
+
+const profile = Profile.standard();
 
 /** MANIFEST.tsv: truncated, CRC-damaged, corrupt chained header, junk after the data. */
 const DAMAGED = [
@@ -20,6 +29,50 @@ const DAMAGED = [
   'python-fitparse/activity-unexpected-eof',
   'gpsbabel/lezyne_super_gps-garmin_fit-sample-bad-endian',
 ];
+
+/** Activities MANIFEST.tsv describes as damaged: truncated, bad CRC, corrupt header, junk. */
+function damagedActivities(): string[] {
+  return readFileSync(corpusPath('MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .map((l) => l.split('\t'))
+    .filter((r) => r[0]?.startsWith('fit/') && /file_id: type=activity\b/.test(r[6] ?? ''))
+    .filter((r) => /KNOWN-MALFORMED|truncat|CRC mismatch|corrupt|trailing|non-FIT|not a FIT|junk/i.test(r[6]))
+    .map((r) => r[0].slice(4).replace(/\.fit$/i, ''));
+}
+
+/**
+ * Damaged activities whose repair cannot pass the checklist, and why. What fails is what the
+ * device (or the chain) got wrong before any damage: repair adds missing messages, it does not
+ * rewrite the device's own. The test checks they fail exactly the REQUIRED checks FitCSVTool
+ * fails on the damaged input, no more.
+ */
+const CANNOT_PASS: Record<string, string> = {
+  'python-fitparse/activity-activity-filecrc':
+    'two chained copies of one complete activity: the checklist reads a chain as one activity, so the second copy goes back in time and restarts every index; only dropping a copy would pass',
+  'gpsbabel/lezyne_super_gps-garmin_fit-sample-bad-endian':
+    "the Lezyne's own summary: lap message_index and session first_lap_index count from 1, no session message_index, no activity local_timestamp, no creator device_info",
+  'python-fitparse/strava-android-app-201.10-b1218918':
+    "Strava writes its summary first, without timestamps or indexes, and device_info without timestamp or device_index; and the record at byte 7451, just before the break, lost a byte: its timestamp reads 2085, past the session's end",
+};
+
+/** Messages a repair adds, by file (none for the others). */
+const ADDED: Record<string, string[]> = {
+  'muktihari-fit/activity_truncated': ['event', 'lap', 'session', 'activity'],
+  'python-fitparse/activity-unexpected-eof': ['activity'],
+};
+
+const requiredFailures = (bytes: Uint8Array, rel: string) =>
+  validateBytes(rel, bytes, profile)
+    .checklist.filter((c) => c.level === 'REQUIRED' && c.status === 'FAILED')
+    .map((c) => c.name);
+
+/** The REQUIRED checks FitCSVTool -t failed on the corpus file. */
+function oracleFailures(rel: string): string[] {
+  const text = readFileSync(corpusPath('validate-oracle', rel + '.txt'), 'utf8');
+  return [...text.matchAll(/^(.+) - Level: REQUIRED Status: FAILED$/gm)].map((m) => m[1]);
+}
+
+const records = (ms: readonly FitMessage[]) => ms.filter((m) => m.name === 'record').length;
 
 describeCorpus('fitkit repair on damaged corpus files', () => {
   for (const rel of DAMAGED) {
@@ -49,5 +102,105 @@ describeCorpus('fitkit repair on damaged corpus files', () => {
     const r = salvageFit(input);
     expect(decodeFit(r.bytes).messages.length).toBe(decodeFit(input).messages.length);
     expect(r.changes).toEqual(['file at byte 0: 12-byte header → 14 bytes with a CRC']);
+  });
+});
+
+describeCorpus('fitkit repair on damaged corpus activities (MANIFEST.tsv)', () => {
+  const files = damagedActivities();
+
+  it('finds them', () => {
+    expect(files).toContain('muktihari-fit/activity_truncated');
+    expect(files).toContain('python-fitparse/activity-unexpected-eof');
+    expect(files.length).toBeGreaterThanOrEqual(8);
+  });
+
+  for (const rel of files) {
+    it(rel, () => {
+      const input = readFileSync(corpusPath('fit', rel + '.fit'));
+      const before = decodeFit(input, { profile });
+      const r = repairFit(input, profile, { timeZone: 'UTC' });
+
+      const report = validateBytes(rel, r.bytes, profile);
+      expect(report.readToEnd).toBe(true);
+      expect(report.diagnostics.filter((d) => d.level === 'error')).toEqual([]);
+      if (CANNOT_PASS[rel]) {
+        expect(requiredFailures(r.bytes, rel), CANNOT_PASS[rel]).toEqual(oracleFailures(rel));
+      } else {
+        expect(requiredFailures(r.bytes, rel)).toEqual([]);
+        expect(report.ok).toBe(true);
+      }
+      expect(new Decoder(Stream.fromByteArray(r.bytes)).checkIntegrity()).toBe(true);
+
+      // Every record read before the damage is still there; the summary only adds messages.
+      const after = decodeFit(r.bytes, { profile });
+      expect(after.diagnostics).toEqual([]);
+      expect(records(after.messages)).toBe(records(before.messages));
+      expect(r.added.map((m) => m.message)).toEqual(ADDED[rel] ?? []);
+      expect(after.messages.length).toBe(before.messages.length + r.added.length);
+    });
+  }
+});
+
+describeCorpus('fitkit repair on corpus activities that ended without a summary', () => {
+  // Garmin's SDK sample: records, events and an activity message, but no lap and no session.
+  for (const rel of ['garmin-fit-js-sdk/WithGearChangeData', 'muktihari-fit/WithGearChangeData']) {
+    it(rel, () => {
+      const input = readFileSync(corpusPath('fit', rel + '.fit'));
+      const r = repairFit(input, profile);
+      expect(r.added.map((m) => m.message)).toEqual(['lap', 'session']);
+      expect(requiredFailures(r.bytes, rel)).toEqual([]);
+      expect(new Decoder(Stream.fromByteArray(r.bytes)).checkIntegrity()).toBe(true);
+      const ms = decodeFit(r.bytes, { profile }).messages;
+      expect(records(ms)).toBe(1979);
+      // The timer time computed from the timer events is the device's own, in its activity message.
+      const session = ms.find((m) => m.name === 'session')!;
+      expect(num(session, 'total_timer_time')).toBe(num(ms.find((m) => m.name === 'activity')!, 'total_timer_time'));
+    });
+  }
+});
+
+/**
+ * The computation checked against devices: every complete single-session corpus activity, its
+ * lap, session and activity taken away, computed again from its records and events, compared
+ * with what the device wrote. Disagreements accepted, with the reason:
+ */
+const DEVICE_DISAGREES: Record<string, Record<string, string>> = {
+  'activitylog2/garmin-swim': { total_timer_time: 'pool swims count the rests (timer stopped between intervals) as timer time' },
+  'python-fitparse/null_compressed_speed_dist': { total_timer_time: 'the session says 1808 s, its own timer events 1843 s' },
+  'rowingdata/workout': { total_timer_time: "the writer stores the session's times 1000 times too large" },
+  'python-fitparse/elemnt-bolt-no-application-id-inside-developer-data-id': { total_distance: 'the session counts 7.6 m past the last record' },
+  'tormoder-fit/misc__unterminated-strings': {
+    total_distance: 'the session counts 4.3 m past the last record',
+    avg_heart_rate: 'the device averages from when it started moving (11 s in): 90; over all 32 s: 87',
+  },
+};
+
+describeCorpus('summary computed from records vs the one the device wrote', () => {
+  it('timer time within 0.2 % (1.5 s), distance within 0.5 % (1 m), heart rate within 1 bpm', () => {
+    const off: string[] = [];
+    let compared = 0;
+    for (const rel of corpusFitFiles()) {
+      const d = decodeFit(readFileSync(corpusPath('fit', rel + '.fit')), { profile });
+      const sessions = d.messages.filter((m) => m.name === 'session');
+      const id = d.messages.find((m) => m.name === 'file_id');
+      if (!d.complete || !id || num(id, 'type') !== 4 || sessions.length !== 1) continue;
+      const plan = missingSummary(d.messages.filter((m) => m.name !== 'lap' && m.name !== 'session' && m.name !== 'activity'), profile);
+      const ours = plan.messages.find((m) => m.message === 'session')!.fields;
+      compared++;
+      const tolerance: Record<string, (x: number) => number> = {
+        total_timer_time: (x) => Math.max(1.5, x * 0.002),
+        total_distance: (x) => Math.max(1, x * 0.005),
+        avg_heart_rate: () => 1,
+        max_heart_rate: () => 1,
+      };
+      for (const [field, tol] of Object.entries(tolerance)) {
+        const device = num(sessions[0], field);
+        const computed = ours[field] as number | undefined;
+        if (device === null || computed === undefined || Math.abs(device - computed) <= tol(device)) continue;
+        if (!DEVICE_DISAGREES[rel]?.[field]) off.push(`${rel}: ${field} device ${device}, computed ${computed}`);
+      }
+    }
+    expect(off).toEqual([]);
+    expect(compared).toBeGreaterThanOrEqual(70);
   });
 });
