@@ -46,9 +46,15 @@ class InQueue {
 }
 
 export interface SimFaults {
-  /** Unplug when this many more IN bytes (all endpoints) have been delivered. */
+  /**
+   * Unplug when the device's `inBytes` count (all endpoints) would pass this value. The count
+   * is not reset on plug-in: for "K more bytes" set it to `device.inBytes + K`.
+   */
   unplugAtInByte?: number;
-  /** Stall the endpoint when this many more IN bytes have been delivered on it. */
+  /**
+   * Stall `endpoint` when a packet on it would take the device's `inBytes` count (all
+   * endpoints) past `at`. For "K more bytes" use `device.inBytes + K`.
+   */
   stallAtInByte?: { endpoint: number; at: number };
   /** claimInterface() fails with `busy` (another program holds the device). */
   claimBusy?: boolean;
@@ -59,9 +65,9 @@ export interface SimFaults {
 export abstract class SimUsbDevice implements UsbDevice {
   readonly info: UsbDeviceInfo;
   faults: SimFaults = {};
-  /** IN bytes delivered to the host since plug-in (all endpoints). */
+  /** IN bytes delivered to the host since this object was made (all endpoints; not reset on plug-in). */
   inBytes = 0;
-  /** OUT bytes received from the host since plug-in. */
+  /** OUT bytes received from the host since this object was made. */
   outBytes = 0;
   #bus: SimUsbBus | undefined;
   #gone = false;
@@ -90,6 +96,17 @@ export abstract class SimUsbDevice implements UsbDevice {
   protected onReset(): void {}
   /** Called when the host closes the device. */
   protected onClose(): void {}
+  /**
+   * Called when an endpoint halts (stall() or the stallAtInByte fault). A real device halts an
+   * endpoint because it abandoned the transfer, so a device function typically drops what it
+   * still had queued there (flushIn) and forgets the transaction.
+   */
+  protected onHalt(_endpoint: number): void {}
+
+  /** Whether an endpoint is halted now (e.g. for a status request listing halted endpoints). */
+  protected isHalted(endpoint: number): boolean {
+    return endpoint & 0x80 ? this.#queue(endpoint).stalled : this.#outStalled.has(endpoint);
+  }
 
   /** Queues data for the host on an IN endpoint, as packets; `zlp` ends a whole-packet run with a ZLP. */
   protected sendIn(endpoint: number, data: Uint8Array, zlp = true): void {
@@ -133,6 +150,7 @@ export abstract class SimUsbDevice implements UsbDevice {
       q.stalled = true;
       q.wakeAll();
     } else this.#outStalled.add(endpoint);
+    this.onHalt(endpoint);
   }
 
   // ---- UsbDevice ------------------------------------------------------------------------------
@@ -243,6 +261,9 @@ export abstract class SimUsbDevice implements UsbDevice {
     if (ep.type !== type) throw new UsbError('io', `endpoint ${hex(endpoint)} is ${ep.type}, not ${type}`);
     const mps = ep.maxPacketSize;
     const q = this.#queue(endpoint);
+    // A real transfer completes from the event loop (libusb callback), never synchronously: let
+    // timers run first, or a client looping over queued data would starve every timeout.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const parts: Uint8Array[] = [];
     let got = 0;
     const deadline = Date.now() + timeoutMs;
@@ -286,6 +307,7 @@ export abstract class SimUsbDevice implements UsbDevice {
       if (stallAt && stallAt.endpoint === endpoint && this.inBytes + packet > stallAt.at) {
         this.faults.stallAtInByte = undefined;
         q.stalled = true;
+        this.onHalt(endpoint);
         continue;
       }
       parts.push(seg.data.subarray(seg.pos, seg.pos + packet));
