@@ -15,6 +15,7 @@ import { generateAll, type BenchFile } from './generate.js';
 import { describeOutcome, formatRatios, formatTable, type Outcome, type Row } from './report.js';
 import { benchGpx } from './gpx.js';
 import { benchSort } from './sort.js';
+import { benchSync } from './sync.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 /** A fixed heap so "OOM" means the same thing on every machine. */
@@ -131,6 +132,10 @@ async function main(): Promise<void> {
   if (!only || only.includes('sort')) {
     console.log('\nsort of 10,000 small FIT files vs cp -r ...');
     for (const line of await benchSort()) console.log(line);
+  }
+  if (!only || only.includes('sync')) {
+    console.log('');
+    for (const line of await benchSync()) console.log(line);
   }
 
   const node = startupMs(['-e', '0']);

@@ -5,7 +5,7 @@
  * exactly 500 bytes (a 512-byte MTP data container), exactly 1012 bytes (1024), 0 bytes, and
  * one over 1 MiB; plus a non-ASCII name. Deterministic: same model, same bytes.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { encodeFit, type FitEncoder } from '../fit/encode/encoder.js';
 import { standardProfile } from '../fit/profile/profile.js';
@@ -52,9 +52,13 @@ const GARMIN = 1;
 /** 2024-05-01T07:12:44Z in FIT seconds: the first simulated activity. */
 const T0 = Math.floor((Date.UTC(2024, 4, 1, 7, 12, 44) - FIT_EPOCH_MS) / 1000);
 
-/** fixtures/ of the package, from src/core/sim or dist/core/sim alike. */
+/** fixtures/ of the package, from src/core/sim, dist/core/sim or dist-bench/src/core/sim alike. */
 export function fixturesDir(): string {
-  return fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+  for (const up of ['../../../', '../../../../']) {
+    const dir = fileURLToPath(new URL(`${up}fixtures/`, import.meta.url));
+    if (existsSync(`${dir}fit`)) return dir;
+  }
+  throw new Error(`fixtures/ not found above ${fileURLToPath(import.meta.url)}`);
 }
 
 function fitName(fitTime: number): string {

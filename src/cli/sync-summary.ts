@@ -1,0 +1,53 @@
+/** Text rendering of a sync: a row per device, then the files that need a look. */
+import chalk from 'chalk';
+import Table from 'cli-table3';
+import type { DeviceSyncReport } from '../core/sync/sync-device.js';
+import type { DeviceError } from '../core/sync/sync-service.js';
+
+const n = (x: number, colour: (s: string) => string) => (x === 0 ? chalk.dim('0') : colour(String(x)));
+
+function mb(bytes: number): string {
+  return bytes === 0 ? '0' : `${(bytes / 1e6).toFixed(bytes < 1e5 ? 2 : 1)} MB`;
+}
+
+export function syncSummaryText(reports: readonly DeviceSyncReport[], errors: readonly DeviceError[], library: string): string {
+  const out: string[] = [];
+  if (reports.length > 0) {
+    const table = new Table({
+      head: ['device', 'via', 'files', 'new', 'held', 'duplicates', 'quarantined', 'failed', 'downloaded'],
+      colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+      style: { head: chalk.level > 0 ? ['bold'] : [], border: chalk.level > 0 ? ['grey'] : [] },
+    });
+    for (const r of reports) {
+      const t = r.totals;
+      const d = r.device;
+      table.push([
+        `${d.model ?? d.key}${d.serial ? ` (${d.serial})` : ''}`,
+        d.transport,
+        String(t.listed),
+        n(t.copied, chalk.green),
+        n(t.known, chalk.dim),
+        n(t.duplicate, chalk.cyan),
+        n(t.quarantined, chalk.yellow),
+        n(t.failed + t.given_up, chalk.red),
+        mb(t.downloadedBytes),
+      ]);
+    }
+    out.push(table.toString());
+  } else if (errors.length === 0) {
+    out.push('No devices found (plug a watch in, or name a mounted one with --from PATH).');
+  }
+  for (const r of reports) {
+    const who = r.device.model ?? r.device.key;
+    for (const f of r.files) {
+      if (f.outcome === 'quarantined') out.push(chalk.yellow(`quarantined: ${who}: ${f.path} -> ${f.libraryPath}: ${f.reason}`));
+      if (f.outcome === 'failed' || f.outcome === 'given_up') out.push(chalk.red(`${f.outcome === 'failed' ? 'failed' : 'gave up'}: ${who}: ${f.path}: ${f.reason}`));
+      if (f.reason?.startsWith('kept on the device')) out.push(chalk.yellow(`${who}: ${f.path}: ${f.reason}`));
+    }
+    if (r.interrupted) out.push(chalk.red(`${who}: stopped early (${r.interrupted}); the next sync picks up the rest`));
+    if (r.totals.deleted) out.push(`${who}: ${r.totals.deleted} file(s) deleted from the device after their copies were verified`);
+  }
+  for (const e of errors) out.push(chalk.red(`error: ${e.label}: ${e.error}`));
+  if (reports.length > 0) out.push(`library: ${library}`);
+  return out.join('\n');
+}
