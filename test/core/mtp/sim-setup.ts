@@ -18,7 +18,7 @@ export const FAST: MtpProviderOptions = {
   cancelWaitMs: 200,
   busyDelayMs: 1,
   busyMaxDelayMs: 4,
-  storageWaitMs: 300,
+  storageWaitMs: 2000,
   storagePollMs: 5,
 };
 
