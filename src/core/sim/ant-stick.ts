@@ -101,6 +101,8 @@ interface SimChannel {
 export class SimAntStick extends SimUsbDevice {
   readonly watches: SimAntWatch[];
   override faults: SimAntStickFaults & SimUsbDevice['faults'] = {};
+  /** The virtual clock advances when the event loop idles: IN transfers must not add a turn. */
+  protected override yieldBeforeIn = false;
   /** Counters for tests: faults applied, messages seen. */
   readonly stats = { resets: 0, droppedBursts: 0, corruptLine: 0, corruptData: 0, txFailed: 0, serialErrors: 0, hostMessages: 0 };
   #clock: Clock;

@@ -65,6 +65,8 @@ export interface SimFaults {
 export abstract class SimUsbDevice implements UsbDevice {
   readonly info: UsbDeviceInfo;
   faults: SimFaults = {};
+  /** Complete IN transfers from the event loop (see #in); devices on a virtual clock turn it off. */
+  protected yieldBeforeIn = true;
   /** IN bytes delivered to the host since this object was made (all endpoints; not reset on plug-in). */
   inBytes = 0;
   /** OUT bytes received from the host since this object was made. */
@@ -263,7 +265,8 @@ export abstract class SimUsbDevice implements UsbDevice {
     const q = this.#queue(endpoint);
     // A real transfer completes from the event loop (libusb callback), never synchronously: let
     // timers run first, or a client looping over queued data would starve every timeout.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // (Off for devices driven by a virtual clock, which advances when the loop goes idle.)
+    if (this.yieldBeforeIn) await new Promise<void>((resolve) => setImmediate(resolve));
     const parts: Uint8Array[] = [];
     let got = 0;
     const deadline = Date.now() + timeoutMs;
