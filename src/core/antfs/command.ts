@@ -4,7 +4,7 @@
  * as a burst. Decoders are here for the simulated watch.
  */
 import { padTo8 } from '../ant/burst.js';
-import { readU16, readU32, writeU16, writeU32 } from './le.js';
+import { readU16, readU32, writeU16, writeU32 } from '../bytes/le.js';
 
 export const COMMAND_ID = 0x44;
 

@@ -6,7 +6,7 @@
  */
 import { FitkitError } from '../errors.js';
 import { FIT_EPOCH_S, FIT_MIN_ABSOLUTE } from '../fit/kit/time.js';
-import { readU16, readU32, writeU16, writeU32 } from './le.js';
+import { readU16, readU32, writeU16, writeU32 } from '../bytes/le.js';
 
 export const FIT_DATA_TYPE = 0x80;
 

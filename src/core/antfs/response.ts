@@ -6,7 +6,7 @@
 import { padTo8 } from '../ant/burst.js';
 import { decodeBeacon, type Beacon } from './beacon.js';
 import { COMMAND_ID, CommandType } from './command.js';
-import { readU32, writeU16, writeU32 } from './le.js';
+import { readU32, writeU16, writeU32 } from '../bytes/le.js';
 
 export const AuthResponse = { NOT_APPLICABLE: 0, ACCEPT: 1, REJECT: 2 } as const;
 

@@ -9,8 +9,8 @@
  * (same name, same hash) and adopted, so it is neither lost nor copied twice.
  * Concurrent runs are kept apart by the library lock (lock.ts), not by this file.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { JsonlJournal } from '../platform/jsonl-journal.js';
 
 export const INDEX_FILE = 'index.jsonl';
 
@@ -39,32 +39,23 @@ export class LibraryIndex {
   readonly skippedLines: number;
   #byHash = new Map<string, IndexEntry>();
   #paths = new Set<string>();
-  #fd: number | undefined;
-  #needsNewline: boolean;
+  #journal: JsonlJournal;
 
-  private constructor(file: string, text: string) {
+  private constructor(file: string) {
     this.file = file;
-    let skipped = 0;
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      let e: unknown;
-      try {
-        e = JSON.parse(line);
-      } catch {
-        skipped++;
-        continue;
-      }
+    this.#journal = new JsonlJournal(file);
+    const { values, skipped } = this.#journal.read();
+    let invalid = 0;
+    for (const e of values) {
       if (valid(e)) this.#remember(e);
-      else skipped++;
+      else invalid++;
     }
-    this.skippedLines = skipped;
-    this.#needsNewline = text.length > 0 && !text.endsWith('\n');
+    this.skippedLines = skipped + invalid;
   }
 
   /** Reads `<stateDir>/index.jsonl` (an absent file is an empty index). */
   static load(stateDir: string): LibraryIndex {
-    const file = join(stateDir, INDEX_FILE);
-    return new LibraryIndex(file, existsSync(file) ? readFileSync(file, 'utf8') : '');
+    return new LibraryIndex(join(stateDir, INDEX_FILE));
   }
 
   get size(): number {
@@ -86,21 +77,12 @@ export class LibraryIndex {
 
   /** Appends entries durably: one write, then fsync. Call only while holding the library lock. */
   append(entries: readonly IndexEntry[]): void {
-    if (entries.length === 0) return;
-    this.#fd ??= openSync(this.file, 'a', 0o644);
-    let text = entries.map((e) => JSON.stringify(e)).join('\n') + '\n';
-    if (this.#needsNewline) text = '\n' + text;
-    const buf = Buffer.from(text, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.#fd, buf, off, buf.length - off);
-    fsyncSync(this.#fd);
-    this.#needsNewline = false;
+    this.#journal.append(entries);
     for (const e of entries) this.#remember(e);
   }
 
   close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
+    this.#journal.close();
   }
 
   #remember(e: IndexEntry): void {

@@ -5,6 +5,7 @@
  */
 import { ContainerType } from './codes.js';
 import { MtpError } from './errors.js';
+import { readU16, readU32, writeU16, writeU32 } from '../bytes/le.js';
 
 export const HEADER_BYTES = 12;
 /** Command and response containers carry at most five parameters, events three. */
@@ -27,25 +28,7 @@ export interface ShortContainer extends ContainerHeader {
   params: number[];
 }
 
-export function readU16(b: Uint8Array, o: number): number {
-  return b[o] | (b[o + 1] << 8);
-}
-
-export function readU32(b: Uint8Array, o: number): number {
-  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
-}
-
-export function writeU16(b: Uint8Array, o: number, v: number): void {
-  b[o] = v & 0xff;
-  b[o + 1] = (v >>> 8) & 0xff;
-}
-
-export function writeU32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v & 0xff;
-  b[o + 1] = (v >>> 8) & 0xff;
-  b[o + 2] = (v >>> 16) & 0xff;
-  b[o + 3] = (v >>> 24) & 0xff;
-}
+export { readU16, readU32, writeU16, writeU32 };
 
 function writeHeader(b: Uint8Array, length: number, type: number, code: number, transactionId: number): void {
   writeU32(b, 0, length);

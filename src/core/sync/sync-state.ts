@@ -9,9 +9,10 @@
  * skipped on load. Only one sync of a device runs at a time (the service serialises per device,
  * and two processes at worst both download a file once more).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sanitiseSegment } from '../library/sanitise.js';
+import { JsonlJournal } from '../platform/jsonl-journal.js';
 
 export type StateOutcome = 'sorted' | 'quarantined' | 'duplicate' | 'filtered' | 'failed';
 
@@ -39,22 +40,15 @@ export class SyncState {
   readonly file: string;
   #last = new Map<string, StateEntry>();
   #failures = new Map<string, number>();
-  #fd: number | undefined;
-  #needsNewline = false;
+  #journal: JsonlJournal;
 
   private constructor(file: string) {
     this.file = file;
-    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const e = JSON.parse(line) as StateEntry;
-        if (typeof e.path === 'string' && typeof e.size === 'number' && typeof e.outcome === 'string') this.#remember(e);
-      } catch {
-        // A torn last line from a crash.
-      }
+    this.#journal = new JsonlJournal(file);
+    for (const v of this.#journal.read().values) {
+      const e = v as StateEntry;
+      if (e && typeof e.path === 'string' && typeof e.size === 'number' && typeof e.outcome === 'string') this.#remember(e);
     }
-    this.#needsNewline = text.length > 0 && !text.endsWith('\n');
   }
 
   /** The state of device `key` in the library whose state folder is `stateDir`. */
@@ -77,21 +71,12 @@ export class SyncState {
   }
 
   append(entries: readonly StateEntry[]): void {
-    if (entries.length === 0) return;
-    this.#fd ??= openSync(this.file, 'a', 0o644);
-    let text = entries.map((e) => JSON.stringify(e)).join('\n') + '\n';
-    if (this.#needsNewline) text = '\n' + text;
-    const buf = Buffer.from(text, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.#fd, buf, off, buf.length - off);
-    fsyncSync(this.#fd);
-    this.#needsNewline = false;
+    this.#journal.append(entries);
     for (const e of entries) this.#remember(e);
   }
 
   close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
+    this.#journal.close();
   }
 
   #remember(e: StateEntry): void {

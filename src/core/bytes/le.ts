@@ -1,4 +1,4 @@
-/** Little-endian integer reads and writes for the ANT-FS layouts (shift-based, no DataView). */
+/** Little-endian integer reads and writes (shift-based, no DataView): ANT-FS and PTP/MTP layouts. */
 
 export function readU16(b: Uint8Array, o: number): number {
   return b[o] | (b[o + 1] << 8);
