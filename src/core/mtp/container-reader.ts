@@ -17,6 +17,7 @@
  */
 import { HEADER_BYTES, UNKNOWN_LENGTH, decodeHeader, decodeShort, type ContainerHeader, type ShortContainer } from './container.js';
 import { MtpError } from './errors.js';
+import { concatBytes } from '../bytes/concat.js';
 
 /** One bulk IN transfer of `length` bytes (a multiple of the packet size). */
 export type ReadFn = (length: number) => Promise<Uint8Array>;
@@ -81,7 +82,7 @@ export class ContainerReader {
         continue;
       }
       empty = 0;
-      this.#buf = this.#buf.length ? concat(this.#buf, chunk) : chunk;
+      this.#buf = this.#buf.length ? concatBytes(this.#buf, chunk) : chunk;
     }
     return decodeHeader(this.#buf);
   }
@@ -95,7 +96,7 @@ export class ContainerReader {
     while (this.#buf.length < h.length) {
       const chunk = await this.#pull(read, this.request(h.length - this.#buf.length));
       if (chunk.length === 0 && ++empty > MAX_EMPTY_READS) throw new MtpError('mtp_protocol', `container of ${h.length} bytes cut short`);
-      if (chunk.length) this.#buf = concat(this.#buf, chunk);
+      if (chunk.length) this.#buf = concatBytes(this.#buf, chunk);
     }
     const c = decodeShort(this.#buf);
     this.#buf = this.#buf.subarray(h.length);
@@ -159,9 +160,3 @@ export class ContainerReader {
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}

@@ -19,6 +19,7 @@ import { ContainerReader, type ReadFn } from './container-reader.js';
 import { MAX_SHORT_CONTAINER, decodeShort, encodeCommand, writeU16, writeU32, readU16, type ShortContainer } from './container.js';
 import { MtpError } from './errors.js';
 import type { MtpInterface } from './interface-probe.js';
+import { concatBytes } from '../bytes/concat.js';
 
 export interface TransportOptions {
   /** Per USB transfer (libmtp uses 60 s for Garmin's LONG_TIMEOUT). @default 60000 */
@@ -205,7 +206,7 @@ export class MtpTransport {
       } else {
         const parts: Uint8Array[] = [];
         dataBytes = await this.reader.payload(read, h, Math.min(limit, this.#o.maxDatasetBytes), (c) => void parts.push(c));
-        data = parts.length === 1 ? parts[0] : join(parts, dataBytes);
+        data = parts.length === 1 ? parts[0] : concatBytes(...parts);
       }
       h = await this.reader.header(read, MAX_SHORT_CONTAINER);
     }
@@ -344,12 +345,3 @@ function cancelPayload(tid: number): Uint8Array {
   return b;
 }
 
-function join(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

@@ -29,6 +29,7 @@ import { seededRng, type Rng } from '../ant/random.js';
 import { SimUsbBus, SimUsbDevice } from './usb-sim.js';
 import { SimAntWatch, type SimAntWatchOptions } from './ant-watch.js';
 import { VirtualClock } from './ant-clock.js';
+import { concatBytes } from '../bytes/concat.js';
 
 const EP_OUT = 0x01;
 const EP_IN = 0x81;
@@ -173,7 +174,7 @@ export class SimAntStick extends SimUsbDevice {
 
   protected override onOut(endpoint: number, data: Uint8Array): void {
     if (endpoint !== EP_OUT || this.faults.mute) return;
-    let buf = concat(this.#inBuf, data);
+    let buf = concatBytes(this.#inBuf, data);
     while (buf.length > 0) {
       if (buf[0] !== SYNC) {
         this.#send(M.SERIAL_ERROR, [SerialError.NOT_SYNC, buf[0]]);
@@ -343,7 +344,7 @@ export class SimAntStick extends SimUsbDevice {
       c.burstIn.last = seq;
     }
     if (last && c.burstIn) {
-      c.pendingTx = concat(...c.burstIn.parts);
+      c.pendingTx = concatBytes(...c.burstIn.parts);
       c.burstIn = undefined;
       this.#event(n, Code.EVENT_TRANSFER_TX_START);
     }
@@ -516,7 +517,7 @@ export class SimAntStick extends SimUsbDevice {
       parts.push(m);
     }
     this.#out = [];
-    const stream = concat(...parts);
+    const stream = concatBytes(...parts);
     for (let o = 0; o < stream.length; ) {
       const n = chaos?.split ? 1 + Math.floor(this.#rng() * PACKET) : PACKET;
       this.sendIn(EP_IN, stream.slice(o, o + n), false);
@@ -538,15 +539,6 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 export interface SimulatedAnt {
   clock: VirtualClock;

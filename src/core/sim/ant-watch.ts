@@ -23,6 +23,7 @@ import { AuthResponse, DownloadCode, encodeAuthResponse, encodeDownloadResponse,
 import { FIT_EPOCH_S } from '../fit/kit/time.js';
 import { readFileId } from '../library/file-id.js';
 import { WATCH_MODELS, watchFiles, type WatchFile, type WatchModel } from './watch-files.js';
+import { concatBytes } from '../bytes/concat.js';
 
 export const LINK_FREQUENCY = 50;
 
@@ -235,7 +236,7 @@ export class SimAntWatch {
       this.#pending = undefined;
       this.#busyUntil = 0;
       if (this.#state === 'busy') this.#state = 'transport';
-      const data = concat(this.#beacon(), p.data);
+      const data = concatBytes(this.#beacon(), p.data);
       const limit = this.faults.leaveRangeAfterBytes;
       if (p.fileBytes && limit !== undefined) {
         if (p.fileBytes > limit) {
@@ -485,9 +486,3 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}

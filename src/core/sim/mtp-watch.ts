@@ -23,6 +23,7 @@ import { SimObjectStore, addHostile, type HostileOptions, type SimMtpFile, type 
 import { garminDeviceInfo, mtpWatchDescriptor, objectInfo } from './mtp-watch-identity.js';
 import { SimUsbDevice } from './usb-sim.js';
 import { WATCH_MODELS, garminDeviceXml, watchFiles, type WatchModel } from './watch-files.js';
+import { concatBytes } from '../bytes/concat.js';
 
 export { mtpWatchDescriptor };
 export const PRIMARY_STORAGE = 0x0002_0001;
@@ -385,7 +386,7 @@ export class SimMtpWatch extends SimUsbDevice {
     const junk = !!this.#o.extraByteInsteadOfZlp;
     // The closing segment: ZLP rule by the base class unless the junk-byte variant is on.
     const finish = (last: Uint8Array) => {
-      if (append) this.sendIn(MTP_BULK_IN, concat(last, response), !junk);
+      if (append) this.sendIn(MTP_BULK_IN, concatBytes(last, response), !junk);
       else this.sendIn(MTP_BULK_IN, last, !junk);
       if (junk && total % this.#packet === 0) this.sendIn(MTP_BULK_IN, Uint8Array.of(0), false);
       if (!append) this.sendIn(MTP_BULK_IN, response);
@@ -397,7 +398,7 @@ export class SimMtpWatch extends SimUsbDevice {
     } else {
       // The first packet carries the header, so later segments stay packet-aligned.
       const first = Math.min(n, this.#packet - HEADER_BYTES);
-      const lead = concat(header, read(0, first));
+      const lead = concatBytes(header, read(0, first));
       at = first;
       if (at >= n) return finish(lead);
       this.sendIn(MTP_BULK_IN, lead, false);
@@ -421,12 +422,6 @@ export class SimMtpWatch extends SimUsbDevice {
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
 
 function never<T>(): Promise<T> {
   return new Promise<T>(() => undefined);

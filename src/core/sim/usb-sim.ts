@@ -21,6 +21,7 @@ import {
   type UsbEndpointInfo,
   type UsbHotplugListener,
 } from '../usb/backend.js';
+import { concatBytes } from '../bytes/concat.js';
 
 interface Segment {
   data: Uint8Array;
@@ -291,7 +292,7 @@ export abstract class SimUsbDevice implements UsbDevice {
       if (left === 0) {
         // A zero-length packet: ends this transfer.
         q.segments.shift();
-        return concat(parts, got);
+        return concatBytes(...parts);
       }
       const packet = Math.min(mps, left);
       if (packet > length - got) {
@@ -319,21 +320,11 @@ export abstract class SimUsbDevice implements UsbDevice {
       q.queuedBytes -= packet;
       this.inBytes += packet;
       if (seg.pos === seg.data.length && !(packet === mps && seg.zlp)) q.segments.shift();
-      if (packet < mps || got === length) return concat(parts, got);
+      if (packet < mps || got === length) return concatBytes(...parts);
     }
   }
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0].slice();
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function hex(n: number): string {
   return '0x' + n.toString(16).padStart(2, '0');

@@ -110,8 +110,10 @@ export async function syncDevice(session: DeviceSession, opts: SyncDeviceOptions
 
   try {
     const listed = await session.listFiles(opts.signal);
-    let index = LibraryIndex.load(stateDir);
+    // Read once: what this run lands is added to `held` as it lands.
+    const index = LibraryIndex.load(stateDir);
     index.close();
+    const held = new Map<string, string>();
     const todo: RemoteFile[] = [];
     for (const f of listed) {
       const known = state.known(f.path, f.size, f.mtimeMs);
@@ -140,7 +142,7 @@ export async function syncDevice(session: DeviceSession, opts: SyncDeviceOptions
       const b = batch;
       batch = [];
       batchBytes = 0;
-      await landBatch(b, session, opts, profile, root, state, done);
+      for (const [sha, path] of await landBatch(b, session, opts, profile, root, state, done)) held.set(sha, path);
     };
 
     try {
@@ -168,9 +170,7 @@ export async function syncDevice(session: DeviceSession, opts: SyncDeviceOptions
           done({ path: f.path, size: f.size, outcome: 'failed', reason });
           continue;
         }
-        index = LibraryIndex.load(stateDir);
-        index.close();
-        const have = index.byHash(sha);
+        const have = index.byHash(sha) ?? (held.has(sha) ? { path: held.get(sha)! } : undefined);
         if (have) {
           // Already in the library (another path, another device, or an earlier version).
           sf.discard();
@@ -284,7 +284,7 @@ async function landBatch(
   root: string,
   state: SyncState,
   done: (f: SyncedFile) => void,
-): Promise<void> {
+): Promise<[sha256: string, path: string][]> {
   const device = session.identity;
   const origins = new Map(batch.map((b) => [b.path, `${device.key}:${b.file.path}`]));
   const sorted = await sortIntoLibrary({
@@ -325,6 +325,7 @@ async function landBatch(
     }
     done(r);
   }
+  return batch.flatMap((b, i) => (out[i].libraryPath ? [[b.sha256, out[i].libraryPath!] as [string, string]] : []));
 }
 
 /** The library copy at `rel` reads back with hash `sha256`. */

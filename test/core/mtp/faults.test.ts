@@ -8,19 +8,10 @@ import { MtpProvider } from '../../../src/core/sync/sources/mtp-source.js';
 import { isUsbError, UsbError } from '../../../src/core/usb/backend.js';
 import { MTP_BULK_IN } from '../../../src/core/sim/mtp-watch.js';
 import { WATCH_MODELS, watchFiles } from '../../../src/core/sim/watch-files.js';
-import { FAST, connect, fetchAll, openSession, plugWatch } from './sim-setup.js';
+import { FAST, connect, fetchAll, openSession, plugWatch, rejection } from './sim-setup.js';
 
 const FILES = watchFiles(WATCH_MODELS.fr945);
 const BIG = FILES.reduce((a, b) => (b.bytes.length > a.bytes.length ? b : a));
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('DeviceBusy', () => {
   it('is retried with backoff until the watch is ready', async () => {

@@ -6,16 +6,7 @@ import { MtpSession } from '../../../src/core/mtp/session.js';
 import { MtpTransport } from '../../../src/core/mtp/transport.js';
 import { ENDLESS_FILE_BYTES, HUGE_FILE_BYTES, generatedByte } from '../../../src/core/sim/mtp-objects.js';
 import { SimUsbBus } from '../../../src/core/sim/usb-sim.js';
-import { FAST, ScriptedDevice, fetchAll, openSession } from './sim-setup.js';
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
+import { FAST, ScriptedDevice, fetchAll, openSession, rejection } from './sim-setup.js';
 
 describe('a hostile watch', () => {
   it('with 10,000 files in one folder is listed in full (under the object budget)', { timeout: 60_000 }, async () => {

@@ -96,3 +96,13 @@ export class ScriptedDevice extends SimUsbDevice {
     return Uint8Array.of(4, 0, 0x01, 0x20);
   }
 }
+
+/** The error a promise rejects with; fails if it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a rejection');
+}
