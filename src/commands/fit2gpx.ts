@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -195,9 +196,12 @@ async function convert(job: Job, profile: Profile): Promise<JobResult> {
       }
     }
     out = job.output ? new AtomicFile(job.output) : undefined;
-    const sink = out ? (s: string) => out!.write(s) : (s: string) => void process.stdout.write(s);
+    // Written in the background while the next points are made; held back when behind.
+    const file = out;
+    const sink = file ? (b: Uint8Array) => file.enqueue(b) : (b: Uint8Array) => void process.stdout.write(Buffer.from(b));
+    opts.drain = file ? () => file.drained() : () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => {}) : undefined);
     const r = await fitToGpx(open, sink, opts);
-    out?.commit();
+    await file?.commitQueued();
     for (const w of r.warnings) res.messages.push(`fitkit: warning: ${name}: ${w}`);
     if (r.kind === 'activity' && r.points === 0) res.messages.push(`fitkit: ${name}: no positions (indoor?): wrote a GPX without a track`);
     if (locPath && r.kind === 'activity') res.messages.push(`fitkit: ${name}: ${r.waypoints} waypoint(s) from ${locPath}`);

@@ -15,13 +15,16 @@ import { corpusFitFiles, corpusPath, describeCorpus } from '../helpers/corpus.js
 import { allTrackPoints, readGpx, type ReadPoint } from '../helpers/gpx-read.js';
 import { gpsbabelTrackRows, validateGpx } from '../helpers/gpx-tools.js';
 
+/** Chunks end where an element ends, so each decodes on its own. */
+const text = new TextDecoder();
+
 const out = mkdtempSync(join(tmpdir(), 'fitkit-fit2gpx-corpus-'));
 const XSD = corpusPath('xsd');
 
 async function convert(name: string, opts: FitToGpxOptions = {}): Promise<{ xml: string; path: string } | undefined> {
   let xml = '';
   try {
-    await fitToGpx(() => createReadStream(corpusPath('fit', name + '.fit')), (s) => (xml += s), opts);
+    await fitToGpx(() => createReadStream(corpusPath('fit', name + '.fit')), (b) => (xml += text.decode(b)), opts);
   } catch (e) {
     if (e instanceof FitkitError && e.code === 'not_fit') return undefined;
     throw e;

@@ -34,6 +34,11 @@ export interface FitToGpxOptions {
   allWaypoints?: boolean;
   /** metadata/name, e.g. the input's base name. */
   name?: string;
+  /**
+   * Awaited between input chunks while writing points, when it returns a promise: lets a sink
+   * that writes in the background hold the conversion back, so output never piles up in memory.
+   */
+  drain?: () => Promise<void> | undefined;
 }
 
 export interface FitToGpxResult {
@@ -64,7 +69,8 @@ export function readLocations(bytes: Uint8Array, profile: Profile = standardProf
   return r.messages.filter((m) => m.name === 'location').flatMap((m) => locationFromMessage(m) ?? []);
 }
 
-export async function fitToGpx(open: () => FitSource, sink: (s: string) => void, opts: FitToGpxOptions = {}): Promise<FitToGpxResult> {
+/** Writes the GPX to `sink` as UTF-8 chunks, each the sink's to keep. */
+export async function fitToGpx(open: () => FitSource, sink: (chunk: Uint8Array) => void, opts: FitToGpxOptions = {}): Promise<FitToGpxResult> {
   const profile = opts.profile ?? standardProfile();
   const collector = new OutlineCollector();
   const first = await decodeFitObjectsStream(open(), (m) => collector.add(m), { profile, dates: 'raw' });
@@ -95,11 +101,21 @@ export async function fitToGpx(open: () => FitSource, sink: (s: string) => void,
   };
   if (outline.positions > 0) {
     const out = kind === 'course' ? courseOutput(writer, outline, opts, result) : activityOutput(writer, outline, opts, device, result);
-    await decodeFitObjectsStream(open(), (m) => m.name === 'record' && out.record(m), { profile, dates: 'raw', enums: false });
+    const source = opts.drain ? paced(open(), opts.drain) : open();
+    await decodeFitObjectsStream(source, (m) => m.name === 'record' && out.record(m), { profile, dates: 'raw', enums: false });
     out.end();
   }
   writer.end();
   return result;
+}
+
+/** The input, pausing after each chunk while `drain` says the output is behind. */
+async function* paced(source: FitSource, drain: () => Promise<void> | undefined): AsyncIterable<Uint8Array> {
+  for await (const chunk of source) {
+    yield chunk;
+    const wait = drain();
+    if (wait) await wait;
+  }
 }
 
 function pickWaypoints(outline: Outline, kind: FitToGpxResult['kind'], opts: FitToGpxOptions, profile: Profile): GpxWaypoint[] {

@@ -10,6 +10,8 @@
  *   (POWER_NS); its tag stays the bare `power` readers look for.
  */
 
+import { TextBuffer, utf8 } from '../bytes/text-buffer.js';
+
 export const GPX_NS = 'http://www.topografix.com/GPX/1/1';
 export const TPX_V1_NS = 'http://www.garmin.com/xmlschemas/TrackPointExtension/v1';
 export const TPX_V2_NS = 'http://www.garmin.com/xmlschemas/TrackPointExtension/v2';
@@ -85,58 +87,93 @@ export function escapeXml(s: string): string {
   return s.replace(/[&<>"]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => ESC[c] ?? '');
 }
 
-let cachedMinute = NaN;
-let cachedPrefix = '';
-
 /** `2024-04-09T09:23:00Z`: whole seconds written without a fraction, others to the millisecond. */
 export function isoTime(ms: number): string {
-  if (ms >= 0 && ms % 1000 === 0) {
-    // Track points come second by second: format each minute once (a hot path on big files).
-    const minute = Math.floor(ms / 60_000);
-    if (minute !== cachedMinute) {
-      cachedMinute = minute;
-      cachedPrefix = new Date(minute * 60_000).toISOString().slice(0, 17);
-    }
-    const sec = (ms / 1000) % 60;
-    return cachedPrefix + (sec < 10 ? '0' : '') + sec + 'Z';
-  }
   const s = new Date(ms).toISOString();
   return s.endsWith('.000Z') ? s.slice(0, -5) + 'Z' : s;
 }
 
 /**
  * Degrees with 9 decimals: a semicircle is 8.4e-8°, so nothing is lost and trailing noise is cut.
- * Integer arithmetic instead of toFixed (exact below 2^53: |v| ≤ 180), the hottest formatting here.
+ * (The writer prints the same digits straight into bytes: TextBuffer.fixed.)
  */
-function deg(v: number): string {
+const deg = (v: number): string => {
   const n = Math.round(Math.abs(v) * 1e9);
   const whole = Math.floor(n / 1e9);
   const frac = String(n - whole * 1e9);
   return (v < 0 && n !== 0 ? '-' : '') + whole + '.' + '000000000'.slice(frac.length) + frac;
-}
-/** Up to 3 decimals, no trailing zeros (enhanced_altitude is in 0.2 m steps). */
+};
+/** Up to 3 decimals, no trailing zeros (enhanced_altitude is in 0.2 m steps); TextBuffer.dec3 in bytes. */
 const num = (v: number) => String(Math.round(v * 1000) / 1000);
 
-export class GpxWriter {
-  #sink: (s: string) => void;
-  #opts: GpxOptions;
-  #buf = '';
-  #tpx: string | undefined;
+/** The markup around one kind of point (trkpt, rtept), encoded once. */
+interface PointMarkup {
+  open: Uint8Array;
+  close: Uint8Array;
+  ele: Uint8Array;
+  time: Uint8Array;
+  sat: Uint8Array;
+  hdop: Uint8Array;
+  ext: Uint8Array;
+}
 
-  constructor(sink: (s: string) => void, opts: GpxOptions) {
-    this.#sink = sink;
+const pointMarkup = (tag: string, ind: string): PointMarkup => ({
+  open: utf8(`${ind}<${tag} lat="`),
+  close: utf8(`${ind}</${tag}>\n`),
+  ele: utf8(`${ind}  <ele>`),
+  time: utf8(`${ind}  <time>`),
+  sat: utf8(`${ind}  <sat>`),
+  hdop: utf8(`${ind}  <hdop>`),
+  ext: utf8(`${ind}  <extensions>`),
+});
+const TRKPT = pointMarkup('trkpt', '      ');
+const RTEPT = pointMarkup('rtept', '    ');
+const M = {
+  lon: utf8('" lon="'),
+  startTag: utf8('">\n'),
+  eleEnd: utf8('</ele>\n'),
+  timeEnd: utf8('</time>\n'),
+  satEnd: utf8('</sat>\n'),
+  hdopEnd: utf8('</hdop>\n'),
+  extEnd: utf8('</extensions>\n'),
+  power: utf8(`<power xmlns="${POWER_NS}">`),
+  powerEnd: utf8('</power>'),
+  tpx: utf8('<gpxtpx:TrackPointExtension>'),
+  tpxEnd: utf8('</gpxtpx:TrackPointExtension>'),
+  atemp: utf8('<gpxtpx:atemp>'),
+  atempEnd: utf8('</gpxtpx:atemp>'),
+  hr: utf8('<gpxtpx:hr>'),
+  hrEnd: utf8('</gpxtpx:hr>'),
+  cad: utf8('<gpxtpx:cad>'),
+  cadEnd: utf8('</gpxtpx:cad>'),
+  speed: utf8('<gpxtpx:speed>'),
+  speedEnd: utf8('</gpxtpx:speed>'),
+  course: utf8('<gpxtpx:course>'),
+  courseEnd: utf8('</gpxtpx:course>'),
+  z: utf8('Z'),
+};
+/** A point's bytes never exceed this (numbers of at most ~25 characters each). */
+const MAX_POINT = 1024;
+
+/**
+ * Writes GPX as UTF-8 chunks to `sink` (each chunk the sink's to keep). Track points, millions
+ * in a big file, go straight into bytes; the rest is text like any other.
+ */
+export class GpxWriter {
+  #out: TextBuffer;
+  #opts: GpxOptions;
+  #tpx: string | undefined;
+  #minute = NaN;
+  #minutePrefix: Uint8Array = new Uint8Array(0);
+
+  constructor(sink: (chunk: Uint8Array) => void, opts: GpxOptions) {
+    this.#out = new TextBuffer(sink);
     this.#opts = opts;
     this.#tpx = opts.extensions === 'v1' ? TPX_V1_NS : opts.extensions === 'v2' ? TPX_V2_NS : undefined;
   }
 
-  #out(s: string): void {
-    this.#buf += s;
-    if (this.#buf.length > 1 << 16) this.flush();
-  }
-
   flush(): void {
-    if (this.#buf) this.#sink(this.#buf);
-    this.#buf = '';
+    this.#out.flush();
   }
 
   begin(meta: GpxMetadata): void {
@@ -154,7 +191,7 @@ export class GpxWriter {
     if (meta.time !== undefined) s += `    <time>${isoTime(meta.time)}</time>\n`;
     const b = meta.bounds;
     if (b) s += `    <bounds minlat="${deg(b.minLat)}" minlon="${deg(b.minLon)}" maxlat="${deg(b.maxLat)}" maxlon="${deg(b.maxLon)}"/>\n`;
-    this.#out(s + '  </metadata>\n');
+    this.#out.text(s + '  </metadata>\n');
   }
 
   waypoint(w: GpxWaypoint): void {
@@ -166,43 +203,43 @@ export class GpxWriter {
     if (w.desc) s += `    <desc>${escapeXml(w.desc)}</desc>\n`;
     if (w.sym) s += `    <sym>${escapeXml(w.sym)}</sym>\n`;
     if (w.type) s += `    <type>${escapeXml(w.type)}</type>\n`;
-    this.#out(s + '  </wpt>\n');
+    this.#out.text(s + '  </wpt>\n');
   }
 
   beginTrack(t: GpxTrackInfo): void {
-    this.#out('  <trk>\n' + this.#info(t));
+    this.#out.text('  <trk>\n' + this.#info(t));
   }
 
   beginSegment(): void {
-    this.#out('    <trkseg>\n');
+    this.#out.text('    <trkseg>\n');
   }
 
   trackPoint(p: GpxPoint): void {
-    this.#out(this.#point('trkpt', p, '      '));
+    this.#point(TRKPT, p);
   }
 
   endSegment(): void {
-    this.#out('    </trkseg>\n');
+    this.#out.text('    </trkseg>\n');
   }
 
   endTrack(): void {
-    this.#out('  </trk>\n');
+    this.#out.text('  </trk>\n');
   }
 
   beginRoute(t: GpxTrackInfo): void {
-    this.#out('  <rte>\n' + this.#info(t));
+    this.#out.text('  <rte>\n' + this.#info(t));
   }
 
   routePoint(p: GpxPoint): void {
-    this.#out(this.#point('rtept', p, '    '));
+    this.#point(RTEPT, p);
   }
 
   endRoute(): void {
-    this.#out('  </rte>\n');
+    this.#out.text('  </rte>\n');
   }
 
   end(): void {
-    this.#out('</gpx>\n');
+    this.#out.text('</gpx>\n');
     this.flush();
   }
 
@@ -214,30 +251,82 @@ export class GpxWriter {
     return s;
   }
 
-  #point(tag: string, p: GpxPoint, ind: string): string {
-    let s = `${ind}<${tag} lat="${deg(p.lat)}" lon="${deg(p.lon)}">\n`;
-    if (p.ele !== undefined) s += `${ind}  <ele>${num(p.ele)}</ele>\n`;
-    if (p.time !== undefined) s += `${ind}  <time>${isoTime(p.time)}</time>\n`;
-    if (this.#opts.gpsQuality) {
-      if (p.sat !== undefined && p.sat >= 0) s += `${ind}  <sat>${Math.round(p.sat)}</sat>\n`;
-      if (p.hdop !== undefined) s += `${ind}  <hdop>${num(p.hdop)}</hdop>\n`;
+  #point(k: PointMarkup, p: GpxPoint): void {
+    const o = this.#out;
+    o.reserve(MAX_POINT);
+    o.bytes(k.open);
+    o.fixed(p.lat, 9);
+    o.bytes(M.lon);
+    o.fixed(p.lon, 9);
+    o.bytes(M.startTag);
+    if (p.ele !== undefined) {
+      o.bytes(k.ele);
+      o.dec3(p.ele);
+      o.bytes(M.eleEnd);
     }
-    if (this.#tpx) s += this.#extensions(p, ind + '  ');
-    return s + `${ind}</${tag}>\n`;
+    if (p.time !== undefined) {
+      o.bytes(k.time);
+      this.#time(p.time);
+      o.bytes(M.timeEnd);
+    }
+    if (this.#opts.gpsQuality) {
+      if (p.sat !== undefined && p.sat >= 0) {
+        o.bytes(k.sat);
+        o.int(Math.round(p.sat));
+        o.bytes(M.satEnd);
+      }
+      if (p.hdop !== undefined) {
+        o.bytes(k.hdop);
+        o.dec3(p.hdop);
+        o.bytes(M.hdopEnd);
+      }
+    }
+    if (this.#tpx) this.#extensions(k, p);
+    o.bytes(k.close);
   }
 
-  #extensions(p: GpxPoint, ind: string): string {
-    let tpx = '';
-    // Order and ranges as TrackPointExtension_t declares them: atemp, hr (1..255), cad (0..254), speed, course.
-    if (p.temp !== undefined) tpx += `<gpxtpx:atemp>${num(p.temp)}</gpxtpx:atemp>`;
-    if (p.hr !== undefined && p.hr >= 1 && p.hr <= 255) tpx += `<gpxtpx:hr>${Math.round(p.hr)}</gpxtpx:hr>`;
-    if (p.cad !== undefined && p.cad >= 0 && p.cad <= 254) tpx += `<gpxtpx:cad>${Math.round(p.cad)}</gpxtpx:cad>`;
-    if (this.#opts.extensions === 'v2') {
-      if (p.speed !== undefined) tpx += `<gpxtpx:speed>${num(p.speed)}</gpxtpx:speed>`;
-      if (p.course !== undefined) tpx += `<gpxtpx:course>${num(p.course)}</gpxtpx:course>`;
+  /** `isoTime` into bytes; whole seconds (nearly every point) reuse the minute's prefix. */
+  #time(ms: number): void {
+    const o = this.#out;
+    if (!(ms >= 0 && ms % 1000 === 0)) return o.text(isoTime(ms));
+    const minute = Math.floor(ms / 60_000);
+    if (minute !== this.#minute) {
+      this.#minute = minute;
+      this.#minutePrefix = utf8(new Date(minute * 60_000).toISOString().slice(0, 17));
     }
-    const power = p.power !== undefined ? `<power xmlns="${POWER_NS}">${Math.round(p.power)}</power>` : '';
-    if (!tpx && !power) return '';
-    return `${ind}<extensions>${power}${tpx ? `<gpxtpx:TrackPointExtension>${tpx}</gpxtpx:TrackPointExtension>` : ''}</extensions>\n`;
+    o.bytes(this.#minutePrefix);
+    const sec = (ms / 1000) % 60;
+    if (sec < 10) o.uint(0);
+    o.uint(sec);
+    o.bytes(M.z);
+  }
+
+  #extensions(k: PointMarkup, p: GpxPoint): void {
+    // Order and ranges as TrackPointExtension_t declares them: atemp, hr (1..255), cad (0..254), speed, course.
+    const temp = p.temp !== undefined;
+    const hr = p.hr !== undefined && p.hr >= 1 && p.hr <= 255;
+    const cad = p.cad !== undefined && p.cad >= 0 && p.cad <= 254;
+    const v2 = this.#opts.extensions === 'v2';
+    const speed = v2 && p.speed !== undefined;
+    const course = v2 && p.course !== undefined;
+    const tpx = temp || hr || cad || speed || course;
+    if (!tpx && p.power === undefined) return;
+    const o = this.#out;
+    o.bytes(k.ext);
+    if (p.power !== undefined) {
+      o.bytes(M.power);
+      o.int(Math.round(p.power));
+      o.bytes(M.powerEnd);
+    }
+    if (tpx) {
+      o.bytes(M.tpx);
+      if (temp) (o.bytes(M.atemp), o.dec3(p.temp!), o.bytes(M.atempEnd));
+      if (hr) (o.bytes(M.hr), o.int(Math.round(p.hr!)), o.bytes(M.hrEnd));
+      if (cad) (o.bytes(M.cad), o.int(Math.round(p.cad!)), o.bytes(M.cadEnd));
+      if (speed) (o.bytes(M.speed), o.dec3(p.speed!), o.bytes(M.speedEnd));
+      if (course) (o.bytes(M.course), o.dec3(p.course!), o.bytes(M.courseEnd));
+      o.bytes(M.tpxEnd);
+    }
+    o.bytes(M.extEnd);
   }
 }

@@ -4,9 +4,12 @@ import { fitToGpx, readLocations, type FitToGpxOptions } from '../../../src/core
 import { allTrackPoints, readGpx } from '../../helpers/gpx-read.js';
 import { buildLocations, buildRide, LOCATIONS, type RideOptions } from '../../helpers/gpx-ride.js';
 
+/** Chunks end where an element ends, so each decodes on its own. */
+const text = new TextDecoder();
+
 async function convert(bytes: Uint8Array, opts: FitToGpxOptions = {}) {
   let xml = '';
-  const result = await fitToGpx(() => [bytes], (s) => (xml += s), opts);
+  const result = await fitToGpx(() => [bytes], (b) => (xml += text.decode(b)), opts);
   return { xml, gpx: readGpx(xml), result };
 }
 

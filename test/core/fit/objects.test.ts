@@ -11,6 +11,8 @@ import { decodeFitObjects, decodeFitObjectsStream } from '../../../src/core/fit/
 import { jsonReplacer, messageToObject, type ValueOptions } from '../../../src/core/fit/decode/values.js';
 import { standardProfile } from '../../../src/core/fit/profile/profile.js';
 import { corpusFitFiles, corpusPath, describeCorpus } from '../../helpers/corpus.js';
+import { FitBuilder, MesgNum } from '../../helpers/fit-builder.js';
+import { BaseType } from '../../../src/core/fit/proto/base-types.js';
 
 const profile = standardProfile();
 
@@ -34,6 +36,23 @@ describe('decodeFitObjects equals Interpreter + messageToObject', () => {
   for (const f of readdirSync(join(import.meta.dirname, '../../../fixtures/fit')).filter((n) => n.endsWith('.fit'))) {
     it(`fixture ${f}`, () => same(readFileSync(join(import.meta.dirname, '../../../fixtures/fit', f))));
   }
+  it('distance read by a compiled reader seeds what compressed_speed_distance accumulates', () => {
+    // record.distance (compiled reader) then compressed_speed_distance (Interpreter), twice over.
+    const t0 = 1_000_000_000;
+    const b = new FitBuilder()
+      .define(0, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 5, size: 4, type: BaseType.uint32 }])
+      .define(1, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 8, size: 3, type: BaseType.byte }]);
+    // 12-bit speed (1/100 m/s) then a 12-bit rolling distance counter (1/16 m).
+    const csd = (speed: number, metres: number) => {
+      const d = (metres * 16) & 0xfff;
+      return [speed & 0xff, (speed >> 8) | ((d & 0x0f) << 4), d >> 4];
+    };
+    b.data(0, [t0, 100_000]).data(1, [t0 + 1, csd(300, 1010)]).data(0, [t0 + 2, 250_000]).data(1, [t0 + 3, csd(300, 2510)]);
+    const bytes = b.build();
+    same(bytes);
+    const dist = decodeFitObjects(bytes, { profile }).messages.map((m) => m.fields.distance);
+    expect(dist).toEqual([1000, 1010, 2500, 2510]);
+  });
   it('streams in small chunks to the same objects', async () => {
     const bytes = devfields(200, 9).build();
     const whole = decodeFitObjects(bytes, { profile }).messages.map((m) => JSON.stringify(m, jsonReplacer));

@@ -1,5 +1,5 @@
 /** The profile built from @garmin/fitsdk: names as FitCSVTool prints them, supplement, user additions. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Profile as SdkProfile } from '@garmin/fitsdk';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FitkitError } from '../../../src/core/errors.js';
 import { snakeName } from '../../../src/core/fit/profile/names.js';
 import { Profile } from '../../../src/core/fit/profile/profile.js';
+import type { SdkProfileShape } from '../../../src/core/fit/profile/sdk-profile.js';
 
 const p = Profile.standard();
 
@@ -23,6 +24,18 @@ describe('profile from @garmin/fitsdk', () => {
       }
     }
     expect(fields).toBeGreaterThan(1500);
+  });
+
+  it('the extract the build writes into dist/ (what the CLI loads) gives the same profile as the package', () => {
+    // `npm test` builds first; the extract exists unless the build failed.
+    const path = join(import.meta.dirname, '../../../dist/core/fit/profile/sdk-profile.json');
+    expect(existsSync(path)).toBe(true);
+    const extract = JSON.parse(readFileSync(path, 'utf8')) as SdkProfileShape;
+    const fromExtract = Profile.sdk(extract);
+    const fromPackage = Profile.sdk(SdkProfile as unknown as SdkProfileShape);
+    expect(fromExtract.version).toBe(fromPackage.version);
+    expect([...fromExtract.messages.values()]).toEqual([...fromPackage.messages.values()]);
+    expect([...fromExtract.types.values()]).toEqual([...fromPackage.types.values()]);
   });
 
   it('converts the irregular letter-digit names as FitCSVTool prints them', () => {

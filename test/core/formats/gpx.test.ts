@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { escapeXml, GpxWriter, isoTime, POWER_NS, TPX_V1_NS, TPX_V2_NS, type GpxOptions } from '../../../src/core/formats/gpx.js';
 import { readGpx } from '../../helpers/gpx-read.js';
 
+/** Chunks end where an element ends, so each decodes on its own. */
+const text = new TextDecoder();
+
 const T = Date.UTC(2024, 3, 9, 7, 0, 0);
 
 function write(opts: GpxOptions, body: (w: GpxWriter) => void): string {
   let s = '';
-  const w = new GpxWriter((x) => (s += x), opts);
+  const w = new GpxWriter((x) => (s += text.decode(x)), opts);
   w.begin({ name: 'ride & <fun>', time: T, bounds: { minLat: 52, minLon: 5, maxLat: 52.1, maxLon: 5.1 } });
   body(w);
   w.end();
@@ -80,7 +83,7 @@ describe('GpxWriter', () => {
 
   it('flushes in chunks: the sink sees the document in order, once', () => {
     const parts: string[] = [];
-    const w = new GpxWriter((x) => parts.push(x), { extensions: 'v1' });
+    const w = new GpxWriter((x) => parts.push(text.decode(x)), { extensions: 'v1' });
     w.begin({});
     w.beginTrack({});
     w.beginSegment();

@@ -53,6 +53,8 @@ export interface DefinitionFrame {
   devFields: DevFieldDefinition[];
   /** Size of a data record's content for this definition (header byte excluded). */
   dataSize: number;
+  /** Where the first 4-byte timestamp field (253) starts in a record's content, or -1. */
+  timestampAt: number;
 }
 
 export interface DataFrame {

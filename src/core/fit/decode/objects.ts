@@ -28,6 +28,28 @@ export interface ObjectDecodeOptions {
 }
 
 type Reader = (b: Uint8Array, dv: DataView, p: number, ts: number, offset: number) => MessageObject;
+/** Latest raw value of each accumulating field a compiled reader saw, by slot; undefined once handed on. */
+type Seeds = (number | undefined)[];
+type CompiledReader = (b: Uint8Array, dv: DataView, p: number, ts: number, offset: number, c: unknown[], s: Seeds) => MessageObject;
+
+/**
+ * Compiled readers by source, shared by every decoder in the process: the same definition in the
+ * next file reuses the function V8 has already optimised (and its allocation feedback), instead of
+ * starting again from the interpreter. Bounded: a process decoding endless novel definitions
+ * (developer fields) starts over rather than growing.
+ */
+const compiled = new Map<string, CompiledReader>();
+const MAX_COMPILED = 1024;
+
+function compile(src: string): CompiledReader {
+  let fn = compiled.get(src);
+  if (fn === undefined) {
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    fn = new Function('b', 'dv', 'p', 'ts', 'offset', 'c', 's', src) as CompiledReader;
+    compiled.set(src, fn);
+  }
+  return fn;
+}
 
 /** Source of one read of a numeric element at byte `o` of the record. */
 function readExpr(bt: BaseTypeInfo, o: number, be: boolean): string | undefined {
@@ -52,6 +74,12 @@ function readExpr(bt: BaseTypeInfo, o: number, be: boolean): string | undefined 
   return undefined;
 }
 
+/** Source of `raw / scale - offset`, without the no-op parts. */
+function scaled(raw: string, scale: number, offset: number): string {
+  const v = scale === 1 ? raw : `${raw} / ${scale}`;
+  return offset === 0 ? v : `(${v} - ${offset})`;
+}
+
 /** A FIT time expression as Date, ISO text, or left as seconds below 0x10000000 (device time). */
 function dateExpr(v: string, dates: 'date' | 'iso'): string {
   const d = `new Date((${v} + ${FIT_EPOCH_S}) * 1000)`;
@@ -62,8 +90,17 @@ export class ObjectDecoder {
   #profile: Profile;
   #opts: ObjectDecodeOptions;
   #interp: Interpreter;
-  #readers = new WeakMap<DefinitionFrame, Reader | null>();
+  /** The reader for each local message type's current definition: undefined until its first record. */
+  #readers: (Reader | null | undefined)[] = new Array(16).fill(undefined);
   #enumTables = new Map<string, (string | undefined)[]>();
+  /**
+   * Accumulating fields (record.distance) read by compiled readers: their last value is only
+   * needed when a later message goes through the Interpreter (compressed_speed_distance), so it
+   * is noted in a slot and handed to the Interpreter then, not on every record.
+   */
+  #seeds: Seeds = [];
+  #seedKeys: [mesg: number, field: number][] = [];
+  #seedSlots = new Map<number, number>();
   readonly raw: RawDecoder;
 
   constructor(onMessage: (m: MessageObject) => void, opts: ObjectDecodeOptions = {}) {
@@ -73,22 +110,44 @@ export class ObjectDecoder {
     const vopts: ValueOptions = { dates: opts.dates ?? 'date', enums: opts.enums ?? true, profile: this.#profile };
     this.raw = new RawDecoder(
       (f) => {
-        if (f.kind === 'definition') this.#interp.frame(f);
-        else if (f.kind === 'data') onMessage(messageToObject(this.#interp.message(f), vopts));
+        if (f.kind === 'definition') {
+          this.#interp.frame(f);
+          this.#readers[f.local] = undefined;
+        } else if (f.kind === 'data') {
+          this.#flushSeeds();
+          onMessage(messageToObject(this.#interp.message(f), vopts));
+        }
       },
       {
         onRecord: (def, b, dv, p, ts, offset) => {
-          let reader = this.#readers.get(def);
-          if (reader === undefined) {
-            reader = this.#compile(def);
-            this.#readers.set(def, reader);
-          }
+          let reader = this.#readers[def.local];
+          if (reader === undefined) reader = this.#readers[def.local] = this.#compile(def);
           if (reader === null) return false;
           onMessage(reader(b, dv, p, ts, offset));
           return true;
         },
       },
     );
+  }
+
+  #seedSlot(mesg: number, field: number): number {
+    const key = mesg * 256 + field;
+    let slot = this.#seedSlots.get(key);
+    if (slot === undefined) {
+      slot = this.#seedKeys.push([mesg, field]) - 1;
+      this.#seedSlots.set(key, slot);
+    }
+    return slot;
+  }
+
+  #flushSeeds(): void {
+    const seeds = this.#seeds;
+    for (let i = 0; i < seeds.length; i++) {
+      const v = seeds[i];
+      if (v === undefined) continue;
+      this.#interp.seedAccumulator(this.#seedKeys[i][0], this.#seedKeys[i][1], v);
+      seeds[i] = undefined;
+    }
   }
 
   #enumTable(type: string): (string | undefined)[] | undefined {
@@ -136,15 +195,22 @@ export class ObjectDecoder {
       validity[i] = valid;
       let value = r;
       if (pdef) {
-        if (pdef.scale !== 1 || pdef.offset !== 0) value = `${r} / ${pdef.scale} - ${pdef.offset}`;
-        else if (pdef.type === 'date_time' && dates !== 'raw') value = dateExpr(r, dates);
+        if (pdef.scale !== 1 || pdef.offset !== 0) {
+          // Hoisted: an expanded copy with the same scale (altitude → enhanced_altitude) reuses it.
+          value = `v${i}`;
+          reads.push(`const ${value} = ${scaled(r, pdef.scale, pdef.offset)};`);
+        } else if (pdef.type === 'date_time' && dates !== 'raw') value = dateExpr(r, dates);
         else {
           const table = this.#enumTable(pdef.type);
           if (table) value = `(${constRef(table)}[${r}] ?? ${r})`;
         }
       }
       natives.push({ name: JSON.stringify(pdef ? pdef.name : `unknown_${fd.num}`), valid, value });
-      if (pdef?.accumulate) seeds.push(`if (${valid}) acc(${mdef.num}, ${fd.num}, ${r});`);
+      if (pdef?.accumulate) {
+        const slot = this.#seedSlot(mdef.num, fd.num);
+        if (this.#seeds.length <= slot) this.#seeds.length = slot + 1;
+        seeds.push(`if (${valid}) s[${slot}] = ${r};`);
+      }
       if (pdef && expand && pdef.components.length > 0) {
         const comps = pdef.components;
         const c = comps[0];
@@ -152,10 +218,13 @@ export class ObjectDecoder {
         // Only the one-to-one case (speed → enhanced_speed); anything else needs the Interpreter.
         if (comps.length !== 1 || c.accumulate || c.bits !== bt.size * 8 || !target) return null;
         if (target.components.length > 0 || target.baseType.kind === Kind.float || target.subfields.length > 0) return null;
-        const raw = `Math.round((${r} / ${c.scale} - ${c.offset} + ${target.offset}) * ${target.scale})`;
+        // A same-scale copy is the native value itself; otherwise rescale through the target's raw units.
+        const same = c.scale === target.scale && c.offset === target.offset;
+        const copy = same && pdef.scale === c.scale && pdef.offset === c.offset ? value : undefined;
+        const raw = same ? r : `Math.round((${scaled(r, c.scale, c.offset)} + ${target.offset}) * ${target.scale})`;
         // A valid stored target keeps its own value; an invalid one is replaced by the expansion.
         const stored = present.get(c.fieldNum);
-        expanded.push({ name: JSON.stringify(target.name), valid, value: `${raw} / ${target.scale} - ${target.offset}`, stored });
+        expanded.push({ name: JSON.stringify(target.name), valid, value: copy ?? scaled(raw, target.scale, target.offset), stored });
       }
     }
     // Developer fields: bound to their descriptions when the definition was read.
@@ -169,7 +238,7 @@ export class ObjectDecoder {
       o += dd.size;
       const r = `d${i}`;
       const valid = desc.baseType.kind === Kind.float ? `${r} === ${r}` : `${r} !== ${Number(desc.baseType.invalid)}`;
-      const value = desc.scale !== 1 || desc.offset !== 0 ? `${r} / ${desc.scale} - ${desc.offset}` : r;
+      const value = scaled(r, desc.scale, desc.offset);
       const name = JSON.stringify(desc.name ?? `developer_${dd.devIndex}_${dd.num}`);
       devLines.push(`const ${r} = ${read}; if (${valid}) (dev ??= {})[${name}] = ${value};`);
     }
@@ -181,7 +250,7 @@ export class ObjectDecoder {
     const tsValue = tsDef && dates !== 'raw' ? dateExpr('ts', dates) : 'ts';
     // Most records hold only valid values: one object literal gives them one shape, cheaply.
     const allValid = natives.map((n) => n.valid).join(' && ') || 'true';
-    const src = `return function read(b, dv, p, ts, offset) {
+    const src = `
   ${reads.join('\n  ')}
   ${seeds.join('\n  ')}
   let f;
@@ -194,11 +263,10 @@ export class ObjectDecoder {
   }
   const m = { name: ${JSON.stringify(mdef.name)}, num: ${mdef.num}, offset, fields: f };
   ${devLines.length ? `let dev;\n  ${devLines.join('\n  ')}\n  if (dev) m.developer = dev;` : ''}
-  return m;
-}`;
-    const interp = this.#interp;
-    const acc = (mesg: number, field: number, v: number) => interp.seedAccumulator(mesg, field, v);
-    return new Function('c', 'acc', src)(consts, acc) as Reader;
+  return m;`;
+    const fn = compile(src);
+    const seedArray = this.#seeds;
+    return (b, dv, p, ts, offset) => fn(b, dv, p, ts, offset, consts, seedArray);
   }
 }
 

@@ -50,6 +50,8 @@ export class RawDecoder {
   /** Absolute offset of #buf[0]. */
   #base = 0;
   #crc = 0;
+  /** Bytes of #buf before this index are folded into #crc (one pass per chunk, not per record). */
+  #crcAt = 0;
   #dataEnd = 0;
   #fileIndex = 0;
   #locals: (DefinitionFrame | undefined)[] = new Array(16);
@@ -85,6 +87,7 @@ export class RawDecoder {
     }
     this.#base += this.#pos;
     this.#pos = 0;
+    this.#crcAt = 0;
     this.#dv = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
     this.#pump();
   }
@@ -117,15 +120,21 @@ export class RawDecoder {
   #pump(): void {
     for (;;) {
       if (this.#state === State.Records) {
-        if (!this.#record()) return;
+        if (!this.#records()) break;
       } else if (this.#state === State.Header) {
-        if (!this.#header()) return;
+        if (!this.#header()) break;
       } else if (this.#state === State.Crc) {
-        if (!this.#fileCrc()) return;
+        if (!this.#fileCrc()) break;
       } else {
-        return;
+        break;
       }
     }
+    if (this.#state === State.Records || this.#state === State.Crc) this.#foldCrc(this.#pos);
+  }
+
+  #foldCrc(to: number): void {
+    this.#crc = crc16(this.#buf, this.#crcAt, to, this.#crc);
+    this.#crcAt = to;
   }
 
   #diag(level: Diagnostic['level'], code: string, message: string, offset: number): void {
@@ -182,7 +191,7 @@ export class RawDecoder {
     if (b[p + 1] >> 4 > 2) this.#warn('protocol_version', `unknown protocol version ${b[p + 1] >> 4}.${b[p + 1] & 15}`, at + 1);
     if (dataSize === 0) this.#warn('data_size_zero', 'header declares no data', at + 4);
     this.#crc = crc16(b, p, p + size);
-    this.#pos = p + size;
+    this.#pos = this.#crcAt = p + size;
     this.#dataEnd = at + size + dataSize;
     this.#state = State.Records;
     this.counts.files++;
@@ -194,6 +203,7 @@ export class RawDecoder {
     const b = this.#buf;
     const p = this.#pos;
     if (b.length - p < 2) return false;
+    this.#foldCrc(p);
     const stored = b[p] | (b[p + 1] << 8);
     const computed = this.#crc;
     const at = this.#base + p;
@@ -209,25 +219,33 @@ export class RawDecoder {
     return true;
   }
 
-  #record(): boolean {
+  /** Reads records until the data ends (true) or the buffer does, or decoding stops (false). */
+  #records(): boolean {
     const b = this.#buf;
-    const p = this.#pos;
-    const at = this.#base + p;
-    if (at >= this.#dataEnd) {
-      if (at > this.#dataEnd) {
-        this.#warn('data_size_mismatch', `the last record ends ${at - this.#dataEnd} byte(s) past the declared data size`, this.#dataEnd);
+    const end = b.length;
+    for (;;) {
+      const p = this.#pos;
+      const at = this.#base + p;
+      if (at >= this.#dataEnd) {
+        if (at > this.#dataEnd) {
+          this.#warn('data_size_mismatch', `the last record ends ${at - this.#dataEnd} byte(s) past the declared data size`, this.#dataEnd);
+        }
+        this.#state = State.Crc;
+        return true;
       }
-      this.#state = State.Crc;
-      return true;
+      if (p >= end) return false;
+      const h = b[p];
+      let ok: boolean;
+      if (h & 0x80) {
+        // Compressed-timestamp header: local type in bits 5-6, seconds in bits 0-4.
+        ok = this.#data(h >> 5 & 3, p, h & 0x1f);
+      } else if (h & 0x40) {
+        ok = this.#definition(h, p);
+      } else {
+        ok = this.#data(h & 0x0f, p, -1);
+      }
+      if (!ok) return false;
     }
-    if (p >= b.length) return false;
-    const h = b[p];
-    if (h & 0x80) {
-      // Compressed-timestamp header: local type in bits 5-6, seconds in bits 0-4.
-      return this.#data(h >> 5 & 3, p, h & 0x1f);
-    }
-    if (h & 0x40) return this.#definition(h, p);
-    return this.#data(h & 0x0f, p, -1);
   }
 
   #definition(h: number, p: number): boolean {
@@ -248,6 +266,7 @@ export class RawDecoder {
     const globalNum = bigEndian ? (b[p + 3] << 8) | b[p + 4] : b[p + 3] | (b[p + 4] << 8);
     const fields: FieldDefinition[] = new Array(nFields);
     let dataSize = 0;
+    let timestampAt = -1;
     for (let i = 0, q = p + 6; i < nFields; i++, q += 3) {
       const size = b[q + 1];
       const type = b[q + 2];
@@ -260,6 +279,7 @@ export class RawDecoder {
         this.#warn('field_size', `field ${b[q]}: ${size} byte(s) is not a multiple of ${baseType.name}`, this.#base + q + 1);
       }
       fields[i] = { num: b[q], size, type, baseType, count };
+      if (b[q] === TIMESTAMP_FIELD && size === 4 && timestampAt < 0) timestampAt = dataSize;
       dataSize += size;
     }
     const devFields: DevFieldDefinition[] = new Array(nDev);
@@ -278,9 +298,9 @@ export class RawDecoder {
       fields,
       devFields,
       dataSize,
+      timestampAt,
     };
     this.#locals[frame.local] = frame;
-    this.#crc = crc16(b, p, p + len, this.#crc);
     this.#pos = p + len;
     this.counts.definitions++;
     this.#onFrame(frame);
@@ -308,7 +328,6 @@ export class RawDecoder {
       }
       this.#scanTimestamp(def, p);
       if (onRecord(def, b, this.#dv, p + 1, ts, at)) {
-        this.#crc = crc16(b, p, p + len, this.#crc);
         this.#pos = p + len;
         this.counts.messages++;
         return true;
@@ -366,7 +385,6 @@ export class RawDecoder {
     } else {
       this.#scanTimestamp(def, p);
     }
-    this.#crc = crc16(b, p, p + len, this.#crc);
     this.#pos = p + len;
     this.counts.messages++;
     this.#onFrame(frame);
@@ -375,18 +393,14 @@ export class RawDecoder {
 
   /** Keeps the compressed-timestamp base current when values are not read. */
   #scanTimestamp(def: DefinitionFrame, p: number): void {
-    let q = p + 1;
-    for (const f of def.fields) {
-      if (f.num === TIMESTAMP_FIELD && f.size === 4) {
-        const b = this.#buf;
-        const v = def.bigEndian
-          ? ((b[q] << 24) | (b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3]) >>> 0
-          : (b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24)) >>> 0;
-        if (v !== 0xffffffff) this.#lastTimestamp = v;
-        return;
-      }
-      q += f.size;
-    }
+    const at = def.timestampAt;
+    if (at < 0) return;
+    const b = this.#buf;
+    const q = p + 1 + at;
+    const v = def.bigEndian
+      ? ((b[q] << 24) | (b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3]) >>> 0
+      : (b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24)) >>> 0;
+    if (v !== 0xffffffff) this.#lastTimestamp = v;
   }
 }
 

@@ -1,0 +1,63 @@
+/** AtomicFile's background writes: the file appears whole, in order, or not at all. */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AtomicFile } from '../../../src/core/platform/atomic-file.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'fitkit-atomic-'));
+
+/** 300 chunks of varied sizes (some above the pooled size), all written from one reused buffer. */
+function feed(out: AtomicFile): Buffer {
+  const reused = new Uint8Array(600_000);
+  const parts: Buffer[] = [];
+  for (let i = 0; i < 300; i++) {
+    const n = i % 50 === 0 ? 400_000 + i : 1 + ((i * 7919) % 70_000);
+    for (let k = 0; k < n; k++) reused[k] = (i + k) & 0xff;
+    parts.push(Buffer.from(reused.subarray(0, n)));
+    out.enqueue(reused.subarray(0, n));
+  }
+  return Buffer.concat(parts);
+}
+
+describe('AtomicFile.enqueue', () => {
+  it('writes chunks in order though the caller reuses its buffer; the target appears at commit', async () => {
+    const d = dir();
+    const target = join(d, 'out.gpx');
+    writeFileSync(target, 'old');
+    const out = new AtomicFile(target);
+    const expected = feed(out);
+    expect(readFileSync(target, 'utf8')).toBe('old');
+    await out.commitQueued();
+    expect(readFileSync(target).equals(expected)).toBe(true);
+    expect(readdirSync(d)).toEqual(['out.gpx']);
+  });
+
+  it('drained() holds the producer back only while more than the limit waits', async () => {
+    const d = dir();
+    const out = new AtomicFile(join(d, 'x'));
+    expect(out.drained()).toBeUndefined();
+    out.enqueue(new Uint8Array(3 << 20));
+    const wait = out.drained(1 << 20);
+    expect(wait).toBeInstanceOf(Promise);
+    await wait;
+    expect(out.drained(1 << 20)).toBeUndefined();
+    await out.commitQueued();
+    expect(readFileSync(join(d, 'x')).length).toBe(3 << 20);
+  });
+
+  it('abort() with writes in flight leaves neither the target nor a temporary file', async () => {
+    const d = dir();
+    const target = join(d, 'gone.gpx');
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    const out = new AtomicFile(target);
+    feed(out);
+    out.abort();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(d)).toEqual([]);
+    // The descriptor is closed once the write in flight returned, not leaked.
+    expect(fds()).toBe(before);
+  });
+});
