@@ -17,7 +17,7 @@ import { describeDevice } from './device.js';
 import { HrMerger } from './hr-merge.js';
 import { locationFromMessage, locationWaypoint, selectLocations, type SavedLocation } from './locations.js';
 import { OutlineCollector, type Outline } from './outline.js';
-import { bearing, degrees, pointFromRecord, TimeOrderer, type TrackPoint } from './track.js';
+import { bearing, degrees, pointField, pointFromRecord, TimeOrderer, type TrackPoint } from './track.js';
 
 export type FitSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
@@ -73,7 +73,9 @@ export function readLocations(bytes: Uint8Array, profile: Profile = standardProf
 export async function fitToGpx(open: () => FitSource, sink: (chunk: Uint8Array) => void, opts: FitToGpxOptions = {}): Promise<FitToGpxResult> {
   const profile = opts.profile ?? standardProfile();
   const collector = new OutlineCollector();
-  const first = await decodeFitObjectsStream(open(), (m) => collector.add(m), { profile, dates: 'raw' });
+  // The outline needs only time and position of each record.
+  const only = { record: ['timestamp', 'position_lat', 'position_long'] };
+  const first = await decodeFitObjectsStream(open(), (m) => collector.add(m), { profile, dates: 'raw', only });
   throwIfNotFit(first.diagnostics, first.messages);
   const outline = collector.finish();
   const kind = outline.fileType === 'course' ? 'course' : outline.records === 0 && outline.locations.length > 0 ? 'locations' : 'activity';
@@ -102,19 +104,27 @@ export async function fitToGpx(open: () => FitSource, sink: (chunk: Uint8Array) 
   if (outline.positions > 0) {
     const out = kind === 'course' ? courseOutput(writer, outline, opts, result) : activityOutput(writer, outline, opts, device, result);
     const source = opts.drain ? paced(open(), opts.drain) : open();
-    await decodeFitObjectsStream(source, (m) => m.name === 'record' && out.record(m), { profile, dates: 'raw', enums: false });
+    // The first pass checked the CRCs and collected the diagnostics; this one only reads records.
+    const opts2 = { profile, dates: 'raw' as const, enums: false, crc: false, only: { record: pointField } };
+    await decodeFitObjectsStream(source, (m) => m.name === 'record' && out.record(m), opts2);
     out.end();
   }
   writer.end();
   return result;
 }
 
-/** The input, pausing after each chunk while `drain` says the output is behind. */
+/**
+ * The input in pieces of at most 256 KiB (a few MB of GPX each), pausing after each while
+ * `drain` says the output is behind.
+ */
 async function* paced(source: FitSource, drain: () => Promise<void> | undefined): AsyncIterable<Uint8Array> {
+  const PIECE = 1 << 18;
   for await (const chunk of source) {
-    yield chunk;
-    const wait = drain();
-    if (wait) await wait;
+    for (let at = 0; at < chunk.length; at += PIECE) {
+      yield chunk.subarray(at, at + PIECE);
+      const wait = drain();
+      if (wait) await wait;
+    }
   }
 }
 

@@ -42,17 +42,29 @@ export function validPosition(lat: number | undefined, lon: number | undefined):
 
 const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
+const HDOP = /hdop/i;
+const SATELLITES = /sat/i;
+const POWER = /^power$/i;
+
 /** Developer fields some makers use for GPS quality (COROS: satellites, HDOP); matched by name. */
 function devQuality(dev: Record<string, unknown> | undefined, p: TrackPoint): void {
   if (!dev) return;
   for (const k in dev) {
     const v = n(dev[k]);
     if (v === undefined) continue;
-    if (/hdop/i.test(k)) p.hdop ??= v;
-    else if (/sat/i.test(k)) p.sat ??= v;
-    else if (/^power$/i.test(k)) p.power ??= v;
+    if (HDOP.test(k)) p.hdop ??= v;
+    else if (SATELLITES.test(k)) p.sat ??= v;
+    else if (POWER.test(k)) p.power ??= v;
   }
 }
+
+const RECORD_FIELDS = new Set([
+  'timestamp', 'position_lat', 'position_long', 'enhanced_altitude', 'altitude', 'enhanced_speed', 'speed',
+  'heart_rate', 'cadence', 'power', 'temperature',
+]); // prettier-ignore
+
+/** The record fields (native or developer) pointFromRecord reads: a decoder can skip the others. */
+export const pointField = (name: string): boolean => RECORD_FIELDS.has(name) || HDOP.test(name) || SATELLITES.test(name) || POWER.test(name);
 
 /** One record as a point; undefined without a timestamp (it cannot be placed). */
 export function pointFromRecord(m: MessageObject): TrackPoint | undefined {

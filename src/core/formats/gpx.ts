@@ -106,40 +106,33 @@ const deg = (v: number): string => {
 /** Up to 3 decimals, no trailing zeros (enhanced_altitude is in 0.2 m steps); TextBuffer.dec3 in bytes. */
 const num = (v: number) => String(Math.round(v * 1000) / 1000);
 
-/** The markup around one kind of point (trkpt, rtept), encoded once. */
-interface PointMarkup {
-  open: Uint8Array;
-  close: Uint8Array;
-  ele: Uint8Array;
-  time: Uint8Array;
-  sat: Uint8Array;
-  hdop: Uint8Array;
-  ext: Uint8Array;
-}
-
-const pointMarkup = (tag: string, ind: string): PointMarkup => ({
-  open: utf8(`${ind}<${tag} lat="`),
-  close: utf8(`${ind}</${tag}>\n`),
-  ele: utf8(`${ind}  <ele>`),
-  time: utf8(`${ind}  <time>`),
-  sat: utf8(`${ind}  <sat>`),
-  hdop: utf8(`${ind}  <hdop>`),
-  ext: utf8(`${ind}  <extensions>`),
-});
-const TRKPT = pointMarkup('trkpt', '      ');
-const RTEPT = pointMarkup('rtept', '    ');
+/**
+ * Markup of points, encoded once. A point takes one line (`<trkpt …><ele>…</ele><time>…</time>
+ * <extensions>…</extensions></trkpt>`): readers see the same elements, and on a multi-day file
+ * the indentation of five lines per point would be a tenth of the output.
+ */
 const M = {
+  trkpt: utf8('      <trkpt lat="'),
+  trkptEnd: utf8('</trkpt>\n'),
+  rtept: utf8('    <rtept lat="'),
+  rteptEnd: utf8('</rtept>\n'),
   lon: utf8('" lon="'),
-  startTag: utf8('">\n'),
-  eleEnd: utf8('</ele>\n'),
-  timeEnd: utf8('</time>\n'),
-  satEnd: utf8('</sat>\n'),
-  hdopEnd: utf8('</hdop>\n'),
-  extEnd: utf8('</extensions>\n'),
-  power: utf8(`<power xmlns="${POWER_NS}">`),
+  gt: utf8('">'),
+  gtEle: utf8('"><ele>'),
+  eleEnd: utf8('</ele>'),
+  time: utf8('<time>'),
+  zTimeEnd: utf8('Z</time>'),
+  timeEnd: utf8('</time>'),
+  sat: utf8('<sat>'),
+  satEnd: utf8('</sat>'),
+  hdop: utf8('<hdop>'),
+  hdopEnd: utf8('</hdop>'),
+  ext: utf8('<extensions>'),
+  extEnd: utf8('</extensions>'),
+  extPower: utf8(`<extensions><power xmlns="${POWER_NS}">`),
   powerEnd: utf8('</power>'),
   tpx: utf8('<gpxtpx:TrackPointExtension>'),
-  tpxEnd: utf8('</gpxtpx:TrackPointExtension>'),
+  tpxEnd: utf8('</gpxtpx:TrackPointExtension></extensions>'),
   atemp: utf8('<gpxtpx:atemp>'),
   atempEnd: utf8('</gpxtpx:atemp>'),
   hr: utf8('<gpxtpx:hr>'),
@@ -150,7 +143,6 @@ const M = {
   speedEnd: utf8('</gpxtpx:speed>'),
   course: utf8('<gpxtpx:course>'),
   courseEnd: utf8('</gpxtpx:course>'),
-  z: utf8('Z'),
 };
 /** A point's bytes never exceed this (numbers of at most ~25 characters each). */
 const MAX_POINT = 1024;
@@ -215,7 +207,7 @@ export class GpxWriter {
   }
 
   trackPoint(p: GpxPoint): void {
-    this.#point(TRKPT, p);
+    this.#point(M.trkpt, M.trkptEnd, p);
   }
 
   endSegment(): void {
@@ -231,7 +223,7 @@ export class GpxWriter {
   }
 
   routePoint(p: GpxPoint): void {
-    this.#point(RTEPT, p);
+    this.#point(M.rtept, M.rteptEnd, p);
   }
 
   endRoute(): void {
@@ -251,57 +243,59 @@ export class GpxWriter {
     return s;
   }
 
-  #point(k: PointMarkup, p: GpxPoint): void {
+  #point(open: Uint8Array, close: Uint8Array, p: GpxPoint): void {
     const o = this.#out;
     o.reserve(MAX_POINT);
-    o.bytes(k.open);
+    o.bytes(open);
     o.fixed(p.lat, 9);
     o.bytes(M.lon);
     o.fixed(p.lon, 9);
-    o.bytes(M.startTag);
     if (p.ele !== undefined) {
-      o.bytes(k.ele);
+      o.bytes(M.gtEle);
       o.dec3(p.ele);
       o.bytes(M.eleEnd);
+    } else {
+      o.bytes(M.gt);
     }
-    if (p.time !== undefined) {
-      o.bytes(k.time);
-      this.#time(p.time);
-      o.bytes(M.timeEnd);
-    }
+    if (p.time !== undefined) this.#time(p.time);
     if (this.#opts.gpsQuality) {
       if (p.sat !== undefined && p.sat >= 0) {
-        o.bytes(k.sat);
+        o.bytes(M.sat);
         o.int(Math.round(p.sat));
         o.bytes(M.satEnd);
       }
       if (p.hdop !== undefined) {
-        o.bytes(k.hdop);
+        o.bytes(M.hdop);
         o.dec3(p.hdop);
         o.bytes(M.hdopEnd);
       }
     }
-    if (this.#tpx) this.#extensions(k, p);
-    o.bytes(k.close);
+    if (this.#tpx) this.#extensions(p);
+    o.bytes(close);
   }
 
-  /** `isoTime` into bytes; whole seconds (nearly every point) reuse the minute's prefix. */
+  /** `<time>` as isoTime writes it; whole seconds (nearly every point) reuse the minute's prefix. */
   #time(ms: number): void {
     const o = this.#out;
-    if (!(ms >= 0 && ms % 1000 === 0)) return o.text(isoTime(ms));
+    if (!(ms >= 0 && ms % 1000 === 0)) {
+      o.bytes(M.time);
+      o.text(isoTime(ms));
+      o.bytes(M.timeEnd);
+      return;
+    }
     const minute = Math.floor(ms / 60_000);
     if (minute !== this.#minute) {
       this.#minute = minute;
-      this.#minutePrefix = utf8(new Date(minute * 60_000).toISOString().slice(0, 17));
+      this.#minutePrefix = utf8('<time>' + new Date(minute * 60_000).toISOString().slice(0, 17));
     }
     o.bytes(this.#minutePrefix);
     const sec = (ms / 1000) % 60;
     if (sec < 10) o.uint(0);
     o.uint(sec);
-    o.bytes(M.z);
+    o.bytes(M.zTimeEnd);
   }
 
-  #extensions(k: PointMarkup, p: GpxPoint): void {
+  #extensions(p: GpxPoint): void {
     // Order and ranges as TrackPointExtension_t declares them: atemp, hr (1..255), cad (0..254), speed, course.
     const temp = p.temp !== undefined;
     const hr = p.hr !== undefined && p.hr >= 1 && p.hr <= 255;
@@ -312,21 +306,20 @@ export class GpxWriter {
     const tpx = temp || hr || cad || speed || course;
     if (!tpx && p.power === undefined) return;
     const o = this.#out;
-    o.bytes(k.ext);
     if (p.power !== undefined) {
-      o.bytes(M.power);
+      o.bytes(M.extPower);
       o.int(Math.round(p.power));
       o.bytes(M.powerEnd);
+    } else {
+      o.bytes(M.ext);
     }
-    if (tpx) {
-      o.bytes(M.tpx);
-      if (temp) (o.bytes(M.atemp), o.dec3(p.temp!), o.bytes(M.atempEnd));
-      if (hr) (o.bytes(M.hr), o.int(Math.round(p.hr!)), o.bytes(M.hrEnd));
-      if (cad) (o.bytes(M.cad), o.int(Math.round(p.cad!)), o.bytes(M.cadEnd));
-      if (speed) (o.bytes(M.speed), o.dec3(p.speed!), o.bytes(M.speedEnd));
-      if (course) (o.bytes(M.course), o.dec3(p.course!), o.bytes(M.courseEnd));
-      o.bytes(M.tpxEnd);
-    }
-    o.bytes(M.extEnd);
+    if (!tpx) return o.bytes(M.extEnd);
+    o.bytes(M.tpx);
+    if (temp) (o.bytes(M.atemp), o.dec3(p.temp!), o.bytes(M.atempEnd));
+    if (hr) (o.bytes(M.hr), o.int(Math.round(p.hr!)), o.bytes(M.hrEnd));
+    if (cad) (o.bytes(M.cad), o.int(Math.round(p.cad!)), o.bytes(M.cadEnd));
+    if (speed) (o.bytes(M.speed), o.dec3(p.speed!), o.bytes(M.speedEnd));
+    if (course) (o.bytes(M.course), o.dec3(p.course!), o.bytes(M.courseEnd));
+    o.bytes(M.tpxEnd);
   }
 }

@@ -53,6 +53,46 @@ describe('decodeFitObjects equals Interpreter + messageToObject', () => {
     const dist = decodeFitObjects(bytes, { profile }).messages.map((m) => m.fields.distance);
     expect(dist).toEqual([1000, 1010, 2500, 2510]);
   });
+  it('`only` gives the full decode with the other fields of the named messages left out', () => {
+    const files = [activity(300, 2).build(), devfields(200, 5).build(), compressed(200, 6).build(), multiday(100_000, 7).build()];
+    for (const f of readdirSync(join(import.meta.dirname, '../../../fixtures/fit')).filter((n) => n.endsWith('.fit'))) {
+      files.push(readFileSync(join(import.meta.dirname, '../../../fixtures/fit', f)));
+    }
+    // enhanced_altitude without altitude: the expansion still needs the field it comes from.
+    const keep = ['timestamp', 'position_lat', 'enhanced_altitude', 'Air Power', 'heart_rate'];
+    let records = 0;
+    let devKept = 0;
+    for (const bytes of files) {
+      const full = decodeFitObjects(bytes, { profile }).messages;
+      const some = decodeFitObjects(bytes, { profile, only: { record: keep } }).messages;
+      expect(some.length).toBe(full.length);
+      for (let i = 0; i < full.length; i++) {
+        const want = structuredClone(full[i]);
+        if (want.name === 'record') {
+          records++;
+          for (const k of Object.keys(want.fields)) if (!keep.includes(k)) delete want.fields[k];
+          for (const k of Object.keys(want.developer ?? {})) if (!keep.includes(k)) delete want.developer![k];
+          if (want.developer && Object.keys(want.developer).length === 0) delete want.developer;
+        }
+        expect(JSON.stringify(some[i], jsonReplacer)).toBe(JSON.stringify(want, jsonReplacer));
+        if (some[i].developer?.['Air Power'] !== undefined) devKept++;
+      }
+    }
+    expect(records).toBeGreaterThan(1000);
+    expect(devKept).toBeGreaterThan(100);
+  });
+  it('crc: false skips the CRC checks and nothing else', () => {
+    const bytes = activity(120, 3).build();
+    const bad = bytes.slice();
+    bad[bad.length - 1] ^= 0xff; // file CRC
+    bad[12] ^= 0xff; // header CRC
+    const checked = decodeFitObjects(bad, { profile });
+    expect(checked.diagnostics.map((d) => d.code)).toEqual(['header_crc_mismatch', 'crc_mismatch']);
+    const unchecked = decodeFitObjects(bad, { profile, crc: false });
+    expect(unchecked.diagnostics).toEqual([]);
+    expect(unchecked.complete).toBe(true);
+    expect(JSON.stringify(unchecked.messages, jsonReplacer)).toBe(JSON.stringify(decodeFitObjects(bytes, { profile }).messages, jsonReplacer));
+  });
   it('streams in small chunks to the same objects', async () => {
     const bytes = devfields(200, 9).build();
     const whole = decodeFitObjects(bytes, { profile }).messages.map((m) => JSON.stringify(m, jsonReplacer));

@@ -25,6 +25,14 @@ export interface ObjectDecodeOptions {
   /** Enum values as names (default true). */
   enums?: boolean;
   expandComponents?: boolean;
+  /**
+   * Only these fields of the messages named (a list of names, or a test of a name; developer
+   * fields included); other messages come whole. A pass that needs three fields of every record
+   * skips scaling and storing the rest.
+   */
+  only?: Readonly<Record<string, readonly string[] | ((field: string) => boolean)>>;
+  /** Check CRCs (default true); see RawDecoderOptions.crc. */
+  crc?: boolean;
 }
 
 type Reader = (b: Uint8Array, dv: DataView, p: number, ts: number, offset: number) => MessageObject;
@@ -101,6 +109,7 @@ export class ObjectDecoder {
   #seeds: Seeds = [];
   #seedKeys: [mesg: number, field: number][] = [];
   #seedSlots = new Map<number, number>();
+  #only = new Map<string, (field: string) => boolean>();
   readonly raw: RawDecoder;
 
   constructor(onMessage: (m: MessageObject) => void, opts: ObjectDecodeOptions = {}) {
@@ -108,6 +117,10 @@ export class ObjectDecoder {
     this.#opts = opts;
     this.#interp = new Interpreter(this.#profile, opts);
     const vopts: ValueOptions = { dates: opts.dates ?? 'date', enums: opts.enums ?? true, profile: this.#profile };
+    for (const [name, fields] of Object.entries(opts.only ?? {})) {
+      const set = typeof fields === 'function' ? undefined : new Set(fields);
+      this.#only.set(name, set ? (f) => set.has(f) : (fields as (field: string) => boolean));
+    }
     this.raw = new RawDecoder(
       (f) => {
         if (f.kind === 'definition') {
@@ -115,10 +128,13 @@ export class ObjectDecoder {
           this.#readers[f.local] = undefined;
         } else if (f.kind === 'data') {
           this.#flushSeeds();
-          onMessage(messageToObject(this.#interp.message(f), vopts));
+          const m = messageToObject(this.#interp.message(f), vopts);
+          const keep = this.#only.get(m.name);
+          onMessage(keep ? onlyFields(m, keep) : m);
         }
       },
       {
+        crc: opts.crc,
         onRecord: (def, b, dv, p, ts, offset) => {
           let reader = this.#readers[def.local];
           if (reader === undefined) reader = this.#readers[def.local] = this.#compile(def);
@@ -174,8 +190,9 @@ export class ObjectDecoder {
     const constRef = (v: unknown) => `c[${consts.push(v) - 1}]`;
     const present = new Map(def.fields.map((f, i) => [f.num, i]));
     const reads: string[] = [];
-    const natives: { name: string; valid: string; value: string }[] = [];
-    const expanded: { name: string; valid: string; value: string; stored?: number }[] = [];
+    // `key`: the field's name; `name`: the same as a JS string literal.
+    const natives: { key: string; name: string; valid: string; value: string }[] = [];
+    const expanded: { key: string; name: string; valid: string; value: string; stored?: number }[] = [];
     const validity: string[] = [];
     const seeds: string[] = [];
     let o = 0;
@@ -205,7 +222,8 @@ export class ObjectDecoder {
           if (table) value = `(${constRef(table)}[${r}] ?? ${r})`;
         }
       }
-      natives.push({ name: JSON.stringify(pdef ? pdef.name : `unknown_${fd.num}`), valid, value });
+      const key = pdef ? pdef.name : `unknown_${fd.num}`;
+      natives.push({ key, name: JSON.stringify(key), valid, value });
       if (pdef?.accumulate) {
         const slot = this.#seedSlot(mdef.num, fd.num);
         if (this.#seeds.length <= slot) this.#seeds.length = slot + 1;
@@ -224,11 +242,13 @@ export class ObjectDecoder {
         const raw = same ? r : `Math.round((${scaled(r, c.scale, c.offset)} + ${target.offset}) * ${target.scale})`;
         // A valid stored target keeps its own value; an invalid one is replaced by the expansion.
         const stored = present.get(c.fieldNum);
-        expanded.push({ name: JSON.stringify(target.name), valid, value: copy ?? scaled(raw, target.scale, target.offset), stored });
+        expanded.push({ key: target.name, name: JSON.stringify(target.name), valid, value: copy ?? scaled(raw, target.scale, target.offset), stored });
       }
     }
     // Developer fields: bound to their descriptions when the definition was read.
     const bound = this.#interp.devBinding(def);
+    const keep = this.#only.get(mdef.name);
+    const kept = (key: string) => !keep || keep(key);
     const devLines: string[] = [];
     for (const [i, dd] of def.devFields.entries()) {
       const desc = bound[i];
@@ -239,14 +259,17 @@ export class ObjectDecoder {
       const r = `d${i}`;
       const valid = desc.baseType.kind === Kind.float ? `${r} === ${r}` : `${r} !== ${Number(desc.baseType.invalid)}`;
       const value = scaled(r, desc.scale, desc.offset);
-      const name = JSON.stringify(desc.name ?? `developer_${dd.devIndex}_${dd.num}`);
-      devLines.push(`const ${r} = ${read}; if (${valid}) (dev ??= {})[${name}] = ${value};`);
+      const key = desc.name ?? `developer_${dd.devIndex}_${dd.num}`;
+      if (kept(key)) devLines.push(`const ${r} = ${read}; if (${valid}) (dev ??= {})[${JSON.stringify(key)}] = ${value};`);
     }
     for (const x of expanded) if (x.stored !== undefined) x.valid = `${x.valid} && !(${validity[x.stored]})`;
+    // Fields left out are still read (an expansion may need them) but never scaled or stored.
+    const keptNatives = natives.filter((x) => kept(x.key));
+    const keptExpanded = expanded.filter((x) => kept(x.key));
     // Expanded fields follow the stored ones, as in the Interpreter's field order.
-    const all = [...natives, ...expanded];
+    const all = [...keptNatives, ...keptExpanded];
     const tsDef = mdef.fields.get(253);
-    const tsName = JSON.stringify(tsDef?.name ?? 'unknown_253');
+    const tsKey = tsDef?.name ?? 'unknown_253';
     const tsValue = tsDef && dates !== 'raw' ? dateExpr('ts', dates) : 'ts';
     // Most records hold only valid values: one object literal gives them one shape, cheaply.
     const allValid = natives.map((n) => n.valid).join(' && ') || 'true';
@@ -255,10 +278,10 @@ export class ObjectDecoder {
   ${seeds.join('\n  ')}
   let f;
   if (ts < 0 && ${allValid}) {
-    f = { ${[...natives, ...expanded.filter((x) => x.stored === undefined)].map((x) => `${x.name}: ${x.value}`).join(', ')} };
+    f = { ${[...keptNatives, ...keptExpanded.filter((x) => x.stored === undefined)].map((x) => `${x.name}: ${x.value}`).join(', ')} };
   } else {
     f = {};
-    if (ts >= 0) f[${tsName}] = ${tsValue};
+    ${kept(tsKey) ? `if (ts >= 0) f[${JSON.stringify(tsKey)}] = ${tsValue};` : ''}
     ${all.map((x) => `if (${x.valid}) f[${x.name}] = ${x.value};`).join('\n    ')}
   }
   const m = { name: ${JSON.stringify(mdef.name)}, num: ${mdef.num}, offset, fields: f };
@@ -268,6 +291,22 @@ export class ObjectDecoder {
     const seedArray = this.#seeds;
     return (b, dv, p, ts, offset) => fn(b, dv, p, ts, offset, consts, seedArray);
   }
+}
+
+/** `m` with only the fields (and developer fields) `keep` accepts. */
+function onlyFields(m: MessageObject, keep: (field: string) => boolean): MessageObject {
+  const pick = (from: MessageObject['fields']) => {
+    const to: MessageObject['fields'] = {};
+    for (const k in from) if (keep(k)) to[k] = from[k];
+    return to;
+  };
+  const out: MessageObject = { ...m, fields: pick(m.fields) };
+  if (m.developer) {
+    const dev = pick(m.developer);
+    if (Object.keys(dev).length > 0) out.developer = dev;
+    else delete out.developer;
+  }
+  return out;
 }
 
 export interface ObjectDecodeResult {

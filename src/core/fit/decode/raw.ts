@@ -16,6 +16,11 @@ import type { DataFrame, DefinitionFrame, DevFieldDefinition, FieldDefinition, F
 export interface RawDecoderOptions {
   /** Read field values (default true). Off, data frames carry empty `values`: a structural scan. */
   values?: boolean;
+  /**
+   * Compute and check CRCs (default true). Off for a second pass over bytes a first pass has
+   * checked: CRC frames then report the stored value as computed.
+   */
+  crc?: boolean;
   /** Receives each diagnostic as it is found (they are also collected in `diagnostics`). */
   onDiagnostic?: (d: Diagnostic) => void;
   /**
@@ -58,10 +63,12 @@ export class RawDecoder {
   #lastTimestamp = -1;
   #pendingTs = -1;
   #fatal = false;
+  #checkCrc: boolean;
 
   constructor(onFrame: (f: Frame) => void, opts: RawDecoderOptions = {}) {
     this.#onFrame = onFrame;
     this.#opts = opts;
+    this.#checkCrc = opts.crc ?? true;
   }
 
   /** True once a problem stopped decoding. */
@@ -133,7 +140,7 @@ export class RawDecoder {
   }
 
   #foldCrc(to: number): void {
-    this.#crc = crc16(this.#buf, this.#crcAt, to, this.#crc);
+    if (this.#checkCrc) this.#crc = crc16(this.#buf, this.#crcAt, to, this.#crc);
     this.#crcAt = to;
   }
 
@@ -184,7 +191,7 @@ export class RawDecoder {
     if (size >= 14) {
       const stored = b[p + 12] | (b[p + 13] << 8);
       frame.headerCrc = stored;
-      if (stored !== 0 && stored !== crc16(b, p, p + 12)) {
+      if (stored !== 0 && this.#checkCrc && stored !== crc16(b, p, p + 12)) {
         this.#warn('header_crc_mismatch', `header CRC 0x${hex(stored)} does not match its bytes`, at + 12);
       }
     }
@@ -205,7 +212,7 @@ export class RawDecoder {
     if (b.length - p < 2) return false;
     this.#foldCrc(p);
     const stored = b[p] | (b[p + 1] << 8);
-    const computed = this.#crc;
+    const computed = this.#checkCrc ? this.#crc : stored;
     const at = this.#base + p;
     const valid = stored === computed;
     this.#pos = p + 2;
