@@ -43,8 +43,15 @@ function median(cmd: string, args: string[], out: string): Measure | string {
 
 const fmt = (m: Measure | string) => (typeof m === 'string' ? `not measured (${m})` : `${m.seconds.toFixed(2).padStart(6)} s ${m.rssMB.toFixed(0).padStart(5)} MB peak  GPX ${m.outMB.toFixed(1)} MB`);
 
+/** One file's fit2gpx and gpsbabel measurements, when both ran. */
+export interface GpxPair {
+  file: string;
+  fitkit: Measure;
+  gpsbabel: Measure;
+}
+
 /** Times `fitkit fit2gpx` and `gpsbabel -i garmin_fit -o gpx` on each file; returns table lines. */
-export async function benchGpx(files: { name: string; path: string }[]): Promise<string[]> {
+export async function benchGpx(files: { name: string; path: string }[], pairs: GpxPair[] = []): Promise<string[]> {
   if (!existsSync(TIME)) return [`fit2gpx bench skipped: ${TIME} (GNU time) is not installed`];
   const dir = mkdtempSync(join(tmpdir(), 'fitkit-bench-gpx-'));
   const lines = ['fit2gpx vs gpsbabel (whole process, median of ' + RUNS + ', wall time and peak RSS):'];
@@ -55,6 +62,7 @@ export async function benchGpx(files: { name: string; path: string }[]): Promise
       lines.push(`  ${f.name.padEnd(20)} fitkit fit2gpx  ${fmt(ours)}`);
       lines.push(`  ${''.padEnd(20)} gpsbabel        ${fmt(theirs)}`);
       if (typeof ours !== 'string' && typeof theirs !== 'string') {
+        pairs.push({ file: f.name, fitkit: ours, gpsbabel: theirs });
         lines.push(
           `  ${''.padEnd(20)} fitkit is ${(theirs.seconds / ours.seconds).toFixed(1)}x as fast, with ${((100 * ours.rssMB) / theirs.rssMB).toFixed(0)}% of gpsbabel's memory`,
         );

@@ -115,3 +115,45 @@ export function formatRatios(rows: readonly Row[]): string[] {
   }
   return lines;
 }
+
+/** The targets the issues set, each with this run's figure and whether it is met ("n/a": not run). */
+export function formatTargets(
+  rows: readonly Row[],
+  gpx: readonly { file: string; fitkit: { seconds: number; rssMB: number }; gpsbabel: { seconds: number; rssMB: number } }[],
+  startupMs: number | undefined,
+): string[] {
+  const ms = (file: string, mode: string) => {
+    const r = rows.find((x) => x.file.name === file && label(x.mode) === mode);
+    return r?.outcome.kind === 'ok' ? r.outcome : undefined;
+  };
+  const mark = (ok: boolean | undefined) => (ok === undefined ? 'n/a ' : ok ? 'met ' : 'MISS');
+  const ratio = (file: string, ours: string, theirs: string, want: number) => {
+    const a = ms(file, ours);
+    const b = ms(file, theirs);
+    const x = a && b ? b.medianMs / a.medianMs : undefined;
+    return `${mark(x === undefined ? undefined : x >= want)} ${file}: ${ours} vs ${theirs}: ${x === undefined ? '-' : x.toFixed(1) + 'x'} (target >= ${want}x)`;
+  };
+  const lines = [
+    ratio('ultra-24h.fit', 'fitkit interpreted', 'fit-file-parser parseAsync', 10),
+    ratio('ultra-24h.fit', 'fitkit interpreted', 'fit-decoder fit2json', 3),
+  ];
+  const big = rows.find((x) => x.file.large && label(x.mode) === 'fitkit stream');
+  if (big?.outcome.kind === 'ok') {
+    const mbs = big.file.bytes / 1e6 / (big.outcome.medianMs / 1000);
+    lines.push(`${mark(mbs >= 100 && big.outcome.maxRssMB < 256)} ${big.file.name}: fitkit stream ${mbs.toFixed(0)} MB/s, peak RSS ${big.outcome.maxRssMB.toFixed(0)} MB (target >= 100 MB/s, < 256 MB)`);
+  } else {
+    lines.push('n/a  100 MB file: fitkit stream not run');
+  }
+  lines.push(`${mark(startupMs === undefined ? undefined : startupMs < 300)} fitkit --version: ${startupMs === undefined ? '-' : startupMs.toFixed(0) + ' ms'} (target < 300 ms)`);
+  for (const g of gpx) {
+    const speed = g.gpsbabel.seconds / g.fitkit.seconds;
+    const mem = g.fitkit.rssMB / g.gpsbabel.rssMB;
+    if (g.file.includes('24h')) {
+      lines.push(`${mark(speed >= 1)} ${g.file}: fit2gpx ${speed.toFixed(2)}x gpsbabel's speed (target: on par, >= 1x)`);
+    } else {
+      lines.push(`${mark(speed >= 3 && mem < 1 / 3)} ${g.file}: fit2gpx ${speed.toFixed(1)}x gpsbabel's speed, ${(100 * mem).toFixed(0)}% of its memory (target >= 3x, < 33%)`);
+    }
+  }
+  if (gpx.length === 0) lines.push('n/a  fit2gpx vs gpsbabel not run');
+  return lines;
+}

@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { MODES, label, type DecoderMode } from './decoders.js';
 import type { ChildJob, ChildResult } from './child.js';
 import { generateAll, type BenchFile } from './generate.js';
-import { describeOutcome, formatRatios, formatTable, type Outcome, type Row } from './report.js';
-import { benchGpx } from './gpx.js';
+import { describeOutcome, formatRatios, formatTable, formatTargets, type Outcome, type Row } from './report.js';
+import { benchGpx, type GpxPair } from './gpx.js';
 import { benchSort } from './sort.js';
 import { benchSync } from './sync.js';
 
@@ -110,6 +110,7 @@ async function main(): Promise<void> {
 
   console.log('\ndecoding ...');
   const rows: Row[] = [];
+  const gpxPairs: GpxPair[] = [];
   for (const file of files) {
     for (const mode of MODES) {
       const outcome = await runChild(job(file, mode), timeoutMs);
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
   if (!only || only.some((o) => 'gpx'.includes(o) || o === 'fit2gpx')) {
     console.log('\nfit2gpx vs gpsbabel (whole processes) ...');
     const big = files.filter((f) => f.name === 'ultra-24h.fit' || f.name === 'multiday-100mb.fit');
-    for (const line of await benchGpx(big.map((f) => ({ name: f.name, path: f.path })))) console.log(line);
+    for (const line of await benchGpx(big.map((f) => ({ name: f.name, path: f.path })), gpxPairs)) console.log(line);
   }
   if (!only || only.includes('sort')) {
     console.log('\nsort of 10,000 small FIT files vs cp -r ...');
@@ -146,6 +147,8 @@ async function main(): Promise<void> {
       ? `\nstartup: fitkit --version ${cli.ms.toFixed(0)} ms median of ${STARTUP_RUNS}${nodeNote} -> ${cli.output}`
       : `\nstartup: fitkit --version not measured (${cli.error})`,
   );
+  console.log('\ntargets (the foundation and fit2gpx issues), this run:');
+  for (const line of formatTargets(rows, gpxPairs, 'ms' in cli ? cli.ms : undefined)) console.log(`  ${line}`);
 }
 
 await main();

@@ -4,7 +4,6 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Flags } from '@oclif/core';
-import cliProgress from 'cli-progress';
 import { BaseCommand } from '../cli/base-command.js';
 import { fitToGpx, readLocations, type FitToGpxOptions } from '../core/activity/fit-gpx.js';
 import { FitkitError } from '../core/errors.js';
@@ -114,6 +113,8 @@ timer segment. Other unstamped names never match. --all-waypoints keeps every lo
 
   /** Converts in a pool of worker threads, with a progress bar on a terminal. */
   async #batch(jobs: Job[], size: number): Promise<JobResult[]> {
+    // Loaded here: a single conversion should not pay for it at start-up.
+    const { default: cliProgress } = await import('cli-progress');
     const bar = process.stderr.isTTY
       ? new cliProgress.SingleBar({ format: 'fit2gpx [{bar}] {value}/{total} {file}', stream: process.stderr }, cliProgress.Presets.shades_classic)
       : undefined;

@@ -69,7 +69,7 @@ export function readLocations(bytes: Uint8Array, profile: Profile = standardProf
   return r.messages.filter((m) => m.name === 'location').flatMap((m) => locationFromMessage(m) ?? []);
 }
 
-/** Writes the GPX to `sink` as UTF-8 chunks, each the sink's to keep. */
+/** Writes the GPX to `sink` as UTF-8 chunks, each lent for the call (copy it to keep it). */
 export async function fitToGpx(open: () => FitSource, sink: (chunk: Uint8Array) => void, opts: FitToGpxOptions = {}): Promise<FitToGpxResult> {
   const profile = opts.profile ?? standardProfile();
   const collector = new OutlineCollector();
@@ -157,17 +157,21 @@ interface Output {
 
 /** GPX point from a track point; `prev` (same segment) gives the v2 course: pass it only for v2. */
 function gpxPoint(o: Outline, p: TrackPoint, prev: TrackPoint | undefined): GpxPoint {
-  const g: GpxPoint = { lat: degrees(p.lat!), lon: degrees(p.lon!), time: msOf(o, p.t) };
-  if (p.ele !== undefined) g.ele = p.ele;
-  if (p.hr !== undefined) g.hr = p.hr;
-  if (p.cad !== undefined) g.cad = p.cad;
-  if (p.power !== undefined) g.power = p.power;
-  if (p.temp !== undefined) g.temp = p.temp;
-  if (p.speed !== undefined) g.speed = p.speed;
-  if (p.sat !== undefined) g.sat = p.sat;
-  if (p.hdop !== undefined) g.hdop = p.hdop;
-  if (prev && (prev.lat !== p.lat || prev.lon !== p.lon)) g.course = bearing(prev.lat!, prev.lon!, p.lat!, p.lon!);
-  return g;
+  // All properties set, absent ones undefined: one object shape for the writer.
+  return {
+    lat: degrees(p.lat!),
+    lon: degrees(p.lon!),
+    time: msOf(o, p.t),
+    ele: p.ele,
+    hr: p.hr,
+    cad: p.cad,
+    power: p.power,
+    temp: p.temp,
+    speed: p.speed,
+    sat: p.sat,
+    hdop: p.hdop,
+    course: prev && (prev.lat !== p.lat || prev.lon !== p.lon) ? bearing(prev.lat!, prev.lon!, p.lat!, p.lon!) : undefined,
+  };
 }
 
 /**

@@ -71,25 +71,23 @@ export function pointFromRecord(m: MessageObject): TrackPoint | undefined {
   const f = m.fields;
   const t = n(f.timestamp);
   if (t === undefined) return undefined;
-  const p: TrackPoint = { t };
-  const lat = n(f.position_lat);
-  const lon = n(f.position_long);
-  if (validPosition(lat, lon)) {
-    p.lat = lat;
-    p.lon = lon;
-  }
-  const ele = n(f.enhanced_altitude) ?? n(f.altitude);
-  if (ele !== undefined) p.ele = ele;
-  const speed = n(f.enhanced_speed) ?? n(f.speed);
-  if (speed !== undefined) p.speed = speed;
-  const hr = n(f.heart_rate);
-  if (hr !== undefined) p.hr = hr;
-  const cad = n(f.cadence);
-  if (cad !== undefined) p.cad = cad;
-  const power = n(f.power);
-  if (power !== undefined) p.power = power;
-  const temp = n(f.temperature);
-  if (temp !== undefined) p.temp = temp;
+  let lat = n(f.position_lat);
+  let lon = n(f.position_long);
+  if (!validPosition(lat, lon)) lat = lon = undefined;
+  // Every point gets every property (undefined when absent): one object shape for millions of points.
+  const p: TrackPoint = {
+    t,
+    lat,
+    lon,
+    ele: n(f.enhanced_altitude) ?? n(f.altitude),
+    hr: n(f.heart_rate),
+    cad: n(f.cadence),
+    power: n(f.power),
+    temp: n(f.temperature),
+    speed: n(f.enhanced_speed) ?? n(f.speed),
+    sat: undefined,
+    hdop: undefined,
+  };
   devQuality(m.developer as Record<string, unknown> | undefined, p);
   return p;
 }

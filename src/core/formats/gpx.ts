@@ -10,7 +10,7 @@
  *   (POWER_NS); its tag stays the bare `power` readers look for.
  */
 
-import { TextBuffer, utf8 } from '../bytes/text-buffer.js';
+import { put, putDec3, putFixed, putInt, putUint, TextBuffer, utf8 } from '../bytes/text-buffer.js';
 
 export const GPX_NS = 'http://www.topografix.com/GPX/1/1';
 export const TPX_V1_NS = 'http://www.garmin.com/xmlschemas/TrackPointExtension/v1';
@@ -112,10 +112,11 @@ const num = (v: number) => String(Math.round(v * 1000) / 1000);
  * the indentation of five lines per point would be a tenth of the output.
  */
 const M = {
-  trkpt: utf8('      <trkpt lat="'),
-  trkptEnd: utf8('</trkpt>\n'),
-  rtept: utf8('    <rtept lat="'),
-  rteptEnd: utf8('</rtept>\n'),
+  // Index 0: track points, 1: route points. A closing tag comes merged with what precedes it.
+  open: [utf8('      <trkpt lat="'), utf8('    <rtept lat="')],
+  close: [utf8('</trkpt>\n'), utf8('</rtept>\n')],
+  extEndClose: [utf8('</extensions></trkpt>\n'), utf8('</extensions></rtept>\n')],
+  tpxEndClose: [utf8('</gpxtpx:TrackPointExtension></extensions></trkpt>\n'), utf8('</gpxtpx:TrackPointExtension></extensions></rtept>\n')],
   lon: utf8('" lon="'),
   gt: utf8('">'),
   gtEle: utf8('"><ele>'),
@@ -127,12 +128,10 @@ const M = {
   satEnd: utf8('</sat>'),
   hdop: utf8('<hdop>'),
   hdopEnd: utf8('</hdop>'),
-  ext: utf8('<extensions>'),
-  extEnd: utf8('</extensions>'),
+  extTpx: utf8('<extensions><gpxtpx:TrackPointExtension>'),
   extPower: utf8(`<extensions><power xmlns="${POWER_NS}">`),
   powerEnd: utf8('</power>'),
-  tpx: utf8('<gpxtpx:TrackPointExtension>'),
-  tpxEnd: utf8('</gpxtpx:TrackPointExtension></extensions>'),
+  powerEndTpx: utf8('</power><gpxtpx:TrackPointExtension>'),
   atemp: utf8('<gpxtpx:atemp>'),
   atempEnd: utf8('</gpxtpx:atemp>'),
   hr: utf8('<gpxtpx:hr>'),
@@ -207,7 +206,7 @@ export class GpxWriter {
   }
 
   trackPoint(p: GpxPoint): void {
-    this.#point(M.trkpt, M.trkptEnd, p);
+    this.#point(0, p);
   }
 
   endSegment(): void {
@@ -223,7 +222,7 @@ export class GpxWriter {
   }
 
   routePoint(p: GpxPoint): void {
-    this.#point(M.rtept, M.rteptEnd, p);
+    this.#point(1, p);
   }
 
   endRoute(): void {
@@ -243,59 +242,54 @@ export class GpxWriter {
     return s;
   }
 
-  #point(open: Uint8Array, close: Uint8Array, p: GpxPoint): void {
-    const o = this.#out;
-    o.reserve(MAX_POINT);
-    o.bytes(open);
-    o.fixed(p.lat, 9);
-    o.bytes(M.lon);
-    o.fixed(p.lon, 9);
+  /** A point, `kind` 0 trkpt or 1 rtept. */
+  #point(kind: 0 | 1, p: GpxPoint): void {
+    const b = this.#out.room(MAX_POINT);
+    let n = this.#out.index();
+    n = put(b, n, M.open[kind]);
+    n = putFixed(b, n, p.lat, 9);
+    n = put(b, n, M.lon);
+    n = putFixed(b, n, p.lon, 9);
     if (p.ele !== undefined) {
-      o.bytes(M.gtEle);
-      o.dec3(p.ele);
-      o.bytes(M.eleEnd);
+      n = put(b, n, M.gtEle);
+      n = putDec3(b, n, p.ele);
+      n = put(b, n, M.eleEnd);
     } else {
-      o.bytes(M.gt);
+      n = put(b, n, M.gt);
     }
-    if (p.time !== undefined) this.#time(p.time);
+    if (p.time !== undefined) n = this.#time(b, n, p.time);
     if (this.#opts.gpsQuality) {
       if (p.sat !== undefined && p.sat >= 0) {
-        o.bytes(M.sat);
-        o.int(Math.round(p.sat));
-        o.bytes(M.satEnd);
+        n = put(b, n, M.sat);
+        n = putInt(b, n, Math.round(p.sat));
+        n = put(b, n, M.satEnd);
       }
       if (p.hdop !== undefined) {
-        o.bytes(M.hdop);
-        o.dec3(p.hdop);
-        o.bytes(M.hdopEnd);
+        n = put(b, n, M.hdop);
+        n = putDec3(b, n, p.hdop);
+        n = put(b, n, M.hdopEnd);
       }
     }
-    if (this.#tpx) this.#extensions(p);
-    o.bytes(close);
+    this.#out.end(this.#tpx ? this.#extensions(b, n, p, kind) : put(b, n, M.close[kind]));
   }
 
   /** `<time>` as isoTime writes it; whole seconds (nearly every point) reuse the minute's prefix. */
-  #time(ms: number): void {
-    const o = this.#out;
-    if (!(ms >= 0 && ms % 1000 === 0)) {
-      o.bytes(M.time);
-      o.text(isoTime(ms));
-      o.bytes(M.timeEnd);
-      return;
-    }
+  #time(b: Uint8Array, n: number, ms: number): number {
+    if (!(ms >= 0 && ms % 1000 === 0)) return put(b, n, utf8(`<time>${isoTime(ms)}</time>`));
     const minute = Math.floor(ms / 60_000);
     if (minute !== this.#minute) {
       this.#minute = minute;
       this.#minutePrefix = utf8('<time>' + new Date(minute * 60_000).toISOString().slice(0, 17));
     }
-    o.bytes(this.#minutePrefix);
+    n = put(b, n, this.#minutePrefix);
     const sec = (ms / 1000) % 60;
-    if (sec < 10) o.uint(0);
-    o.uint(sec);
-    o.bytes(M.zTimeEnd);
+    if (sec < 10) b[n++] = 48;
+    n = putUint(b, n, sec);
+    return put(b, n, M.zTimeEnd);
   }
 
-  #extensions(p: GpxPoint): void {
+  /** Extensions, then the point's closing tag. */
+  #extensions(b: Uint8Array, n: number, p: GpxPoint, kind: 0 | 1): number {
     // Order and ranges as TrackPointExtension_t declares them: atemp, hr (1..255), cad (0..254), speed, course.
     const temp = p.temp !== undefined;
     const hr = p.hr !== undefined && p.hr >= 1 && p.hr <= 255;
@@ -304,22 +298,21 @@ export class GpxWriter {
     const speed = v2 && p.speed !== undefined;
     const course = v2 && p.course !== undefined;
     const tpx = temp || hr || cad || speed || course;
-    if (!tpx && p.power === undefined) return;
-    const o = this.#out;
     if (p.power !== undefined) {
-      o.bytes(M.extPower);
-      o.int(Math.round(p.power));
-      o.bytes(M.powerEnd);
+      n = put(b, n, M.extPower);
+      n = putInt(b, n, Math.round(p.power));
+      if (!tpx) return put(b, put(b, n, M.powerEnd), M.extEndClose[kind]);
+      n = put(b, n, M.powerEndTpx);
+    } else if (tpx) {
+      n = put(b, n, M.extTpx);
     } else {
-      o.bytes(M.ext);
+      return put(b, n, M.close[kind]);
     }
-    if (!tpx) return o.bytes(M.extEnd);
-    o.bytes(M.tpx);
-    if (temp) (o.bytes(M.atemp), o.dec3(p.temp!), o.bytes(M.atempEnd));
-    if (hr) (o.bytes(M.hr), o.int(Math.round(p.hr!)), o.bytes(M.hrEnd));
-    if (cad) (o.bytes(M.cad), o.int(Math.round(p.cad!)), o.bytes(M.cadEnd));
-    if (speed) (o.bytes(M.speed), o.dec3(p.speed!), o.bytes(M.speedEnd));
-    if (course) (o.bytes(M.course), o.dec3(p.course!), o.bytes(M.courseEnd));
-    o.bytes(M.tpxEnd);
+    if (temp) n = put(b, putDec3(b, put(b, n, M.atemp), p.temp!), M.atempEnd);
+    if (hr) n = put(b, putInt(b, put(b, n, M.hr), Math.round(p.hr!)), M.hrEnd);
+    if (cad) n = put(b, putInt(b, put(b, n, M.cad), Math.round(p.cad!)), M.cadEnd);
+    if (speed) n = put(b, putDec3(b, put(b, n, M.speed), p.speed!), M.speedEnd);
+    if (course) n = put(b, putDec3(b, put(b, n, M.course), p.course!), M.courseEnd);
+    return put(b, n, M.tpxEndClose[kind]);
   }
 }
