@@ -69,7 +69,7 @@ export class AtomicFile {
       } else {
         this.#queue.shift();
         this.#queued -= head.length;
-        if (head.buffer.byteLength === POOLED && this.#free.length < 16) this.#free.push(new Uint8Array(head.buffer));
+        if (head.buffer.byteLength === POOLED && this.#free.length < 8) this.#free.push(new Uint8Array(head.buffer));
         if (this.#queue.length > 0) this.#writeHead(0);
       }
       for (const w of this.#waiting.splice(0)) w();
@@ -77,7 +77,7 @@ export class AtomicFile {
   }
 
   /** Resolves (undefined if already so) once at most `limit` queued bytes wait; rejects on a write error. */
-  drained(limit = 4 << 20): Promise<void> | undefined {
+  drained(limit = 2 << 20): Promise<void> | undefined {
     if (this.#writeError) return Promise.reject(this.#writeError);
     if (this.#queued <= limit) return undefined;
     return new Promise((resolve, reject) => {
