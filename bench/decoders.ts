@@ -27,6 +27,8 @@ export interface DecoderMode {
   /** The fitkit mode doing comparable work, for the "fitkit X is N x Y" lines. */
   counterpart?: string;
   streaming?: boolean;
+  /** Not run on the large file (needs the whole result in memory twice). */
+  skipLarge?: boolean;
   setup(): Promise<DecodeFn>;
 }
 
@@ -111,6 +113,18 @@ export const MODES: readonly DecoderMode[] = [
     },
   },
   {
+    // Not a decoder: builds fresh copies of the objects `interpreted` returns (same shapes, a new
+    // Date per date), keeping them all, without reading a byte. What any decoder returning these
+    // objects must at least spend here: allocation and garbage collection.
+    id: 'fitkit-floor',
+    library: 'fitkit',
+    mode: 'allocation floor',
+    skipLarge: true,
+    async setup() {
+      return allocationFloor(await fitkit('decodeFitObjects'));
+    },
+  },
+  {
     id: 'fit-file-parser',
     library: 'fit-file-parser',
     mode: 'parseAsync',
@@ -145,6 +159,43 @@ export const MODES: readonly DecoderMode[] = [
     },
   },
 ];
+
+type Plain = { name: string; num: number; offset: number; fields: Record<string, unknown>; developer?: Record<string, unknown> };
+
+/**
+ * A copier per message shape, compiled as decoders' fast paths are (one object literal per shape),
+ * so the floor is not inflated by a generic copy loop.
+ */
+function allocationFloor(decode: FitkitApi['decodeFitObjects']): DecodeFn {
+  const copiers = new Map<string, (f: Record<string, unknown>) => Record<string, unknown>>();
+  const copierFor = (f: Record<string, unknown>) => {
+    const keys = Object.keys(f);
+    const key = keys.map((k) => (f[k] instanceof Date ? `${k}:D` : k)).join(',');
+    let c = copiers.get(key);
+    if (!c) {
+      const body = keys.map((k) => `${JSON.stringify(k)}: ${f[k] instanceof Date ? `new Date(+f[${JSON.stringify(k)}])` : `f[${JSON.stringify(k)}]`}`);
+      c = new Function('f', `return { ${body.join(', ')} };`) as (f: Record<string, unknown>) => Record<string, unknown>;
+      copiers.set(key, c);
+    }
+    return c;
+  };
+  let source: { messages: Plain[]; copy: ((f: Record<string, unknown>) => Record<string, unknown>)[] } | undefined;
+  return ({ bytes }) => {
+    if (!source) {
+      const messages = decode(bytes).messages as Plain[];
+      source = { messages, copy: messages.map((m) => copierFor(m.fields)) };
+    }
+    const out: Plain[] = [];
+    const { messages, copy } = source;
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i];
+      const o: Plain = { name: m.name, num: m.num, offset: m.offset, fields: copy[i](m.fields) };
+      if (m.developer) o.developer = { ...m.developer };
+      out.push(o);
+    }
+    return out.length;
+  };
+}
 
 export function modeById(id: string): DecoderMode {
   const m = MODES.find((x) => x.id === id);

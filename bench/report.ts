@@ -137,6 +137,15 @@ export function formatTargets(
     ratio('ultra-24h.fit', 'fitkit interpreted', 'fit-file-parser parseAsync', 10),
     ratio('ultra-24h.fit', 'fitkit interpreted', 'fit-decoder fit2json', 3),
   ];
+  const floor = ms('ultra-24h.fit', 'fitkit allocation floor');
+  const ffp = ms('ultra-24h.fit', 'fit-file-parser parseAsync');
+  const ours = ms('ultra-24h.fit', 'fitkit interpreted');
+  if (floor && ffp && ours) {
+    lines.push(
+      `     (allocating that result alone, no decoding: ${floor.medianMs.toFixed(0)} ms, fitkit interpreted ${ours.medianMs.toFixed(0)} ms: ` +
+        `no decoder returning these objects gets past ${(ffp.medianMs / floor.medianMs).toFixed(1)}x fit-file-parser here)`,
+    );
+  }
   const big = rows.find((x) => x.file.large && label(x.mode) === 'fitkit stream');
   if (big?.outcome.kind === 'ok') {
     const mbs = big.file.bytes / 1e6 / (big.outcome.medianMs / 1000);

@@ -113,6 +113,7 @@ async function main(): Promise<void> {
   const gpxPairs: GpxPair[] = [];
   for (const file of files) {
     for (const mode of MODES) {
+      if (mode.skipLarge && file.large) continue;
       const outcome = await runChild(job(file, mode), timeoutMs);
       console.log(`  ${file.name.padEnd(20)} ${label(mode).padEnd(34)} ${describeOutcome(outcome)}`);
       rows.push({ file, mode, outcome });
