@@ -35,7 +35,11 @@ export interface ObjectDecodeOptions {
   crc?: boolean;
 }
 
-type Reader = (b: Uint8Array, dv: DataView, p: number, ts: number, offset: number) => MessageObject;
+/** A compiled reader with the constants of the definition it was compiled for. */
+interface Reader {
+  fn: CompiledReader;
+  consts: unknown[];
+}
 /** Latest raw value of each accumulating field a compiled reader saw, by slot; undefined once handed on. */
 type Seeds = (number | undefined)[];
 type CompiledReader = (b: Uint8Array, dv: DataView, p: number, ts: number, offset: number, c: unknown[], s: Seeds) => MessageObject;
@@ -139,7 +143,7 @@ export class ObjectDecoder {
           let reader = this.#readers[def.local];
           if (reader === undefined) reader = this.#readers[def.local] = this.#compile(def);
           if (reader === null) return false;
-          onMessage(reader(b, dv, p, ts, offset));
+          onMessage(reader.fn(b, dv, p, ts, offset, reader.consts, this.#seeds));
           return true;
         },
       },
@@ -287,9 +291,7 @@ export class ObjectDecoder {
   const m = { name: ${JSON.stringify(mdef.name)}, num: ${mdef.num}, offset, fields: f };
   ${devLines.length ? `let dev;\n  ${devLines.join('\n  ')}\n  if (dev) m.developer = dev;` : ''}
   return m;`;
-    const fn = compile(src);
-    const seedArray = this.#seeds;
-    return (b, dv, p, ts, offset) => fn(b, dv, p, ts, offset, consts, seedArray);
+    return { fn: compile(src), consts };
   }
 }
 
