@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fitOutputLocations, parseGarminDeviceXml, readGarminDeviceXml } from '../../../src/core/msc/garmin-device-xml.js';
-import { SIM_STORE_KEY, SimMscVolume, type SimDeviceXml } from '../../../src/core/sim/msc-volume.js';
+import { SIM_STORE_KEY, type SimDeviceXml } from '../../../src/core/sim/msc-volume.js';
 import { garminDeviceXml, WATCH_MODELS } from '../../../src/core/sim/watch-files.js';
+import { simVolumes } from '../../helpers/msc-volumes.js';
 
 const edge = WATCH_MODELS.edge530;
 
@@ -61,11 +62,9 @@ describe('GarminDevice.xml', () => {
   });
 
   describe('a file carrying a (dummy) Connect IQ StoreKey', () => {
-    const vols: SimMscVolume[] = [];
-    afterAll(() => vols.forEach((v) => v.dispose()));
+    const sim = simVolumes();
     const file = (variant: SimDeviceXml) => {
-      const v = SimMscVolume.create({ deviceXml: variant });
-      vols.push(v);
+      const v = sim({ deviceXml: variant });
       return v.pathOf(v.deviceXmlPath!);
     };
 

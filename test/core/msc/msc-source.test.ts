@@ -1,21 +1,16 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FitkitError } from '../../../src/core/errors.js';
 import { CHUNK_BYTES } from '../../../src/core/msc/file-reader.js';
 import { isInside } from '../../../src/core/msc/fit-file-walker.js';
-import { SIM_STORE_KEY, SimMscVolume, type SimMscOptions } from '../../../src/core/sim/msc-volume.js';
+import { SIM_STORE_KEY, type SimMscVolume } from '../../../src/core/sim/msc-volume.js';
 import { WATCH_MODELS, watchFiles } from '../../../src/core/sim/watch-files.js';
 import type { DeviceSession, RemoteFile } from '../../../src/core/sync/device-source.js';
 import { MscProvider, MscSession, type MscProviderOptions } from '../../../src/core/sync/sources/msc-source.js';
+import { simVolumes } from '../../helpers/msc-volumes.js';
 
 const edge = WATCH_MODELS.edge530;
-const vols: SimMscVolume[] = [];
-afterAll(() => vols.forEach((v) => v.dispose()));
-function sim(opts: SimMscOptions = {}): SimMscVolume {
-  const v = SimMscVolume.create(opts);
-  vols.push(v);
-  return v;
-}
+const sim = simVolumes();
 
 async function openOnly(v: SimMscVolume, extra: MscProviderOptions = {}): Promise<MscSession> {
   const provider = new MscProvider({ ...v.providerOptions(), ...extra });

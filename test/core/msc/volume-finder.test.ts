@@ -1,19 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FitkitError } from '../../../src/core/errors.js';
 import { parseMountInfo } from '../../../src/core/msc/mount-table.js';
 import { decodeUdevLabel, findGarminVolumes, volumeFromPath } from '../../../src/core/msc/volume-finder.js';
-import { SimMscVolume, type SimMscOptions } from '../../../src/core/sim/msc-volume.js';
+import type { SimMscVolume } from '../../../src/core/sim/msc-volume.js';
+import { simVolumes } from '../../helpers/msc-volumes.js';
 
-const vols: SimMscVolume[] = [];
-afterAll(() => vols.forEach((v) => v.dispose()));
-function sim(opts: SimMscOptions = {}): SimMscVolume {
-  const v = SimMscVolume.create(opts);
-  vols.push(v);
-  return v;
-}
+const sim = simVolumes();
 const scan = (v: SimMscVolume) => findGarminVolumes({ mounts: parseMountInfo(v.mountTable()), byLabelDir: v.byLabelDir });
 
 describe('finding Garmin volumes among the mounts', () => {
