@@ -59,9 +59,9 @@ describe('fitkit tcx2fit', () => {
     expect(readdirSync(dir)).toEqual(['bad.tcx']);
   });
 
-  it('a corpus Coxswain export converts; bad flags are usage errors (exit 2)', () => {
+  it('a Coxswain export converts; bad flags are usage errors (exit 2)', () => {
     const dir = tmp();
-    copyFileSync(join(root, '../shared/corpus/tcx/coxswain/snapshots.tcx'), join(dir, 's.tcx'));
+    copyFileSync(join(root, 'fixtures/tcx/snapshots.tcx'), join(dir, 's.tcx'));
     expect(fitkit([join(dir, 's.tcx')]).code).toBe(0);
     expect(fitkit([join(dir, 's.tcx'), '--sport', 'quidditch']).code).toBe(2);
     expect(fitkit([join(dir, 's.tcx'), '--hr-zones', '1,2,3']).code).toBe(2);

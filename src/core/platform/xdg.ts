@@ -16,3 +16,9 @@ export function profileExtraPath(env: NodeJS.ProcessEnv = process.env): string {
 export function userProfilePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(configDir(env), 'user.json');
 }
+
+/** Files fitkit can always make again (the FIT profile extract). */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'fitkit');
+}

@@ -1,7 +1,7 @@
 /**
  * `fitkit sync --simulate KIND:MODEL`: the whole sync against simulated devices — the real
  * providers, clients and sync engine on a simulated USB bus or a simulated mounted volume —
- * carrying the files of watch-files.ts (real fixture files and files with the model's serial).
+ * carrying the files of watch-files.ts (made in code with the model's serial).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

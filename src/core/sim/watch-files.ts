@@ -1,12 +1,10 @@
 /**
- * The files a simulated watch carries: real fixture files (byte for byte, from `fixtures/fit`)
- * and files made here with fitkit's encoder carrying the watch's own serial number, so a sync
- * lands them under that serial. Sizes cover the transport edge cases of device-protocols.md §6.3:
+ * The files a simulated watch carries, all made here with fitkit's encoder and carrying the
+ * watch's own serial number, so a sync lands them under that serial (nothing is read from disk:
+ * `--simulate` works from the installed package alone). Sizes cover the transport edge cases of device-protocols.md §6.3:
  * exactly 500 bytes (a 512-byte MTP data container), exactly 1012 bytes (1024), 0 bytes, and
  * one over 1 MiB; plus a non-ASCII name. Deterministic: same model, same bytes.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { encodeFit, type FitEncoder } from '../fit/encode/encoder.js';
 import { standardProfile } from '../fit/profile/profile.js';
 
@@ -52,15 +50,6 @@ const GARMIN = 1;
 /** 2024-05-01T07:12:44Z in FIT seconds: the first simulated activity. */
 const T0 = Math.floor((Date.UTC(2024, 4, 1, 7, 12, 44) - FIT_EPOCH_MS) / 1000);
 
-/** fixtures/ of the package, from src/core/sim, dist/core/sim or dist-bench/src/core/sim alike. */
-export function fixturesDir(): string {
-  for (const up of ['../../../', '../../../../']) {
-    const dir = fileURLToPath(new URL(`${up}fixtures/`, import.meta.url));
-    if (existsSync(`${dir}fit`)) return dir;
-  }
-  throw new Error(`fixtures/ not found above ${fileURLToPath(import.meta.url)}`);
-}
-
 function fitName(fitTime: number): string {
   const d = new Date(FIT_EPOCH_MS + fitTime * 1000).toISOString();
   return `${d.slice(0, 10)}-${d.slice(11, 13)}-${d.slice(14, 16)}-${d.slice(17, 19)}.fit`;
@@ -102,6 +91,19 @@ function activity(m: WatchModel, start: number, seconds: number): Uint8Array {
   });
 }
 
+/** A day's monitoring file: one monitoring message a minute for `minutes`, steps and heart rate. */
+function monitoring(m: WatchModel, start: number, minutes: number): Uint8Array {
+  return encodeFit(standardProfile(), (e) => {
+    header(e, m, 'monitoring_b', start);
+    e.writeMessage('monitoring_info', { timestamp: start, local_timestamp: start + 7200 });
+    let steps = 0;
+    for (let i = 0; i < minutes; i++) {
+      steps += 40 + ((i * 37) % 60);
+      e.writeMessage('monitoring', { timestamp: start + 60 * i, activity_type: 'walking', cycles: steps / 2, active_calories: Math.floor(steps / 25), heart_rate: 62 + (i % 9) });
+    }
+  });
+}
+
 /** A small file of a settings-like type, padded to exactly `size` bytes when asked. */
 function small(m: WatchModel, type: string, time: number, size?: number): Uint8Array {
   const profile = standardProfile();
@@ -137,7 +139,6 @@ const cache = new Map<string, WatchFile[]>();
 export function watchFiles(m: WatchModel): WatchFile[] {
   const hit = cache.get(m.id);
   if (hit) return hit;
-  const fixture = (name: string) => new Uint8Array(readFileSync(fixturesDir() + 'fit/' + name));
   const at = (t: number) => FIT_EPOCH_MS + t * 1000;
   const act = m.folders.activity;
   const mon = m.folders.monitor;
@@ -147,12 +148,12 @@ export function watchFiles(m: WatchModel): WatchFile[] {
   const files: WatchFile[] = [
     { path: `GARMIN/${act}/${fitName(T0)}`, bytes: activity(m, T0, 1800), mtimeMs: at(T0 + 1800) },
     { path: `GARMIN/${act}/${fitName(t1)}`, bytes: activity(m, t1, 95), mtimeMs: at(t1 + 95) },
-    { path: `GARMIN/${act}/${fitName(t2)}`, bytes: fixture('Activity.fit'), mtimeMs: at(t2) },
+    { path: `GARMIN/${act}/${fitName(t2)}`, bytes: activity(m, t2, 420), mtimeMs: at(t2 + 420) },
     // Over 1 MiB: many GetPartialObject chunks.
     { path: `GARMIN/${act}/${fitName(big)}`, bytes: activity(m, big, 40000), mtimeMs: at(big + 40000) },
     // Zero bytes: a file the watch never finished writing.
     { path: `GARMIN/${act}/${fitName(big + 50000)}`, bytes: new Uint8Array(0), mtimeMs: at(big + 50000) },
-    { path: `GARMIN/${mon}/${fitName(T0 + 3600).replace('.fit', '-0.fit')}`, bytes: fixture('MonitoringFile.fit'), mtimeMs: at(T0 + 3600) },
+    { path: `GARMIN/${mon}/${fitName(T0 + 3600).replace('.fit', '-0.fit')}`, bytes: monitoring(m, T0 + 3600, 240), mtimeMs: at(T0 + 3600 + 240 * 60) },
     { path: 'GARMIN/Settings/Settings.fit', bytes: small(m, 'settings', T0 - 86400, 500), mtimeMs: at(T0 - 86400) },
     { path: 'GARMIN/Sports/Running.fit', bytes: small(m, 'sport', T0 - 86000, 1012), mtimeMs: at(T0 - 86000) },
     { path: 'GARMIN/Totals/Totals.fit', bytes: small(m, 'totals', T0 - 80000), mtimeMs: at(T0 - 80000) },

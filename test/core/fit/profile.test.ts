@@ -1,5 +1,5 @@
 /** The profile built from @garmin/fitsdk: names as FitCSVTool prints them, supplement, user additions. */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Profile as SdkProfile } from '@garmin/fitsdk';
@@ -8,6 +8,7 @@ import { FitkitError } from '../../../src/core/errors.js';
 import { snakeName } from '../../../src/core/fit/profile/names.js';
 import { Profile } from '../../../src/core/fit/profile/profile.js';
 import type { SdkProfileShape } from '../../../src/core/fit/profile/sdk-profile.js';
+import { loadSdkProfile } from '../../../src/core/platform/sdk-profile-cache.js';
 
 const p = Profile.standard();
 
@@ -36,6 +37,24 @@ describe('profile from @garmin/fitsdk', () => {
     expect(fromExtract.version).toBe(fromPackage.version);
     expect([...fromExtract.messages.values()]).toEqual([...fromPackage.messages.values()]);
     expect([...fromExtract.types.values()]).toEqual([...fromPackage.types.values()]);
+  });
+
+  it('without a build extract (an installed package), the extract is made once into the user cache and read from there', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'fitkit-cache-'));
+    const env = { XDG_CACHE_HOME: cache };
+    const none = new URL('file:///nonexistent/sdk-profile.json');
+    const first = await loadSdkProfile(none, env);
+    const [name] = readdirSync(join(cache, 'fitkit'));
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../../node_modules/@garmin/fitsdk/package.json'), 'utf8')) as { version: string };
+    expect(name).toBe(`sdk-profile-${pkg.version}.json`);
+    // The second load reads the cache: a marked copy proves it is not extracted again.
+    const marked = { ...first, version: { major: 99, minor: 0, patch: 0 } };
+    writeFileSync(join(cache, 'fitkit', name), JSON.stringify(marked));
+    expect((await loadSdkProfile(none, env)).version.major).toBe(99);
+    // A damaged cache file is made again.
+    writeFileSync(join(cache, 'fitkit', name), '{"trunc');
+    expect((await loadSdkProfile(none, env)).version).toEqual(first.version);
+    expect(Profile.sdk(first).version).toBe(Profile.sdk(SdkProfile as unknown as SdkProfileShape).version);
   });
 
   it('converts the irregular letter-digit names as FitCSVTool prints them', () => {

@@ -1,9 +1,9 @@
 /**
  * Builds fitkit's profile tables from Garmin's `@garmin/fitsdk` Profile at load time, so the
- * Global Profile is never copied into this repo. Names become FitCSVTool's snake_case.
+ * Global Profile is never copied into this repo or the published package. Names become FitCSVTool's snake_case.
  */
-import { readFileSync } from 'node:fs';
 import { BASE_TYPE_BY_NAME, type BaseTypeInfo, type BaseTypeName } from '../proto/base-types.js';
+import { loadSdkProfile } from '../../platform/sdk-profile-cache.js';
 import { snakeName } from './names.js';
 import type { Component, FieldDef, MessageDef, SubField, TypeDef } from './types.js';
 
@@ -35,21 +35,8 @@ export interface SdkProfileShape {
   types: Record<string, Record<string, string>>;
 }
 
-/**
- * The bundled SDK's Profile: the part fitkit reads, extracted into dist/ at build time
- * (scripts/sdk-profile-json.mjs; parsing it is much cheaper at start-up than evaluating the SDK's
- * profile module), or the package itself when running from sources.
- */
-async function loadBundled(): Promise<SdkProfileShape> {
-  try {
-    return JSON.parse(readFileSync(new URL('./sdk-profile.json', import.meta.url), 'utf8')) as SdkProfileShape;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    return (await import('@garmin/fitsdk')).Profile as unknown as SdkProfileShape;
-  }
-}
-
-const bundled = await loadBundled();
+/** The installed SDK's Profile, from the extract (see platform/sdk-profile-cache.ts). */
+const bundled = await loadSdkProfile(new URL('./sdk-profile.json', import.meta.url));
 
 export function sdkVersion(sdk: SdkProfileShape = bundled): string {
   return `${sdk.version.major}.${sdk.version.minor}.${sdk.version.patch}`;
