@@ -1,10 +1,21 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `npm test`: every test but the slow end-to-end ones (`*.slow.test.ts`: big generated files, long
+ * simulated sessions), which `npm run test:slow` runs (vitest.slow.config.ts) and CI runs too.
+ * Vitest's default of one worker per core less one leaves a 2-core machine running test files one
+ * at a time while most of them wait on child processes, so use every core.
+ */
+export const SLOW = 'test/**/*.slow.test.ts';
+
+export const options = {
+  testTimeout: 120_000,
+  hookTimeout: 120_000,
+  pool: 'forks',
+  maxWorkers: Math.max(2, availableParallelism()),
+} as const;
+
 export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
-  },
+  test: { ...options, include: ['test/**/*.test.ts'], exclude: [SLOW, '**/node_modules/**'] },
 });
