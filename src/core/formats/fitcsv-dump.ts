@@ -18,7 +18,7 @@ export interface DumpResult {
   header: string;
   /** Header of the `_data.csv` table, when one was asked for. */
   dataHeader?: string;
-  /** Rows of the main CSV (definition and data rows). */
+  /** Rows of the main CSV (definition and data rows). With none, FitCSVTool writes no file at all. */
   rows: number;
   /** Rows of the `_data.csv` table. */
   dataRows: number;
@@ -37,6 +37,11 @@ export interface DumpResult {
    * FIT file. It then writes the rows it has to the main CSV and leaves `_data.csv` empty.
    */
   failed: boolean;
+}
+
+/** FitCSVTool's `-u` summary line, as it prints it. */
+export function hiddenSummary(r: Pick<DumpResult, 'hiddenFields' | 'hiddenMessages'>): string {
+  return `Hid ${r.hiddenFields} unknown field(s) and ${r.hiddenMessages} unknown message(s).`;
 }
 
 export async function dumpFitCsv(

@@ -97,7 +97,7 @@ export class FitCsvWriter {
     if (k > this.#width) this.#width = k;
     let line = `${type},${local},${name},`;
     for (const c of cells) line += c + ',';
-    for (let i = k; i < this.#width; i++) line += ',,,';
+    if (k < this.#width) line += padding(this.#width - k);
     this.rows++;
     this.#onRow(line);
   }
@@ -252,6 +252,13 @@ const IRREGULAR_LABELS: Readonly<Record<string, string>> = {
 function invalidityType(f: FitField): BaseTypeInfo {
   const p = f.kind === 'native' ? f.def?.baseType : undefined;
   return p && p.size === f.baseType.size && p.kind !== Kind.string ? p : f.baseType;
+}
+
+const paddings: string[] = [];
+
+/** The empty cells of `n` unused field triplets, made once per width. */
+function padding(n: number): string {
+  return (paddings[n] ??= ',,,'.repeat(n));
 }
 
 /** Strings print split at NUL bytes, trailing empty pieces dropped (docs §5.4). */
