@@ -246,12 +246,13 @@ const IRREGULAR_LABELS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The type whose invalid value a field is judged by: for a stored field of the same size as its
- * profile type (uint32 stored for a uint32z field), the profile's.
+ * The type whose invalid value a field is judged by: for a stored field of the same size and kind
+ * as its profile type (uint32 stored for a uint32z field), the profile's. (Other kinds of the
+ * same size are read as the profile's type already.)
  */
 function invalidityType(f: FitField): BaseTypeInfo {
   const p = f.kind === 'native' ? f.def?.baseType : undefined;
-  return p && p.size === f.baseType.size && p.kind !== Kind.string ? p : f.baseType;
+  return p && p.size === f.baseType.size && p.kind === f.baseType.kind ? p : f.baseType;
 }
 
 const paddings: string[] = [];
