@@ -6,7 +6,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { FitkitError, type Diagnostic } from '../core/errors.js';
 import { decodeFitStream } from '../core/fit/decode/decoder.js';
 import { jsonReplacer, messageToObject } from '../core/fit/decode/values.js';
-import { dumpFitCsv } from '../core/formats/fitcsv-dump.js';
+import { dumpFitCsv, hiddenSummary } from '../core/formats/fitcsv-dump.js';
 import { AtomicFile, writeFileAtomic } from '../core/platform/atomic-file.js';
 
 /** FitCSVTool spells some options with one dash and several letters; oclif wants long flags. */
@@ -87,7 +87,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
         exclude: flags.exclude,
         groupData: flags.group,
       };
-      diagnostics = await this.#csv(input(), opts, toStdout ? undefined : flags.output);
+      diagnostics = await this.#csv(input(), opts, file === '-' ? '<stdin>' : file, toStdout ? undefined : flags.output);
     }
     this.#report(file, diagnostics, flags.strict);
   }
@@ -127,7 +127,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
    * Rows go to a scratch file as they are made; the header (known only at the end) is written
    * first into the real output, then the rows are copied after it.
    */
-  async #csv(source: AsyncIterable<Uint8Array>, opts: Parameters<typeof dumpFitCsv>[1], output?: string): Promise<Diagnostic[]> {
+  async #csv(source: AsyncIterable<Uint8Array>, opts: Parameters<typeof dumpFitCsv>[1], name: string, output?: string): Promise<Diagnostic[]> {
     const scratch = mkdtempSync(join(tmpdir(), 'fitkit-dump-'));
     try {
       const body = createWriteStream(join(scratch, 'body'));
@@ -137,18 +137,23 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
         dataRow: dataBody ? (l) => dataBody.write(l + '\n') : undefined,
       });
       await Promise.all([end(body), dataBody && end(dataBody)]);
-      if (r.rows === 0 && r.diagnostics.some((d) => d.level === 'error')) return r.diagnostics;
+      if (r.rows === 0) {
+        // As FitCSVTool: no row, no file (not even a header).
+        if (!r.diagnostics.some((d) => d.level === 'error')) this.logToStderr(`fitkit: warning: ${name}: no message or definition to write; no CSV written`);
+        return r.diagnostics;
+      }
 
       const main = csvName(output);
       if (main) {
         writeAssembled(main, '\uFEFF' + r.header + '\n', join(scratch, 'body'));
-        if (opts.data) writeAssembled(main.replace(/\.csv$/, '_data.csv'), r.dataHeader + '\n', join(scratch, 'data'));
+        // FitCSVTool leaves _data.csv empty when no data row matched or decoding failed.
+        if (opts.data) writeAssembled(main.replace(/\.csv$/, '_data.csv'), r.dataEmpty ? '' : r.dataHeader + '\n', r.dataEmpty ? undefined : join(scratch, 'data'));
       } else {
         process.stdout.write('\uFEFF' + r.header + '\n');
         await copyTo(join(scratch, 'body'), process.stdout);
         if (opts.data) this.warn('--data writes OUT_data.csv only with -o OUT.csv');
       }
-      if (opts.hideUnknown) this.logToStderr(`Hid ${r.hiddenFields} unknown field(s) and ${r.hiddenMessages} unknown message(s).`);
+      if (opts.hideUnknown) this.logToStderr(hiddenSummary(r));
       return r.diagnostics;
     } finally {
       rmSync(scratch, { recursive: true, force: true });
@@ -179,9 +184,10 @@ function end(s: NodeJS.WritableStream): Promise<void> {
   });
 }
 
-function writeAssembled(path: string, head: string, bodyPath: string): void {
+function writeAssembled(path: string, head: string, bodyPath?: string): void {
   writeFileAtomic(path, (out) => {
     out.write(head);
+    if (!bodyPath) return;
     const fd = openSync(bodyPath, 'r');
     const buf = Buffer.allocUnsafe(1 << 20);
     try {

@@ -48,6 +48,39 @@ describe('fitkit dump', () => {
     expect(r.stdout).not.toContain('Definition,');
   });
 
+  it('--defn none --data with no matching message writes no file at all, as FitCSVTool', () => {
+    // MonitoringFile.fit has no record message (csv-oracle-options/data-record: only a .log).
+    const dir = mkdtempSync(join(tmpdir(), 'fitkit-test-'));
+    const r = fitkit(['dump', fixture('MonitoringFile.fit'), '-o', join(dir, 'm.csv'), '--defn', 'none', '--data', 'record']);
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(r.stderr).toMatch(/MonitoringFile\.fit: no message or definition to write; no CSV written/);
+  });
+
+  it('--data -g with no matching message: the CSV of definitions and an empty _data.csv', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fitkit-test-'));
+    const r = fitkit(['dump', fixture('MonitoringFile.fit'), '-o', join(dir, 'm.csv'), '--data', 'record', '-g']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'm.csv'), 'utf8')).toMatch(/\nDefinition,0,file_id,/);
+    expect(readFileSync(join(dir, 'm_data.csv'), 'utf8')).toBe('');
+  });
+
+  it('--data on a file that fails its CRC: the rows decoded in the CSV, _data.csv empty, exit 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fitkit-test-'));
+    const r = fitkit(['dump', fixture('activity-filecrc.fit'), '-o', join(dir, 'a.csv'), '--data', 'record']);
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(dir, 'a.csv'), 'utf8')).toContain('Data,2,record,');
+    expect(readFileSync(join(dir, 'a_data.csv'), 'utf8')).toBe('');
+  });
+
+  it('-u prints the count of what it hid, as FitCSVTool does', () => {
+    const r = fitkit(['dump', fixture('compressed-speed-distance.fit'), '-u']);
+    expect(r.code).toBe(0);
+    // FitCSVTool 21.202's line for this file (csv-oracle-options/u/python-fitparse/compressed-speed-distance.log).
+    expect(r.stderr.trim()).toBe('Hid 2 unknown field(s) and 4 unknown message(s).');
+    expect(r.stdout).not.toContain(',unknown,');
+  });
+
   it('rejects a file that is not FIT with one line, the file and the offset, exit 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fitkit-test-'));
     const bad = join(dir, 'notes.fit');

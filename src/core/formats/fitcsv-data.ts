@@ -2,9 +2,9 @@
  * FitCSVTool's `OUT_data.csv` (written with `--data`): one column per `message.field[units]`,
  * one row per selected data message, values carried forward from earlier rows of any message
  * (docs/fitcsv-format.md §11). `-g` blanks a message's own columns before each of its rows.
- *
- * Its rows are padded to the widest selected message of the whole file, so they are held until
- * the end; it is a table of the messages asked for, not of the whole file.
+ * A row has one cell per column known so far, padded with empty cells up to the most fields any
+ * selected message of the whole file has (developer fields not counted), so the rows are held
+ * until the end; it is a table of the messages asked for, not of the whole file.
  */
 import type { FitField } from '../fit/decode/message.js';
 import type { CsvCell } from './fitcsv.js';
@@ -21,8 +21,9 @@ export class FitDataCsvWriter {
   #names: string[] = [];
   #current: string[] = [];
   #byMessage = new Map<string, number[]>();
-  #rows: { cells: string[]; count: number }[] = [];
+  #rows: { line: string; cells: number }[] = [];
   #widest = 0;
+  rows = 0;
 
   constructor(opts: FitDataCsvOptions, onRow: (line: string) => void) {
     this.#opts = opts;
@@ -32,12 +33,17 @@ export class FitDataCsvWriter {
   /** One selected data message and the cells the main CSV showed for it. */
   message(msgName: string, fields: { field: FitField; cell: CsvCell }[]): void {
     if (this.#opts.groupData) for (const i of this.#byMessage.get(msgName) ?? []) this.#current[i] = '';
-    if (fields.length > this.#widest) this.#widest = fields.length;
+    let native = 0;
     for (const { field, cell } of fields) {
       const i = this.#column(msgName, field);
       this.#current[i] = '"' + cell.value.replace(/"/g, '""') + '"';
+      if (field.kind !== 'developer') native++;
     }
-    this.#rows.push({ cells: this.#current.slice(0, this.#names.length), count: this.#names.length });
+    if (native > this.#widest) this.#widest = native;
+    let line = '';
+    for (const c of this.#current) line += c + ',';
+    this.rows++;
+    this.#rows.push({ line, cells: this.#current.length });
   }
 
   #column(msgName: string, f: FitField): number {
@@ -68,12 +74,7 @@ export class FitDataCsvWriter {
 
   /** Writes the held rows; returns the header row, which goes first in the file. */
   headerRow(): string {
-    for (const { cells, count } of this.#rows) {
-      let line = '';
-      for (let i = 0; i < count; i++) line += (cells[i] ?? '') + ',';
-      for (let i = count; i < this.#widest; i++) line += ',';
-      this.#onRow(line);
-    }
+    for (const { line, cells } of this.#rows) this.#onRow(cells < this.#widest ? line + ','.repeat(this.#widest - cells) : line);
     this.#rows = [];
     return this.#names.map((n) => n + ',').join('');
   }

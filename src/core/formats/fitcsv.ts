@@ -12,7 +12,7 @@ import { RawDecoder } from '../fit/decode/raw.js';
 import { isoFromFitTime } from '../fit/kit/time.js';
 import { upperSnake } from '../fit/profile/names.js';
 import type { Profile } from '../fit/profile/profile.js';
-import { Kind, isInvalid } from '../fit/proto/base-types.js';
+import { Kind, isInvalid, type BaseTypeInfo } from '../fit/proto/base-types.js';
 import type { FitDataCsvWriter } from './fitcsv-data.js';
 import { formatJavaDegrees, formatJavaDouble, formatJavaFloat } from './java-number.js';
 
@@ -97,7 +97,7 @@ export class FitCsvWriter {
     if (k > this.#width) this.#width = k;
     let line = `${type},${local},${name},`;
     for (const c of cells) line += c + ',';
-    for (let i = k; i < this.#width; i++) line += ',,,';
+    if (k < this.#width) line += padding(this.#width - k);
     this.rows++;
     this.#onRow(line);
   }
@@ -109,10 +109,8 @@ export class FitCsvWriter {
   definition(def: DefinitionFrame, dev: (BoundDevField | undefined)[] = []): void {
     const mdef = this.#profile.message(def.globalNum);
     const name = mdef?.name ?? 'unknown';
-    if (!mdef && this.#opts.hideUnknown) {
-      this.hiddenFields += def.fields.length;
-      return;
-    }
+    // -u hides unknown messages' definitions whole; their fields are not in the count.
+    if (!mdef && this.#opts.hideUnknown) return;
     if (!this.#selected(this.#defn, name)) return;
     const cells: string[] = [];
     for (const f of def.fields) {
@@ -171,26 +169,25 @@ export class FitCsvWriter {
     } else {
       elems = Array.isArray(f.raw) ? f.raw : [f.raw];
     }
-    const bt = f.baseType;
-    // FitCSVTool never treats expanded values as invalid; a stored field with expanded values
-    // appended is judged by its stored elements alone.
-    const judged = f.kind === 'expanded' ? [] : f.storedCount !== undefined ? elems.slice(0, f.storedCount) : elems;
-    const invalidAt = judged.findIndex((v) => isInvalid(bt, v));
-    if (invalidAt >= 0 && bt.kind !== Kind.string) {
-      const all = judged.every((v) => isInvalid(bt, v));
-      if (all && (o.invalid ?? 'drop') === 'drop') return undefined;
-      if (o.invalid === 'empty') {
-        // FitCSVTool -se stops at the first invalid element: the elements up to and including
-        // it, each followed by '|'; nothing at all when the first one is invalid.
-        const shown = elems.slice(0, invalidAt + 1).map((v) => this.#element(f, v));
-        return { name, value: invalidAt === 0 ? '' : shown.join('|') + '|', units: this.#units(f, units) };
-      }
-    }
+    const bt = invalidityType(f);
+    const invalid = (i: number) => isInvalid(bt, elems[i]);
     units = this.#units(f, units);
+    // A field is dropped when its stored elements are all invalid. Expanded values never make
+    // FitCSVTool drop a field; a stored field with expanded values appended is judged by its
+    // stored elements alone.
+    const stored = f.kind === 'expanded' ? 0 : f.storedCount ?? elems.length;
+    if ((o.invalid ?? 'drop') === 'drop' && stored > 0) {
+      let all = true;
+      for (let i = 0; i < stored && all; i++) all = invalid(i);
+      if (all) return undefined;
+    }
     let value = '';
     for (let i = 0; i < elems.length; i++) {
-      if (i > 0) value += '|';
-      value += this.#element(f, elems[i]);
+      // -se: each element is let through only if the one before it (the first: itself) is
+      // valid, so an array ends at its first invalid element and a lone invalid value is "".
+      if (o.invalid === 'empty' && invalid(i > 0 ? i - 1 : 0)) break;
+      value += this.#element(f, bt, elems[i]);
+      if (i < elems.length - 1) value += '|';
     }
     return { name, value, units };
   }
@@ -201,11 +198,12 @@ export class FitCsvWriter {
     return units;
   }
 
-  #element(f: FitField, v: RawScalar): string {
-    const bt = f.baseType;
+  #element(f: FitField, bt: BaseTypeInfo, v: RawScalar): string {
     if (typeof v === 'string') return v;
-    if (isInvalid(bt, v)) return typeof v === 'bigint' ? v.toString() : Number.isNaN(v) ? 'NaN' : String(v);
     const o = this.#opts;
+    // -x shows every byte in hex, the invalid 0xff included.
+    if (o.hex && f.baseType.name === 'byte') return '0x' + Number(v).toString(16).padStart(2, '0');
+    if (isInvalid(bt, v)) return typeof v === 'bigint' ? v.toString() : Number.isNaN(v) ? 'NaN' : String(v);
     if (f.kind !== 'developer') {
       if (o.degrees && f.units === 'semicircles') return formatJavaDegrees(Number(v));
       if (o.iso8601 && f.type === 'date_time') return isoFromFitTime(Number(v));
@@ -213,9 +211,6 @@ export class FitCsvWriter {
         const label = this.#enumLabel(f, Number(v));
         if (label !== undefined) return label;
       }
-      if (o.hex && bt.name === 'byte') return '0x' + Number(v).toString(16).padStart(2, '0');
-    } else if (o.hex && bt.name === 'byte') {
-      return '0x' + Number(v).toString(16).padStart(2, '0');
     }
     if (f.scale !== 1 || f.offset !== 0) return formatJavaDouble(Number(v) / f.scale - f.offset);
     if (typeof v === 'bigint') return v.toString();
@@ -228,9 +223,43 @@ export class FitCsvWriter {
     const type = this.#profile.types.get(f.type);
     if (!type || f.type === 'date_time' || f.type === 'local_date_time') return undefined;
     const label = type.values.get(v);
-    if (label !== undefined) return upperSnake(label);
+    if (label !== undefined) return IRREGULAR_LABELS[label] ?? upperSnake(label);
     return f.def?.baseType.name === 'enum' && f.type !== 'bool' ? 'INVALID' : undefined;
   }
+}
+
+/**
+ * -e labels the camelCase → UPPER_SNAKE rule gets wrong: Java's enum constants put `_` at some
+ * letter→digit boundaries and not at others (HOUR12, UINT16, but POWER_3S), so the known ones
+ * are listed. Only the power targets and durations are known to need it.
+ */
+const IRREGULAR_LABELS: Readonly<Record<string, string>> = {
+  power3s: 'POWER_3S',
+  power10s: 'POWER_10S',
+  power30s: 'POWER_30S',
+  power3sLessThan: 'POWER_3S_LESS_THAN',
+  power10sLessThan: 'POWER_10S_LESS_THAN',
+  power30sLessThan: 'POWER_30S_LESS_THAN',
+  power3sGreaterThan: 'POWER_3S_GREATER_THAN',
+  power10sGreaterThan: 'POWER_10S_GREATER_THAN',
+  power30sGreaterThan: 'POWER_30S_GREATER_THAN',
+};
+
+/**
+ * The type whose invalid value a field is judged by: for a stored field of the same size and kind
+ * as its profile type (uint32 stored for a uint32z field), the profile's. (Other kinds of the
+ * same size are read as the profile's type already.)
+ */
+function invalidityType(f: FitField): BaseTypeInfo {
+  const p = f.kind === 'native' ? f.def?.baseType : undefined;
+  return p && p.size === f.baseType.size && p.kind === f.baseType.kind ? p : f.baseType;
+}
+
+const paddings: string[] = [];
+
+/** The empty cells of `n` unused field triplets, made once per width. */
+function padding(n: number): string {
+  return (paddings[n] ??= ',,,'.repeat(n));
 }
 
 /** Strings print split at NUL bytes, trailing empty pieces dropped (docs §5.4). */
@@ -261,7 +290,8 @@ export function createFitCsvDecoder(
   onDiagnostic?: (d: Diagnostic) => void,
   dataTable?: FitDataCsvWriter,
 ) {
-  const interp = new Interpreter(opts.profile, { expandComponents: opts.expandComponents });
+  const keepInvalid = opts.invalid === 'raw' || opts.invalid === 'empty';
+  const interp = new Interpreter(opts.profile, { expandComponents: opts.expandComponents, expandInvalid: keepInvalid });
   const writer = new FitCsvWriter(opts.profile, onRow, opts, dataTable);
   const decoder = new RawDecoder(
     (f) => {

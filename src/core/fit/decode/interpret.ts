@@ -19,6 +19,11 @@ import type { DeveloperFieldInfo, FitField, FitMessage } from './message.js';
 export interface InterpretOptions {
   /** Expand components into the fields they stand for (default true; FitCSVTool `-re` turns it off). */
   expandComponents?: boolean;
+  /**
+   * Expand components of invalid stored values too, and into stored fields holding only invalid
+   * values, as FitCSVTool does with -s/-se (it then keeps invalid values as values).
+   */
+  expandInvalid?: boolean;
 }
 
 interface Slot {
@@ -71,6 +76,7 @@ export interface DevDescription extends DeveloperFieldInfo {
 export class Interpreter {
   #profile: Profile;
   #expand: boolean;
+  #expandInvalid: boolean;
   #acc = new Accumulator();
   /** developer_data_index → application_id (an empty array when it has none). */
   #devIds = new Map<number, number[]>();
@@ -86,6 +92,7 @@ export class Interpreter {
   constructor(profile: Profile, opts: InterpretOptions = {}) {
     this.#profile = profile;
     this.#expand = opts.expandComponents ?? true;
+    this.#expandInvalid = opts.expandInvalid ?? false;
   }
 
   /** The developer field descriptions bound to a definition when it was read. */
@@ -199,7 +206,7 @@ export class Interpreter {
       const comps = src.sub ? src.sub.components : src.def?.components;
       if (!comps || comps.length === 0 || src.kind === 'header_timestamp') continue;
       if (src.kind === 'expanded' && src.def?.components.length === 0) continue;
-      if (allInvalid(src)) continue;
+      if (!this.#expandInvalid && allInvalid(src)) continue;
       const width = src.baseType.size * 8;
       const available = (Array.isArray(src.raw) ? src.raw.length : 1) * width;
       let pos = 0;
@@ -224,7 +231,7 @@ export class Interpreter {
     const existing = fields.find(
       (f) =>
         f.num === target.num &&
-        (f.kind === 'expanded' || (f.kind === 'native' && !allInvalid(f) && f.baseType.size >= target.baseType.size)),
+        (f.kind === 'expanded' || (f.kind === 'native' && (this.#expandInvalid || !allInvalid(f)) && f.baseType.size >= target.baseType.size)),
     );
     if (existing) {
       // Only a stored field remembers how many of its elements were stored.
