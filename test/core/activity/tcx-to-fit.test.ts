@@ -32,7 +32,7 @@ const sum = (xs: MessageObject['fields'][], k: string) => xs.reduce((n, x) => n 
 
 describe('tcxToFit', () => {
   it('writes a Garmin-style activity: identity, creator, events, records, laps, session, activity', () => {
-    const { fit, of, msgs } = convert(steady(), { steps: 300, calories: 50 }, { timeZone: 'Europe/Berlin' });
+    const { fit, of, msgs } = convert(steady(), { steps: 300, calories: 50 }, { timeZone: 'Europe/Berlin', split: 500 });
     expect(msgs.map((m) => m.name).filter((n, i, a) => n !== a[i - 1])).toEqual(
       ['file_id', 'file_creator', 'device_info', 'event', 'record', 'event', 'lap', 'session', 'activity']);
     const t0 = fitTimeFromDate(new Date(START));
@@ -51,7 +51,7 @@ describe('tcxToFit', () => {
   });
 
   it('cuts laps at exactly 500 m, interpolating the time, and they add up to the session', () => {
-    const { of } = convert(steady(), { steps: 300, calories: 50 });
+    const { of } = convert(steady(), { steps: 300, calories: 50 }, { split: 500 });
     const [l1, l2] = of('lap');
     const s = of('session')[0];
     expect(l1.total_distance).toBe(500);
@@ -110,7 +110,7 @@ describe('tcxToFit', () => {
   });
 
   it('heart-rate zones: hr_zone and zones_target, time in zone per lap and session where HR exists', () => {
-    const { of } = convert(steady(), {}, { hrZones: [110, 120, 130, 140, 150], user: { maxHr: 190, restingHr: 50 } });
+    const { of } = convert(steady(), {}, { hrZones: [110, 120, 130, 140, 150], user: { maxHr: 190, restingHr: 50 }, split: 500 });
     expect(of('hr_zone').map((z) => z.high_bpm)).toEqual([110, 120, 130, 140, 150]);
     expect(of('zones_target')[0]).toMatchObject({ max_heart_rate: 190, hr_calc_type: 'custom' });
     const s = of('session')[0];
