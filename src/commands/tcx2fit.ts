@@ -101,7 +101,7 @@ uploads lose it, and other sports drop total_strokes.`;
     if (output !== '-') {
       const pauses = s.pauses ? ` (${s.timer.toFixed(0)} s timer, ${s.pauses} pause${s.pauses === 1 ? '' : 's'})` : '';
       const sessions = s.sessions > 1 ? `${s.sessions} sessions, ` : '';
-      this.logToStderr(`${output}: ${s.records} records, ${sessions}${s.laps} laps, ${s.distance.toFixed(0)} m in ${s.elapsed.toFixed(0)} s${pauses}` +
+      this.logToStderr(`${output}: ${s.records} records, ${sessions}${s.laps} lap${s.laps === 1 ? '' : 's'}, ${s.distance.toFixed(0)} m in ${s.elapsed.toFixed(0)} s${pauses}` +
         `${s.strokes === undefined ? '' : `, ${s.strokes} strokes`}${s.calories === undefined ? '' : `, ${s.calories} kcal (${s.caloriesFrom})`}`);
     }
     return { ...s, output };

@@ -157,6 +157,21 @@ const speed16 = (x: number | undefined) => (x === undefined || Number.isNaN(x) |
 const round = (x: number | undefined) => (x === undefined ? undefined : Math.round(x));
 const num = (x: number) => (Number.isNaN(x) ? undefined : x);
 
+/** Leaves out the values of `v` that `message` cannot hold (a speed of a lap cut inside one GPS jump). */
+function fitting(profile: Profile, message: string, v: FieldValues): FieldValues {
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== 'number') continue;
+    const key = `${message}.${k}`;
+    let byName = ranges.get(profile);
+    if (!byName) ranges.set(profile, (byName = new Map()));
+    let r = byName.get(key);
+    if (!r) byName.set(key, (r = new FieldRange(profile, message, k)));
+    if (!r.holds(x)) v[k] = undefined;
+  }
+  return v;
+}
+const ranges = new WeakMap<Profile, Map<string, FieldRange>>();
+
 /** The summary fields a lap and a session share. */
 function summary(s: TcxTrack, span: LapSpan, strokes: number | undefined, calories: number | undefined, zones: HrZones | undefined): FieldValues {
   const { start: a, end: b } = span;
@@ -275,11 +290,11 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
       e.writeMessage('lap', {
         message_index: i, timestamp: at(l.end), start_time: at(l.start), event: 'lap', event_type: 'stop',
         lap_trigger: l.trigger, sport, sub_sport: subSport,
-        ...summary(s, l, hasStrokes ? lapStrokes[i] : undefined, calories === undefined ? undefined : lapKcal[i], zones),
+        ...fitting(profile, 'lap', summary(s, l, hasStrokes ? lapStrokes[i] : undefined, calories === undefined ? undefined : lapKcal[i], zones)),
       });
     });
     sessions.forEach((ss, k) => {
-      const fields = summary(s, ss.span, ss.strokes, ss.calories, zones);
+      const fields = fitting(profile, 'session', summary(s, ss.span, ss.strokes, ss.calories, zones));
       timer += fields.total_timer_time as number;
       e.writeMessage('session', {
         message_index: k, timestamp: at(ss.span.end), start_time: at(ss.span.start), event: 'session', event_type: 'stop', trigger: 'activity_end',

@@ -116,7 +116,7 @@ function haversine(lat1: number, lon1: number, lat2: number, lon2: number): numb
 /** Position 0,0 is what apps without GPS write: no position. */
 export const hasPosition = (lat: number, lon: number) => !Number.isNaN(lat) && !(lat === 0 && lon === 0);
 
-const fmt = (v: number) => String(Number(v.toPrecision(6)));
+const fmt = (v: number) => (Math.abs(v) >= 1e9 ? v.toExponential().replace(/\.?0+e/, 'e') : String(Math.round(v * 1000) / 1000));
 
 export function buildTrack(w: TcxWorkout, profile: Profile, o: TrackOptions = {}): TcxTrack {
   const p = w.points;
@@ -221,7 +221,6 @@ function cumulativeDistance(n: number, t: Float64Array, v: Record<Channel, Float
       const sp = v.speed[k];
       if (!Number.isNaN(sp)) cur += sp * (t[k] - t[k - 1]);
       else if (hasPosition(v.lat[k], v.lon[k]) && hasPosition(v.lat[k - 1], v.lon[k - 1])) cur += haversine(v.lat[k - 1], v.lon[k - 1], v.lat[k], v.lon[k]);
-      base = cur - (Number.isNaN(v.distance[k - 1]) ? 0 : v.distance[k - 1]);
     }
     d[k] = cur;
   }
