@@ -57,7 +57,8 @@ export function splitLaps(s: Series, from: number, to: number, end: number, spli
     if (!(b < last - 1e-9)) break;
     while (i < to - 1 && d[i + 1] < b) i++;
     const c = Math.min(i + 1, to);
-    const at = d[c] <= d[i] ? t[c] : t[i] + ((b - d[i]) / (d[c] - d[i])) * (t[c] - t[i]);
+    // To the millisecond FIT stores, so lap times add up to the session's exactly.
+    const at = Math.min(end, Math.max(start, d[c] <= d[i] ? t[c] : Math.round((t[i] + ((b - d[i]) / (d[c] - d[i])) * (t[c] - t[i])) * 1000) / 1000));
     laps.push({ start, end: at, startDistance, endDistance: b });
     start = at;
     startDistance = b;

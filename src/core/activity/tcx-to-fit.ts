@@ -234,6 +234,7 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
   // The start time as serial: two workouts never share (manufacturer, product, serial, time).
   const serial = t0;
   const altitude16 = new FieldRange(profile, 'record', 'altitude');
+  const distance = new FieldRange(profile, 'record', 'distance');
   const sessions = s.sessions.map((ss, k) => {
     const endSample = k + 1 < s.sessions.length ? s.sessions[k + 1].first : n - 1;
     const span: LapSpan = { start: t[ss.first], end: t[endSample], startDistance: s.d[ss.first], endDistance: s.d[endSample] };
@@ -273,7 +274,7 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
         timestamp: at(t[i]),
         position_lat: pos ? Math.round(s.lat[i] * SEMICIRCLES) : undefined,
         position_long: pos ? Math.round(s.lon[i] * SEMICIRCLES) : undefined,
-        distance: s.d[i],
+        distance: distance.holds(s.d[i]) ? s.d[i] : undefined,
         speed: speed16(s.speed[i]),
         enhanced_speed: num(s.speed[i]),
         heart_rate: num(s.hr[i]),
@@ -294,8 +295,9 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
       });
     });
     sessions.forEach((ss, k) => {
-      const fields = fitting(profile, 'session', summary(s, ss.span, ss.strokes, ss.calories, zones));
-      timer += fields.total_timer_time as number;
+      const all = summary(s, ss.span, ss.strokes, ss.calories, zones);
+      timer += all.total_timer_time as number;
+      const fields = fitting(profile, 'session', all);
       e.writeMessage('session', {
         message_index: k, timestamp: at(ss.span.end), start_time: at(ss.span.start), event: 'session', event_type: 'stop', trigger: 'activity_end',
         sport, sub_sport: subSport, first_lap_index: ss.firstLap, num_laps: ss.numLaps, ...fields,

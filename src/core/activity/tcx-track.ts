@@ -166,6 +166,12 @@ export function buildTrack(w: TcxWorkout, profile: Profile, o: TrackOptions = {}
     line[k] = p.line[order[k]];
     lapOf[k] = p.lap[order[k]];
   }
+  // total_elapsed_time is uint32 ms: a session spans at most 49.7 days.
+  const span = new FieldRange(profile, 'session', 'total_elapsed_time');
+  if (!span.holds(t[n - 1])) {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    throw new FitkitError('bad_tcx', `line ${line[n - 1]}: trackpoint at ${iso(p.time[order[n - 1]])} is ${Math.round(t[n - 1] / 86400)} days after the first (${iso(startMs)}): more than FIT's ${Math.floor(span.hi / 86400)} days`);
+  }
   const v = Object.fromEntries(CHECKS.map(([c]) => [c, col(p.values[c])])) as Record<Channel, Float64Array>;
   v.lat = col(p.values.lat);
   v.lon = col(p.values.lon);

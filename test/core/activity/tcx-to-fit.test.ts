@@ -1,5 +1,7 @@
 /** TCX workout → FIT activity: laps cut at exact distances, totals, calories, zones, identity. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FitkitError } from '../../../src/core/errors.js';
 import { tcxToFit, timeZoneOffset, type TcxToFitOptions } from '../../../src/core/activity/tcx-to-fit.js';
 import { decodeFit } from '../../../src/core/fit/decode/decoder.js';
 import { messageToObject, type MessageObject } from '../../../src/core/fit/decode/values.js';
@@ -290,5 +292,45 @@ describe('tcxToFit', () => {
     expect(report.checklist?.filter((c) => c.level === 'REQUIRED' && c.status === 'FAILED').map((c) => c.name)).toEqual([]);
     // Laps of --split metres are cut in each session.
     expect(tcxToFit(profile, parseTcx(xml), { split: 100 }).summary.laps).toBe(5 + 3);
+  });
+
+  it('a workout spanning more than FIT can hold (49.7 days) is a clear error naming the trackpoint', () => {
+    const xml = buildTcx([{ t: 0 }, { t: 1 }, { t: 60 * 86400 }], { start: START });
+    const last = xml.split('\n').map((l, i) => (l.includes('<Trackpoint>') ? i + 1 : 0)).filter(Boolean)[2];
+    expect(() => tcxToFit(profile, parseTcx(xml))).toThrow(`line ${last}: trackpoint at 2024-07-16T06:34:18.000Z is 60 days after the first (2024-05-17T06:34:18.000Z): more than FIT's 49 days`);
+  });
+
+  it('any mess of times and values: a clear FitkitError, or a file with no REQUIRED failure of the activity checklist', () => {
+    const value = <T>(...xs: T[]) => fc.option(fc.constantFrom(...xs), { nil: undefined });
+    const point = fc.record({
+      dt: fc.constantFrom(1, 1, 1, 0, -1, -5, 30, 200, 0.2),
+      d: value(0, 3, -5, 1e12, 1e20, 4.29e7, NaN),
+      hr: value(0, 120, 300, -1, 254.6),
+      cad: value(0, 24, -1, 254.5),
+      speed: value(0, 3, -2, 1e9),
+      watts: value(0, 150, 70000),
+      lat: value(0, 52, 95),
+    });
+    fc.assert(fc.property(fc.array(point, { minLength: 1, maxLength: 40 }), fc.constantFrom(undefined, 100, 500), fc.constantFrom(undefined, 0, 10), (pts, split, pauseGap) => {
+      let t = 0;
+      let d = 0;
+      const spec = pts.map((p) => {
+        t += p.dt;
+        d += 3;
+        // 0,0 is no position; 52 and 95 (not on Earth) are near each other in longitude.
+        return { t, d: p.d === 3 ? d : p.d, hr: p.hr, cad: p.cad, speed: p.speed, watts: p.watts, lat: p.lat, lon: p.lat === undefined ? undefined : p.lat === 0 ? 0 : 4.9 };
+      });
+      let fit: Uint8Array;
+      try {
+        fit = tcxToFit(profile, parseTcx(buildTcx(spec, { start: START })), { timeZone: 'UTC', split, pauseGap }).fit;
+      } catch (e) {
+        expect(e).toBeInstanceOf(FitkitError);
+        expect((e as Error).message).not.toContain('\n');
+        return;
+      }
+      const report = validateBytes('fuzz.fit', fit, profile);
+      expect(report.checklist?.filter((c) => c.level === 'REQUIRED' && c.status === 'FAILED').map((c) => c.name)).toEqual([]);
+      expect(report.ok).toBe(true);
+    }), { numRuns: 100, seed: 17 });
   });
 });
