@@ -40,7 +40,7 @@ uploads lose it, and other sports drop total_strokes.`;
     output: Flags.string({ char: 'o', description: 'FIT file to write (default: IN with .fit; - for standard output)' }),
     sport: Flags.string({ description: 'FIT sport[/sub_sport] (default rowing/indoor_rowing: see above)' }),
     split: Flags.integer({ description: 'laps of this many metres instead of the TCX laps', min: 1 }),
-    'pause-gap': Flags.integer({ description: `seconds without trackpoints or movement that make a pause (0: none)`, default: DEFAULT_PAUSE_GAP, min: 0 }),
+    'pause-gap': Flags.integer({ description: 'seconds without trackpoints or movement that make a pause (0: only the TCX\'s own track breaks)', default: DEFAULT_PAUSE_GAP, min: 0 }),
     manufacturer: Flags.string({ description: 'file_id manufacturer: FIT name or number', default: 'development' }),
     product: Flags.integer({ description: 'file_id product number', default: 0, min: 0, max: 65534 }),
     tz: Flags.string({ description: 'IANA time zone for the local time (default: the system\'s)' }),

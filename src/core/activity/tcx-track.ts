@@ -161,10 +161,12 @@ export function buildTrack(w: TcxWorkout, profile: Profile, o: TrackOptions = {}
   const t = new Float64Array(n);
   const line = new Uint32Array(n);
   const lapOf = new Uint32Array(n);
+  const newTrack = new Uint8Array(n);
   for (let k = 0; k < n; k++) {
     t[k] = (p.time[order[k]] - startMs) / 1000;
     line[k] = p.line[order[k]];
     lapOf[k] = p.lap[order[k]];
+    newTrack[k] = p.newTrack[order[k]];
   }
   // total_elapsed_time is uint32 ms: a session spans at most 49.7 days.
   const span = new FieldRange(profile, 'session', 'total_elapsed_time');
@@ -200,7 +202,7 @@ export function buildTrack(w: TcxWorkout, profile: Profile, o: TrackOptions = {}
   const d = cumulativeDistance(n, t, v);
   const { segments, sessions } = segmentsOf(w, t, lapOf);
   const running = new Uint8Array(Math.max(0, n - 1)).fill(1);
-  const pauses = findPauses(n, t, d, v, running, sessions, o.pauseGap ?? DEFAULT_PAUSE_GAP);
+  const pauses = findPauses(n, t, d, v, running, sessions, newTrack, o.pauseGap ?? DEFAULT_PAUSE_GAP);
 
   return {
     n, t, d, hr: v.heartRate, cad: v.cadence, speed: v.speed, watts: v.watts, running,
@@ -256,10 +258,11 @@ function segmentsOf(w: TcxWorkout, t: Float64Array, lapOf: Uint32Array): { segme
 /**
  * Where the timer stops: a gap of more than `gap` seconds between trackpoints; a stretch of more
  * than `gap` seconds where the distance stays put and the trackpoints say speed, cadence or
- * power 0 (none above it: Coxswain keeps writing trackpoints while the rower rests); and always
- * between activities. Marks those intervals in `running`; returns [stop, start] sample pairs.
+ * power 0 (none above it: Coxswain keeps writing trackpoints while the rower rests); always
+ * between activities; and before a lap's second or later <Track>, which Garmin devices begin
+ * when the timer starts again (the corpus Edge 305 and 705 files). Marks those intervals in `running`; returns [stop, start] sample pairs.
  */
-function findPauses(n: number, t: Float64Array, d: Float64Array, v: Record<Channel, Float64Array>, running: Uint8Array, sessions: Session[], gap: number): [number, number][] {
+function findPauses(n: number, t: Float64Array, d: Float64Array, v: Record<Channel, Float64Array>, running: Uint8Array, sessions: Session[], newTrack: Uint8Array, gap: number): [number, number][] {
   const pauses: [number, number][] = [];
   const still = (k: number) => {
     let zero = false;
@@ -278,7 +281,7 @@ function findPauses(n: number, t: Float64Array, d: Float64Array, v: Record<Chann
   };
   const between = new Set(sessions.slice(1).map((s) => s.first - 1));
   for (let k = 0; k < n - 1; ) {
-    if (between.has(k) || (gap > 0 && t[k + 1] - t[k] > gap)) {
+    if (between.has(k) || newTrack[k + 1] || (gap > 0 && t[k + 1] - t[k] > gap)) {
       running[k] = 0;
       add(k, k + 1);
       k++;

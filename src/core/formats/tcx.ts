@@ -64,6 +64,8 @@ export class TcxPoints {
   time = new Float64Array(256);
   line = new Uint32Array(256);
   lap = new Uint32Array(256);
+  /** 1 on the first trackpoint of a lap's second or later <Track>: where a Garmin device's timer started again. */
+  newTrack = new Uint8Array(256);
   readonly values = {} as Record<Channel, Float64Array>;
 
   constructor() {
@@ -82,7 +84,7 @@ export class TcxPoints {
 
   #grow(): void {
     const size = this.time.length * 2;
-    const more = <T extends Float64Array | Uint32Array>(a: T, fill?: number): T => {
+    const more = <T extends Float64Array | Uint32Array | Uint8Array>(a: T, fill?: number): T => {
       const b = new (a.constructor as new (n: number) => T)(size);
       if (fill !== undefined) b.fill(fill, a.length);
       b.set(a);
@@ -91,6 +93,7 @@ export class TcxPoints {
     this.time = more(this.time);
     this.line = more(this.line);
     this.lap = more(this.lap);
+    this.newTrack = more(this.newTrack);
     for (const c of CHANNELS) this.values[c] = more(this.values[c], NaN);
   }
 
@@ -182,6 +185,8 @@ class TcxReader implements XmlHandler {
   pointValues: Partial<Record<Channel, number>> = {};
   badTime: string | undefined;
   lapPoints = 0;
+  /** A <Track> after the lap's first began and has no trackpoint yet. */
+  trackBreak = false;
   want: Target | undefined;
   buf = '';
 
@@ -215,6 +220,8 @@ class TcxReader implements XmlHandler {
       this.laps.push(lap);
     } else if (local === 'Lap' && parent === 'Course' && this.inCourse) {
       this.lapOpen = true;
+    } else if (local === 'Track' && parent === 'Lap' && this.lapOpen) {
+      this.trackBreak = this.lapPoints > 0;
     } else if (local === 'Trackpoint' && parent === 'Track' && (this.lapOpen || this.inCourse)) {
       this.pointLine = this.scanner.lineAt(at);
       this.pointTime = NaN;
@@ -260,6 +267,8 @@ class TcxReader implements XmlHandler {
     // A position needs both coordinates.
     if (v.lat === undefined || v.lon === undefined) v.lat = v.lon = undefined;
     for (const c of CHANNELS) if (v[c] !== undefined) d.points.values[c][i] = v[c]!;
+    if (this.trackBreak) d.points.newTrack[i] = 1;
+    this.trackBreak = false;
     this.lapPoints++;
   }
 

@@ -247,6 +247,17 @@ describe('tcxToFit', () => {
     expect(convert(pts, {}, { pauseGap: 299 }).summary.timer).toBe(200);
   });
 
+  it('a lap\'s second <Track> (Garmin starts one when the timer starts again) is a pause, however short', () => {
+    const xml = buildTcx(Array.from({ length: 21 }, (_, i) => ({ t: i < 10 ? i : i + 20, d: 3 * i })), { start: START });
+    const lines = xml.split('\n');
+    const at = lines.findIndex((l, i) => l.includes('<Trackpoint>') && lines.slice(0, i).filter((x) => x.includes('<Trackpoint>')).length === 10);
+    const split = [...lines.slice(0, at), '      </Track>', '      <Track>', ...lines.slice(at)].join('\n');
+    const one = tcxToFit(profile, parseTcx(xml), { timeZone: 'UTC' }).summary;
+    const two = tcxToFit(profile, parseTcx(split), { timeZone: 'UTC' }).summary;
+    expect([one.elapsed, one.timer, one.pauses]).toEqual([40, 40, 0]);
+    expect([two.elapsed, two.timer, two.pauses, two.laps]).toEqual([40, 19, 1, 1]);
+  });
+
   it('a still stretch (distance put, speed/stroke rate/power 0, as Coxswain writes a rest) longer than the gap is a pause', () => {
     // Rowing 0..60 s, resting 60..200 s (trackpoints every second, all zeros), rowing 200..260 s.
     const pts = Array.from({ length: 261 }, (_, t) => {
