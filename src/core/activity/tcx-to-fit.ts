@@ -238,8 +238,14 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
   const sessions = s.sessions.map((ss, k) => {
     const endSample = k + 1 < s.sessions.length ? s.sessions[k + 1].first : n - 1;
     const span: LapSpan = { start: t[ss.first], end: t[endSample], startDistance: s.d[ss.first], endDistance: s.d[endSample] };
-    const mine = laps.map((l, i) => (l.session === k ? i : -1)).filter((i) => i >= 0);
-    return { span, firstLap: mine[0], numLaps: mine.length, strokes: hasStrokes ? sumOf(mine.map((i) => lapStrokes[i])) : undefined, calories: calories === undefined ? undefined : sumOf(mine.map((i) => lapKcal[i])) };
+    return { span, firstLap: -1, numLaps: 0, strokes: hasStrokes ? 0 : undefined, calories: calories === undefined ? undefined : 0 };
+  });
+  // Laps come session by session.
+  laps.forEach((l, i) => {
+    const ss = sessions[l.session];
+    if (ss.numLaps++ === 0) ss.firstLap = i;
+    if (ss.strokes !== undefined) ss.strokes += lapStrokes[i];
+    if (ss.calories !== undefined) ss.calories += lapKcal[i];
   });
   let timer = 0;
 

@@ -229,6 +229,7 @@ export class XmlScanner {
     if (this.#stack.length === 0 && this.#rootSeen) this.#fail(lt, `a second root element <${clip(qname)}>`);
     if (this.#stack.length >= this.#maxDepth) this.#fail(lt, `elements nested more than ${this.#maxDepth} deep`);
     let attrs: [string, string][] | undefined;
+    let seen: Set<string> | undefined;
     let i = nameEnd;
     let selfClosing = false;
     for (;;) {
@@ -260,7 +261,9 @@ export class XmlScanner {
       if (ltIn >= 0) this.#fail(i + 1 + ltIn, `"<" in the value of attribute ${clip(aName)}`);
       if (v.includes('&')) v = this.#entities(v, i + 1);
       attrs ??= [];
-      if (attrs.some((a) => a[0] === aName)) this.#fail(i, `attribute ${clip(aName)} given twice`);
+      seen ??= new Set();
+      if (seen.has(aName)) this.#fail(i, `attribute ${clip(aName)} given twice`);
+      seen.add(aName);
       attrs.push([aName, v.replace(/[\t\n\r]/g, ' ')]);
       i = close + 1;
     }
