@@ -8,14 +8,19 @@ import { tcxToFit, type TcxToFitSummary, type UserProfile } from '../core/activi
 import { FitkitError } from '../core/errors.js';
 import { enumValue } from '../core/fit/encode/convert.js';
 import { parseTcx } from '../core/formats/tcx.js';
+import { DEFAULT_PAUSE_GAP } from '../core/activity/tcx-track.js';
 import { writeFileAtomic } from '../core/platform/atomic-file.js';
 
 export default class Tcx2fit extends BaseCommand {
   static override description = `Convert a TCX workout (Coxswain, CrewNerd, PainSled, Garmin…) to a FIT activity.
 
-One record per trackpoint (heart rate 0 means no strap; position 0,0 means no position), laps of
---split metres cut at the exact distance (the time is interpolated between trackpoints, so laps
-abut and add up to the session), session and activity with local time. Total strokes come from
+One record per trackpoint (heart rate 0 means no strap; position 0,0 means no position), the
+TCX laps, or with --split laps of that many metres cut at the exact distance (the time is
+interpolated between trackpoints, so laps abut and add up to the session), a session per TCX
+activity, and the activity with local time. A gap of more than --pause-gap seconds between
+trackpoints, or that long without movement, is a pause: timer time leaves it out. Trackpoints out
+of time order are put in order, repeated times and values FIT cannot hold are left out, each
+counted in a warning. Total strokes come from
 the TCX lap Steps (or the stroke rate), calories from the TCX, else from power (work / 25 %
 efficiency), else from heart rate with --weight, --age and --gender (Keytel et al. 2005).
 
@@ -25,7 +30,7 @@ uploads lose it, and other sports drop total_strokes.`;
 
   static override examples = [
     '<%= config.bin %> tcx2fit workout.tcx                         # workout.fit',
-    '<%= config.bin %> tcx2fit workout.tcx -o row.fit --tz Europe/Berlin --max-hr 190',
+    '<%= config.bin %> tcx2fit workout.tcx -o row.fit --tz Europe/Berlin --max-hr 190 --split 500',
     '<%= config.bin %> tcx2fit run.tcx --sport running --split 1000',
   ];
 
@@ -34,7 +39,8 @@ uploads lose it, and other sports drop total_strokes.`;
   static override flags = {
     output: Flags.string({ char: 'o', description: 'FIT file to write (default: IN with .fit; - for standard output)' }),
     sport: Flags.string({ description: 'FIT sport[/sub_sport] (default rowing/indoor_rowing: see above)' }),
-    split: Flags.integer({ description: 'lap length in metres', default: 500, min: 1 }),
+    split: Flags.integer({ description: 'laps of this many metres instead of the TCX laps', min: 1 }),
+    'pause-gap': Flags.integer({ description: 'seconds without trackpoints or movement that make a pause (0: only the TCX\'s own track breaks)', default: DEFAULT_PAUSE_GAP, min: 0 }),
     manufacturer: Flags.string({ description: 'file_id manufacturer: FIT name or number', default: 'development' }),
     product: Flags.integer({ description: 'file_id product number', default: 0, min: 0, max: 65534 }),
     tz: Flags.string({ description: 'IANA time zone for the local time (default: the system\'s)' }),
@@ -77,7 +83,7 @@ uploads lose it, and other sports drop total_strokes.`;
     try {
       const workout = parseTcx(readFileSync(args.input, 'utf8'));
       result = tcxToFit(profile, workout, {
-        sport: sport || undefined, subSport: subSport || undefined, split: flags.split, manufacturer, product: flags.product,
+        sport: sport || undefined, subSport: subSport || undefined, split: flags.split, pauseGap: flags['pause-gap'], manufacturer, product: flags.product,
         timeZone: flags.tz, user, hrZones,
       });
     } catch (e) {
@@ -91,8 +97,11 @@ uploads lose it, and other sports drop total_strokes.`;
       writeFileAtomic(output, (out) => out.write(result.fit));
     }
     const s = result.summary;
+    for (const w of s.warnings) this.logToStderr(`fitkit: warning: ${args.input}: ${w}`);
     if (output !== '-') {
-      this.logToStderr(`${output}: ${s.records} records, ${s.laps} laps, ${s.distance.toFixed(0)} m in ${s.elapsed.toFixed(0)} s` +
+      const pauses = s.pauses ? ` (${s.timer.toFixed(0)} s timer, ${s.pauses} pause${s.pauses === 1 ? '' : 's'})` : '';
+      const sessions = s.sessions > 1 ? `${s.sessions} sessions, ` : '';
+      this.logToStderr(`${output}: ${s.records} records, ${sessions}${s.laps} lap${s.laps === 1 ? '' : 's'}, ${s.distance.toFixed(0)} m in ${s.elapsed.toFixed(0)} s${pauses}` +
         `${s.strokes === undefined ? '' : `, ${s.strokes} strokes`}${s.calories === undefined ? '' : `, ${s.calories} kcal (${s.caloriesFrom})`}`);
     }
     return { ...s, output };

@@ -1,4 +1,5 @@
 /** Garmin's own decoder as the oracle for tcx2fit output, and TCX built in tests. */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { Decoder, Stream } from '@garmin/fitsdk';
 
 export interface SdkResult {
@@ -55,4 +56,27 @@ export function buildTcx(points: TpSpec[], opts: { start?: string; steps?: numbe
     opts.steps !== undefined ? `<Extensions><${p}LX${inner}><${p}Steps>${opts.steps}</${p}Steps></${p}LX></Extensions>` : '',
     '</Lap><Notes>Created by Coxswain</Notes></Activity></Activities></TrainingCenterDatabase>',
   ].filter(Boolean).join('\n');
+}
+
+/**
+ * A long Coxswain-style rowing workout written to `path` in pieces (never one big string):
+ * `n` trackpoints at 1 Hz with distance, heart rate, stroke rate, speed and power.
+ */
+export function writeLongTcx(path: string, n: number, start = '2024-05-17T06:00:00Z'): void {
+  const t0 = new Date(start).getTime();
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">\n<Activities><Activity Sport="Other"><Id>${start}</Id>\n<Lap StartTime="${start}"><TotalTimeSeconds>${n}</TotalTimeSeconds><Track>\n`);
+    let chunk = '';
+    for (let i = 0; i < n; i++) {
+      chunk += `<Trackpoint><Time>${new Date(t0 + i * 1000).toISOString()}</Time><Position><LatitudeDegrees>0.0</LatitudeDegrees><LongitudeDegrees>0.0</LongitudeDegrees></Position><DistanceMeters>${3 * i}</DistanceMeters><HeartRateBpm><Value>${120 + (i % 40)}</Value></HeartRateBpm><Cadence>${20 + (i % 9)}</Cadence><Extensions><TPX xmlns="http://www.garmin.com/xmlschemas/ActivityExtension/v2"><Speed>3.0</Speed><Watts>${100 + (i % 50)}</Watts></TPX></Extensions></Trackpoint>\n`;
+      if (chunk.length > 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    writeSync(fd, `${chunk}</Track></Lap><Notes>Created by Coxswain</Notes></Activity></Activities></TrainingCenterDatabase>\n`);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -12,8 +12,6 @@
  *   women: kcal/min = (−20.4022 + 0.4472·HR − 0.1263·kg + 0.074·years) / 4.184
  * which needs weight, age and gender; negative values (low heart rates) count as 0.
  */
-import type { Sample } from './laps.js';
-
 export const GROSS_EFFICIENCY = 0.25;
 const J_PER_KCAL = 4184;
 
@@ -23,19 +21,19 @@ export interface Physique {
   gender?: 'male' | 'female';
 }
 
-/** kcal per second for one sample, or undefined when it gives no estimate. */
-export type CalorieRate = (s: Sample) => number | undefined;
+/** kcal per second at a heart rate and power (NaN where missing), or undefined when they give no estimate. */
+export type CalorieRate = (hr: number, watts: number) => number | undefined;
 
 export function powerCalorieRate(): CalorieRate {
-  return (s) => (s.watts === undefined ? undefined : s.watts / GROSS_EFFICIENCY / J_PER_KCAL);
+  return (_hr, watts) => (Number.isNaN(watts) ? undefined : watts / GROSS_EFFICIENCY / J_PER_KCAL);
 }
 
 export function keytelCalorieRate(p: Physique): CalorieRate | undefined {
   const { weightKg: w, age: a, gender: g } = p;
   if (w === undefined || a === undefined || g === undefined) return undefined;
-  return (s) => {
-    if (!s.hr) return undefined;
-    const perMin = g === 'male' ? (-55.0969 + 0.6309 * s.hr + 0.1988 * w + 0.2017 * a) / 4.184 : (-20.4022 + 0.4472 * s.hr - 0.1263 * w + 0.074 * a) / 4.184;
+  return (hr) => {
+    if (!(hr > 0)) return undefined;
+    const perMin = g === 'male' ? (-55.0969 + 0.6309 * hr + 0.1988 * w + 0.2017 * a) / 4.184 : (-20.4022 + 0.4472 * hr - 0.1263 * w + 0.074 * a) / 4.184;
     return Math.max(0, perMin) / 60;
   };
 }

@@ -1,18 +1,23 @@
 /**
- * Distance laps cut at exact multiples of the split: the time at each boundary is interpolated
- * between the two samples around it, so laps abut (one ends where the next starts) and their
- * times add up to the session's. Samples hold their values until the next sample (a step
- * function), which is how per-lap sums (strokes, calories, time in zone) are integrated.
+ * A workout as columns of samples, and what laps need from it: distance laps cut at exact
+ * multiples of the split (the time at each boundary interpolated between the two samples around
+ * it, so laps abut and their times add up to the session's), and the sums and extremes over a
+ * span of time. Samples hold their values until the next sample (a step function); the interval
+ * from sample i to i + 1 counts in timer time only where `running[i]` is 1. Every span is
+ * visited from its first interval on (binary search), so n samples in L laps cost O(n + L log n).
  */
 
-/** One sample of a workout: seconds since the start and cumulative metres. */
-export interface Sample {
-  t: number;
-  d: number;
-  hr?: number;
-  cadence?: number;
-  speed?: number;
-  watts?: number;
+/** Samples: seconds since the start, cumulative metres (non-decreasing), values (NaN = none). */
+export interface Series {
+  n: number;
+  t: Float64Array;
+  d: Float64Array;
+  hr: Float64Array;
+  cad: Float64Array;
+  speed: Float64Array;
+  watts: Float64Array;
+  /** 1 where the timer runs from sample i to i + 1 (n − 1 entries). */
+  running: Uint8Array;
 }
 
 export interface LapSpan {
@@ -23,64 +28,138 @@ export interface LapSpan {
   endDistance: number;
 }
 
-/** Time at which the cumulative distance reaches `b` (samples' d non-decreasing). */
-function timeAt(s: readonly Sample[], b: number, from: number): { t: number; i: number } {
-  let i = from;
-  while (i < s.length - 1 && s[i + 1].d < b) i++;
-  const a = s[i];
-  const c = s[Math.min(i + 1, s.length - 1)];
-  if (c.d <= a.d) return { t: c.t, i };
-  return { t: a.t + ((b - a.d) / (c.d - a.d)) * (c.t - a.t), i };
-}
-
-/** Laps of `split` metres (the last one the rest); one lap when there is no distance. */
-export function splitLaps(s: readonly Sample[], split: number): LapSpan[] {
-  const first = s[0];
-  const last = s[s.length - 1];
-  const total = last.d - first.d;
-  const laps: LapSpan[] = [];
-  let start = first.t;
-  let startDistance = first.d;
-  let i = 0;
-  // Boundaries strictly inside the workout: no lap of zero metres at the end.
-  for (let b = first.d + split; split > 0 && b < last.d - 1e-9; b += split) {
-    const at = timeAt(s, b, i);
-    i = at.i;
-    laps.push({ start, end: at.t, startDistance, endDistance: b });
-    start = at.t;
-    startDistance = b;
+/** Index of the last sample at or before `t` (0 when `t` is before the first). */
+export function sampleAt(s: Series, t: number): number {
+  let lo = 0;
+  let hi = s.n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (s.t[mid] <= t) lo = mid;
+    else hi = mid - 1;
   }
-  laps.push({ start, end: last.t, startDistance, endDistance: first.d + total });
-  return laps;
+  return lo;
 }
 
 /**
- * ∫ f over [a, b]: each sample's value holds until the next sample; f returns undefined where
- * there is nothing to add. Returns the integral and the time covered by defined values.
+ * Laps of `split` metres between samples `from` and `to` (inclusive), the last one the rest,
+ * ending at `end` seconds (≥ t[to]). One lap when there is no distance.
  */
-export function integrate(s: readonly Sample[], a: number, b: number, f: (x: Sample) => number | undefined): { sum: number; time: number } {
-  let sum = 0;
-  let time = 0;
-  for (let i = 0; i < s.length - 1; i++) {
-    const lo = Math.max(a, s[i].t);
-    const hi = Math.min(b, s[i + 1].t);
-    if (hi <= lo) continue;
-    const v = f(s[i]);
-    if (v === undefined) continue;
-    sum += v * (hi - lo);
-    time += hi - lo;
+export function splitLaps(s: Series, from: number, to: number, end: number, split: number): LapSpan[] {
+  const { t, d } = s;
+  const laps: LapSpan[] = [];
+  let start = t[from];
+  let startDistance = d[from];
+  let i = from;
+  const last = d[to];
+  // Boundaries strictly inside the span: no lap of zero metres at the end.
+  for (let k = 1; ; k++) {
+    const b = d[from] + k * split;
+    if (!(b < last - 1e-9)) break;
+    while (i < to - 1 && d[i + 1] < b) i++;
+    const c = Math.min(i + 1, to);
+    // To the millisecond FIT stores, so lap times add up to the session's exactly.
+    const at = Math.min(end, Math.max(start, d[c] <= d[i] ? t[c] : Math.round((t[i] + ((b - d[i]) / (d[c] - d[i])) * (t[c] - t[i])) * 1000) / 1000));
+    laps.push({ start, end: at, startDistance, endDistance: b });
+    start = at;
+    startDistance = b;
   }
-  return { sum, time };
+  laps.push({ start, end, startDistance, endDistance: last });
+  return laps;
 }
 
-/** Samples whose value applies somewhere in [a, b]: the one in force at a, and those inside. */
-export function samplesIn(s: readonly Sample[], a: number, b: number): Sample[] {
-  const out: Sample[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const next = i + 1 < s.length ? s[i + 1].t : Infinity;
-    if ((s[i].t >= a && s[i].t <= b) || (s[i].t < a && next > a)) out.push(s[i]);
+/** How many laps `splitLaps` gives, without making them. */
+export function splitCount(s: Series, from: number, to: number, split: number): number {
+  const dist = s.d[to] - s.d[from];
+  return Math.max(1, Math.ceil(dist / split - 1e-9));
+}
+
+export interface SpanStats {
+  /** Seconds the timer ran in the span. */
+  timer: number;
+  hr: Mean;
+  cad: Mean;
+  watts: Mean;
+  maxSpeed?: number;
+  /** Seconds in each zone (only with `zoneOf`). */
+  zones?: number[];
+}
+
+interface Mean {
+  mean?: number;
+  max?: number;
+}
+
+/** Per-channel running sums over a span. */
+class Acc {
+  sum = 0;
+  time = 0;
+  max = -Infinity;
+  plain = 0;
+  count = 0;
+  result(): Mean {
+    const r: Mean = {};
+    if (this.time > 0) r.mean = this.sum / this.time;
+    else if (this.count > 0) r.mean = this.plain / this.count; // an instant: the plain mean of the values in force
+    if (this.max > -Infinity) r.max = this.max;
+    return r;
   }
-  return out;
+}
+
+/**
+ * Timer time, time-weighted means (over running time), maxima (over the samples in force) and
+ * time in heart-rate zones, for [a, b].
+ */
+export function spanStats(s: Series, a: number, b: number, zoneOf?: (hr: number) => number, zoneCount = 5): SpanStats {
+  const { t, running } = s;
+  const hr = new Acc();
+  const cad = new Acc();
+  const watts = new Acc();
+  let maxSpeed = -Infinity;
+  const zones = zoneOf ? new Array<number>(zoneCount).fill(0) : undefined;
+  let timer = 0;
+  const chans: [Float64Array, Acc][] = [[s.hr, hr], [s.cad, cad], [s.watts, watts]];
+  for (let i = sampleAt(s, a); i < s.n; i++) {
+    if (t[i] > b) break;
+    const next = i + 1 < s.n ? t[i + 1] : Infinity;
+    if (next <= a && t[i] < a) continue;
+    // The sample is in force somewhere in [a, b].
+    for (const [col, acc] of chans) {
+      const v = col[i];
+      if (Number.isNaN(v)) continue;
+      if (v > acc.max) acc.max = v;
+      acc.plain += v;
+      acc.count++;
+    }
+    if (s.speed[i] > maxSpeed) maxSpeed = s.speed[i];
+    if (i + 1 >= s.n || !running[i]) continue;
+    const overlap = Math.min(b, next) - Math.max(a, t[i]);
+    if (overlap <= 0) continue;
+    timer += overlap;
+    for (const [col, acc] of chans) {
+      const v = col[i];
+      if (Number.isNaN(v)) continue;
+      acc.sum += v * overlap;
+      acc.time += overlap;
+    }
+    if (zones && !Number.isNaN(s.hr[i])) zones[zoneOf!(s.hr[i])] += overlap;
+  }
+  const r: SpanStats = { timer, hr: hr.result(), cad: cad.result(), watts: watts.result() };
+  if (maxSpeed > -Infinity) r.maxSpeed = maxSpeed;
+  if (zones) r.zones = zones;
+  return r;
+}
+
+/** ∫ over [a, b] of per-interval amounts `at` (spread evenly over each interval's time). */
+export function shareOf(s: Series, at: Float64Array, a: number, b: number): number {
+  const { t } = s;
+  let sum = 0;
+  for (let i = sampleAt(s, a); i < s.n - 1 && t[i] < b; i++) {
+    if (at[i] === 0) continue;
+    const dt = t[i + 1] - t[i];
+    const overlap = Math.min(b, t[i + 1]) - Math.max(a, t[i]);
+    if (dt > 0 && overlap > 0) sum += (at[i] * overlap) / dt;
+  }
+  return sum;
 }
 
 /** Integers for real-valued parts whose sum is the rounded total (cumulative rounding). */

@@ -1,18 +1,23 @@
 /**
  * A TCX workout as a FIT activity file: file_id, file_creator, device_info (creator),
- * user_profile, zones_target and hr_zone, timer start, one record per trackpoint, timer stop,
- * distance laps, session and activity. Written the way Garmin's "activity file" checklist asks
- * (FIT SDK, "Encoding Activity Files"): summary messages last, every lap and the session with
- * message_index, activity with local_timestamp and total_timer_time.
+ * user_profile, zones_target and hr_zone, one record per trackpoint with timer start/stop events
+ * around each pause, laps, a session per TCX activity, and the activity. Written the way Garmin's
+ * "activity file" checklist asks (FIT SDK, "Encoding Activity Files"): summary messages last
+ * (every lap, then every session, each with message_index), sessions and laps that abut, activity
+ * with local_timestamp and total_timer_time.
+ *
+ * Laps: the TCX laps as they are (what Garmin Connect and Strava do with an uploaded TCX), or,
+ * with `split`, laps of that many metres cut at the exact distance in each session.
  */
 import { FitkitError } from '../errors.js';
 import { encodeFit, type FitEncoder, type FieldValues } from '../fit/encode/encoder.js';
 import { fitTimeFromDate } from '../fit/kit/time.js';
 import type { Profile } from '../fit/profile/profile.js';
-import type { TcxTrackpoint, TcxWorkout } from '../formats/tcx.js';
+import type { TcxWorkout } from '../formats/tcx.js';
 import { keytelCalorieRate, powerCalorieRate, type CalorieRate, type Physique } from './calories.js';
 import { zoneOf, zonesFromMaxHr, type HrZones } from './hr-zones.js';
-import { integrate, roundParts, samplesIn, splitLaps, type LapSpan, type Sample } from './laps.js';
+import { roundParts, shareOf, spanStats, splitCount, splitLaps, type LapSpan } from './laps.js';
+import { buildTrack, FieldRange, hasPosition, type TcxTrack } from './tcx-track.js';
 
 export interface UserProfile extends Physique {
   heightM?: number;
@@ -24,8 +29,10 @@ export interface TcxToFitOptions {
   /** FIT sport and sub_sport names (default rowing / indoor_rowing). */
   sport?: string;
   subSport?: string;
-  /** Lap length in metres (default 500). */
+  /** Lap length in metres; without it the TCX laps are kept. */
   split?: number;
+  /** Seconds without trackpoints or movement that make a pause (default DEFAULT_PAUSE_GAP; 0: none). */
+  pauseGap?: number;
   manufacturer?: string | number;
   product?: number;
   /** IANA time zone for activity.local_timestamp (default: the system's). */
@@ -37,15 +44,26 @@ export interface TcxToFitOptions {
 export interface TcxToFitSummary {
   records: number;
   laps: number;
+  sessions: number;
   distance: number;
   elapsed: number;
+  /** Timer time: elapsed less the pauses. */
+  timer: number;
+  pauses: number;
   strokes?: number;
   calories?: number;
   caloriesFrom: 'tcx' | 'power' | 'heart_rate' | 'none';
+  /** `line N: …` for what was left out or changed. */
+  warnings: string[];
 }
 
 const SEMICIRCLES = 2 ** 31 / 180;
 const SOFTWARE_VERSION = 10; // fitkit 0.1, as FIT's version × 100
+/** message_index and num_laps are uint16 (0xFFFF invalid). */
+const MAX_LAPS = 0xfffe;
+
+/** TCX TriggerMethod → FIT lap_trigger. */
+const TRIGGERS: Record<string, string> = { Manual: 'manual', Distance: 'distance', Location: 'position_lap', Time: 'time', HeartRate: 'manual' };
 
 /** Seconds to add to UTC for local time in `tz` at `d`. */
 export function timeZoneOffset(d: Date, tz: string): number {
@@ -62,172 +80,152 @@ export function timeZoneOffset(d: Date, tz: string): number {
   return Math.round((local - Math.floor(d.getTime() / 1000) * 1000) / 1000);
 }
 
-function haversine(a: TcxTrackpoint, b: TcxTrackpoint): number {
-  const r = Math.PI / 180;
-  const dLat = (b.lat! - a.lat!) * r;
-  const dLon = (b.lon! - a.lon!) * r;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat! * r) * Math.cos(b.lat! * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+interface OutLap extends LapSpan {
+  session: number;
+  trigger: string;
 }
 
-const hasPosition = (p: TcxTrackpoint) => p.lat !== undefined && p.lon !== undefined && !(p.lat === 0 && p.lon === 0);
-
-/**
- * Cumulative distance for every trackpoint: DistanceMeters where given (a counter that restarts
- * per lap is continued), else speed × time, else the distance between positions.
- */
-function samples(points: readonly TcxTrackpoint[]): Sample[] {
-  const t0 = points[0].time.getTime();
-  const out: Sample[] = [];
-  let base = 0;
-  let prev: TcxTrackpoint | undefined;
-  let d = 0;
-  for (const p of points) {
-    const t = (p.time.getTime() - t0) / 1000;
-    if (p.distance !== undefined) {
-      if (base + p.distance < d - 1) base = d - p.distance;
-      d = Math.max(d, base + p.distance);
-    } else if (prev) {
-      const dt = t - out[out.length - 1].t;
-      if (p.speed !== undefined) d += p.speed * dt;
-      else if (hasPosition(p) && hasPosition(prev)) d += haversine(prev, p);
-      base = d - (prev.distance ?? 0);
+/** The laps of every session: TCX laps, or `split` metres. */
+function lapsOf(w: TcxWorkout, s: TcxTrack, split: number | undefined): OutLap[] {
+  const out: OutLap[] = [];
+  const { t, d } = s;
+  s.sessions.forEach((ss, k) => {
+    // Sessions abut: each ends where the next starts.
+    const endSample = k + 1 < s.sessions.length ? s.sessions[k + 1].first : s.n - 1;
+    const end = t[endSample];
+    if (split !== undefined) {
+      const count = splitCount(s, ss.first, endSample, split);
+      if (out.length + count > MAX_LAPS) {
+        throw new FitkitError('too_many_laps', `${Math.round(d[endSample] - d[ss.first])} m in laps of ${split} m is ${count} laps, more than a FIT session holds (${MAX_LAPS}): use a longer --split`);
+      }
+      const laps = splitLaps(s, ss.first, endSample, end, split);
+      laps.forEach((l, i) => out.push({ ...l, session: k, trigger: i === laps.length - 1 ? 'session_end' : 'distance' }));
+      return;
     }
-    const s: Sample = { t, d };
-    if (p.heartRate) s.hr = p.heartRate;
-    if (p.cadence !== undefined) s.cadence = p.cadence;
-    if (p.speed !== undefined) s.speed = p.speed;
-    if (p.watts !== undefined) s.watts = p.watts;
-    out.push(s);
-    prev = p;
-  }
+    for (let j = ss.firstSegment; j < ss.endSegment; j++) {
+      const first = s.segments[j].first;
+      const next = j + 1 < ss.endSegment ? s.segments[j + 1].first : endSample;
+      const trigger = j + 1 === ss.endSegment ? 'session_end' : TRIGGERS[w.laps[s.segments[j].lap]?.trigger ?? ''] ?? 'manual';
+      out.push({ start: t[first], end: j + 1 < ss.endSegment ? t[next] : end, startDistance: d[first], endDistance: d[next], session: k, trigger });
+    }
+    if (out.length > MAX_LAPS) throw new FitkitError('too_many_laps', `${out.length} laps, more than a FIT file holds (${MAX_LAPS})`);
+  });
   return out;
 }
 
-interface Totals {
-  strokes: number[];
-  calories: number[];
-}
-
-/** Per-lap real-valued strokes and calories, rounded so they add up to the session's. */
-function lapTotals(w: TcxWorkout, s: Sample[], laps: LapSpan[], rate: CalorieRate | undefined, tcxCalories: number): Totals {
-  // Per sample interval: strokes from the stroke rate, scaled to each TCX lap's Steps when given.
-  const strokeAt = new Array<number>(s.length).fill(0);
-  const kcalAt = new Array<number>(s.length).fill(0);
-  let i0 = 0;
-  for (const lap of w.laps) {
-    const i1 = i0 + lap.trackpoints.length;
+/** Strokes and calories per sample interval, from the TCX laps' Steps and Calories or estimated. */
+function perInterval(w: TcxWorkout, s: TcxTrack, rate: CalorieRate | undefined, tcxCalories: number): { strokes: Float64Array; kcal: Float64Array } {
+  const { t, n } = s;
+  const strokes = new Float64Array(Math.max(0, n - 1));
+  const kcal = new Float64Array(Math.max(0, n - 1));
+  s.segments.forEach((sg, j) => {
+    const lap = w.laps[sg.lap];
+    const i0 = sg.first;
+    const i1 = Math.min(j + 1 < s.segments.length ? s.segments[j + 1].first : n - 1, n - 1);
     let raw = 0;
     let time = 0;
-    for (let i = i0; i < i1 && i < s.length - 1; i++) {
-      const dt = s[i + 1].t - s[i].t;
-      strokeAt[i] = ((s[i].cadence ?? 0) / 60) * dt;
-      raw += strokeAt[i];
+    let runTime = 0;
+    for (let i = i0; i < i1; i++) {
+      const dt = t[i + 1] - t[i];
+      strokes[i] = Number.isNaN(s.cad[i]) ? 0 : (s.cad[i] / 60) * dt;
+      raw += strokes[i];
       time += dt;
+      if (s.running[i]) runTime += dt;
     }
-    if (lap.steps !== undefined && lap.steps > 0) {
-      for (let i = i0; i < i1 && i < s.length - 1; i++) {
-        const dt = s[i + 1].t - s[i].t;
-        strokeAt[i] = raw > 0 ? (strokeAt[i] * lap.steps) / raw : time > 0 ? (dt * lap.steps) / time : 0;
+    if (lap?.steps !== undefined && lap.steps > 0) {
+      for (let i = i0; i < i1; i++) strokes[i] = raw > 0 ? (strokes[i] * lap.steps) / raw : ((t[i + 1] - t[i]) * lap.steps) / time;
+      // A lap of one instant: its strokes go to the interval after it.
+      if (i1 === i0 && i0 < n - 1) strokes[i0] += lap.steps;
+    }
+    if (tcxCalories > 0 && lap?.calories) {
+      // Spread over running time (over all of it when the lap is all pause).
+      for (let i = i0; i < i1; i++) {
+        const dt = t[i + 1] - t[i];
+        kcal[i] = runTime > 0 ? (s.running[i] ? (dt * lap.calories) / runTime : 0) : (dt * lap.calories) / time;
       }
-      // A lap of one instant: its strokes go to its first interval.
-      if (time === 0 && i0 < s.length - 1) strokeAt[i0] += lap.steps;
+      if (i1 === i0 && i0 < n - 1) kcal[i0] += lap.calories;
     }
-    if (tcxCalories > 0 && lap.calories) {
-      for (let i = i0; i < i1 && i < s.length - 1; i++) kcalAt[i] = time > 0 ? ((s[i + 1].t - s[i].t) * lap.calories) / time : 0;
-      if (time === 0 && i0 < s.length - 1) kcalAt[i0] += lap.calories;
-    }
-    i0 = i1;
+  });
+  if (tcxCalories === 0 && rate) {
+    for (let i = 0; i < n - 1; i++) if (s.running[i]) kcal[i] = (rate(s.hr[i], s.watts[i]) ?? 0) * (t[i + 1] - t[i]);
   }
-  if (tcxCalories === 0 && rate) for (let i = 0; i < s.length - 1; i++) kcalAt[i] = (rate(s[i]) ?? 0) * (s[i + 1].t - s[i].t);
-  const share = (at: number[]) =>
-    laps.map((l) => {
-      let sum = 0;
-      for (let i = 0; i < s.length - 1; i++) {
-        const dt = s[i + 1].t - s[i].t;
-        const overlap = Math.min(l.end, s[i + 1].t) - Math.max(l.start, s[i].t);
-        if (dt > 0 && overlap > 0) sum += (at[i] * overlap) / dt;
-      }
-      return sum;
-    });
-  return { strokes: roundParts(share(strokeAt)), calories: roundParts(share(kcalAt)) };
+  return { strokes, kcal };
 }
 
-function mean(s: Sample[], a: number, b: number, f: (x: Sample) => number | undefined): number | undefined {
-  const r = integrate(s, a, b, f);
-  if (r.time > 0) return r.sum / r.time;
-  // An instant: the plain mean of the values in force.
-  const v = samplesIn(s, a, b).map(f).filter((x): x is number => x !== undefined);
-  return v.length ? v.reduce((x, y) => x + y, 0) / v.length : undefined;
-}
+/** speed fields hold up to 65.535 m/s; faster (a GPS jump) only goes in the enhanced ones. */
+const speed16 = (x: number | undefined) => (x === undefined || Number.isNaN(x) || x > 65.5 ? undefined : x);
+const round = (x: number | undefined) => (x === undefined ? undefined : Math.round(x));
+const num = (x: number) => (Number.isNaN(x) ? undefined : x);
 
-function max(s: Sample[], a: number, b: number, f: (x: Sample) => number | undefined): number | undefined {
-  const v = samplesIn(s, a, b).map(f).filter((x): x is number => x !== undefined);
-  return v.length ? Math.max(...v) : undefined;
+/** Leaves out the values of `v` that `message` cannot hold (a speed of a lap cut inside one GPS jump). */
+function fitting(profile: Profile, message: string, v: FieldValues): FieldValues {
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== 'number') continue;
+    const key = `${message}.${k}`;
+    let byName = ranges.get(profile);
+    if (!byName) ranges.set(profile, (byName = new Map()));
+    let r = byName.get(key);
+    if (!r) byName.set(key, (r = new FieldRange(profile, message, k)));
+    if (!r.holds(x)) v[k] = undefined;
+  }
+  return v;
 }
+const ranges = new WeakMap<Profile, Map<string, FieldRange>>();
 
-/** The summary fields a lap and the session share. */
-function summary(s: Sample[], span: LapSpan, strokes: number | undefined, calories: number | undefined, zones: HrZones | undefined): FieldValues {
+/** The summary fields a lap and a session share. */
+function summary(s: TcxTrack, span: LapSpan, strokes: number | undefined, calories: number | undefined, zones: HrZones | undefined): FieldValues {
   const { start: a, end: b } = span;
+  const st = spanStats(s, a, b, zones && ((hr) => zoneOf(zones, hr)));
   const elapsed = b - a;
   const distance = span.endDistance - span.startDistance;
-  const speedOf = (x: Sample) => x.speed;
-  const hasSpeed = s.some((x) => x.speed !== undefined);
-  const hr = (x: Sample) => x.hr;
-  const maxSpeed = hasSpeed ? max(s, a, b, speedOf) : undefined;
-  const avgSpeed = elapsed > 0 ? distance / elapsed : undefined;
+  const avgSpeed = st.timer > 0 ? distance / st.timer : elapsed > 0 ? distance / elapsed : undefined;
+  const maxSpeed = st.maxSpeed ?? avgSpeed;
   const v: FieldValues = {
     total_elapsed_time: elapsed,
-    total_timer_time: elapsed,
+    total_timer_time: st.timer,
     total_distance: distance,
     total_cycles: strokes,
     total_calories: calories,
     avg_speed: speed16(avgSpeed),
     enhanced_avg_speed: avgSpeed,
-    max_speed: speed16(maxSpeed ?? avgSpeed),
-    enhanced_max_speed: maxSpeed ?? avgSpeed,
-    avg_heart_rate: round(mean(s, a, b, hr)),
-    max_heart_rate: max(s, a, b, hr),
-    avg_cadence: round(mean(s, a, b, (x) => x.cadence)),
-    max_cadence: round(max(s, a, b, (x) => x.cadence)),
-    avg_power: round(mean(s, a, b, (x) => x.watts)),
-    max_power: round(max(s, a, b, (x) => x.watts)),
+    max_speed: speed16(maxSpeed),
+    enhanced_max_speed: maxSpeed,
+    avg_heart_rate: round(st.hr.mean),
+    max_heart_rate: round(st.hr.max),
+    avg_cadence: round(st.cad.mean),
+    max_cadence: round(st.cad.max),
+    avg_power: round(st.watts.mean),
+    max_power: round(st.watts.max),
   };
-  if (zones && s.some((x) => x.hr)) {
-    v.time_in_hr_zone = zones.map((_, z) => integrate(s, a, b, (x) => (x.hr && zoneOf(zones, x.hr) === z ? 1 : undefined)).sum);
-  }
+  if (st.zones && st.hr.max !== undefined) v.time_in_hr_zone = st.zones;
   return v;
 }
 
-/** speed fields hold up to 65.535 m/s; faster (a GPS jump) only goes in the enhanced ones. */
-const speed16 = (x: number | undefined) => (x === undefined || x > 65.5 ? undefined : x);
-const round = (x: number | undefined) => (x === undefined ? undefined : Math.round(x));
-
 /** Builds the FIT file for a workout; the summary says what went in. */
 export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {}): { fit: Uint8Array; summary: TcxToFitSummary } {
-  const points = w.laps.flatMap((l) => l.trackpoints);
-  if (points.length === 0) throw new FitkitError('bad_tcx', 'no trackpoints: an empty workout');
-  const split = o.split ?? 500;
-  const s = samples(points);
-  const laps = splitLaps(s, split);
-  const start = points[0].time;
+  const s = buildTrack(w, profile, { pauseGap: o.pauseGap });
+  const { t, n } = s;
+  const laps = lapsOf(w, s, o.split);
+  const start = new Date(s.startMs);
   const t0 = fitTimeFromDate(start);
-  const at = (sec: number) => new Date(start.getTime() + Math.round(sec * 1000));
-  const end = at(s[s.length - 1].t);
+  const at = (sec: number) => new Date(s.startMs + Math.round(sec * 1000));
+  const end = at(t[n - 1]);
   const user = o.user ?? {};
   const zones = o.hrZones ?? (user.maxHr ? zonesFromMaxHr(user.maxHr) : undefined);
 
-  const tcxCalories = w.laps.reduce((n, l) => n + (l.calories ?? 0), 0);
-  const hasWatts = s.some((x) => x.watts !== undefined && x.watts > 0);
+  const tcxCalories = w.laps.reduce((x, l) => x + (l.calories ?? 0), 0);
+  const hasWatts = s.watts.some((x) => x > 0);
+  const hasHr = s.hr.some((x) => x > 0);
   const keytel = keytelCalorieRate(user);
-  const caloriesFrom: TcxToFitSummary['caloriesFrom'] =
-    tcxCalories > 0 ? 'tcx' : hasWatts ? 'power' : keytel && s.some((x) => x.hr) ? 'heart_rate' : 'none';
+  const caloriesFrom: TcxToFitSummary['caloriesFrom'] = tcxCalories > 0 ? 'tcx' : hasWatts ? 'power' : keytel && hasHr ? 'heart_rate' : 'none';
   const rate = caloriesFrom === 'power' ? powerCalorieRate() : caloriesFrom === 'heart_rate' ? keytel : undefined;
-  const totals = lapTotals(w, s, laps, rate, tcxCalories);
-  const hasStrokes = w.laps.some((l) => l.steps !== undefined) || s.some((x) => x.cadence !== undefined);
+  const per = perInterval(w, s, rate, tcxCalories);
+  const hasStrokes = w.laps.some((l) => l.steps !== undefined) || s.cad.some((x) => !Number.isNaN(x));
+  const lapStrokes = roundParts(laps.map((l) => shareOf(s, per.strokes, l.start, l.end)));
+  const lapKcal = roundParts(laps.map((l) => shareOf(s, per.kcal, l.start, l.end)));
   const sumOf = (a: number[]) => a.reduce((x, y) => x + y, 0);
-  const strokes = hasStrokes ? sumOf(totals.strokes) : undefined;
-  const calories = caloriesFrom === 'none' ? undefined : sumOf(totals.calories);
+  const strokes = hasStrokes ? sumOf(lapStrokes) : undefined;
+  const calories = caloriesFrom === 'none' ? undefined : sumOf(lapKcal);
 
   const sport = o.sport ?? 'rowing';
   const subSport = o.subSport ?? (o.sport === undefined ? 'indoor_rowing' : 'generic');
@@ -235,6 +233,21 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
   const product = o.product ?? 0;
   // The start time as serial: two workouts never share (manufacturer, product, serial, time).
   const serial = t0;
+  const altitude16 = new FieldRange(profile, 'record', 'altitude');
+  const distance = new FieldRange(profile, 'record', 'distance');
+  const sessions = s.sessions.map((ss, k) => {
+    const endSample = k + 1 < s.sessions.length ? s.sessions[k + 1].first : n - 1;
+    const span: LapSpan = { start: t[ss.first], end: t[endSample], startDistance: s.d[ss.first], endDistance: s.d[endSample] };
+    return { span, firstLap: -1, numLaps: 0, strokes: hasStrokes ? 0 : undefined, calories: calories === undefined ? undefined : 0 };
+  });
+  // Laps come session by session.
+  laps.forEach((l, i) => {
+    const ss = sessions[l.session];
+    if (ss.numLaps++ === 0) ss.firstLap = i;
+    if (ss.strokes !== undefined) ss.strokes += lapStrokes[i];
+    if (ss.calories !== undefined) ss.calories += lapKcal[i];
+  });
+  let timer = 0;
 
   const fit = encodeFit(profile, (e: FitEncoder) => {
     e.writeMessage('file_id', { type: 'activity', manufacturer, product, serial_number: serial, time_created: start });
@@ -254,46 +267,59 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
       zones.forEach((high, i) => e.writeMessage('hr_zone', { message_index: i, high_bpm: high, name: `Zone ${i + 1}` }));
     }
     e.writeMessage('event', { timestamp: start, event: 'timer', event_type: 'start', timer_trigger: 'manual' });
-    points.forEach((p, i) => {
-      const x = s[i];
+    let pause = 0;
+    for (let i = 0; i < n; i++) {
+      const p = s.pauses[pause];
+      if (p && p[1] === i) {
+        e.writeMessage('event', { timestamp: at(t[i]), event: 'timer', event_type: 'start', timer_trigger: 'manual' });
+        pause++;
+      }
+      const pos = hasPosition(s.lat[i], s.lon[i]);
+      const alt = num(s.alt[i]);
       e.writeMessage('record', {
-        timestamp: p.time,
-        position_lat: hasPosition(p) ? Math.round(p.lat! * SEMICIRCLES) : undefined,
-        position_long: hasPosition(p) ? Math.round(p.lon! * SEMICIRCLES) : undefined,
-        distance: x.d,
-        speed: speed16(x.speed),
-        enhanced_speed: x.speed,
-        heart_rate: x.hr,
-        cadence: x.cadence === undefined ? undefined : Math.min(254, Math.round(x.cadence)),
-        power: x.watts === undefined ? undefined : Math.round(x.watts),
-        altitude: p.altitude,
-        enhanced_altitude: p.altitude,
+        timestamp: at(t[i]),
+        position_lat: pos ? Math.round(s.lat[i] * SEMICIRCLES) : undefined,
+        position_long: pos ? Math.round(s.lon[i] * SEMICIRCLES) : undefined,
+        distance: distance.holds(s.d[i]) ? s.d[i] : undefined,
+        speed: speed16(s.speed[i]),
+        enhanced_speed: num(s.speed[i]),
+        heart_rate: num(s.hr[i]),
+        cadence: round(num(s.cad[i])),
+        power: round(num(s.watts[i])),
+        altitude: alt !== undefined && altitude16.holds(alt) ? alt : undefined,
+        enhanced_altitude: alt,
       });
-    });
+      const q = s.pauses[pause];
+      if (q && q[0] === i) e.writeMessage('event', { timestamp: at(t[i]), event: 'timer', event_type: 'stop_all', timer_trigger: 'manual' });
+    }
     e.writeMessage('event', { timestamp: end, event: 'timer', event_type: 'stop_all', timer_trigger: 'manual' });
     laps.forEach((l, i) => {
       e.writeMessage('lap', {
         message_index: i, timestamp: at(l.end), start_time: at(l.start), event: 'lap', event_type: 'stop',
-        lap_trigger: i === laps.length - 1 ? 'session_end' : 'distance', sport, sub_sport: subSport,
-        ...summary(s, l, hasStrokes ? totals.strokes[i] : undefined, calories === undefined ? undefined : totals.calories[i], zones),
+        lap_trigger: l.trigger, sport, sub_sport: subSport,
+        ...fitting(profile, 'lap', summary(s, l, hasStrokes ? lapStrokes[i] : undefined, calories === undefined ? undefined : lapKcal[i], zones)),
       });
     });
-    const whole: LapSpan = { start: 0, end: s[s.length - 1].t, startDistance: s[0].d, endDistance: s[s.length - 1].d };
-    e.writeMessage('session', {
-      message_index: 0, timestamp: end, start_time: start, event: 'session', event_type: 'stop', trigger: 'activity_end',
-      sport, sub_sport: subSport, first_lap_index: 0, num_laps: laps.length,
-      ...summary(s, whole, strokes, calories, zones),
+    sessions.forEach((ss, k) => {
+      const all = summary(s, ss.span, ss.strokes, ss.calories, zones);
+      timer += all.total_timer_time as number;
+      const fields = fitting(profile, 'session', all);
+      e.writeMessage('session', {
+        message_index: k, timestamp: at(ss.span.end), start_time: at(ss.span.start), event: 'session', event_type: 'stop', trigger: 'activity_end',
+        sport, sub_sport: subSport, first_lap_index: ss.firstLap, num_laps: ss.numLaps, ...fields,
+      });
     });
     const offset = timeZoneOffset(end, o.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
     e.writeMessage('activity', {
-      timestamp: end, total_timer_time: whole.end, num_sessions: 1, type: 'manual', event: 'activity', event_type: 'stop',
+      timestamp: end, total_timer_time: timer, num_sessions: sessions.length, type: 'manual', event: 'activity', event_type: 'stop',
       local_timestamp: fitTimeFromDate(end) + offset,
     });
   });
   return {
     fit,
-    summary: { records: points.length, laps: laps.length, distance: whole(s), elapsed: s[s.length - 1].t, strokes, calories, caloriesFrom },
+    summary: {
+      records: n, laps: laps.length, sessions: sessions.length, distance: s.d[n - 1] - s.d[0], elapsed: t[n - 1], timer, pauses: s.pauses.length,
+      strokes, calories, caloriesFrom, warnings: s.warnings,
+    },
   };
 }
-
-const whole = (s: Sample[]) => s[s.length - 1].d - s[0].d;

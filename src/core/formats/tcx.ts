@@ -1,18 +1,25 @@
 /**
- * TCX (Garmin Training Center XML v2) into a neutral workout: laps of timed trackpoints with
- * distance, heart rate, cadence, speed, power and position, any of which may be missing.
- * Namespaces are matched by local name, so the ActivityExtension v2 elements (TPX Speed/Watts,
- * LX Steps) are found whether declared as the default namespace or with any prefix.
- * Errors are one line with the line number: not XML, not TCX, no trackpoints, times going back.
+ * TCX (Garmin Training Center XML v2) into a neutral workout: every Activity (a multisport
+ * session's too) with its laps, and the trackpoints of all of them as columns (typed arrays,
+ * NaN where a value is missing), about 80 bytes a trackpoint: read in one pass over the text,
+ * no document tree. Namespaces are matched by local name, so the ActivityExtension v2 elements
+ * (TPX Speed/Watts/RunCadence, LX Steps) are found whether declared as the default namespace
+ * or with any prefix. A file of Courses only (no Activities) is read as one workout.
+ * Errors are one line with the line number: not XML, not TCX, no trackpoints. Values that are
+ * not numbers and trackpoints without a time are left out and counted in `warnings`.
  * Ref: https://www8.garmin.com/xmlschemas/TrainingCenterDatabasev2.xsd, ActivityExtensionv2.xsd
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { FitkitError } from '../errors.js';
+import { WarningTally } from './warning-tally.js';
+import { clip, XmlError, XmlScanner, type XmlAttrs, type XmlHandler } from './xml-scan.js';
 
+/** One trackpoint as an object (for tests and callers that want one; the workout holds columns). */
 export interface TcxTrackpoint {
   time: Date;
   /** Line of the <Trackpoint> in the input. */
   line: number;
+  /** Index into TcxWorkout.laps. */
+  lap: number;
   distance?: number;
   heartRate?: number;
   /** Strokes (or revolutions, steps) per minute. */
@@ -25,225 +32,294 @@ export interface TcxTrackpoint {
   altitude?: number;
 }
 
-export interface TcxLap {
-  start?: Date;
+export interface TcxActivity {
+  /** The Activity's Sport attribute (Running, Biking, Other, Rowing…), or 'Course'. */
+  sport: string;
   line: number;
+  creator?: string;
+  notes?: string;
+}
+
+export interface TcxLap {
+  /** Index into TcxWorkout.activities. */
+  activity: number;
+  line: number;
+  start?: Date;
   totalTime?: number;
   distance?: number;
   calories?: number;
   /** LX Steps: strokes for rowing, steps for running. */
   steps?: number;
-  trackpoints: TcxTrackpoint[];
+  /** TriggerMethod: Manual, Distance, Location, Time, HeartRate. */
+  trigger?: string;
+}
+
+export const CHANNELS = ['distance', 'heartRate', 'cadence', 'speed', 'watts', 'lat', 'lon', 'altitude'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Trackpoints in document order, one typed array per value. */
+export class TcxPoints {
+  n = 0;
+  /** ms since 1970 */
+  time = new Float64Array(256);
+  line = new Uint32Array(256);
+  lap = new Uint32Array(256);
+  /** 1 on the first trackpoint of a lap's second or later <Track>: where a Garmin device's timer started again. */
+  newTrack = new Uint8Array(256);
+  readonly values = {} as Record<Channel, Float64Array>;
+
+  constructor() {
+    for (const c of CHANNELS) this.values[c] = new Float64Array(256).fill(NaN);
+  }
+
+  /** Appends a trackpoint with every value missing; returns its index. */
+  push(time: number, line: number, lap: number): number {
+    if (this.n === this.time.length) this.#grow();
+    const i = this.n++;
+    this.time[i] = time;
+    this.line[i] = line;
+    this.lap[i] = lap;
+    return i;
+  }
+
+  #grow(): void {
+    const size = this.time.length * 2;
+    const more = <T extends Float64Array | Uint32Array | Uint8Array>(a: T, fill?: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      if (fill !== undefined) b.fill(fill, a.length);
+      b.set(a);
+      return b;
+    };
+    this.time = more(this.time);
+    this.line = more(this.line);
+    this.lap = more(this.lap);
+    this.newTrack = more(this.newTrack);
+    for (const c of CHANNELS) this.values[c] = more(this.values[c], NaN);
+  }
+
+  get(i: number): TcxTrackpoint {
+    const p: TcxTrackpoint = { time: new Date(this.time[i]), line: this.line[i], lap: this.lap[i] };
+    for (const c of CHANNELS) if (!Number.isNaN(this.values[c][i])) p[c] = this.values[c][i];
+    return p;
+  }
+
+  all(): TcxTrackpoint[] {
+    return Array.from({ length: this.n }, (_, i) => this.get(i));
+  }
 }
 
 export interface TcxWorkout {
-  /** The Activity's Sport attribute (Running, Biking, Other, Rowing…), or 'Course'. */
-  sport: string;
+  activities: TcxActivity[];
   laps: TcxLap[];
-  creator?: string;
+  points: TcxPoints;
   author?: string;
-  notes?: string;
+  /** `line N: …` for values left out while reading. */
+  warnings: string[];
 }
-
-type Node = Record<string, unknown>;
 
 function tcxError(line: number, message: string): FitkitError {
   return new FitkitError('bad_tcx', `line ${line}: ${message}`);
 }
 
-/** Line numbers by offset: the starts of every line. */
-class Lines {
-  readonly #starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.#starts.push(i + 1);
-  }
-  at(offset: number): number {
-    let lo = 0;
-    let hi = this.#starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.#starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
+/** Where a value goes: a trackpoint channel, a lap field, or text of the activity or file. */
+type Target = Channel | 'time' | 'lap.totalTime' | 'lap.distance' | 'lap.calories' | 'lap.steps' | 'lap.trigger' | 'creator' | 'notes' | 'author';
+
+/** Element (local name) under its parent → what its text is, for the elements we read. */
+function target(parent: string, grand: string, name: string, inPoint: boolean, inLap: boolean): Target | undefined {
+  if (inPoint) {
+    switch (name) {
+      case 'Time': return parent === 'Trackpoint' ? 'time' : undefined;
+      case 'DistanceMeters': return parent === 'Trackpoint' ? 'distance' : undefined;
+      case 'AltitudeMeters': return parent === 'Trackpoint' ? 'altitude' : undefined;
+      case 'Cadence': return parent === 'Trackpoint' ? 'cadence' : undefined;
+      case 'RunCadence': return parent === 'TPX' ? 'cadence' : undefined;
+      case 'Value': return parent === 'HeartRateBpm' ? 'heartRate' : undefined;
+      case 'LatitudeDegrees': return parent === 'Position' ? 'lat' : undefined;
+      case 'LongitudeDegrees': return parent === 'Position' ? 'lon' : undefined;
+      case 'Speed': return parent === 'TPX' ? 'speed' : undefined;
+      case 'Watts': return parent === 'TPX' ? 'watts' : undefined;
     }
-    return lo + 1;
+    return undefined;
   }
-}
-
-// XML 1.0 §2.2: control characters other than tab, LF and CR are not allowed anywhere.
-const BAD_CHAR = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/;
-const TAG = /<(\/?)([^\s/>!?]+)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
-const ATTR = /([^\s=]+)\s*=\s*(?:"[^"]*"|'[^']*')/g;
-
-/** What fast-xml-parser's validator lets through: forbidden characters and unbound prefixes (Namespaces in XML §5). */
-function checkXml(text: string, lines: Lines): void {
-  const bad = BAD_CHAR.exec(text);
-  if (bad) throw tcxError(lines.at(bad.index), `not well-formed XML: character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} is not allowed`);
-  const blanked = text.replace(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>/g, (m) => ' '.repeat(m.length));
-  const scopes: Set<string>[] = [];
-  const bound = (p: string) => p === 'xml' || p === 'xmlns' || scopes.some((s) => s.has(p));
-  for (const m of blanked.matchAll(TAG)) {
-    if (m[1]) {
-      scopes.pop();
-      continue;
+  if (inLap && parent === 'Lap') {
+    switch (name) {
+      case 'TotalTimeSeconds': return 'lap.totalTime';
+      case 'DistanceMeters': return 'lap.distance';
+      case 'Calories': return 'lap.calories';
+      case 'TriggerMethod': return 'lap.trigger';
     }
-    const declared = new Set<string>();
-    const names: string[] = [m[2]];
-    for (const a of m[3].matchAll(ATTR)) {
-      if (a[1].startsWith('xmlns:')) declared.add(a[1].slice(6));
-      else names.push(a[1]);
-    }
-    scopes.push(declared);
-    for (const n of names) {
-      const colon = n.indexOf(':');
-      if (colon > 0 && !bound(n.slice(0, colon))) throw tcxError(lines.at(m.index), `not well-formed XML: unbound prefix "${n.slice(0, colon)}"`);
-    }
-    if (m[4]) scopes.pop();
   }
-}
-
-const ARRAYS = new Set(['Activity', 'Lap', 'Track', 'Trackpoint', 'Course']);
-
-function parseXml(text: string, lines: Lines): Node {
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw tcxError(valid.err.line, `not well-formed XML: ${valid.err.msg}`);
-  checkXml(text, lines);
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@',
-    removeNSPrefix: true,
-    parseTagValue: false,
-    parseAttributeValue: false,
-    isArray: (name) => ARRAYS.has(name),
-  });
-  return parser.parse(text) as Node;
-}
-
-function child(n: unknown, ...path: string[]): unknown {
-  let cur = n;
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Node)[p];
-  }
-  return cur;
-}
-
-function text(n: unknown): string | undefined {
-  if (typeof n === 'string') return n.trim();
-  if (typeof n === 'number') return String(n);
-  if (n && typeof n === 'object' && '#text' in n) return text((n as Node)['#text']);
+  if (inLap && name === 'Steps' && parent === 'LX') return 'lap.steps';
+  if (name === 'Notes' && (parent === 'Activity' || parent === 'Course')) return 'notes';
+  if (name === 'Name' && parent === 'Creator' && (grand === 'Activity' || grand === 'Course')) return 'creator';
+  if (name === 'Name' && parent === 'Author' && grand === 'TrainingCenterDatabase') return 'author';
   return undefined;
 }
 
-function num(n: unknown): number | undefined {
-  const t = text(n);
-  if (t === undefined || t === '') return undefined;
-  const v = Number(t);
-  return Number.isFinite(v) ? v : undefined;
-}
+const NAMES: Record<Channel, string> = {
+  distance: 'DistanceMeters', heartRate: 'HeartRateBpm', cadence: 'Cadence', speed: 'Speed', watts: 'Watts',
+  lat: 'LatitudeDegrees', lon: 'LongitudeDegrees', altitude: 'AltitudeMeters',
+};
 
-function list(n: unknown): Node[] {
-  return Array.isArray(n) ? (n as Node[]) : n && typeof n === 'object' ? [n as Node] : [];
-}
+/** Reads the document, one element at a time. */
+class TcxReader implements XmlHandler {
+  scanner!: XmlScanner;
+  readonly stack: string[] = [];
+  readonly activities: TcxActivity[] = [];
+  readonly laps: TcxLap[] = [];
+  readonly points = new TcxPoints();
+  readonly courses = { activities: [] as TcxActivity[], laps: [] as TcxLap[], points: new TcxPoints() };
+  readonly tally = new WarningTally();
+  author?: string;
+  rootLine = 0;
+  /** Lines of the first trackpoint without a time, the first lap without trackpoints. */
+  untimed = 0;
+  emptyLap = 0;
+  /** Activities or courses, inside which laps and trackpoints are read. */
+  inCourse = false;
+  inActivity = false;
+  lapOpen = false;
+  /** The trackpoint being read: its line and values. */
+  pointLine = 0;
+  pointTime = NaN;
+  pointValues: Partial<Record<Channel, number>> = {};
+  badTime: string | undefined;
+  lapPoints = 0;
+  /** A <Track> after the lap's first began and has no trackpoint yet. */
+  trackBreak = false;
+  want: Target | undefined;
+  buf = '';
 
-function date(n: unknown): Date | undefined {
-  const t = text(n);
-  if (!t) return undefined;
-  const d = new Date(t);
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-function trackpoint(tp: Node, line: number): TcxTrackpoint {
-  const time = date(tp.Time);
-  if (!time) throw tcxError(line, tp.Time === undefined ? 'trackpoint without <Time> (a course, not a workout?)' : `bad <Time> "${text(tp.Time)}"`);
-  const tpx = child(tp, 'Extensions', 'TPX');
-  const p: TcxTrackpoint = { time, line };
-  const set = <K extends keyof TcxTrackpoint>(k: K, v: TcxTrackpoint[K] | undefined) => {
-    if (v !== undefined) p[k] = v;
-  };
-  set('distance', num(tp.DistanceMeters));
-  set('heartRate', num(child(tp, 'HeartRateBpm', 'Value')));
-  set('cadence', num(tp.Cadence) ?? num(child(tpx, 'RunCadence')));
-  set('speed', num(child(tpx, 'Speed')));
-  set('watts', num(child(tpx, 'Watts')));
-  set('altitude', num(tp.AltitudeMeters));
-  const lat = num(child(tp, 'Position', 'LatitudeDegrees'));
-  const lon = num(child(tp, 'Position', 'LongitudeDegrees'));
-  if (lat !== undefined && lon !== undefined) {
-    p.lat = lat;
-    p.lon = lon;
+  get #dest(): { activities: TcxActivity[]; laps: TcxLap[]; points: TcxPoints } {
+    return this.inCourse ? this.courses : this;
   }
-  return p;
-}
 
-/** Offsets of every <Trackpoint> (any prefix), in document order: their line numbers. */
-function trackpointLines(src: string, lines: Lines): number[] {
-  return [...src.matchAll(/<(?:[\w.-]+:)?Trackpoint[\s>]/g)].map((m) => lines.at(m.index));
-}
+  open(local: string, attrs: XmlAttrs, at: number): void {
+    const st = this.stack;
+    const parent = st[st.length - 1] ?? '';
+    if (st.length === 0) {
+      this.rootLine = this.scanner.lineAt(at);
+      if (local !== 'TrainingCenterDatabase') throw tcxError(this.rootLine, `not TCX: <${clip(local)}>, not <TrainingCenterDatabase>`);
+    }
+    if (local === 'Activity' && !this.inActivity && !this.inCourse && st.includes('Activities')) {
+      this.inActivity = true;
+      const sport = attrs.find((a) => a[0] === 'Sport')?.[1];
+      this.activities.push({ sport: sport ?? 'Other', line: this.scanner.lineAt(at) });
+    } else if (local === 'Course' && parent === 'Courses' && !this.inActivity) {
+      this.inCourse = true;
+      this.courses.activities.push({ sport: 'Course', line: this.scanner.lineAt(at) });
+      // A course's trackpoints are in its own Track, its Laps summaries only: one lap holds them.
+      this.courses.laps.push({ activity: this.courses.activities.length - 1, line: this.scanner.lineAt(at) });
+    } else if (local === 'Lap' && parent === 'Activity' && this.inActivity) {
+      this.lapOpen = true;
+      this.lapPoints = 0;
+      const lap: TcxLap = { activity: this.activities.length - 1, line: this.scanner.lineAt(at) };
+      const start = attrs.find((a) => a[0] === 'StartTime')?.[1];
+      const t = start === undefined ? NaN : Date.parse(start.trim());
+      if (!Number.isNaN(t)) lap.start = new Date(t);
+      this.laps.push(lap);
+    } else if (local === 'Lap' && parent === 'Course' && this.inCourse) {
+      this.lapOpen = true;
+    } else if (local === 'Track' && parent === 'Lap' && this.lapOpen) {
+      this.trackBreak = this.lapPoints > 0;
+    } else if (local === 'Trackpoint' && parent === 'Track' && (this.lapOpen || this.inCourse)) {
+      this.pointLine = this.scanner.lineAt(at);
+      this.pointTime = NaN;
+      this.pointValues = {};
+    }
+    this.want = target(parent, st[st.length - 2] ?? '', local, this.pointLine > 0, this.lapOpen);
+    this.buf = '';
+    st.push(local);
+  }
 
-function firstLine(src: string, lines: Lines, tag: string): number {
-  const i = src.search(new RegExp(`<(?:[\\w.-]+:)?${tag}[\\s>/]`));
-  return i < 0 ? 1 : lines.at(i);
+  text(s: string): void {
+    if (this.want) this.buf += s;
+  }
+
+  close(local: string): void {
+    const st = this.stack;
+    st.pop();
+    if (this.want) {
+      this.#value(this.want, this.buf.trim());
+      this.want = undefined;
+    }
+    if (local === 'Trackpoint' && this.pointLine > 0 && st[st.length - 1] === 'Track') this.#endPoint();
+    else if (local === 'Lap' && this.lapOpen && (st[st.length - 1] === 'Activity' || st[st.length - 1] === 'Course')) {
+      this.lapOpen = false;
+      if (!this.inCourse && this.lapPoints === 0 && !this.emptyLap) this.emptyLap = this.laps[this.laps.length - 1].line;
+    } else if (local === 'Activity' && this.inActivity && !st.includes('Activity')) this.inActivity = false;
+    else if (local === 'Course' && this.inCourse && st[st.length - 1] === 'Courses') this.inCourse = false;
+  }
+
+  #endPoint(): void {
+    const line = this.pointLine;
+    this.pointLine = 0;
+    if (Number.isNaN(this.pointTime)) {
+      this.untimed ||= line;
+      if (this.badTime === undefined) this.tally.add('untimed', line, 'trackpoint without <Time>: left out');
+      else this.tally.add('bad time', line, `trackpoint <Time> "${clip(this.badTime)}" is not a time: left out`);
+      this.badTime = undefined;
+      return;
+    }
+    const d = this.#dest;
+    const i = d.points.push(this.pointTime, line, d.laps.length - 1);
+    const v = this.pointValues;
+    // A position needs both coordinates.
+    if (v.lat === undefined || v.lon === undefined) v.lat = v.lon = undefined;
+    for (const c of CHANNELS) if (v[c] !== undefined) d.points.values[c][i] = v[c]!;
+    if (this.trackBreak) d.points.newTrack[i] = 1;
+    this.trackBreak = false;
+    this.lapPoints++;
+  }
+
+  #value(t: Target, s: string): void {
+    switch (t) {
+      case 'time':
+        this.pointTime = Date.parse(s);
+        if (Number.isNaN(this.pointTime)) this.badTime = s;
+        return;
+      case 'creator': this.#dest.activities[this.#dest.activities.length - 1].creator = s; return;
+      case 'notes': if (s) this.#dest.activities[this.#dest.activities.length - 1].notes = s; return;
+      case 'author': this.author = s; return;
+      case 'lap.trigger': if (!this.inCourse) this.laps[this.laps.length - 1].trigger = s; return;
+    }
+    if (s === '') return;
+    const v = Number(s);
+    if (!Number.isFinite(v)) {
+      const name = t.startsWith('lap.') ? t.slice(4) : NAMES[t as Channel];
+      this.tally.add(`nan ${t}`, this.pointLine || this.laps[this.laps.length - 1]?.line || 1, `<${name}> "${clip(s)}" is not a number: left out`);
+      return;
+    }
+    if (t.startsWith('lap.')) {
+      if (this.inCourse) return;
+      const lap = this.laps[this.laps.length - 1];
+      lap[t.slice(4) as 'totalTime' | 'distance' | 'calories' | 'steps'] = v;
+      return;
+    }
+    this.pointValues[t as Channel] = v;
+  }
 }
 
 /** Reads a TCX document. Throws FitkitError `bad_tcx` with the line number for bad input. */
 export function parseTcx(src: string): TcxWorkout {
-  const lines = new Lines(src);
-  const doc = parseXml(src, lines);
-  if (!('TrainingCenterDatabase' in doc)) {
-    const first = src.search(/<[A-Za-z_]/);
-    throw tcxError(first < 0 ? 1 : lines.at(first), 'not TCX: no <TrainingCenterDatabase>');
+  const r = new TcxReader();
+  const scanner = new XmlScanner(src, r);
+  r.scanner = scanner;
+  try {
+    scanner.run();
+  } catch (e) {
+    if (e instanceof XmlError) throw tcxError(e.line, e.message);
+    throw e;
   }
-  // An empty element parses as ''.
-  const root = (typeof doc.TrainingCenterDatabase === 'object' && doc.TrainingCenterDatabase) || {};
-  const tpLines = trackpointLines(src, lines);
-  let tpIndex = 0;
-  const lineOf = () => tpLines[tpIndex++] ?? 1;
-  const lapLine = firstLine(src, lines, 'Lap');
-
-  const activity = list(child(root, 'Activities', 'Activity'))[0];
-  const course = list(child(root, 'Courses', 'Course'))[0];
-  const source = activity ?? course;
-  if (!source) throw tcxError(firstLine(src, lines, 'TrainingCenterDatabase'), 'no <Activity> or <Course>: an empty workout');
-  // A course's trackpoints come after any activity's; only a course-only file reads them.
-  const laps: TcxLap[] = [];
-  const lapNodes = list(source.Lap);
-  const tracks = (n: Node) => list(n.Track).flatMap((t) => list(t.Trackpoint));
-  if (activity) {
-    for (const l of lapNodes) {
-      const lx = child(l, 'Extensions', 'LX');
-      const lap: TcxLap = { line: lapLine, trackpoints: tracks(l).map((tp) => trackpoint(tp, lineOf())) };
-      const start = date(l['@StartTime']);
-      if (start) lap.start = start;
-      const set = <K extends 'totalTime' | 'distance' | 'calories' | 'steps'>(k: K, v: number | undefined) => {
-        if (v !== undefined) lap[k] = v;
-      };
-      set('totalTime', num(l.TotalTimeSeconds));
-      set('distance', num(l.DistanceMeters));
-      set('calories', num(l.Calories));
-      set('steps', num(child(lx, 'Steps')));
-      laps.push(lap);
-    }
-  } else {
-    // A course: one track, its laps only summaries.
-    const l = lapNodes[0];
-    const lap: TcxLap = { line: lapLine, trackpoints: tracks(source).map((tp) => trackpoint(tp, lineOf())) };
-    const d = num(l?.DistanceMeters);
-    if (d !== undefined) lap.distance = d;
-    laps.push(lap);
+  // A course's trackpoints count only in a file without activities.
+  const fromCourses = r.activities.length === 0;
+  const src2 = fromCourses ? r.courses : r;
+  if (src2.activities.length === 0) throw tcxError(r.rootLine, 'no <Activity> or <Course>: an empty workout');
+  if (src2.points.n === 0) {
+    if (r.untimed) throw tcxError(r.untimed, 'trackpoint without <Time> (a course, not a workout?)');
+    throw tcxError(r.emptyLap || src2.activities[0].line, 'no trackpoints: an empty workout');
   }
-  const points = laps.flatMap((l) => l.trackpoints);
-  if (points.length === 0) throw tcxError(laps[0]?.line ?? firstLine(src, lines, 'Activity'), 'no trackpoints: an empty workout');
-  for (let i = 1; i < points.length; i++) {
-    if (points[i].time < points[i - 1].time) {
-      throw tcxError(points[i].line, `time goes backwards: ${points[i].time.toISOString()} after ${points[i - 1].time.toISOString()}`);
-    }
-  }
-  const w: TcxWorkout = { sport: activity ? String(activity['@Sport'] ?? 'Other') : 'Course', laps };
-  const creator = text(child(source, 'Creator', 'Name'));
-  if (creator) w.creator = creator;
-  const author = text(child(root, 'Author', 'Name'));
-  if (author) w.author = author;
-  const notes = text(source.Notes);
-  if (notes) w.notes = notes;
+  const w: TcxWorkout = { activities: src2.activities, laps: src2.laps, points: src2.points, warnings: r.tally.lines() };
+  if (r.author) w.author = r.author;
   return w;
 }
