@@ -14,9 +14,10 @@ import { writeFileAtomic } from '../core/platform/atomic-file.js';
 export default class Tcx2fit extends BaseCommand {
   static override description = `Convert a TCX workout (Coxswain, CrewNerd, PainSled, Garmin…) to a FIT activity.
 
-One record per trackpoint (heart rate 0 means no strap; position 0,0 means no position), the
-TCX laps, or with --split laps of that many metres cut at the exact distance (the time is
-interpolated between trackpoints, so laps abut and add up to the session), a session per TCX
+One record per trackpoint (heart rate 0 means no strap; position 0,0 means no position), laps of
+--split metres (default 500, a rower's split) cut at the exact distance (the time is interpolated
+between trackpoints, so laps abut and add up to the session) or with --split 0 the TCX's own
+laps, a session per TCX
 activity, and the activity with local time. A gap of more than --pause-gap seconds between
 trackpoints, or that long without movement, is a pause: timer time leaves it out. Trackpoints out
 of time order are put in order, repeated times and values FIT cannot hold are left out, each
@@ -30,8 +31,8 @@ uploads lose it, and other sports drop total_strokes.`;
 
   static override examples = [
     '<%= config.bin %> tcx2fit workout.tcx                         # workout.fit',
-    '<%= config.bin %> tcx2fit workout.tcx -o row.fit --tz Europe/Berlin --max-hr 190 --split 500',
-    '<%= config.bin %> tcx2fit run.tcx --sport running --split 1000',
+    '<%= config.bin %> tcx2fit workout.tcx -o row.fit --tz Europe/Berlin --max-hr 190 --split 250',
+    '<%= config.bin %> tcx2fit run.tcx --sport running --split 0    # the watch\'s laps',
   ];
 
   static override args = { input: Args.string({ description: 'TCX file', required: true }) };
@@ -39,7 +40,7 @@ uploads lose it, and other sports drop total_strokes.`;
   static override flags = {
     output: Flags.string({ char: 'o', description: 'FIT file to write (default: IN with .fit; - for standard output)' }),
     sport: Flags.string({ description: 'FIT sport[/sub_sport] (default rowing/indoor_rowing: see above)' }),
-    split: Flags.integer({ description: 'laps of this many metres instead of the TCX laps', min: 1 }),
+    split: Flags.integer({ description: 'laps of this many metres; 0: the TCX laps', default: 500, min: 0 }),
     'pause-gap': Flags.integer({ description: 'seconds without trackpoints or movement that make a pause (0: only the TCX\'s own track breaks)', default: DEFAULT_PAUSE_GAP, min: 0 }),
     manufacturer: Flags.string({ description: 'file_id manufacturer: FIT name or number', default: 'development' }),
     product: Flags.integer({ description: 'file_id product number', default: 0, min: 0, max: 65534 }),
@@ -83,7 +84,7 @@ uploads lose it, and other sports drop total_strokes.`;
     try {
       const workout = parseTcx(readFileSync(args.input, 'utf8'));
       result = tcxToFit(profile, workout, {
-        sport: sport || undefined, subSport: subSport || undefined, split: flags.split, pauseGap: flags['pause-gap'], manufacturer, product: flags.product,
+        sport: sport || undefined, subSport: subSport || undefined, split: flags.split || undefined, pauseGap: flags['pause-gap'], manufacturer, product: flags.product,
         timeZone: flags.tz, user, hrZones,
       });
     } catch (e) {
