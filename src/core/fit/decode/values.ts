@@ -6,7 +6,7 @@
 import { Kind, isInvalid } from '../proto/base-types.js';
 import type { Profile } from '../profile/profile.js';
 import { snakeName } from '../profile/names.js';
-import { dateFromFitTime, FIT_MIN_ABSOLUTE } from '../kit/time.js';
+import { dateFromFitTime, isFitDate } from '../kit/time.js';
 import type { RawScalar } from './frames.js';
 import type { FitField, FitMessage } from './message.js';
 
@@ -25,8 +25,9 @@ function element(f: FitField, v: RawScalar, o: ValueOptions): Value {
   if (isInvalid(f.baseType, v)) return null;
   if (f.type === 'date_time' && f.kind !== 'developer' && (o.dates ?? 'date') !== 'raw') {
     const t = Number(v);
-    // Below 0x10000000 a date_time is seconds since the device powered up, not a date.
-    if (t >= FIT_MIN_ABSOLUTE) {
+    // Below 0x10000000 a date_time is seconds since the device powered up, not a date; one
+    // stored in a wider type may be past what a Date holds. Both stay numbers.
+    if (isFitDate(t)) {
       const d = dateFromFitTime(t);
       return o.dates === 'iso' ? d.toISOString() : d;
     }
