@@ -31,7 +31,7 @@ function element(f: FitField, v: RawScalar, o: ValueOptions): Value {
       const d = dateFromFitTime(t);
       return o.dates === 'iso' ? d.toISOString() : d;
     }
-    return t;
+    return typeof v === 'bigint' && !Number.isSafeInteger(t) ? v : t;
   }
   if (o.enums && o.profile && !f.sub && f.kind !== 'developer') {
     const label = o.profile.types.get(f.type)?.values.get(Number(v));
