@@ -70,7 +70,7 @@ describeCorpus('FitCSVTool conformance (csv-oracle)', () => {
       if (ours.csv === oracle) return void outcomes.set(rel, 'identical');
       if (oracle === '' && dataSizeZero(bytes)) {
         // FitCSVTool gives up on a header declaring no data (a file never finished) and writes
-        // no CSV; fitkit may read the records that follow (§9 artefact, not copied).
+        // no CSV; fitkit may read the records that follow (docs/fitcsv-invalid-values.md §8).
         count('file: FitCSVTool writes no CSV for a header with data_size 0 (fitkit reads its records)');
         return void outcomes.set(rel, 'artefact');
       }

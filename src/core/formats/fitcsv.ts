@@ -158,7 +158,7 @@ export class FitCsvWriter {
   /** One field as FitCSVTool shows it, or undefined when it leaves the field out. */
   cell(f: FitField): CsvCell | undefined {
     const o = this.#opts;
-    if (f.oversized) return undefined;
+    if (f.oversized) return undefined; // declared larger than the profile's type (§2b)
     const known = f.kind === 'developer' ? f.dev?.name !== undefined : f.def !== undefined;
     if (!known && o.hideUnknown) return undefined;
     const name = f.kind === 'developer' ? f.dev?.name ?? 'null' : f.def ? f.name : 'unknown';
@@ -172,8 +172,8 @@ export class FitCsvWriter {
       elems = Array.isArray(f.raw) ? f.raw : [f.raw];
     }
     const bt = f.baseType;
-    // FitCSVTool never treats expanded values as invalid; a stored field with expanded values
-    // appended is judged by its stored elements alone.
+    // Invalid values: docs/fitcsv-invalid-values.md. FitCSVTool never treats expanded values as
+    // invalid; a stored field with expanded values appended is judged by its stored elements alone.
     const judged = f.kind === 'expanded' ? [] : f.storedCount !== undefined ? elems.slice(0, f.storedCount) : elems;
     const invalidAt = judged.findIndex((v) => isInvalid(bt, v));
     if (invalidAt >= 0 && bt.kind !== Kind.string) {

@@ -27,9 +27,9 @@ interface Slot {
   baseType: BaseTypeInfo;
   def: FieldDef | undefined;
   unknownName: string;
-  /** Declared larger than the profile's type (docs/fitcsv-invalid-values.md, rule 2). */
+  /** Declared larger than the profile's type (docs/fitcsv-invalid-values.md §2b). */
   oversized: boolean;
-  /** Declared the same size as the profile's type but another type: read as the profile's (rule 1). */
+  /** Declared the same size as the profile's type but another type: read as the profile's (§2a). */
   retype?: BaseTypeInfo;
   size: number;
 }
@@ -166,7 +166,7 @@ export class Interpreter {
       if (pdef) {
         // The FIT SDKs' rule for a declared type other than the profile's (the value's bytes are
         // the same; what they mean, and which value is invalid, is not):
-        // docs/fitcsv-invalid-values.md, rules 1-3.
+        // docs/fitcsv-invalid-values.md §2.
         const pbt = pdef.baseType;
         if (bt.size > pbt.size) slot.oversized = true;
         else if (bt.size === pbt.size && bt !== pbt) slot.retype = pbt;
@@ -302,6 +302,7 @@ function headerTimestamp(mdef: MessageDef | undefined, ts: number): FitField {
  * Same size, other base type (uint32 stored for a uint32z field, uint32 for sint32): the bytes
  * are read again as the profile's type, which then decides what is invalid. Values are written
  * back to their bytes with the encoder's writer (a NaN float as all ones, FIT's invalid float).
+ * docs/fitcsv-invalid-values.md §2a.
  */
 function retype(field: FitField, pbt: BaseTypeInfo, size: number): void {
   const bytes = encodeValue(field.baseType, size, field.raw);
@@ -314,7 +315,7 @@ function retype(field: FitField, pbt: BaseTypeInfo, size: number): void {
 /**
  * A field number the definition lists again is one field, as in Garmin's SDKs: it keeps the
  * first one's place and takes the later value, unless that is a single invalid element (or an
- * empty string). True when `field` went into an earlier field.
+ * empty string). True when `field` went into an earlier field. docs/fitcsv-invalid-values.md §6.
  */
 function mergeDuplicate(fields: FitField[], field: FitField): boolean {
   const i = fields.findIndex((x) => x.kind === 'native' && x.num === field.num);

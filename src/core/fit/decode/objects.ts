@@ -209,7 +209,7 @@ export class ObjectDecoder {
       if (!declared || fd.size !== declared.size) return null;
       if (pdef && (pdef.subfields.length > 0 || pdef.array || pdef.baseType.kind === Kind.string)) return null;
       // Same size, another type: read as the profile's type, as the Interpreter does
-      // (docs/fitcsv-invalid-values.md, rule 1). A declared float or string leaves its bytes
+      // (docs/fitcsv-invalid-values.md §2a). A declared float or string leaves its bytes
       // to the Interpreter, whose reading of them the CSV uses too.
       const retyped = pdef !== undefined && pdef.baseType.size === declared.size && pdef.baseType !== declared;
       if (retyped && (declared.kind === Kind.float || declared.kind === Kind.string)) return null;
