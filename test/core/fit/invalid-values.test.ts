@@ -142,6 +142,15 @@ describe('FitCSVTool invalid-value rules', () => {
     expect(objects(bytes)[0]).toMatchObject({ heart_rate: 120, power: 200, enhanced_speed: 3 });
   });
 
+  it('a field declared larger than its profile type expands into nothing in the CSV', () => {
+    // speed (uint16) and altitude (uint16) as uint32, beside a stored enhanced_altitude.
+    const bytes = file(MesgNum.record, [TS, { num: 6, size: 4, type: BaseType.uint32 }, { num: 2, size: 4, type: BaseType.uint32 }, { num: 78, size: 4, type: BaseType.uint32 }], [
+      [T0, 3000, 3000, 13000],
+    ]);
+    expect(dataRows(bytes)).toEqual([[['timestamp', String(T0)], ['enhanced_altitude', '2100.0']]]);
+    expect(objects(bytes)[0]).toEqual({ timestamp: T0, speed: 3, altitude: 100, enhanced_altitude: 2100, enhanced_speed: 3 });
+  });
+
   it('arrays: printed whole while one element is valid, invalid ones as their raw sentinel; all invalid: left out', () => {
     // hrv.time uint16[5], scale 1000.
     const bytes = file(78, [{ num: 0, size: 10, type: BaseType.uint16 }], [

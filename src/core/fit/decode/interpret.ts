@@ -222,12 +222,17 @@ export class Interpreter {
         const target = mdef.fields.get(c.fieldNum);
         if (!target) continue;
         if (c.accumulate) v = this.#acc.accumulate(mdef.num, c.fieldNum, v, c.bits);
-        this.#addExpanded(fields, target, c, v);
+        this.#addExpanded(fields, target, c, v, src.oversized === true);
       }
     }
   }
 
-  #addExpanded(fields: FitField[], target: FieldDef, c: Component, v: number): void {
+  /**
+   * `fromOversized`: the source is declared larger than its profile type, which FitCSVTool does
+   * not read (docs/fitcsv-invalid-values.md §2b), so it expands into nothing there: its values
+   * go into no stored field, and a field of their own is marked oversized too.
+   */
+  #addExpanded(fields: FitField[], target: FieldDef, c: Component, v: number, fromOversized: boolean): void {
     let raw: number = (v / c.scale - c.offset + target.offset) * target.scale;
     if (target.baseType.kind !== Kind.float) raw = Math.round(raw);
     // Values expand into a stored field of the same number, unless it holds only invalid values
@@ -238,13 +243,16 @@ export class Interpreter {
         f.num === target.num &&
         (f.kind === 'expanded' || (f.kind === 'native' && !allInvalid(f) && f.baseType.size >= target.baseType.size)),
     );
-    if (existing) {
+    if (existing && !(fromOversized && existing.kind === 'native')) {
       // Only a stored field remembers how many of its elements were stored.
       if (existing.kind === 'native') existing.storedCount ??= Array.isArray(existing.raw) ? existing.raw.length : 1;
       existing.raw = Array.isArray(existing.raw) ? [...existing.raw, raw] : [existing.raw, raw];
       return;
     }
-    fields.push(makeField(target.num, target.name, 'expanded', target.baseType, raw, target.scale, target.offset, target.units, target.type, target));
+    if (existing) return;
+    const field = makeField(target.num, target.name, 'expanded', target.baseType, raw, target.scale, target.offset, target.units, target.type, target);
+    if (fromOversized) field.oversized = true;
+    fields.push(field);
   }
 
   #developerFields(f: DataFrame, fields: FitField[]): void {
