@@ -14,7 +14,7 @@ import { accumulatingComponent, readBits } from './components.js';
 import { resolveSubfields } from './subfields.js';
 import { readField } from './field-reader.js';
 import { encodeValue } from '../encode/element.js';
-import type { DataFrame, DefinitionFrame, Frame, RawScalar, RawValue } from './frames.js';
+import type { DataFrame, DefinitionFrame, Frame, RawValue } from './frames.js';
 import type { DeveloperFieldInfo, FitField, FitMessage } from './message.js';
 
 export interface InterpretOptions {
@@ -243,13 +243,14 @@ export class Interpreter {
         f.num === target.num &&
         (f.kind === 'expanded' || (f.kind === 'native' && !allInvalid(f) && f.baseType.size >= target.baseType.size)),
     );
-    if (existing && !(fromOversized && existing.kind === 'native')) {
+    if (existing) {
+      // An oversized source leaves a stored field as it is.
+      if (fromOversized && existing.kind === 'native') return;
       // Only a stored field remembers how many of its elements were stored.
       if (existing.kind === 'native') existing.storedCount ??= Array.isArray(existing.raw) ? existing.raw.length : 1;
       existing.raw = Array.isArray(existing.raw) ? [...existing.raw, raw] : [existing.raw, raw];
       return;
     }
-    if (existing) return;
     const field = makeField(target.num, target.name, 'expanded', target.baseType, raw, target.scale, target.offset, target.units, target.type, target);
     if (fromOversized) field.oversized = true;
     fields.push(field);
