@@ -333,9 +333,28 @@ function ourSide(messages: FitMessage[], frames: DataFrame[]): Normalised {
         ...Object.entries(obj.developer ?? {}).map(([k, v]) => [`dev:${k}`, v] as const),
       ];
       if (entries.length !== byName.size) throw new Error(`messageToObject at ${m.offset}: ${entries.length} fields, expected ${byName.size}`);
+      // The SDK reads a field in the type its definition declares. fitkit, as FitCSVTool, reads
+      // one declared with another type of the profile type's size in the profile's type, which
+      // then decides what is invalid (docs/fitcsv-invalid-values.md, rule 1; the CSV conformance
+      // suite checks that reading): compare what the declared type gives.
+      const retyped = new Map<number, number>();
+      def.fields.forEach((d, j) => {
+        const p = d.baseType && m.def?.fields.get(d.num)?.baseType;
+        if (p && p !== d.baseType && p.size === d.baseType!.size && !retyped.has(d.num)) retyped.set(d.num, j);
+      });
+      const handled = new Set<FitField>();
+      for (const f of m.fields) {
+        const j = f.kind === 'native' ? retyped.get(f.num) : undefined;
+        if (j === undefined || f.storedCount !== undefined || frames[i].values[j] === undefined) continue;
+        const declared: FitField = { ...f, baseType: def.fields[j].baseType!, raw: frames[i].values[j]! };
+        const r = ourValue(declared, m.fields, fieldValue(declared, { dates: 'raw' }));
+        if (r) o.set(r.key, r.value);
+        handled.add(f);
+      }
       for (const [k, v] of entries) {
         const f = byName.get(k)!;
         if (f.kind === 'native' && misaligned.has(f.num)) continue;
+        if (handled.has(f)) continue;
         // The SDK reads a developer field only when it has a field_description (and that a
         // developer_data_id); fitkit keeps the bytes of the others as developer_<index>_<field>.
         if (f.kind === 'developer' && !(f.dev && 'baseType' in f.dev)) continue;

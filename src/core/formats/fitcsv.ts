@@ -156,7 +156,7 @@ export class FitCsvWriter {
   /** One field as FitCSVTool shows it, or undefined when it leaves the field out. */
   cell(f: FitField): CsvCell | undefined {
     const o = this.#opts;
-    if (f.oversized) return undefined;
+    if (f.oversized) return undefined; // declared larger than the profile's type (§2b)
     const known = f.kind === 'developer' ? f.dev?.name !== undefined : f.def !== undefined;
     if (!known && o.hideUnknown) return undefined;
     const name = f.kind === 'developer' ? f.dev?.name ?? 'null' : f.def ? f.name : 'unknown';
@@ -169,7 +169,9 @@ export class FitCsvWriter {
     } else {
       elems = Array.isArray(f.raw) ? f.raw : [f.raw];
     }
-    const bt = invalidityType(f);
+    // Invalid values: docs/fitcsv-invalid-values.md (the decoder already reads a same-size
+    // field as its profile type, which then decides validity).
+    const bt = f.baseType;
     const invalid = (i: number) => isInvalid(bt, elems[i]);
     units = this.#units(f, units);
     // A field is dropped when its stored elements are all invalid. Expanded values never make
@@ -250,11 +252,6 @@ const IRREGULAR_LABELS: Readonly<Record<string, string>> = {
  * as its profile type (uint32 stored for a uint32z field), the profile's. (Other kinds of the
  * same size are read as the profile's type already.)
  */
-function invalidityType(f: FitField): BaseTypeInfo {
-  const p = f.kind === 'native' ? f.def?.baseType : undefined;
-  return p && p.size === f.baseType.size && p.kind === f.baseType.kind ? p : f.baseType;
-}
-
 const paddings: string[] = [];
 
 /** The empty cells of `n` unused field triplets, made once per width. */

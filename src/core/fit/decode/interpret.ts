@@ -13,7 +13,8 @@ import { Accumulator } from './accumulator.js';
 import { accumulatingComponent, readBits } from './components.js';
 import { resolveSubfields } from './subfields.js';
 import { readField } from './field-reader.js';
-import type { DataFrame, DefinitionFrame, Frame, RawScalar, RawValue } from './frames.js';
+import { encodeValue } from '../encode/element.js';
+import type { DataFrame, DefinitionFrame, Frame, RawValue } from './frames.js';
 import type { DeveloperFieldInfo, FitField, FitMessage } from './message.js';
 
 export interface InterpretOptions {
@@ -31,9 +32,11 @@ interface Slot {
   baseType: BaseTypeInfo;
   def: FieldDef | undefined;
   unknownName: string;
+  /** Declared larger than the profile's type (docs/fitcsv-invalid-values.md §2b). */
   oversized: boolean;
-  /** Same size, other kind than the profile's type: read as the profile's. */
+  /** Declared the same size as the profile's type but another type: read as the profile's (§2a). */
   retype?: BaseTypeInfo;
+  size: number;
 }
 
 interface Plan {
@@ -42,6 +45,8 @@ interface Plan {
   subfields: boolean;
   components: boolean;
   accumulates: boolean;
+  /** The definition lists a field number more than once. */
+  duplicates: boolean;
 }
 
 /** Every field is built here, so all share one object shape (fast property access). */
@@ -128,7 +133,8 @@ export class Interpreter {
         ? makeField(slot.num, pdef.name, 'native', slot.baseType, raw, pdef.scale, pdef.offset, pdef.units, pdef.type, pdef)
         : makeField(slot.num, slot.unknownName, 'native', slot.baseType, raw, 1, 0, '', '', undefined);
       if (slot.oversized) field.oversized = true;
-      else if (slot.retype) retype(field, slot.retype);
+      else if (slot.retype) retype(field, slot.retype, slot.size);
+      if (plan.duplicates && mergeDuplicate(fields, field)) continue;
       fields.push(field);
     }
     if (mdef) {
@@ -156,15 +162,21 @@ export class Interpreter {
     let plan = this.#plans.get(def);
     if (plan) return plan;
     const mdef = this.#profile.message(def.globalNum);
-    plan = { mdef, slots: [], subfields: false, components: false, accumulates: false };
+    plan = { mdef, slots: [], subfields: false, components: false, accumulates: false, duplicates: false };
+    const seen = new Set<number>();
     for (const fd of def.fields) {
+      if (seen.has(fd.num)) plan.duplicates = true;
+      seen.add(fd.num);
       const bt = fd.baseType ?? BYTE;
       const pdef = mdef?.fields.get(fd.num);
-      const slot: Slot = { num: fd.num, baseType: bt, def: pdef, unknownName: `unknown_${fd.num}`, oversized: false };
+      const slot: Slot = { num: fd.num, baseType: bt, def: pdef, unknownName: `unknown_${fd.num}`, oversized: false, size: fd.size };
       if (pdef) {
+        // The FIT SDKs' rule for a declared type other than the profile's (the value's bytes are
+        // the same; what they mean, and which value is invalid, is not):
+        // docs/fitcsv-invalid-values.md §2.
         const pbt = pdef.baseType;
-        if (bt.size > pbt.size && pbt.kind !== Kind.string) slot.oversized = true;
-        else if (bt.size === pbt.size && bt !== pbt && bt.kind !== pbt.kind) slot.retype = pbt;
+        if (bt.size > pbt.size) slot.oversized = true;
+        else if (bt.size === pbt.size && bt !== pbt) slot.retype = pbt;
         if (pdef.subfields.length > 0) plan.subfields = true;
         if (pdef.components.length > 0 || pdef.subfields.some((x) => x.components.length > 0)) plan.components = true;
         if (pdef.accumulate) plan.accumulates = true;
@@ -217,12 +229,17 @@ export class Interpreter {
         const target = mdef.fields.get(c.fieldNum);
         if (!target) continue;
         if (c.accumulate) v = this.#acc.accumulate(mdef.num, c.fieldNum, v, c.bits);
-        this.#addExpanded(fields, target, c, v);
+        this.#addExpanded(fields, target, c, v, src.oversized === true);
       }
     }
   }
 
-  #addExpanded(fields: FitField[], target: FieldDef, c: Component, v: number): void {
+  /**
+   * `fromOversized`: the source is declared larger than its profile type, which FitCSVTool does
+   * not read (docs/fitcsv-invalid-values.md §2b), so it expands into nothing there: its values
+   * go into no stored field, and a field of their own is marked oversized too.
+   */
+  #addExpanded(fields: FitField[], target: FieldDef, c: Component, v: number, fromOversized: boolean): void {
     let raw: number = (v / c.scale - c.offset + target.offset) * target.scale;
     if (target.baseType.kind !== Kind.float) raw = Math.round(raw);
     // Values expand into a stored field of the same number, unless it holds only invalid values
@@ -234,12 +251,16 @@ export class Interpreter {
         (f.kind === 'expanded' || (f.kind === 'native' && (this.#expandInvalid || !allInvalid(f)) && f.baseType.size >= target.baseType.size)),
     );
     if (existing) {
+      // An oversized source leaves a stored field as it is.
+      if (fromOversized && existing.kind === 'native') return;
       // Only a stored field remembers how many of its elements were stored.
       if (existing.kind === 'native') existing.storedCount ??= Array.isArray(existing.raw) ? existing.raw.length : 1;
       existing.raw = Array.isArray(existing.raw) ? [...existing.raw, raw] : [existing.raw, raw];
       return;
     }
-    fields.push(makeField(target.num, target.name, 'expanded', target.baseType, raw, target.scale, target.offset, target.units, target.type, target));
+    const field = makeField(target.num, target.name, 'expanded', target.baseType, raw, target.scale, target.offset, target.units, target.type, target);
+    if (fromOversized) field.oversized = true;
+    fields.push(field);
   }
 
   #developerFields(f: DataFrame, fields: FitField[]): void {
@@ -293,18 +314,30 @@ function headerTimestamp(mdef: MessageDef | undefined, ts: number): FitField {
   return makeField(TIMESTAMP, def?.name ?? `unknown_${TIMESTAMP}`, 'header_timestamp', UINT32, ts, 1, 0, def?.units ?? '', def?.type ?? '', def);
 }
 
-/** Same size, other kind (sint16 stored for a uint16 field): the profile's type wins. */
-function retype(field: FitField, pbt: BaseTypeInfo): void {
-  const conv = (v: RawScalar): RawScalar => {
-    if (typeof v !== 'number' || pbt.kind === Kind.float || field.baseType.kind === Kind.float) return v;
-    const bits = pbt.size * 8;
-    if (bits > 32) return v;
-    if (pbt.kind === Kind.sint) return bits === 32 ? v | 0 : (v << (32 - bits)) >> (32 - bits);
-    return bits === 32 ? v >>> 0 : v & ((1 << bits) - 1);
-  };
-  if (field.baseType.kind === Kind.float || pbt.kind === Kind.float || pbt.kind === Kind.string) return;
-  field.raw = Array.isArray(field.raw) ? field.raw.map(conv) : conv(field.raw);
+/**
+ * Same size, other base type (uint32 stored for a uint32z field, uint32 for sint32): the bytes
+ * are read again as the profile's type, which then decides what is invalid. Values are written
+ * back to their bytes with the encoder's writer (a NaN float as all ones, FIT's invalid float).
+ * docs/fitcsv-invalid-values.md §2a.
+ */
+function retype(field: FitField, pbt: BaseTypeInfo, size: number): void {
+  const bytes = encodeValue(field.baseType, size, field.raw);
+  const raw = readField(bytes, new DataView(bytes.buffer), 0, size, pbt, false);
+  if (raw === undefined) return;
+  field.raw = raw;
   field.baseType = pbt;
+}
+
+/**
+ * A field number the definition lists again is one field, as in Garmin's SDKs: it keeps the
+ * first one's place and takes the later value, unless that is a single invalid element (or an
+ * empty string). True when `field` went into an earlier field. docs/fitcsv-invalid-values.md §6.
+ */
+function mergeDuplicate(fields: FitField[], field: FitField): boolean {
+  const i = fields.findIndex((x) => x.kind === 'native' && x.num === field.num);
+  if (i < 0) return false;
+  if (Array.isArray(field.raw) || !allInvalid(field)) fields[i] = field;
+  return true;
 }
 
 export function allInvalid(f: FitField): boolean {

@@ -11,7 +11,7 @@ import type { Profile } from '../profile/profile.js';
 import { standardProfile } from '../profile/profile.js';
 import { snakeName } from '../profile/names.js';
 import type { FieldDef } from '../profile/types.js';
-import { FIT_EPOCH_S, FIT_MIN_ABSOLUTE } from '../kit/time.js';
+import { FIT_EPOCH_S, FIT_MAX_DATE, FIT_MIN_ABSOLUTE } from '../kit/time.js';
 import type { DefinitionFrame } from './frames.js';
 import { Interpreter } from './interpret.js';
 import { RawDecoder } from './raw.js';
@@ -92,10 +92,13 @@ function scaled(raw: string, scale: number, offset: number): string {
   return offset === 0 ? v : `(${v} - ${offset})`;
 }
 
-/** A FIT time expression as Date, ISO text, or left as seconds below 0x10000000 (device time). */
+/**
+ * A FIT time expression as Date, ISO text, or left as seconds below 0x10000000 (device time)
+ * and past Date's range (a date_time stored as float64), as values.ts does (isFitDate).
+ */
 function dateExpr(v: string, dates: 'date' | 'iso'): string {
   const d = `new Date((${v} + ${FIT_EPOCH_S}) * 1000)`;
-  return `(${v} >= ${FIT_MIN_ABSOLUTE} ? ${dates === 'iso' ? d + '.toISOString()' : d} : ${v})`;
+  return `(${v} >= ${FIT_MIN_ABSOLUTE} && ${v} <= ${FIT_MAX_DATE} ? ${dates === 'iso' ? d + '.toISOString()' : d} : ${v})`;
 }
 
 export class ObjectDecoder {
@@ -205,8 +208,12 @@ export class ObjectDecoder {
       const declared = fd.baseType;
       if (!declared || fd.size !== declared.size) return null;
       if (pdef && (pdef.subfields.length > 0 || pdef.array || pdef.baseType.kind === Kind.string)) return null;
-      // Same size, other kind: read as the profile's type (as the Interpreter does).
-      const bt = pdef && pdef.baseType.size === declared.size && pdef.baseType.kind !== declared.kind ? pdef.baseType : declared;
+      // Same size, another type: read as the profile's type, as the Interpreter does
+      // (docs/fitcsv-invalid-values.md §2a). A declared float or string leaves its bytes
+      // to the Interpreter, whose reading of them the CSV uses too.
+      const retyped = pdef !== undefined && pdef.baseType.size === declared.size && pdef.baseType !== declared;
+      if (retyped && (declared.kind === Kind.float || declared.kind === Kind.string)) return null;
+      const bt = retyped ? pdef.baseType : declared;
       const read = readExpr(bt, o, def.bigEndian);
       if (read === undefined) return null;
       o += fd.size;

@@ -6,7 +6,7 @@
 import { Kind, isInvalid } from '../proto/base-types.js';
 import type { Profile } from '../profile/profile.js';
 import { snakeName } from '../profile/names.js';
-import { dateFromFitTime, FIT_MIN_ABSOLUTE } from '../kit/time.js';
+import { dateFromFitTime, isFitDate } from '../kit/time.js';
 import type { RawScalar } from './frames.js';
 import type { FitField, FitMessage } from './message.js';
 
@@ -25,12 +25,14 @@ function element(f: FitField, v: RawScalar, o: ValueOptions): Value {
   if (isInvalid(f.baseType, v)) return null;
   if (f.type === 'date_time' && f.kind !== 'developer' && (o.dates ?? 'date') !== 'raw') {
     const t = Number(v);
-    // Below 0x10000000 a date_time is seconds since the device powered up, not a date.
-    if (t >= FIT_MIN_ABSOLUTE) {
+    // Below 0x10000000 a date_time is seconds since the device powered up, not a date; one
+    // stored in a wider type may be past what a Date holds. Both stay numbers
+    // (docs/fitcsv-invalid-values.md §7).
+    if (isFitDate(t)) {
       const d = dateFromFitTime(t);
       return o.dates === 'iso' ? d.toISOString() : d;
     }
-    return t;
+    return typeof v === 'bigint' && !Number.isSafeInteger(t) ? v : t;
   }
   if (o.enums && o.profile && !f.sub && f.kind !== 'developer') {
     const label = o.profile.types.get(f.type)?.values.get(Number(v));
@@ -42,7 +44,10 @@ function element(f: FitField, v: RawScalar, o: ValueOptions): Value {
   return v;
 }
 
-/** A field's value: one element, or an array; null when every element is invalid. */
+/**
+ * A field's value: one element, or an array (invalid elements null); null when every element is
+ * invalid (docs/fitcsv-invalid-values.md §1, §3, §4).
+ */
 export function fieldValue(f: FitField, o: ValueOptions = {}): Value | Value[] {
   // Values that expansion appended to a stored field (FitCSVTool shows both) are not the
   // field's value: the stored one is.

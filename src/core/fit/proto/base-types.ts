@@ -79,7 +79,7 @@ export function baseTypeOf(typeByte: number): BaseTypeInfo | undefined {
   return BASE_TYPES[typeByte & 0x1f];
 }
 
-/** True when `v` is the invalid sentinel of `bt` (any NaN for floats). */
+/** True when `v` is the invalid sentinel of `bt` (any NaN for floats); docs/fitcsv-invalid-values.md §1. */
 export function isInvalid(bt: BaseTypeInfo, v: number | bigint | string): boolean {
   if (bt.kind === Kind.float) return Number.isNaN(v as number);
   return v === bt.invalid;
