@@ -78,3 +78,36 @@ export function wrapText(text: string, width: number, indent = '  '): string {
     .flatMap((l) => wrapLine(l, width, /^ */.exec(l)![0] + indent))
     .join('\n');
 }
+
+/** Widest line of a block of text, in visible columns. */
+export function widest(text: string): number {
+  return Math.max(0, ...text.split('\n').map(visibleLength));
+}
+
+/**
+ * A table when it fits in `width` columns, else its rows as wrapped lines (`row()` gives one line
+ * per row, e.g. "Edge 530 via msc: 10 files, 9 new, ...").
+ */
+export function tableOrLines(table: string, rows: () => string[], width: number): string {
+  if (widest(table) <= width) return table;
+  return rows()
+    .map((l) => wrapLine(l, width, '    ').join('\n'))
+    .join('\n');
+}
+
+/**
+ * Column widths (padding included) for a table with vertical borders: the fixed columns keep
+ * their width, the flexible ones share what is left of `width` in proportion to `shares`.
+ */
+export function columnWidths(width: number, fixed: (number | undefined)[], shares: number[]): number[] {
+  const borders = fixed.length + 1;
+  const free = width - borders - fixed.reduce<number>((a, b) => a + (b ?? 0), 0);
+  const total = shares.reduce((a, b) => a + b, 0);
+  let k = 0;
+  const out = fixed.map((f) => f ?? Math.max(6, Math.floor((free * shares[k++]) / total)));
+  // Rounding down may leave a column or two: give them to the last flexible column.
+  const used = out.reduce((a, b) => a + b, 0) + borders;
+  const last = fixed.lastIndexOf(undefined);
+  if (last >= 0 && used < width) out[last] += width - used;
+  return out;
+}

@@ -3,6 +3,7 @@ import { userProfilePath } from '../core/platform/xdg.js';
 import { readFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { plural } from '../cli/plural.js';
 import { parseHrZones } from '../core/activity/hr-zones.js';
 import { tcxToFit, type TcxToFitSummary, type UserProfile } from '../core/activity/tcx-to-fit.js';
 import { FitkitError } from '../core/errors.js';
@@ -27,13 +28,14 @@ uploads lose it, and other sports drop total_strokes.`;
     '<%= config.bin %> tcx2fit workout.tcx                         # workout.fit',
     '<%= config.bin %> tcx2fit workout.tcx -o row.fit --tz Europe/Berlin --max-hr 190',
     '<%= config.bin %> tcx2fit run.tcx --sport running --split 1000',
+    '<%= config.bin %> tcx2fit workout.tcx --json | jq .laps',
   ];
 
   static override args = { input: Args.string({ description: 'TCX file', required: true }) };
 
   static override flags = {
     output: Flags.string({ char: 'o', description: 'FIT file to write (default: IN with .fit; - for standard output)' }),
-    sport: Flags.string({ description: 'FIT sport[/sub_sport] (default rowing/indoor_rowing: see above)' }),
+    sport: Flags.string({ description: 'FIT sport[/sub_sport] (default rowing/indoor_rowing: see DESCRIPTION)' }),
     split: Flags.integer({ description: 'lap length in metres', default: 500, min: 1 }),
     manufacturer: Flags.string({ description: 'file_id manufacturer: FIT name or number', default: 'development' }),
     product: Flags.integer({ description: 'file_id product number', default: 0, min: 0, max: 65534 }),
@@ -49,6 +51,8 @@ uploads lose it, and other sports drop total_strokes.`;
 
   async run(): Promise<TcxToFitSummary & { output: string }> {
     const { args, flags } = await this.parse(Tcx2fit);
+    const json = this.jsonEnabled();
+    if (json && flags.output === '-') this.error('--json with -o -: standard output holds the JSON; name a FIT file', { exit: 2 });
     const profile = this.loadProfile(flags['profile-extra'] ?? []);
     const [sport, subSport] = (flags.sport ?? '').split('/');
     for (const [type, v] of [['sport', sport], ['sub_sport', subSport]] as const) {
@@ -91,9 +95,9 @@ uploads lose it, and other sports drop total_strokes.`;
       writeFileAtomic(output, (out) => out.write(result.fit));
     }
     const s = result.summary;
-    if (output !== '-') {
-      this.logToStderr(`${output}: ${s.records} records, ${s.laps} laps, ${s.distance.toFixed(0)} m in ${s.elapsed.toFixed(0)} s` +
-        `${s.strokes === undefined ? '' : `, ${s.strokes} strokes`}${s.calories === undefined ? '' : `, ${s.calories} kcal (${s.caloriesFrom})`}`);
+    if (output !== '-' && !json) {
+      this.logToStderr(`${output}: ${plural(s.records, 'record')}, ${plural(s.laps, 'lap')}, ${s.distance.toFixed(0)} m in ${s.elapsed.toFixed(0)} s` +
+        `${s.strokes === undefined ? '' : `, ${plural(s.strokes, 'stroke')}`}${s.calories === undefined ? '' : `, ${s.calories} kcal (${s.caloriesFrom})`}`);
     }
     return { ...s, output };
   }

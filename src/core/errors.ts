@@ -104,7 +104,6 @@ export const ERROR_CODES = [
   'encode_unknown_field',
   'encode_unknown_message',
   'encode_value',
-  'fit2gpx_failed',
   'from_not_folder',
   'from_not_found',
   'install_dir_missing',
