@@ -55,7 +55,7 @@ describe('fitkit sort', () => {
     const plan = fitkit(['sort', dir, '--to', lib, '--dry-run']);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/^copy {7}\S+d0\/f0\.fit -> 1000\/Activities\/f0\.fit$/m);
-    expect(plan.stdout).toContain('21 file(s): 20 would be copied, 0 already in the library, 1 would be quarantined');
+    expect(plan.stdout).toContain('21 files: 20 would be copied, 0 already in the library, 1 would be quarantined');
     expect(existsSync(lib)).toBe(false);
 
     const text = fitkit(['sort', dir, '--to', lib, '--threads', '2']);

@@ -24,7 +24,7 @@ describe('fitkit validate', () => {
   it('a good activity: PASS, the whole checklist table, exit 0', () => {
     const r = fitkit(['validate', fixture('Activity.fit')]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^PASS fixtures\/fit\/Activity\.fit \(activity, 22 message\(s\), 771 bytes\)/);
+    expect(r.stdout).toMatch(/^PASS fixtures\/fit\/Activity\.fit \(activity, 22 messages, 771 bytes\)/);
     expect(r.stdout).toContain('Session Message Are Sequential and Abut');
     expect(r.stdout).toContain('Check requires two or more Session messages, found 1.');
   });
