@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import Table from 'cli-table3';
 import { summaryRows, type SortedFile, type SortReport } from '../core/library/sort-report.js';
 import { plural } from './plural.js';
-import { tableOrLines, termWidth, wrapLine } from './width.js';
+import { tableOrLines, termWidth } from './width.js';
 
 const VERB: Record<SortedFile['outcome'], string> = {
   copied: 'copy',
@@ -65,5 +65,6 @@ export function summaryText(report: SortReport, width = termWidth()): string {
   }
   if (report.sweptTemp > 0) out.push(`removed ${plural(report.sweptTemp, 'temporary file')} left by an interrupted run`);
   for (const w of report.warnings) out.push(chalk.yellow(`warning: ${w}`));
-  return out.map((l, i) => (i === 0 ? l : wrapLine(l, width, '  ').join('\n'))).join('\n');
+  // Only the table is fitted to the width: lines naming files stay whole, one per file, for grep.
+  return out.join('\n');
 }

@@ -4,7 +4,7 @@ import Table from 'cli-table3';
 import type { DeviceSyncReport } from '../core/sync/sync-device.js';
 import type { DeviceError } from '../core/sync/sync-service.js';
 import { plural } from './plural.js';
-import { tableOrLines, termWidth, wrapLine } from './width.js';
+import { tableOrLines, termWidth } from './width.js';
 
 /** A device's totals under --json: camelCase, counts named in the plural as sort names them. */
 export function syncTotalsJson(t: DeviceSyncReport['totals']) {
@@ -82,5 +82,6 @@ export function syncSummaryText(reports: readonly DeviceSyncReport[], errors: re
   }
   for (const e of errors) out.push(chalk.red(`error: ${e.label}: ${e.error}`));
   if (reports.length > 0) out.push(`library: ${library}`);
-  return out.map((l, i) => (i === 0 && reports.length > 0 ? l : wrapLine(l, width, '  ').join('\n'))).join('\n');
+  // Only the table is fitted to the width: lines naming files stay whole, one per file, for grep.
+  return out.join('\n');
 }

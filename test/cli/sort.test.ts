@@ -12,8 +12,9 @@ const root = join(import.meta.dirname, '../..');
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `fitkit-${p}-`));
 const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+/** A wide terminal, so the summary is a table (narrower: a line per device, see conventions.test.ts). */
 function fitkit(args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', COLUMNS: '200' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
