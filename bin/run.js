@@ -7,6 +7,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0]
   const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`fitkit/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
+  const { guardStdout } = await import('../dist/cli/stdout-guard.js');
+  guardStdout();
   const { execute } = await import('@oclif/core');
   await execute({ dir: import.meta.url });
 }

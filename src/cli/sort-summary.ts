@@ -2,6 +2,8 @@
 import chalk from 'chalk';
 import Table from 'cli-table3';
 import { summaryRows, type SortedFile, type SortReport } from '../core/library/sort-report.js';
+import { plural } from './plural.js';
+import { tableOrLines, termWidth } from './width.js';
 
 const VERB: Record<SortedFile['outcome'], string> = {
   copied: 'copy',
@@ -25,27 +27,35 @@ export function planLines(report: SortReport): string[] {
 const n = (x: number, colour: (s: string) => string) => (x === 0 ? chalk.dim('0') : colour(String(x)));
 
 /** The summary table, totals, quarantined and failed files with reasons, ignored paths, warnings. */
-export function summaryText(report: SortReport): string {
+export function summaryText(report: SortReport, width = termWidth()): string {
   const t = report.totals;
+  const rows = summaryRows(report.files);
   const table = new Table({
     head: ['device', 'type', 'copied', 'duplicates', 'quarantined', 'not taken', 'failed'],
     colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
     style: { head: chalk.level > 0 ? ['bold'] : [], border: chalk.level > 0 ? ['grey'] : [] },
   });
-  for (const r of summaryRows(report.files)) {
+  for (const r of rows) {
     table.push([r.device, r.type, n(r.copied, chalk.green), n(r.duplicates, chalk.cyan), n(r.quarantined, chalk.yellow), n(r.filtered, chalk.dim), n(r.failed, chalk.red)]);
   }
   table.push([chalk.bold('total'), '', n(t.copied, chalk.green), n(t.duplicates, chalk.cyan), n(t.quarantined, chalk.yellow), n(t.filtered, chalk.dim), n(t.failed, chalk.red)]);
-  const out = [report.files.length > 0 ? table.toString() : 'No FIT files found.'];
-  const verb = report.dryRun ? 'would be' : 'were';
+  // Too wide for the terminal: a line per device and type instead of the table.
+  const asLines = () =>
+    [...rows, { device: chalk.bold('total'), type: '', ...t }].map(
+      (r) =>
+        `${r.device}${r.type ? ` ${r.type}` : ''}: ${n(r.copied, chalk.green)} copied, ${n(r.duplicates, chalk.cyan)} duplicates, ` +
+        `${n(r.quarantined, chalk.yellow)} quarantined, ${n(r.filtered, chalk.dim)} not taken, ${n(r.failed, chalk.red)} failed`,
+    );
+  const out = [report.files.length > 0 ? tableOrLines(table.toString(), asLines, width) : 'No FIT files found.'];
+  const verb = (k: number) => (report.dryRun ? 'would be' : k === 1 ? 'was' : 'were');
   out.push(
-    `${t.inputs} file(s): ${t.copied} ${verb} copied, ${t.duplicates} already in the library, ${t.quarantined} ${verb} quarantined` +
+    `${plural(t.inputs, 'file')}: ${t.copied} ${verb(t.copied)} copied, ${t.duplicates} already in the library, ${t.quarantined} ${verb(t.quarantined)} quarantined` +
       (t.filtered ? `, ${t.filtered} not of the asked types` : '') +
       (t.failed ? `, ${chalk.red(`${t.failed} could not be read`)}` : '') +
       ` (library: ${report.library})`,
   );
   const moved = report.files.filter((f) => f.moved).length;
-  if (report.move) out.push(`${moved} source file(s) deleted after their copies were verified.`);
+  if (report.move) out.push(`${plural(moved, 'source file')} deleted after ${moved === 1 ? 'its copy was' : 'their copies were'} verified.`);
   for (const f of report.files.filter((x) => x.outcome === 'quarantined')) out.push(chalk.yellow(`quarantined: ${f.source} -> ${f.path}: ${f.reason}`));
   for (const f of report.files.filter((x) => x.outcome === 'failed')) out.push(chalk.red(`failed: ${f.source}: ${f.reason}`));
   if (report.ignored.length > 0) {
@@ -53,7 +63,8 @@ export function summaryText(report: SortReport): string {
     for (const i of report.ignored) byReason.set(i.reason, (byReason.get(i.reason) ?? 0) + 1);
     out.push(`passed over: ${[...byReason].map(([r, c]) => `${c} ${r.replace(/_/g, ' ')}`).join(', ')} (--json lists them)`);
   }
-  if (report.sweptTemp > 0) out.push(`removed ${report.sweptTemp} temporary file(s) left by an interrupted run`);
+  if (report.sweptTemp > 0) out.push(`removed ${plural(report.sweptTemp, 'temporary file')} left by an interrupted run`);
   for (const w of report.warnings) out.push(chalk.yellow(`warning: ${w}`));
+  // Only the table is fitted to the width: lines naming files stay whole, one per file, for grep.
   return out.join('\n');
 }

@@ -4,11 +4,15 @@ import type { SyncEvent } from '../core/sync/sync-device.js';
 
 export interface SyncProgress {
   event(e: SyncEvent): void;
+  /** A line for the person watching (pairing: "accept ... on the watch"), above the bars. */
+  log(line: string): void;
   stop(): void;
 }
 
+const toStderr = (line: string) => void process.stderr.write(`fitkit: ${line}\n`);
+
 export function syncProgress(enabled: boolean): SyncProgress {
-  if (!enabled) return { event() {}, stop() {} };
+  if (!enabled) return { event() {}, log: toStderr, stop() {} };
   const multi = new MultiBar(
     { format: '{label} [{bar}] {value}/{total} {unit}', stream: process.stderr, hideCursor: true, clearOnComplete: true, autopadding: true },
     Presets.shades_classic,
@@ -33,6 +37,9 @@ export function syncProgress(enabled: boolean): SyncProgress {
       } else if (e.kind === 'done' && e.file.outcome !== 'known' && e.file.outcome !== 'given_up') {
         files?.update(++nFiles);
       }
+    },
+    log(line) {
+      multi.log(`fitkit: ${line}\n`);
     },
     stop() {
       multi.stop();

@@ -3,6 +3,28 @@ import chalk from 'chalk';
 import Table from 'cli-table3';
 import type { DeviceSyncReport } from '../core/sync/sync-device.js';
 import type { DeviceError } from '../core/sync/sync-service.js';
+import { plural } from './plural.js';
+import { tableOrLines, termWidth } from './width.js';
+
+/** A device's totals under --json: camelCase, counts named in the plural as sort names them. */
+export function syncTotalsJson(t: DeviceSyncReport['totals']) {
+  return {
+    listed: t.listed,
+    known: t.known,
+    copied: t.copied,
+    duplicates: t.duplicate,
+    quarantined: t.quarantined,
+    filtered: t.filtered,
+    failed: t.failed,
+    givenUp: t.given_up,
+    downloadedBytes: t.downloadedBytes,
+    deleted: t.deleted,
+  };
+}
+
+export function syncJson(result: { reports: DeviceSyncReport[]; errors: DeviceError[] }) {
+  return { reports: result.reports.map((r) => ({ ...r, totals: syncTotalsJson(r.totals) })), errors: result.errors };
+}
 
 const n = (x: number, colour: (s: string) => string) => (x === 0 ? chalk.dim('0') : colour(String(x)));
 
@@ -10,7 +32,7 @@ function mb(bytes: number): string {
   return bytes === 0 ? '0' : `${(bytes / 1e6).toFixed(bytes < 1e5 ? 2 : 1)} MB`;
 }
 
-export function syncSummaryText(reports: readonly DeviceSyncReport[], errors: readonly DeviceError[], library: string): string {
+export function syncSummaryText(reports: readonly DeviceSyncReport[], errors: readonly DeviceError[], library: string, width = termWidth()): string {
   const out: string[] = [];
   if (reports.length > 0) {
     const table = new Table({
@@ -33,7 +55,18 @@ export function syncSummaryText(reports: readonly DeviceSyncReport[], errors: re
         mb(t.downloadedBytes),
       ]);
     }
-    out.push(table.toString());
+    // Too wide for the terminal: a line per device instead of the table.
+    const asLines = () =>
+      reports.map((r) => {
+        const t = r.totals;
+        const d = r.device;
+        return (
+          `${d.model ?? d.key}${d.serial ? ` (${d.serial})` : ''} via ${d.transport}: ${plural(t.listed, 'file')}, ${n(t.copied, chalk.green)} new, ` +
+          `${n(t.known, chalk.dim)} held, ${n(t.duplicate, chalk.cyan)} duplicates, ${n(t.quarantined, chalk.yellow)} quarantined, ` +
+          `${n(t.failed + t.given_up, chalk.red)} failed, ${mb(t.downloadedBytes)} downloaded`
+        );
+      });
+    out.push(tableOrLines(table.toString(), asLines, width));
   } else if (errors.length === 0) {
     out.push('No devices found (plug a watch in, or name a mounted one with --from PATH).');
   }
@@ -45,9 +78,10 @@ export function syncSummaryText(reports: readonly DeviceSyncReport[], errors: re
       if (f.reason?.startsWith('kept on the device')) out.push(chalk.yellow(`${who}: ${f.path}: ${f.reason}`));
     }
     if (r.interrupted) out.push(chalk.red(`${who}: stopped early (${r.interrupted}); the next sync picks up the rest`));
-    if (r.totals.deleted) out.push(`${who}: ${r.totals.deleted} file(s) deleted from the device after their copies were verified`);
+    if (r.totals.deleted) out.push(`${who}: ${plural(r.totals.deleted, 'file')} deleted from the device after their copies were verified`);
   }
   for (const e of errors) out.push(chalk.red(`error: ${e.label}: ${e.error}`));
   if (reports.length > 0) out.push(`library: ${library}`);
+  // Only the table is fitted to the width: lines naming files stay whole, one per file, for grep.
   return out.join('\n');
 }

@@ -4,6 +4,8 @@ import Table from 'cli-table3';
 import { isAbsolute, relative } from 'node:path';
 import type { CheckResult } from '../core/activity/checklist.js';
 import type { FileReport, ValidateDiagnostic } from '../core/validate/validate-file.js';
+import { plural } from './plural.js';
+import { termWidth, wrapLine } from './width.js';
 
 const STATUS: Record<CheckResult['status'], (s: string) => string> = {
   PASSED: chalk.green,
@@ -20,6 +22,14 @@ const LEVEL: Record<ValidateDiagnostic['level'], (s: string) => string> = {
 
 /** Rows without separator lines between them. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+/** Table colours (cli-table3 has its own): grey borders only when fitkit colours. */
+const style = () => ({ head: [], border: chalk.level > 0 ? ['grey'] : [] });
+
+/** Text lines wrapped to the width, continuation lines indented under the text. */
+function fit(line: string, width: number, indent: string): string {
+  return wrapLine(line, width, indent).join('\n');
+}
 
 /** Paths under the working directory are shown relative to it. */
 function shown(file: string): string {
@@ -45,14 +55,27 @@ export function diagnosticLine(d: ValidateDiagnostic): string {
 
 function heading(r: FileReport): string {
   if (r.error) return `${verdict(r)} ${shown(r.file)}`;
-  const what = [r.fileType ?? 'no file type', `${r.messages} message(s)`, `${r.size} bytes`];
+  const what = [r.fileType ?? 'no file type', plural(r.messages, 'message'), plural(r.size, 'byte')];
   if (r.fitFiles > 1) what.push(`${r.fitFiles} chained FIT files`);
   return `${verdict(r)} ${shown(r.file)} ${chalk.dim(`(${what.join(', ')})`)}`;
 }
 
-/** The full checklist as a table. */
-export function checklistTable(results: readonly CheckResult[]): string {
-  const t = new Table({ head: ['Check (FitCSVTool -t)', 'Level', 'Status', 'Detail'], chars: COMPACT, style: { head: [] } });
+/**
+ * The full checklist as a table `width` columns wide: names and details wrap in their columns
+ * (--json has them whole).
+ */
+export function checklistTable(results: readonly CheckResult[], width = termWidth()): string {
+  const level = 'REQUIRED'.length + 2;
+  const status = 'WARNING'.length + 2;
+  const free = width - 5 - level - status;
+  const name = Math.min(Math.max(...results.map((c) => c.name.length), 'Check (FitCSVTool -t)'.length) + 2, Math.floor(free / 2));
+  const t = new Table({
+    head: ['Check (FitCSVTool -t)', 'Level', 'Status', 'Detail'],
+    chars: COMPACT,
+    style: style(),
+    colWidths: [name, level, status, free - name],
+    wordWrap: true,
+  });
   for (const c of results) t.push([c.name, c.level, STATUS[c.status](c.status), checkDetail(c)]);
   return t.toString();
 }
@@ -61,18 +84,18 @@ export function checklistTable(results: readonly CheckResult[]): string {
  * One file: its heading, its findings, and its checklist: the whole table when `full`, else only
  * the checks that did not pass (and none for a file whose type the checklist does not judge).
  */
-export function fileBlock(r: FileReport, full: boolean): string {
-  const lines = [heading(r)];
-  for (const d of r.diagnostics) lines.push('  ' + diagnosticLine(d));
+export function fileBlock(r: FileReport, full: boolean, width = termWidth()): string {
+  const lines = [fit(heading(r), width, '     ')];
+  for (const d of r.diagnostics) lines.push(fit('  ' + diagnosticLine(d), width, '          '));
   if (r.checklist.length === 0) return lines.join('\n');
   if (full) {
-    if (!r.checklistApplies) lines.push(chalk.dim(`  checklist shown for comparison; it does not judge a ${r.fileType} file`));
-    lines.push(checklistTable(r.checklist));
+    if (!r.checklistApplies) lines.push(fit(chalk.dim(`  checklist shown for comparison; it does not judge a ${r.fileType} file`), width, '  '));
+    lines.push(checklistTable(r.checklist, width));
   } else if (r.checklistApplies) {
     for (const c of r.checklist) {
       if (c.status !== 'FAILED' && c.status !== 'WARNING') continue;
       const detail = checkDetail(c).replace(/\n/g, '; ');
-      lines.push(`  ${STATUS[c.status](c.status.padEnd(7))} ${c.name} ${chalk.dim(`(${c.level})`)}${detail ? ': ' + detail : ''}`);
+      lines.push(fit(`  ${STATUS[c.status](c.status.padEnd(7))} ${c.name} ${chalk.dim(`(${c.level})`)}${detail ? ': ' + detail : ''}`, width, '          '));
     }
   }
   return lines.join('\n');
@@ -95,7 +118,7 @@ export function totals(reports: readonly FileReport[]): ValidateTotals {
 }
 
 /** Counts by file type, and the REQUIRED checks that failed most often. */
-export function summaryText(reports: readonly FileReport[]): string {
+export function summaryText(reports: readonly FileReport[], width = termWidth()): string {
   const byType = new Map<string, { files: number; pass: number; fail: number; errors: number; warnings: number }>();
   for (const r of reports) {
     const key = r.error ? '(unreadable)' : r.fileType ?? '(no file_id)';
@@ -107,7 +130,7 @@ export function summaryText(reports: readonly FileReport[]): string {
     row.warnings += r.diagnostics.filter((d) => d.level === 'warning').length;
     byType.set(key, row);
   }
-  const t = new Table({ head: ['File type', 'Files', 'Pass', 'Fail', 'Errors', 'Warnings'], chars: COMPACT, style: { head: [] } });
+  const t = new Table({ head: ['File type', 'Files', 'Pass', 'Fail', 'Errors', 'Warnings'], chars: COMPACT, style: style() });
   for (const [k, v] of [...byType].sort((a, b) => b[1].files - a[1].files)) {
     t.push([k, v.files, v.pass ? chalk.green(String(v.pass)) : '0', v.fail ? chalk.red(String(v.fail)) : '0', v.errors, v.warnings]);
   }
@@ -118,11 +141,13 @@ export function summaryText(reports: readonly FileReport[]): string {
   }
   const out = [t.toString()];
   if (failedChecks.size > 0) {
-    const f = new Table({ head: ['REQUIRED check failed', 'Files'], chars: COMPACT, style: { head: [] } });
+    const files = 'Files'.length + 2;
+    const name = Math.min(Math.max(...[...failedChecks.keys()].map((k) => k.length)) + 2, width - 3 - files);
+    const f = new Table({ head: ['REQUIRED check failed', 'Files'], chars: COMPACT, style: style(), colWidths: [name, files], wordWrap: true });
     for (const [k, v] of [...failedChecks].sort((a, b) => b[1] - a[1])) f.push([k, v]);
     out.push(f.toString());
   }
   const n = totals(reports);
-  out.push(`${n.files} file(s): ${n.passed} passed, ${n.failed} failed${n.unreadable ? `, ${n.unreadable} unreadable` : ''}`);
+  out.push(fit(`${plural(n.files, 'file')}: ${n.passed} passed, ${n.failed} failed${n.unreadable ? `, ${n.unreadable} unreadable` : ''}`, width, '  '));
   return out.join('\n');
 }

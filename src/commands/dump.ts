@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { plural } from '../cli/plural.js';
 import { FitkitError, type Diagnostic } from '../core/errors.js';
 import { decodeFitStream } from '../core/fit/decode/decoder.js';
 import { jsonReplacer, messageToObject } from '../core/fit/decode/values.js';
@@ -26,7 +27,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
 (-s, -se, -u, -x, -deg, -iso8601, -e, -re, --defn, --data, -ex).`;
 
   static override examples = [
-    '<%= config.bin %> dump fixtures/fit/Activity.fit',
+    '<%= config.bin %> dump ride.fit',
     '<%= config.bin %> dump ride.fit -o ride.csv',
     '<%= config.bin %> dump ride.fit -o ride.csv --data record,lap',
     '<%= config.bin %> dump ride.fit -deg -iso8601 --defn none',
@@ -39,7 +40,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
 
   static override flags = {
     output: Flags.string({ char: 'o', description: 'CSV file to write (- or none: standard output)' }),
-    json: Flags.boolean({ description: 'NDJSON instead of CSV: one interpreted message per line' }),
+    json: Flags.boolean({ description: 'NDJSON instead of CSV: one interpreted message per line; an error ends it with {"error": {...}}' }),
     'keep-invalid': Flags.boolean({ char: 's', description: 'keep invalid values, printed raw (FitCSVTool -s)' }),
     'invalid-empty': Flags.boolean({ description: 'keep invalid values, printed as "" (FitCSVTool -se)' }),
     'hide-unknown': Flags.boolean({ char: 'u', description: 'hide unknown messages and fields (FitCSVTool -u)' }),

@@ -5,6 +5,8 @@ import { basename, dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { errorJson, type ErrorJson } from '../cli/error-output.js';
+import { plural } from '../cli/plural.js';
 import { fitToGpx, readLocations, type FitToGpxOptions } from '../core/activity/fit-gpx.js';
 import { FitkitError } from '../core/errors.js';
 import type { Profile } from '../core/fit/profile/profile.js';
@@ -27,8 +29,25 @@ interface JobResult {
   output?: string;
   /** Lines for stderr, already prefixed. */
   messages: string[];
-  error?: string;
+  error?: ErrorJson['error'];
 }
+
+/** One input's outcome under --json. */
+export interface Fit2gpxFile {
+  input: string;
+  output: string | null;
+  ok: boolean;
+  error?: ErrorJson['error'];
+  /** The warnings printed on stderr for this file. */
+  messages: string[];
+}
+
+export interface Fit2gpxOutput {
+  files: Fit2gpxFile[];
+  totals: { files: number; converted: number; failed: number };
+}
+
+const asError = (e: NonNullable<JobResult['error']>) => new FitkitError(e.code, e.message, { file: e.file ?? undefined, offset: e.offset ?? undefined });
 
 export default class Fit2gpx extends BaseCommand {
   static override description = `Convert FIT activities, courses and Locations files to GPX 1.1.
@@ -51,12 +70,15 @@ lies inside a timer segment (timer started, not yet stopped). A location without
 time zone (activity.local_timestamp - activity.timestamp), any second of that minute inside a
 timer segment. Other unstamped names never match. --all-waypoints keeps every location.`;
 
+  static override usage = ['<%= command.id %> FILE.fit [-o OUT.gpx] [flags]', '<%= command.id %> FILE.fit... -d OUTDIR [-j N] [--json] [flags]'];
+
   static override examples = [
-    '<%= config.bin %> fit2gpx fixtures/fit/Activity.fit -o activity.gpx',
+    '<%= config.bin %> fit2gpx ride.fit -o ride.gpx',
     '<%= config.bin %> fit2gpx ride.fit --locations Garmin/Locations/Locations.fit -o ride.gpx',
     '<%= config.bin %> fit2gpx ride.fit --extensions v2,gps',
     '<%= config.bin %> fit2gpx course.fit --route -o course.gpx',
     '<%= config.bin %> fit2gpx Garmin/Activities/*.fit -d gpx/',
+    '<%= config.bin %> fit2gpx Garmin/Activities/*.fit -d gpx/ --json | jq -r ".files[] | select(.ok | not) | .input"',
   ];
 
   static override strict = false;
@@ -67,12 +89,12 @@ timer segment. Other unstamped names never match. --all-waypoints keeps every lo
     dir: Flags.string({ char: 'd', description: 'folder for the GPX files (NAME.fit → NAME.gpx); needed for several inputs' }),
     locations: Flags.string({ description: 'Locations.fit / Lctns.fit whose waypoints saved during the ride are added' }),
     'all-waypoints': Flags.boolean({ description: 'add every location, not only those saved during the ride' }),
-    extensions: Flags.string({ description: 'v1, v2 or none, optionally with ",gps" (see above)', default: 'v1' }),
+    extensions: Flags.string({ description: 'v1, v2 or none, optionally with ",gps" (see DESCRIPTION)', default: 'v1' }),
     route: Flags.boolean({ description: 'courses as <rte> instead of <trk>' }),
     jobs: Flags.integer({ char: 'j', description: 'files converted in parallel (default: CPU count, at most 4)', min: 1 }),
   };
 
-  async run(): Promise<{ converted: number; failed: number }> {
+  async run(): Promise<Fit2gpxOutput> {
     const { argv, flags } = await this.parse(Fit2gpx);
     const inputs = argv as string[];
     if (inputs.length === 0) this.error('give at least one FIT file', { exit: 2 });
@@ -81,6 +103,8 @@ timer segment. Other unstamped names never match. --all-waypoints keeps every lo
     for (const e of ext) if (!['v1', 'v2', 'none', 'gps'].includes(e)) this.error(`--extensions: unknown "${e}"`, { exit: 2 });
     if (inputs.length > 1 && !flags.dir) this.error('several inputs need -d OUTDIR', { exit: 2 });
     if (flags.dir && flags.output) this.error('use either -o or -d', { exit: 2 });
+    const json = this.jsonEnabled();
+    if (json && !flags.dir && (!flags.output || flags.output === '-')) this.error('--json needs -o OUT.gpx or -d OUTDIR: standard output holds the JSON', { exit: 2 });
     if (flags.dir) mkdirSync(flags.dir, { recursive: true });
 
     const jobs: Job[] = inputs.map((input) => ({
@@ -94,21 +118,21 @@ timer segment. Other unstamped names never match. --all-waypoints keeps every lo
       profileExtra: flags['profile-extra'] ?? [],
     }));
 
-    if (jobs.length === 1) {
+    if (jobs.length === 1 && !flags.dir) {
       const r = await convert(jobs[0], this.loadProfile(jobs[0].profileExtra));
       for (const m of r.messages) this.logToStderr(m);
-      if (r.error) throw new FitkitError('fit2gpx_failed', r.error, { exitCode: 1 });
-      return { converted: 1, failed: 0 };
+      if (r.error) throw asError(r.error);
+      return outcome([r]);
     }
     const results = await this.#batch(jobs, flags.jobs ?? Math.min(availableParallelism(), 4));
-    const failed = results.filter((r) => r.error).length;
+    const out = outcome(results);
     for (const r of results) {
       for (const m of r.messages) this.logToStderr(m);
-      if (r.error) this.logToStderr(`fitkit: ${r.error}`);
+      if (r.error) this.logToStderr(`fitkit: ${asError(r.error).oneLine()}`);
     }
-    this.logToStderr(`fit2gpx: ${results.length - failed} converted, ${failed} failed`);
-    if (failed > 0) this.exit(1);
-    return { converted: results.length - failed, failed };
+    this.logToStderr(`fit2gpx: ${plural(out.totals.converted, 'file')} converted, ${out.totals.failed} failed`);
+    if (out.totals.failed > 0) process.exitCode = 1;
+    return out;
   }
 
   /** Converts in a pool of worker threads, with a progress bar on a terminal. */
@@ -138,6 +162,12 @@ timer segment. Other unstamped names never match. --all-waypoints keeps every lo
     }
     return results;
   }
+}
+
+function outcome(results: JobResult[]): Fit2gpxOutput {
+  const files = results.map((r) => ({ input: r.input, output: r.output ?? null, ok: !r.error, ...(r.error ? { error: r.error } : {}), messages: r.messages }));
+  const failed = files.filter((f) => !f.ok).length;
+  return { files, totals: { files: files.length, converted: files.length - failed, failed } };
 }
 
 function ask(worker: Worker, job: Job): Promise<JobResult> {
@@ -205,16 +235,16 @@ async function convert(job: Job, profile: Profile): Promise<JobResult> {
     await file?.commitQueued();
     for (const w of r.warnings) res.messages.push(`fitkit: warning: ${name}: ${w}`);
     if (r.kind === 'activity' && r.points === 0) res.messages.push(`fitkit: ${name}: no positions (indoor?): wrote a GPX without a track`);
-    if (locPath && r.kind === 'activity') res.messages.push(`fitkit: ${name}: ${r.waypoints} waypoint(s) from ${locPath}`);
+    if (locPath && r.kind === 'activity') res.messages.push(`fitkit: ${name}: ${plural(r.waypoints, 'waypoint')} from ${locPath}`);
     const fatal = r.diagnostics.find((d) => d.level === 'error');
     for (const d of r.diagnostics) if (d !== fatal) res.messages.push(`fitkit: warning: ${name}: ${d.message} (at byte ${d.offset})`);
     // Like dump: what was read before the damage is written, and the run still fails.
-    if (fatal) res.error = new FitkitError(fatal.code, fatal.message, { file: name, offset: fatal.offset }).oneLine();
+    if (fatal) res.error = errorJson(new FitkitError(fatal.code, fatal.message, { file: name, offset: fatal.offset })).error;
   } catch (e) {
     out?.abort();
     if (!(e instanceof FitkitError)) throw e;
     e.file ??= name;
-    res.error = e.oneLine();
+    res.error = errorJson(e).error;
   }
   return res;
 }
@@ -248,7 +278,11 @@ if (!isMainThread && (workerData as { fit2gpxWorker?: boolean } | null)?.fit2gpx
       .then(() => convert(job, profileFor(job.profileExtra)))
       .then(
         (r) => port.postMessage(r),
-        (e: Error) => port.postMessage({ input: job.input, messages: [], error: e instanceof FitkitError ? e.oneLine() : `${job.input}: ${e.message}` }),
+        (e: Error) => {
+          const err = e instanceof FitkitError ? e : new FitkitError('internal_error', e.message, { file: job.input });
+          err.file ??= job.input;
+          port.postMessage({ input: job.input, messages: [], error: errorJson(err).error });
+        },
       );
   });
 }

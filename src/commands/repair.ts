@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { plural } from '../cli/plural.js';
 import { repairFit, type RepairResult } from '../core/activity/repair.js';
 import type { SummaryMessage } from '../core/activity/summary.js';
 import { timeZoneOffset } from '../core/activity/tcx-to-fit.js';
@@ -31,7 +32,7 @@ records hold. The activity's local time comes from the file when it says its tim
 --tz (default: the system's).`;
 
   static override examples = [
-    '<%= config.bin %> repair fixtures/fit/activity-unexpected-eof.fit -o fixed.fit',
+    '<%= config.bin %> repair cut-off.fit -o fixed.fit',
     '<%= config.bin %> repair crashed.fit -o crashed-fixed.fit --tz Europe/Berlin --json',
   ];
 
@@ -74,7 +75,7 @@ records hold. The activity's local time comes from the file when it says its tim
     writeFileAtomic(flags.output, (out) => out.write(r.bytes));
     if (!this.jsonEnabled()) {
       const messages = r.files.reduce((n, f) => n + f.dataMessages, 0);
-      this.log(`${flags.output}: ${messages} message(s) in ${r.files.length} FIT file(s), ${r.bytes.length} bytes`);
+      this.log(`${flags.output}: ${plural(messages, 'message')} in ${plural(r.files.length, 'FIT file')}, ${plural(r.bytes.length, 'byte')}`);
       for (const c of r.changes.length ? r.changes : ['no damage found: headers and CRCs rewritten as they were']) this.log(`  ${c}`);
     }
     const { bytes, ...rest } = r;

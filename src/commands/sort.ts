@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { plural } from '../cli/plural.js';
 import { progressBar } from '../cli/progress.js';
 import { planLines, summaryText } from '../cli/sort-summary.js';
 import { FitkitError } from '../core/errors.js';
@@ -17,6 +18,8 @@ get file_id.time_created as mtime, and are never written twice: LIBRARY/.fitkit/
 remembers every content hash. Damaged and non-FIT files go to LIBRARY/_quarantine/ with the reason
 in the index. Symbolic links inside source folders are not followed; only *.fit files are taken
 from folders.`;
+
+  static override usage = '<%= command.id %> SRC... --to LIBRARY [--types LIST] [--dry-run] [--move] [--json]';
 
   static override examples = [
     '<%= config.bin %> sort ~/Downloads/garmin --to ~/fit',
@@ -75,7 +78,7 @@ from folders.`;
     if (report.totals.failed > 0) {
       process.exitCode = 1;
       if (json) return { ...report, summary: summaryRows(report.files) };
-      throw new FitkitError('unreadable', `${report.totals.failed} file(s) could not be read`);
+      throw new FitkitError('unreadable', `${plural(report.totals.failed, 'file')} could not be read`);
     }
     return { ...report, summary: summaryRows(report.files) };
   }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { syncProgress } from '../cli/sync-progress.js';
-import { syncSummaryText } from '../cli/sync-summary.js';
+import { syncJson, syncSummaryText } from '../cli/sync-summary.js';
+import { plural } from '../cli/plural.js';
 import { FitkitError } from '../core/errors.js';
 import { parseTypeFilter } from '../core/library/layout.js';
 import { startSimulation, SIMULATIONS, type Simulation } from '../core/sim/simulate.js';
@@ -71,19 +72,23 @@ ones into LIBRARY/_quarantine/). --watch keeps running and syncs each device whe
       this.error((e as Error).message, { exit: 2 });
     }
     const json = this.jsonEnabled();
+    const log = (line: string) => (json ? process.stderr.write(line + '\n') : this.log(line));
+    // Device lines (ANT-FS linking and pairing: "accept fitkit on the watch") go to the person:
+    // in the --watch log, else on stderr (above the progress bars on a terminal).
+    const progress = syncProgress(!json && !flags.watch && process.stderr.isTTY === true);
+    const deviceLog = flags.watch ? log : (line: string) => progress.log(line);
     let sim: Simulation | undefined;
     let providers: DeviceProvider[];
     if (flags.simulate?.length) {
       try {
-        sim = await startSimulation(flags.simulate);
+        sim = await startSimulation(flags.simulate, { log: deviceLog });
       } catch (e) {
         this.error((e as Error).message, { exit: 2 });
       }
       providers = sim.providers.filter((p) => transports.has(p.transport));
     } else {
-      providers = realProviders({ transports, from: flags.from });
+      providers = realProviders({ transports, from: flags.from, log: deviceLog });
     }
-    const log = (line: string) => (json ? process.stderr.write(line + '\n') : this.log(line));
     const library = flags.to ?? join(homedir(), 'FitSync');
     const base = {
       library,
@@ -96,7 +101,6 @@ ones into LIBRARY/_quarantine/). --watch keeps running and syncs each device whe
     };
     try {
       if (flags.watch) return await this.#watch(new SyncService({ ...base, minIntervalMs: flags['min-interval'] * 1000, log }));
-      const progress = syncProgress(!json && process.stderr.isTTY === true);
       const svc = new SyncService({ ...base, onEvent: (e) => progress.event(e) });
       let result: { reports: DeviceSyncReport[]; errors: DeviceError[] };
       try {
@@ -108,9 +112,9 @@ ones into LIBRARY/_quarantine/). --watch keeps running and syncs each device whe
       const failed = result.reports.reduce((n, r) => n + r.totals.failed + r.totals.given_up, 0);
       if (result.errors.length > 0 || failed > 0 || result.reports.some((r) => r.interrupted)) {
         process.exitCode = 1;
-        if (!json) throw new FitkitError('sync_incomplete', `${result.errors.length} device error(s), ${failed} file(s) not copied`);
+        if (!json) throw new FitkitError('sync_incomplete', `${plural(result.errors.length, 'device error')}, ${plural(failed, 'file')} not copied`);
       }
-      return result;
+      return syncJson(result);
     } finally {
       await sim?.dispose();
     }

@@ -3,6 +3,7 @@ import { userProfilePath } from '../core/platform/xdg.js';
 import { readFileSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
+import { plural } from '../cli/plural.js';
 import { parseHrZones } from '../core/activity/hr-zones.js';
 import { tcxToFit, type TcxToFitSummary, type UserProfile } from '../core/activity/tcx-to-fit.js';
 import { FitkitError } from '../core/errors.js';
@@ -33,13 +34,14 @@ uploads lose it, and other sports drop total_strokes.`;
     '<%= config.bin %> tcx2fit workout.tcx                         # workout.fit',
     '<%= config.bin %> tcx2fit workout.tcx -o row.fit --tz Europe/Berlin --max-hr 190 --split 250',
     '<%= config.bin %> tcx2fit run.tcx --sport running --split 0    # the watch\'s laps',
+    '<%= config.bin %> tcx2fit workout.tcx -o row.fit --json | jq .laps',
   ];
 
   static override args = { input: Args.string({ description: 'TCX file', required: true }) };
 
   static override flags = {
     output: Flags.string({ char: 'o', description: 'FIT file to write (default: IN with .fit; - for standard output)' }),
-    sport: Flags.string({ description: 'FIT sport[/sub_sport] (default rowing/indoor_rowing: see above)' }),
+    sport: Flags.string({ description: 'FIT sport[/sub_sport] (default rowing/indoor_rowing: see DESCRIPTION)' }),
     split: Flags.integer({ description: 'laps of this many metres; 0: the TCX laps', default: 500, min: 0 }),
     'pause-gap': Flags.integer({ description: 'seconds without trackpoints or movement that make a pause (0: only the TCX\'s own track breaks)', default: DEFAULT_PAUSE_GAP, min: 0 }),
     manufacturer: Flags.string({ description: 'file_id manufacturer: FIT name or number', default: 'development' }),
@@ -56,6 +58,8 @@ uploads lose it, and other sports drop total_strokes.`;
 
   async run(): Promise<TcxToFitSummary & { output: string }> {
     const { args, flags } = await this.parse(Tcx2fit);
+    const json = this.jsonEnabled();
+    if (json && flags.output === '-') this.error('--json with -o -: standard output holds the JSON; name a FIT file', { exit: 2 });
     const profile = this.loadProfile(flags['profile-extra'] ?? []);
     const [sport, subSport] = (flags.sport ?? '').split('/');
     for (const [type, v] of [['sport', sport], ['sub_sport', subSport]] as const) {
@@ -99,11 +103,11 @@ uploads lose it, and other sports drop total_strokes.`;
     }
     const s = result.summary;
     for (const w of s.warnings) this.logToStderr(`fitkit: warning: ${args.input}: ${w}`);
-    if (output !== '-') {
-      const pauses = s.pauses ? ` (${s.timer.toFixed(0)} s timer, ${s.pauses} pause${s.pauses === 1 ? '' : 's'})` : '';
-      const sessions = s.sessions > 1 ? `${s.sessions} sessions, ` : '';
-      this.logToStderr(`${output}: ${s.records} records, ${sessions}${s.laps} lap${s.laps === 1 ? '' : 's'}, ${s.distance.toFixed(0)} m in ${s.elapsed.toFixed(0)} s${pauses}` +
-        `${s.strokes === undefined ? '' : `, ${s.strokes} strokes`}${s.calories === undefined ? '' : `, ${s.calories} kcal (${s.caloriesFrom})`}`);
+    if (output !== '-' && !json) {
+      const pauses = s.pauses ? ` (${s.timer.toFixed(0)} s timer, ${plural(s.pauses, 'pause')})` : '';
+      const sessions = s.sessions > 1 ? `${plural(s.sessions, 'session')}, ` : '';
+      this.logToStderr(`${output}: ${plural(s.records, 'record')}, ${sessions}${plural(s.laps, 'lap')}, ${s.distance.toFixed(0)} m in ${s.elapsed.toFixed(0)} s${pauses}` +
+        `${s.strokes === undefined ? '' : `, ${plural(s.strokes, 'stroke')}`}${s.calories === undefined ? '' : `, ${s.calories} kcal (${s.caloriesFrom})`}`);
     }
     return { ...s, output };
   }

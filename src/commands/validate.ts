@@ -31,6 +31,8 @@ get sanity checks for their type instead (course, workout, settings, locations, 
 Exit code 0 when every file passes, 1 when one does not (or cannot be read), 2 on usage errors.
 Folders are searched recursively for *.fit; files are validated on every core.`;
 
+  static override usage = '<%= command.id %> FILE|DIR... [-q] [--[no-]checks] [--threads N] [--json]';
+
   static override examples = [
     '<%= config.bin %> validate ride.fit',
     '<%= config.bin %> validate ~/fit/Activities --quiet',

@@ -2,11 +2,148 @@
 
 export type Severity = 'error' | 'warning' | 'info';
 
+/**
+ * Problems found inside a file (a {@link Diagnostic}'s code). Each can become an error's code
+ * too: a fatal diagnostic is thrown as a FitkitError.
+ */
+export const DIAGNOSTIC_CODES = [
+  'activity_no_summary',
+  'architecture',
+  'bad_definition',
+  'chained',
+  'checked_before_stop',
+  'course_missing',
+  'course_no_lap',
+  'course_no_records',
+  'course_point_time',
+  'course_record_position',
+  'crc_mismatch',
+  'data_size_mismatch',
+  'data_size_past_end',
+  'data_size_zero',
+  'field_size',
+  'file_id_missing',
+  'file_id_not_first',
+  'file_type_missing',
+  'file_type_unknown',
+  'header_crc_mismatch',
+  'header_crc_unset',
+  'header_size',
+  'location_position',
+  'locations_empty',
+  'message_index_missing',
+  'message_index_sequence',
+  'monitoring_empty',
+  'monitoring_info_missing',
+  'monitoring_time_order',
+  'not_fit',
+  'protocol_version',
+  'settings_empty',
+  'trailing_bytes',
+  'truncated',
+  'undefined_local_message',
+  'workout_missing',
+  'workout_no_steps',
+  'workout_repeat_target',
+  'workout_step_count',
+] as const;
+export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
+
+/**
+ * Every code a FitkitError carries: what scripts see as `error.code` under `--json`. Add a new
+ * kind here (sorted); never pass a free string.
+ */
+export const ERROR_CODES = [
+  ...DIAGNOSTIC_CODES,
+  'ant_closed',
+  'ant_response',
+  'ant_stick_access',
+  'ant_stick_busy',
+  'ant_stick_unusable',
+  'ant_timeout',
+  'ant_usb',
+  'antfs_bad_directory',
+  'antfs_bad_network_key',
+  'antfs_closed',
+  'antfs_download_failed',
+  'antfs_download_refused',
+  'antfs_erase_failed',
+  'antfs_file_changed',
+  'antfs_file_given_up',
+  'antfs_file_timeout',
+  'antfs_link_failed',
+  'antfs_no_network_key',
+  'antfs_no_response',
+  'antfs_no_watch',
+  'antfs_pairing_disabled',
+  'antfs_pairing_rejected',
+  'antfs_pairing_required',
+  'antfs_pairing_timeout',
+  'antfs_passkey_file',
+  'antfs_passkey_rejected',
+  'antfs_unsupported_legacy',
+  'bad_install_option',
+  'bad_offset',
+  'bad_profile_extra',
+  'bad_remote_file',
+  'bad_tcx',
+  'bad_time_zone',
+  'bad_user_file',
+  'cancelled',
+  'device_file_truncated',
+  'device_file_unsafe',
+  'device_gone',
+  'device_read_denied',
+  'device_read_failed',
+  'device_remove_failed',
+  'device_removed',
+  'encode_base_type',
+  'encode_definition',
+  'encode_finished',
+  'encode_range',
+  'encode_unknown_field',
+  'encode_unknown_message',
+  'encode_value',
+  'from_not_folder',
+  'from_not_found',
+  'install_dir_missing',
+  'install_write_failed',
+  'internal_error',
+  'library_locked',
+  'mtp_claim_busy',
+  'mtp_dataset',
+  'mtp_no_garmin_folder',
+  'mtp_no_interface',
+  'mtp_protocol',
+  'mtp_response',
+  'mtp_size_mismatch',
+  'mtp_stall',
+  'mtp_unsupported',
+  'names_exhausted',
+  'no_files',
+  'no_space',
+  'not_found',
+  'not_regular',
+  'nothing_to_salvage',
+  'output_failed',
+  'short',
+  'symlink',
+  'sync_incomplete',
+  'timeout',
+  'too_long',
+  'unknown_command',
+  'unreadable',
+  'unsafe_path',
+  'usage',
+  'worker_failed',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 /** A problem found while reading a file; decoding goes on where it can. */
 export interface Diagnostic {
   level: Severity;
   /** Stable machine-readable kind, e.g. `crc_mismatch`, `truncated`. */
-  code: string;
+  code: ErrorCode;
   message: string;
   /** Byte offset in the input where the problem was found. */
   offset: number;
@@ -21,12 +158,12 @@ export interface FitkitErrorOptions {
 
 /** An error with a stable code and, where known, the file and byte offset it concerns. */
 export class FitkitError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   file?: string;
   readonly offset?: number;
   readonly exitCode: number;
 
-  constructor(code: string, message: string, opts: FitkitErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, opts: FitkitErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'FitkitError';
     this.code = code;

@@ -52,7 +52,7 @@ describe('fitkit fit2gpx', () => {
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['Activity.gpx', 'DeveloperData.gpx', 'garmin-fenix-5-walk.gpx']);
     expect(r.stderr).toContain(`fitkit: ${bad}: not a FIT file`);
     expect(r.stderr).toContain('fitkit: ' + fixture('DeveloperData.fit') + ': no positions (indoor?): wrote a GPX without a track');
-    expect(r.stderr).toContain('fit2gpx: 3 converted, 1 failed');
+    expect(r.stderr).toContain('fit2gpx: 3 files converted, 1 failed');
   });
 
   it('finds Locations.fit in the device tree and keeps only the waypoints of the ride', () => {
@@ -63,7 +63,7 @@ describe('fitkit fit2gpx', () => {
     writeFileSync(join(dir, 'Garmin/Locations/Locations.fit'), buildLocations());
     const r = fitkit([join(dir, 'Garmin/Activities/ride.fit'), '-o', join(dir, 'ride.gpx')]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('3 waypoint(s) from');
+    expect(r.stderr).toContain('3 waypoints from');
     const names = readGpx(readFileSync(join(dir, 'ride.gpx'), 'utf8')).waypoints.map((w) => w.name);
     expect(names).toEqual(LOCATIONS.filter((l) => l.during).map((l) => l.name));
     const all = fitkit([join(dir, 'Garmin/Activities/ride.fit'), '--all-waypoints']);

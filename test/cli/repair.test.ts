@@ -20,7 +20,7 @@ describe('fitkit repair', () => {
     const r = run(input, '-o', join(dir, 'fixed.fit'), '--tz', 'UTC');
     expect(r.code).toBe(0);
     // 21 messages salvaged, and the activity message the cut took away.
-    expect(r.stdout).toMatch(/fixed\.fit: 22 message\(s\) in 1 FIT file\(s\)/);
+    expect(r.stdout).toMatch(/fixed\.fit: 22 messages in 1 FIT file,/);
     expect(r.stdout).toContain('dropped from byte 751: truncated');
     expect(r.stdout).toContain('  added activity over 1 session, local time UTC+00:00 from time zone UTC\n');
     expect(readFileSync(input).equals(before)).toBe(true);
@@ -45,7 +45,7 @@ describe('fitkit repair', () => {
     const eof = join(root, 'fixtures/fit/activity-unexpected-eof.fit');
     const plain = run(eof, '-o', join(dir, 'plain.fit'), '--no-summary');
     expect(plain.code).toBe(0);
-    expect(plain.stdout).toMatch(/plain\.fit: 21 message\(s\)/);
+    expect(plain.stdout).toMatch(/plain\.fit: 21 messages/);
     expect(plain.stdout).not.toContain('added');
 
     // The activity message of the file before the cut (fixtures/fit/Activity.fit) holds the same values.

@@ -12,8 +12,9 @@ const root = join(import.meta.dirname, '../..');
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `fitkit-${p}-`));
 const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+/** A wide terminal, so the summary is a table (narrower: a line per device, see conventions.test.ts). */
 function fitkit(args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', COLUMNS: '200' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -55,7 +56,7 @@ describe('fitkit sort', () => {
     const plan = fitkit(['sort', dir, '--to', lib, '--dry-run']);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/^copy {7}\S+d0\/f0\.fit -> 1000\/Activities\/f0\.fit$/m);
-    expect(plan.stdout).toContain('21 file(s): 20 would be copied, 0 already in the library, 1 would be quarantined');
+    expect(plan.stdout).toContain('21 files: 20 would be copied, 0 already in the library, 1 would be quarantined');
     expect(existsSync(lib)).toBe(false);
 
     const text = fitkit(['sort', dir, '--to', lib, '--threads', '2']);

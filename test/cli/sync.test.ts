@@ -45,9 +45,13 @@ describe('fitkit sync --simulate', () => {
 
   it('prints a table and the quarantined file, and refuses an unknown simulation with exit 2', () => {
     const lib = join(tmp('sync'), 'FitSync');
-    const r = fitkit(['sync', '--simulate', 'mtp:fr945', '--to', lib]);
+    const r = fitkit(['sync', '--simulate', 'mtp:fr945', '--to', lib], { COLUMNS: '200' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Forerunner 945 \(3996731245\) │ mtp/);
+    // 80 columns cannot hold the table: a line per device instead.
+    const narrow = fitkit(['sync', '--simulate', 'mtp:fr945', '--to', join(tmp('sync'), 'FitSync')], { COLUMNS: '80' });
+    expect(narrow.stdout).toMatch(/^Forerunner 945 \(3996731245\) via mtp: 10 files, 9 new, 0 held, 0 duplicates, 1$/m);
+    for (const l of narrow.stdout.split('\n')) if (!l.startsWith('quarantined: ') && !l.startsWith('library: ')) expect(l.length).toBeLessThanOrEqual(80);
     expect(r.stdout).toMatch(/^quarantined: Forerunner 945: GARMIN\/Activity\/.*\.fit -> _quarantine\//m);
     const bad = fitkit(['sync', '--simulate', 'mtp:fr1', '--to', lib]);
     expect(bad.code).toBe(2);

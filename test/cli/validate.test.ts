@@ -10,8 +10,9 @@ import { activityFit } from '../helpers/validate-activity.js';
 const root = join(import.meta.dirname, '../..');
 const fixture = (n: string) => join(root, 'fixtures/fit', n);
 
+/** A wide terminal: these tests read whole lines (80 columns: test/cli/conventions.test.ts). */
 function fitkit(args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', COLUMNS: '200' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -24,7 +25,7 @@ describe('fitkit validate', () => {
   it('a good activity: PASS, the whole checklist table, exit 0', () => {
     const r = fitkit(['validate', fixture('Activity.fit')]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^PASS fixtures\/fit\/Activity\.fit \(activity, 22 message\(s\), 771 bytes\)/);
+    expect(r.stdout).toMatch(/^PASS fixtures\/fit\/Activity\.fit \(activity, 22 messages, 771 bytes\)/);
     expect(r.stdout).toContain('Session Message Are Sequential and Abut');
     expect(r.stdout).toContain('Check requires two or more Session messages, found 1.');
   });
@@ -72,7 +73,7 @@ describe('fitkit validate', () => {
     if (process.getuid?.() !== 0) expect(by('locked.fit').diagnostics[0].code).toBe('unreadable');
     const text = fitkit(['validate', dir, '-q']);
     expect(text.stdout).toMatch(/│ File type +│ Files │ Pass │ Fail │ Errors │ Warnings │/);
-    expect(text.stdout).toMatch(/5 file\(s\): 3 passed, 2 failed/);
+    expect(text.stdout).toMatch(/5 files: 3 passed, 2 failed/);
     chmodSync(join(dir, 'locked.fit'), 0o644);
   });
 

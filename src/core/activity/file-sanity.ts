@@ -4,7 +4,7 @@
  * what makes it useful (a course its records, a workout its steps, …). Findings are warnings or
  * notes, never errors: such files still load in most tools.
  */
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic, DiagnosticCode } from '../errors.js';
 import type { FitMessage } from '../fit/decode/message.js';
 import type { Profile } from '../fit/profile/profile.js';
 import { snakeName } from '../fit/profile/names.js';
@@ -30,7 +30,7 @@ const INDEXED: Record<string, string[]> = {
   segment_list: ['segment_file'],
 };
 
-function note(level: Diagnostic['level'], code: string, message: string, m: FitMessage | undefined): Diagnostic {
+function note(level: Diagnostic['level'], code: DiagnosticCode, message: string, m: FitMessage | undefined): Diagnostic {
   return { level, code, message, offset: m?.offset ?? 0 };
 }
 

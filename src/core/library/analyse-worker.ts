@@ -1,6 +1,6 @@
 /** Worker-thread entry for AnalysePool: reads and analyses the files it is sent. */
 import { parentPort } from 'node:worker_threads';
-import { FitkitError } from '../errors.js';
+import { FitkitError, type ErrorCode } from '../errors.js';
 import { readSource } from './source-file.js';
 
 export interface AnalyseRequest {
@@ -10,7 +10,7 @@ export interface AnalyseRequest {
 
 export type AnalyseReply =
   | { id: number; ok: true; result: ReturnType<typeof readSource> }
-  | { id: number; ok: false; code: string; message: string };
+  | { id: number; ok: false; code: ErrorCode; message: string };
 
 parentPort?.on('message', (req: AnalyseRequest) => {
   try {

@@ -4,6 +4,7 @@
  * file_id. Pure: bytes in, facts out, so it runs the same in a worker thread or inline.
  */
 import { createHash } from 'node:crypto';
+import type { ErrorCode } from '../errors.js';
 import { scanFit } from '../fit/decode/decoder.js';
 import { FILE_ID_PREFIX, readFileId } from './file-id.js';
 import type { FileIdInfo } from './layout.js';
@@ -11,7 +12,7 @@ import type { FileIdInfo } from './layout.js';
 /** Why a file goes to quarantine: the decoder's first fatal diagnostic. */
 export interface Damage {
   /** `not_fit`, `truncated`, `crc_mismatch`, or another fatal decoder code. */
-  code: string;
+  code: ErrorCode;
   message: string;
   offset: number;
 }

@@ -26,7 +26,12 @@ interface Part {
   dispose?: () => void | Promise<void>;
 }
 
-type Factory = (bus: SimUsbBus) => Part | Promise<Part>;
+export interface SimulationOptions {
+  /** Device progress lines (ANT-FS: linking, pairing, authenticating), as the real providers give them. */
+  log?: (line: string) => void;
+}
+
+type Factory = (bus: SimUsbBus, o: SimulationOptions) => Part | Promise<Part>;
 
 /** What `--simulate` accepts. */
 export const SIMULATIONS: Record<string, Factory> = {
@@ -34,12 +39,12 @@ export const SIMULATIONS: Record<string, Factory> = {
     bus.plug(new SimMtpWatch({ model: WATCH_MODELS.fr945, location: '1-1' }));
     return { provider: new MtpProvider(bus) };
   },
-  'ant:fr310xt': (bus) => {
+  'ant:fr310xt': (bus, o) => {
     // The simulated radio uses its own made-up network key, and the pairing passkey goes to a
     // throw-away config folder: a simulation never touches the user's ANT-FS configuration.
     const sim = simulatedAnt({ bus, watch: { model: WATCH_MODELS.fr310xt } });
     const configDir = mkdtempSync(join(tmpdir(), 'fitkit-sim-antfs-'));
-    const provider = new AntProvider(bus, { networkKey: sim.networkKey, clock: sim.clock, configDir, stick: { usbReadTimeoutMs: 20 } });
+    const provider = new AntProvider(bus, { networkKey: sim.networkKey, clock: sim.clock, configDir, stick: { usbReadTimeoutMs: 20 }, log: o.log });
     return {
       provider,
       dispose: () => {
@@ -54,14 +59,14 @@ export const SIMULATIONS: Record<string, Factory> = {
   },
 };
 
-export async function startSimulation(specs: readonly string[]): Promise<Simulation> {
+export async function startSimulation(specs: readonly string[], o: SimulationOptions = {}): Promise<Simulation> {
   const bus = new SimUsbBus();
   const parts: Part[] = [];
   const usbProviders = new Map<string, DeviceProvider>();
   for (const spec of specs) {
     const make = SIMULATIONS[spec.toLowerCase()];
     if (!make) throw new RangeError(`unknown simulation "${spec}"; known: ${Object.keys(SIMULATIONS).join(', ')}`);
-    const part = await make(bus);
+    const part = await make(bus, o);
     // One provider per USB transport: several simulated watches share the bus.
     const t = part.provider.transport;
     if (t === 'msc' || !usbProviders.has(t)) {

@@ -10,7 +10,7 @@
 import { activityChecklist, passesRequired, type CheckResult } from '../activity/checklist.js';
 import { fileSanity } from '../activity/file-sanity.js';
 import { integrityDiagnostics } from '../activity/integrity.js';
-import type { Diagnostic, Severity } from '../errors.js';
+import type { Diagnostic, ErrorCode, Severity } from '../errors.js';
 import type { Profile } from '../fit/profile/profile.js';
 import { decodeForCheck } from './decode-for-check.js';
 
@@ -46,7 +46,7 @@ export interface FileReport {
   passedRequired: boolean;
   diagnostics: ValidateDiagnostic[];
   /** The file could not be read at all (missing, unreadable, a folder …). */
-  error?: { code: string; message: string };
+  error?: { code: ErrorCode; message: string };
 }
 
 export function worstLevel(ds: readonly Diagnostic[]): Severity | null {
@@ -94,7 +94,7 @@ export function validateBytes(file: string, bytes: Uint8Array, profile: Profile)
 }
 
 /** The report for a file that could not be read. */
-export function unreadableReport(file: string, code: string, message: string): FileReport {
+export function unreadableReport(file: string, code: ErrorCode, message: string): FileReport {
   return {
     file,
     size: 0,

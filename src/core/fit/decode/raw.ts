@@ -8,7 +8,7 @@
  * stops with everything read before. Ref: FIT protocol, "File structure" and "Record format".
  */
 import { crc16 } from '../../bytes/crc16.js';
-import type { Diagnostic } from '../../errors.js';
+import type { Diagnostic, DiagnosticCode } from '../../errors.js';
 import { baseTypeOf } from '../proto/base-types.js';
 import { readField } from './field-reader.js';
 import type { DataFrame, DefinitionFrame, DevFieldDefinition, FieldDefinition, Frame, HeaderFrame } from './frames.js';
@@ -144,17 +144,17 @@ export class RawDecoder {
     this.#crcAt = to;
   }
 
-  #diag(level: Diagnostic['level'], code: string, message: string, offset: number): void {
+  #diag(level: Diagnostic['level'], code: DiagnosticCode, message: string, offset: number): void {
     const d: Diagnostic = { level, code, message, offset };
     this.diagnostics.push(d);
     this.#opts.onDiagnostic?.(d);
   }
 
-  #warn(code: string, message: string, offset: number): void {
+  #warn(code: DiagnosticCode, message: string, offset: number): void {
     this.#diag('warning', code, message, offset);
   }
 
-  #fail(code: string, message: string, offset: number): false {
+  #fail(code: DiagnosticCode, message: string, offset: number): false {
     this.#diag('error', code, message, offset);
     this.#fatal = true;
     this.#state = State.Done;
