@@ -131,6 +131,7 @@ export const ERROR_CODES = [
   'sync_incomplete',
   'timeout',
   'too_long',
+  'too_many_laps',
   'unknown_command',
   'unreadable',
   'unsafe_path',
