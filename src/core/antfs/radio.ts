@@ -11,7 +11,7 @@ import type { Clock } from '../ant/clock.js';
 import { ChannelType } from '../ant/commands.js';
 import { ChannelInbox } from '../ant/inbox.js';
 import { Code, codeName } from '../ant/message.js';
-import type { AntStick } from '../ant/stick.js';
+import type { AntStick, TxOutcome } from '../ant/stick.js';
 import { FitkitError } from '../errors.js';
 import { decodeBeacon, PERIOD_BY_CODE, type Beacon } from './beacon.js';
 import { decodeResponseBurst, type Response } from './response.js';
@@ -39,6 +39,11 @@ export interface TransactOptions<T> {
   /** A beacon that by itself answers the command (its response burst was lost). */
   pickBeacon?: (b: Beacon) => T | undefined;
   timeoutMs: number;
+  /**
+   * When the answer is due soon after the request (downloads): give up on it this long after
+   * the request went out or after the last BUSY beacon, whichever is later (within timeoutMs).
+   */
+  answerMs?: number;
   /** Attempts in all (transfer failures, lost bursts and silences each use one). */
   tries: number;
   /** Throw this on the first silence instead of asking again (pairing waits for a person). */
@@ -163,6 +168,20 @@ export class AntFsRadio {
   }
 
   /**
+   * One transfer of `command` (acknowledged if it fits in 8 bytes, else a burst). A transfer
+   * whose outcome the stick never reports is 'no_outcome', for the caller to retry like a
+   * failure (USB1 holds outcomes for seconds).
+   */
+  async send(command: Uint8Array, signal?: AbortSignal): Promise<TxOutcome | 'no_outcome'> {
+    try {
+      return command.length <= 8 ? await this.stick.sendAcknowledged(this.#o.channel, command, signal) : await this.stick.sendBurst(this.#o.channel, command, signal);
+    } catch (e) {
+      if (e instanceof FitkitError && e.code === 'ant_timeout') return 'no_outcome';
+      throw e;
+    }
+  }
+
+  /**
    * Sends `command` after the next beacon and returns the response `pick` accepts; asks again
    * after a failed transfer, a lost burst or silence, up to `tries` times.
    * `linked`: the host serial the beacons must show (the watch left us otherwise).
@@ -178,11 +197,8 @@ export class AntFsRadio {
       const early = o.pickBeacon?.(b);
       if (early !== undefined) return early;
       this.#inbox.drain();
-      let tx;
-      try {
-        tx = command.length <= 8 ? await this.stick.sendAcknowledged(this.#o.channel, command, o.signal) : await this.stick.sendBurst(this.#o.channel, command, o.signal);
-      } catch (e) {
-        if (!(e instanceof FitkitError && e.code === 'ant_timeout')) throw e;
+      const tx = await this.send(command, o.signal);
+      if (tx === 'no_outcome') {
         problems.push('the stick did not report the transfer');
         continue;
       }
@@ -200,10 +216,11 @@ export class AntFsRadio {
 
   async #awaitResponse<T>(o: TransactOptions<T>, linked: number | undefined): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
     const clock = this.#o.clock;
-    const deadline = clock.now() + o.timeoutMs;
+    const hard = clock.now() + o.timeoutMs;
+    let deadline = o.answerMs === undefined ? hard : Math.min(hard, clock.now() + o.answerMs);
     for (;;) {
       const item = await this.#inbox.next(deadline - clock.now(), o.signal);
-      if (!item) return { ok: false, reason: 'timeout' };
+      if (!item) return { ok: false, reason: deadline < hard ? 'answer lost' : 'timeout' };
       switch (item.kind) {
         case 'burst': {
           const { beacon, response } = decodeResponseBurst(item.data);
@@ -228,6 +245,8 @@ export class AntFsRadio {
           if (linked !== undefined) checkLinked(b, linked);
           const v = o.pickBeacon?.(b);
           if (v !== undefined) return { ok: true, value: v };
+          // Still BUSY: the watch is working on it.
+          if (o.answerMs !== undefined && b.state === 'busy') deadline = Math.min(hard, clock.now() + o.answerMs);
           break;
         }
       }

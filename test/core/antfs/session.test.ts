@@ -163,7 +163,7 @@ describe('ANT-FS sessions with a simulated FR310XT', () => {
     const e = await rejection(fetchFile(s, b));
     expect(e.code).toBe('antfs_download_failed');
     expect(e.file).toBe(b.path);
-    expect(e.message).toMatch(/gave up at byte 0 after 8 failed tries in a row \(last: no usable answer from the watch to .* \(timeout ×2\)\)/);
+    expect(e.message).toMatch(/gave up at byte 0 after 12 failed tries in a row \(last: no usable answer from the watch to .* \(answer lost ×2\)\)/);
     r.watch.faults.ignoreRequests = 0;
     expect(Buffer.compare(await fetchFile(s, c), original(r, c))).toBe(0);
     await s.close();
@@ -330,7 +330,7 @@ describe('ANT-FS authentication and configuration problems', () => {
     const other = r.networkKey.map((b) => b ^ 0xff);
     const e = await rejection(r.open({ networkKey: other }));
     expect(e.code).toBe('antfs_no_watch');
-    expect(e.message).toMatch(/no ANT-FS watch in range of the ANT stick at 1-1\.4 \(searched 30 s\).*check the ANT-FS network key/);
+    expect(e.message).toMatch(/no ANT-FS watch in range of the ANT stick at 1-1\.4 \(searched 120 s in \d+ rounds\).*check the ANT-FS network key/);
     expect(r.watch.log).toEqual([]);
   });
 
