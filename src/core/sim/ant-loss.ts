@@ -165,21 +165,44 @@ export class CaptureScript implements SimLossModel {
 /** First LINK beacon heard after this long of search, per round (the capture's five rounds). */
 export const CAPTURE_SEARCH_DELAYS_MS = [10_000, 17_000, 7_000, 34_000, 18_000];
 
+const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+
+/** Downloads: 9 request bursts fail, 2 answers are cut after their first packet, 1 is missed (the capture). */
+const DOWNLOAD_FAULTS: ScriptedFault[] = [
+  { kind: 'download', at: [2, 5, 6, 11, 17, 18, 19, 26, 31], verdict: 'fail' },
+  { kind: 'answer', at: [4, 13], verdict: 'cut' },
+  { kind: 'answer', at: [8], verdict: 'missed' },
+];
+
 /**
- * The capture's faults (docs/ant-fs.md): round 1's LINK fails 8 times in a row; round 2's
- * serial request fails 8 times; round 3's LINK has no outcome for 3 s; round 4's serial answer
- * breaks after its first packet; the first passkey transfer fails; 9 download request bursts
- * fail, 2 answers are cut after their first packet and 1 is missed entirely.
+ * The capture's faults (docs/ant-fs.md). 'rounds': five connect rounds as in the capture — the
+ * first four each fail for the capture's reason until the host starts another (round 1 LINK
+ * failing, round 2 the serial request, round 3 a LINK with no outcome for 3 s then failing,
+ * round 4 the serial answer broken after its first packet then the request failing), round 5
+ * connects with the passkey's first transfer failing. 'one-round': the same kinds of fault in a
+ * row as the capture had them (LINK 8 times, a LINK with no outcome for 3 s, the serial request
+ * 8 times, its answer broken once, the passkey once), for a host to outlast without a reset.
+ * Both with the capture's download faults.
  */
-export function captureFaults(): ScriptedFault[] {
+export function captureFaults(shape: 'rounds' | 'one-round' = 'rounds', linkTries = 10, commandTries = 12): ScriptedFault[] {
+  if (shape === 'one-round') {
+    return [
+      { kind: 'link', at: range(1, 8), verdict: 'fail' },
+      { kind: 'link', at: [9], verdict: 'hold', holdMs: 3_000 },
+      { kind: 'serial', at: range(1, 8), verdict: 'fail' },
+      { kind: 'auth-answer', at: [1], verdict: 'cut' },
+      { kind: 'passkey', at: [1], verdict: 'fail' },
+      ...DOWNLOAD_FAULTS,
+    ];
+  }
   return [
-    { kind: 'link', round: 1, at: [1, 2, 3, 4, 5, 6, 7, 8], verdict: 'fail' },
-    { kind: 'serial', round: 2, at: [1, 2, 3, 4, 5, 6, 7, 8], verdict: 'fail' },
+    { kind: 'link', round: 1, at: range(1, linkTries), verdict: 'fail' },
+    { kind: 'serial', round: 2, at: range(1, commandTries), verdict: 'fail' },
     { kind: 'link', round: 3, at: [1], verdict: 'hold', holdMs: 3_000 },
+    { kind: 'link', round: 3, at: range(2, linkTries), verdict: 'fail' },
     { kind: 'auth-answer', round: 4, at: [1], verdict: 'cut' },
-    { kind: 'passkey', at: [1], verdict: 'fail' },
-    { kind: 'download', at: [2, 5, 6, 11, 17, 18, 19, 26, 31], verdict: 'fail' },
-    { kind: 'answer', at: [4, 13], verdict: 'cut' },
-    { kind: 'answer', at: [8], verdict: 'missed' },
+    { kind: 'serial', round: 4, at: range(2, commandTries), verdict: 'fail' },
+    { kind: 'passkey', round: 5, at: [1], verdict: 'fail' },
+    ...DOWNLOAD_FAULTS,
   ];
 }

@@ -13,7 +13,7 @@ import { standardProfile } from '../fit/profile/profile.js';
 import { SimAntStick, type SimulatedAnt } from './ant-stick.js';
 import { SimAntWatch, type SimAntFile, type SimAntWatchOptions } from './ant-watch.js';
 import { VirtualClock } from './ant-clock.js';
-import { CaptureScript, captureFaults, CAPTURE_SEARCH_DELAYS_MS, ClusteredLoss, type SimLossModel } from './ant-loss.js';
+import { CaptureScript, captureFaults, CAPTURE_SEARCH_DELAYS_MS, ClusteredLoss, type ScriptedFault, type SimLossModel } from './ant-loss.js';
 import { SimUsbBus } from './usb-sim.js';
 
 export const CAPTURE_WATCH = { name: 'Forerunner 310XT', product: 1018, serial: 3862158137, software: 450 } as const;
@@ -70,8 +70,13 @@ function fitFile(type: number, number: number, created: number, records: number)
 
 export interface CaptureRigOptions {
   seed?: number;
-  /** 'capture': the capture's own faults and search delays; 'clustered': the capture's statistics. */
-  faults?: 'capture' | 'clustered' | 'none';
+  /**
+   * 'capture': the capture's five rounds with its search delays; 'capture-one-round': its faults
+   * in one round; 'clustered': the capture's statistics (the default).
+   */
+  faults?: 'capture' | 'capture-one-round' | 'clustered' | 'none';
+  /** Scripted faults of one's own instead. */
+  script?: ScriptedFault[];
   table?: CaptureTableOptions;
   watch?: Partial<SimAntWatchOptions>;
   networkKey?: Uint8Array;
@@ -89,7 +94,9 @@ export function captureRig(o: CaptureRigOptions = {}): CaptureRig {
   const clock = o.clock ?? new VirtualClock();
   const networkKey = o.networkKey ?? new Uint8Array(randomBytes(8));
   const faults = o.faults ?? 'clustered';
-  const loss = faults === 'capture' ? new CaptureScript(captureFaults()) : faults === 'clustered' ? new ClusteredLoss({ seed }) : undefined;
+  const loss = o.script
+    ? new CaptureScript(o.script)
+    : faults === 'capture' ? new CaptureScript(captureFaults('rounds')) : faults === 'capture-one-round' ? new CaptureScript(captureFaults('one-round')) : faults === 'clustered' ? new ClusteredLoss({ seed }) : undefined;
   const watch = new SimAntWatch({
     networkKey,
     serial: CAPTURE_WATCH.serial,
