@@ -392,12 +392,19 @@ export class AntFsHost {
     const r = await this.#transact(authCommand(AuthRequest.PAIRING, hostSerial, Buffer.from(hostName, 'latin1')), {
       what: 'the pairing request',
       pick: (x) => (x.type === 'auth' ? x : undefined),
+      // Accepted, but the answer with the passkey was lost on the way (the watch does not send it again).
+      pickBeacon: (b) => (b.state === 'transport' || b.state === 'busy' ? LOST_ACCEPT : undefined),
       timeoutMs: this.#t.pairingMs,
       tries,
       onTimeout: () =>
         new FitkitError('antfs_pairing_timeout', `${who} did not answer the pairing request within ${Math.round(this.#t.pairingMs / 1000)} s: accept "${hostName}" on the watch when it asks`),
       signal,
     });
+    if (r === LOST_ACCEPT) {
+      this.#authenticated = true;
+      this.#log(`${who} accepted pairing but its passkey was lost on the way: this sync goes on, the next one pairs again`);
+      return info;
+    }
     if (r.result !== AuthResponse.ACCEPT || r.data.length === 0) {
       throw new FitkitError('antfs_pairing_rejected', `pairing was declined on ${who}: run fitkit sync again and accept "${hostName}" on the watch`);
     }
@@ -464,6 +471,9 @@ export class AntFsHost {
     );
   }
 }
+
+/** The pairing answer was lost but the watch shows it accepted (it moved on to TRANSPORT). */
+const LOST_ACCEPT = { type: 'auth', result: AuthResponse.ACCEPT, clientSerial: 0, data: new Uint8Array(0), lost: true } as const;
 
 /** Why a connect round failed, when another round may do better; undefined for the rest. */
 function roundProblem(e: unknown, signal?: AbortSignal): string | undefined {

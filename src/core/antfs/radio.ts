@@ -44,8 +44,10 @@ export interface TransactOptions<T> {
    * the request went out or after the last BUSY beacon, whichever is later (within timeoutMs).
    */
   answerMs?: number;
-  /** Attempts in all (transfer failures, lost bursts and silences each use one). */
+  /** Attempts that reached the watch (a lost or missing answer, a silence, each use one). */
   tries: number;
+  /** Transfers that failed on the air, on top (default 24: three runs of 8 in a row). */
+  txTries?: number;
   /** Throw this on the first silence instead of asking again (pairing waits for a person). */
   onTimeout?: () => Error;
   signal?: AbortSignal;
@@ -188,30 +190,37 @@ export class AntFsRadio {
    */
   async transact<T>(command: Uint8Array, o: TransactOptions<T>, linked?: number): Promise<T> {
     const problems: string[] = [];
-    for (let attempt = 1; attempt <= o.tries; attempt++) {
+    // Transfers that failed on the air count apart: they come in runs (docs/ant-fs.md), and a
+    // run must not use up the tries meant for a watch that does not answer.
+    const txTries = o.txTries ?? TX_TRIES;
+    let txFailures = 0;
+    let attempt = 0;
+    while (attempt < o.tries) {
       const b = await this.nextBeacon(this.#o.beaconTimeoutMs, o.signal, undefined, linked);
       if (!b) {
+        // Silence: a USB1 stick never says RX_FAIL_GO_TO_SEARCH, so this is how a watch that
+        // left is noticed in a session.
+        if (linked !== undefined) throw new LinkLost(`the watch has not been heard for ${Math.round(this.#o.beaconTimeoutMs / 1000)} s`);
         problems.push('no beacon');
+        attempt++;
         continue;
       }
       const early = o.pickBeacon?.(b);
       if (early !== undefined) return early;
       this.#inbox.drain();
       const tx = await this.send(command, o.signal);
-      if (tx === 'no_outcome') {
-        problems.push('the stick did not report the transfer');
+      if (tx !== 'completed') {
+        problems.push(tx === 'failed' ? 'transfer failed' : 'the stick did not report the transfer');
+        if (++txFailures >= txTries) break;
         continue;
       }
-      if (tx === 'failed') {
-        problems.push('transfer failed');
-        continue;
-      }
+      attempt++;
       const r = await this.#awaitResponse(o, linked);
       if (r.ok) return r.value;
       if (r.reason === 'timeout' && o.onTimeout) throw o.onTimeout();
       problems.push(r.reason);
     }
-    throw new FitkitError('antfs_no_response', `no usable answer from the watch to ${o.what} after ${o.tries} tries (${summarise(problems)})`);
+    throw new FitkitError('antfs_no_response', `no usable answer from the watch to ${o.what} after ${problems.length} tries (${summarise(problems)})`);
   }
 
   async #awaitResponse<T>(o: TransactOptions<T>, linked: number | undefined): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
@@ -259,6 +268,8 @@ function checkLinked(b: Beacon, hostSerial: number): void {
   if (b.state === 'link') throw new LinkLost('the watch went back to LINK');
   if (b.hostSerial !== hostSerial) throw new LinkLost('the watch is talking to another host');
 }
+
+const TX_TRIES = 24;
 
 function summarise(problems: string[]): string {
   const counts = new Map<string, number>();

@@ -184,7 +184,7 @@ const DOWNLOAD_FAULTS: ScriptedFault[] = [
  * 8 times, its answer broken once, the passkey once), for a host to outlast without a reset.
  * Both with the capture's download faults.
  */
-export function captureFaults(shape: 'rounds' | 'one-round' = 'rounds', linkTries = 10, commandTries = 12): ScriptedFault[] {
+export function captureFaults(shape: 'rounds' | 'one-round' = 'rounds', linkTries = 10, txTries = 24): ScriptedFault[] {
   if (shape === 'one-round') {
     return [
       { kind: 'link', at: range(1, 8), verdict: 'fail' },
@@ -197,11 +197,11 @@ export function captureFaults(shape: 'rounds' | 'one-round' = 'rounds', linkTrie
   }
   return [
     { kind: 'link', round: 1, at: range(1, linkTries), verdict: 'fail' },
-    { kind: 'serial', round: 2, at: range(1, commandTries), verdict: 'fail' },
+    { kind: 'serial', round: 2, at: range(1, txTries), verdict: 'fail' },
     { kind: 'link', round: 3, at: [1], verdict: 'hold', holdMs: 3_000 },
     { kind: 'link', round: 3, at: range(2, linkTries), verdict: 'fail' },
     { kind: 'auth-answer', round: 4, at: [1], verdict: 'cut' },
-    { kind: 'serial', round: 4, at: range(2, commandTries), verdict: 'fail' },
+    { kind: 'serial', round: 4, at: range(2, txTries + 1), verdict: 'fail' },
     { kind: 'passkey', round: 5, at: [1], verdict: 'fail' },
     ...DOWNLOAD_FAULTS,
   ];
