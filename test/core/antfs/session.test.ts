@@ -21,14 +21,21 @@ class OtherUsbDevice extends SimUsbDevice {
 }
 
 describe('AntProvider.scan', () => {
-  it('offers one candidate per ANT stick (0fcf:1008 and 0fcf:1009) and nothing else', async () => {
+  it('offers one candidate per ANT stick (0fcf:1004, 1008 and 1009) and nothing else; hotplug of any of them is noticed', async () => {
     const r = rig();
     r.bus.plug(new SimAntStick({ clock: r.clock, productId: 0x1008, location: '1-2' }));
     r.bus.plug(new OtherUsbDevice({ location: '1-3', vendorId: 0x091e, productId: 0x4b48, deviceClass: 0, interfaces: [] }));
-    const c = await r.provider().scan();
+    const p = r.provider();
+    let changes = 0;
+    const stop = p.watch(() => changes++);
+    r.bus.plug(new SimAntStick({ clock: r.clock, productId: 0x1004, location: '1-5' }));
+    stop();
+    expect(changes).toBe(1);
+    const c = await p.scan();
     expect(c.map((x) => [x.transport, x.location, x.label])).toEqual([
       ['ant', '1-1.4', 'ANT stick ANTUSB-m (0fcf:1009) at 1-1.4'],
       ['ant', '1-2', 'ANT stick ANTUSB2 (0fcf:1008) at 1-2'],
+      ['ant', '1-5', 'ANT stick USB1 (0fcf:1004) at 1-5'],
     ]);
   });
 });
