@@ -452,6 +452,7 @@ export class AntFsHost {
     } catch (e) {
       if (e instanceof LinkLost) throw gone(`lost ${client.name} again while reconnecting (${e.message})`);
       if (e instanceof FitkitError && e.code === 'antfs_no_watch') throw gone(`${client.name} did not come back in range within ${Math.round(this.#t.reconnectMs / 1000)} s (${reason})`);
+      if (e instanceof FitkitError && (e.code === 'antfs_link_failed' || e.code === 'antfs_no_response')) throw gone(`could not link ${client.name} again (${e.message}; first: ${reason})`);
       throw e;
     }
   }
