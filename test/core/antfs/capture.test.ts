@@ -170,6 +170,36 @@ describe("the capture's session, replayed", () => {
   });
 });
 
+describe("the capture's watch", () => {
+  it('answers after exactly one BUSY beacon, heads the answer with a BUSY beacon, then broadcasts its last packet once more', async () => {
+    const r = rig({ faults: 'none' });
+    const trace: string[] = [];
+    const s = await r.open({ trace: (l) => trace.push(l) });
+    await s.listFiles();
+    const beaconState = (l: string) => (l.startsWith('< BROADCAST_DATA 00 43 ') ? Number.parseInt(l.split(' ')[5], 16) & 0x0f : undefined);
+    let answers = 0;
+    for (let k = 0; k < trace.length; k++) {
+      // A download request (a burst from us starting 44 09) that completed...
+      if (!trace[k].startsWith('> BURST_DATA 00 44 09')) continue;
+      const done = trace.indexOf('< EVENT ch=0 EVENT_TRANSFER_TX_COMPLETED', k);
+      const head = trace.findIndex((l, i) => i > done && l.startsWith('< BURST_DATA 00 43 '));
+      if (done < 0 || head < 0) continue;
+      answers++;
+      // ...then one BUSY beacon, then the answer, whose first packet is a BUSY beacon.
+      expect(trace.slice(done, head).filter((l) => beaconState(l) !== undefined).map(beaconState)).toEqual([3]);
+      expect(Number.parseInt(trace[head].split(' ')[5], 16) & 0x0f).toBe(3);
+      // After the last packet (bit 7 set), the same 8 bytes once more as a broadcast, not a beacon.
+      const last = trace.findIndex((l, i) => i > head && /^< BURST_DATA [89A-F][0-9A-F] /.test(l));
+      const echo = trace.findIndex((l, i) => i > last && l.startsWith('< BROADCAST_DATA'));
+      // (The last answer of the session may be followed by the close instead.)
+      if (echo < 0 && !trace.slice(last).some((l) => l.startsWith('< BROADCAST_DATA'))) continue;
+      expect(trace[echo].slice('< BROADCAST_DATA 00'.length)).toBe(trace[last].slice('< BURST_DATA 00'.length));
+    }
+    expect(answers).toBeGreaterThanOrEqual(3);
+    await s.close();
+  });
+});
+
 describe("the capture's directory", () => {
   it('65 entries: FIT singletons 0xFFFF dated 0, sports 0–2, activities 73–126; the two non-FIT entries skipped and reported', async () => {
     const r = rig({ faults: 'none' });
