@@ -11,6 +11,7 @@ import { ChannelType } from '../../../src/core/ant/commands.js';
 import { ANT_BAUD_DIVISOR } from '../../../src/core/ant/cp210x.js';
 import { AntStick } from '../../../src/core/ant/stick.js';
 import { PasskeyStore } from '../../../src/core/antfs/passkey-store.js';
+import { FitkitError } from '../../../src/core/errors.js';
 import { FileFlag, FIT_DATA_TYPE } from '../../../src/core/antfs/directory.js';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { CaptureScript, type ScriptedFault } from '../../../src/core/sim/ant-loss.js';
@@ -153,6 +154,19 @@ describe("the capture's session, replayed", () => {
     expect(r.watch.log.filter((l) => l.startsWith('LINK'))).toHaveLength(1);
     expect((await s.listFiles()).length).toBe(63);
     await s.close();
+  });
+
+  it('a watch that never takes LINK is given up after about 2 minutes of rounds, with the reason', async () => {
+    const r = rig({ loss: [{ kind: 'link', at: Array.from({ length: 5000 }, (_, i) => i + 1), verdict: 'fail' }] });
+    const t0 = r.clock.now();
+    const e = await r.open().then(
+      () => undefined,
+      (x: FitkitError) => x,
+    );
+    expect(e?.code).toBe('antfs_connect_failed');
+    expect(e?.message).toMatch(/^could not connect to the watch in (\d+) rounds over 12\d s \(LINK failed 10 times in a row \(transmit failed\) ×\d+/);
+    expect(r.clock.now() - t0).toBeGreaterThanOrEqual(120_000);
+    expect(r.stick.stats.resets).toBe(Number(/in (\d+) rounds/.exec(e!.message)![1]));
   });
 
   it('request bursts that fail come back as TX_FAILED then a sequence error (32) to the next packet, which is not taken for the retry', async () => {
