@@ -65,6 +65,7 @@ export const ERROR_CODES = [
   'antfs_bad_directory',
   'antfs_bad_network_key',
   'antfs_closed',
+  'antfs_connect_failed',
   'antfs_download_failed',
   'antfs_download_refused',
   'antfs_erase_failed',
@@ -137,6 +138,7 @@ export const ERROR_CODES = [
   'unsafe_path',
   'usage',
   'worker_failed',
+  ...DIAGNOSTIC_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -43,6 +43,22 @@ describe('fitkit sync --simulate', () => {
     expect(inspectLibrary(lib).files).toEqual(facts.files);
   });
 
+  it('ant:fr310xt-usb1: the USB1 stick and the capture\'s 310XT under clustered loss: every readable FIT entry lands byte-identical', async () => {
+    const { captureTable, CAPTURE_WATCH } = await import('../../src/core/sim/fr310xt-capture.js');
+    const lib = join(tmp('sync'), 'FitSync');
+    const r = fitkit(['sync', '--simulate', 'ant:fr310xt-usb1', '--to', lib, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as { reports: { totals: Record<string, number>; device: { serial?: string } }[]; errors: unknown[] };
+    expect(rep.errors).toEqual([]);
+    expect(rep.reports[0].device.serial).toBe(String(CAPTURE_WATCH.serial));
+    const facts = inspectLibrary(lib);
+    expect(facts.problems).toEqual([]);
+    const held = new Set(facts.files.values());
+    const readable = captureTable().filter((f) => f.dataType === 0x80);
+    expect(readable).toHaveLength(63);
+    for (const f of readable) expect([f.index, held.has(sha(f.bytes))]).toEqual([f.index, true]);
+  });
+
   it('prints a table and the quarantined file, and refuses an unknown simulation with exit 2', () => {
     const lib = join(tmp('sync'), 'FitSync');
     const r = fitkit(['sync', '--simulate', 'mtp:fr945', '--to', lib], { COLUMNS: '200' });

@@ -1,12 +1,19 @@
 /**
- * An ANT USB stick (ANTUSB2 0fcf:1008, ANTUSB-m 0fcf:1009), device-protocols.md §1: messages
- * over the USB pipe (usb-pipe.ts), split from its byte stream, and routed: command responses to
- * the command that waits for them, data, bursts and RF events to the channel's listeners.
+ * An ANT USB stick (USB1 0fcf:1004, ANTUSB2 0fcf:1008, ANTUSB-m 0fcf:1009; stick-models.ts),
+ * device-protocols.md §1: messages over the USB pipe (usb-pipe.ts), split from its byte stream,
+ * and routed: command responses to the command that waits for them, data, bursts and RF events
+ * to the channel's listeners.
  *
  * Transmit pacing (§1.5): one acknowledged or burst transfer at a time per channel; a transfer
  * ends with TRANSFER_TX_COMPLETED (5) or TRANSFER_TX_FAILED (6), and TRANSFER_IN_PROGRESS (31)
  * is retried after a short wait. Retrying a failed transfer after the next beacon is the
  * caller's business (it knows what a beacon is).
+ *
+ * Late outcomes (docs/ant-fs.md): a USB1 stick holds an acknowledged message's outcome across
+ * RX_FAILs until it hears the watch again, sometimes for more than 3 s. A transfer that times
+ * out here is therefore still owed its outcome: that late 5/6 is swallowed, not taken as the
+ * next transfer's. Likewise the sequence-error response (32) a USB1 stick gives to the packet
+ * after a burst already reported failed.
  *
  * Timing: replies and waits run on the injected clock; only USB transfer timeouts are real
  * milliseconds, as the facade takes them.
@@ -18,6 +25,7 @@ import { abortError, sleep, systemClock, type Clock } from './clock.js';
 import * as cmd from './commands.js';
 import { Code, codeName, describeMessage, encode, MessageId as M, messageName, RF_EVENT, type AntMessage } from './message.js';
 import { FrameSplitter } from './splitter.js';
+import { antStickModel, type AntStickModel } from './stick-models.js';
 import { UsbPipe } from './usb-pipe.js';
 
 /** What a channel's listeners receive. */
@@ -49,6 +57,8 @@ export interface AntStickOptions {
   usbReadTimeoutMs?: number;
   /** IN transfers kept pending (§1.1: 2–3). */
   pendingReads?: number;
+  /** Wait after Reset System on a stick that sends no startup message (USB1: ~1 s). */
+  silentResetWaitMs?: number;
 }
 
 export interface AntCapabilities {
@@ -92,10 +102,17 @@ export class AntStick {
   #failure: Error | undefined;
   #resetting = false;
   #txQueue = new Map<number, Promise<unknown>>();
+  /** Per channel: transfers that timed out whose outcome (5/6) may still arrive, until when. */
+  #owed = new Map<number, { count: number; until: number }>();
+  /** Per channel: a burst failed; the stick may still refuse its next packet with code 32. */
+  #burstAborted = new Set<number>();
+  /** What kind of stick this is (USB1 has a serial bridge and no startup message). */
+  readonly model: AntStickModel;
 
   private constructor(device: UsbDevice, o: AntStickOptions) {
     this.device = device;
     this.location = device.info.location;
+    this.model = antStickModel(device.info) ?? { vendorId: device.info.vendorId, productId: device.info.productId, name: 'ANT stick', startupMessage: true, outPadding: 0 };
     this.#clock = o.clock ?? systemClock;
     this.#log = o.log ?? (() => {});
     this.#trace = o.trace;
@@ -106,6 +123,7 @@ export class AntStick {
       startupSettleMs: o.startupSettleMs ?? 500,
       usbReadTimeoutMs: o.usbReadTimeoutMs ?? 500,
       pendingReads: o.pendingReads ?? 2,
+      silentResetWaitMs: o.silentResetWaitMs ?? 1000,
     };
   }
 
@@ -118,6 +136,8 @@ export class AntStick {
       onData: (chunk) => stick.#feed(chunk),
       onFailure: (e) => stick.#fail(e),
       log: stick.#log,
+      bridge: stick.model.bridge,
+      outPadding: stick.model.outPadding,
     });
     return stick;
   }
@@ -141,7 +161,17 @@ export class AntStick {
    */
   async reset(signal?: AbortSignal): Promise<void> {
     this.#resetting = true;
+    this.#owed.clear();
+    this.#burstAborted.clear();
     try {
+      if (!this.model.startupMessage) {
+        // USB1: no startup message comes; Garmin's agent waits about a second (docs/ant-fs.md).
+        await this.#write(cmd.resetSystem());
+        await sleep(this.#clock, this.#o.silentResetWaitMs, signal);
+        for (const a of this.#assemblers.values()) a.reset();
+        this.#log(`ANT stick at ${this.location} reset (${this.model.name}: no startup message expected)`);
+        return;
+      }
       for (let i = 0; i < this.#o.resetTries; i++) {
         const startup = this.#expect((m) => m.id === M.STARTUP, this.#o.responseTimeoutMs, signal);
         await this.#write(cmd.resetSystem()).catch((e) => (startup.cancel(), Promise.reject(e)));
@@ -187,6 +217,16 @@ export class AntStick {
     if (!p) return undefined;
     const end = p.indexOf(0);
     return String.fromCharCode(...p.subarray(0, end < 0 ? p.length : end));
+  }
+
+  /**
+   * Channel Status (§1.4): the state in bits 1..0. Only those bits are read: a USB1 stick
+   * reports 0x83 for a tracking slave channel.
+   */
+  async channelState(channel: number): Promise<'unassigned' | 'assigned' | 'searching' | 'tracking' | undefined> {
+    const p = await this.request(channel, M.CHANNEL_STATUS);
+    if (!p || p.length < 2) return undefined;
+    return (['unassigned', 'assigned', 'searching', 'tracking'] as const)[p[1] & 3];
   }
 
   /** Optional: some firmware states never answer it (§1.4), hence the short wait. */
@@ -285,6 +325,7 @@ export class AntStick {
   }
 
   async #transferNow(channel: number, id: number, messages: AntMessage[], signal?: AbortSignal): Promise<TxOutcome> {
+    if (id === M.BURST_DATA) this.#burstAborted.delete(channel);
     for (let attempt = 0; ; attempt++) {
       const done = this.#expect(
         (m) =>
@@ -300,9 +341,23 @@ export class AntStick {
         done.cancel();
         throw e;
       }
-      const r = await done.promise;
+      let r: AntMessage;
+      try {
+        r = await done.promise;
+      } catch (e) {
+        // Its outcome may still come (USB1 holds it): not to be taken for the next transfer's.
+        if (e instanceof FitkitError && e.code === 'ant_timeout') {
+          // Bounded: an outcome that never comes must not swallow later ones for ever.
+          this.#owed.set(channel, { count: (this.#owed.get(channel)?.count ?? 0) + 1, until: this.#clock.now() + LATE_OUTCOME_MS });
+        }
+        throw e;
+      }
       const code = r.payload[2];
-      if (r.payload[1] === RF_EVENT) return code === Code.EVENT_TRANSFER_TX_COMPLETED ? 'completed' : 'failed';
+      if (r.payload[1] === RF_EVENT) {
+        const ok = code === Code.EVENT_TRANSFER_TX_COMPLETED;
+        if (!ok && id === M.BURST_DATA && messages.length > 1) this.#burstAborted.add(channel);
+        return ok ? 'completed' : 'failed';
+      }
       // A previous transfer is still going: give it a moment (§1.5).
       if (code === Code.TRANSFER_IN_PROGRESS && attempt < 3) {
         await sleep(this.#clock, 100, signal);
@@ -386,8 +441,8 @@ export class AntStick {
   }
 
   #dispatch(m: AntMessage): void {
-    for (const w of [...this.#waiters]) if (w.match(m)) w.resolve(m);
     const p = m.payload;
+    if (!this.#stale(m)) for (const w of [...this.#waiters]) if (w.match(m)) w.resolve(m);
     switch (m.id) {
       case M.BROADCAST_DATA:
       case M.ACKNOWLEDGED_DATA:
@@ -426,6 +481,25 @@ export class AntStick {
     }
   }
 
+  /** A late outcome of a transfer that timed out, or the 32 that trails a failed burst. */
+  #stale(m: AntMessage): boolean {
+    if (m.id !== M.CHANNEL_EVENT || m.payload.length < 3) return false;
+    const [ch, id, code] = m.payload;
+    if (id === RF_EVENT && (code === Code.EVENT_TRANSFER_TX_COMPLETED || code === Code.EVENT_TRANSFER_TX_FAILED)) {
+      const owed = this.#owed.get(ch);
+      if (!owed || this.#clock.now() > owed.until) return false;
+      if (--owed.count === 0) this.#owed.delete(ch);
+      this.#log(`ANT stick at ${this.location}: a late transfer outcome on channel ${ch} (${codeName(code)}) ignored`);
+      return true;
+    }
+    if (id === RF_EVENT && (code === Code.EVENT_CHANNEL_CLOSED || code === Code.EVENT_RX_FAIL_GO_TO_SEARCH)) this.#owed.delete(ch);
+    if (id === M.BURST_DATA && code === Code.TRANSFER_SEQUENCE_NUMBER_ERROR && this.#burstAborted.has(ch)) {
+      this.#burstAborted.delete(ch);
+      return true;
+    }
+    return false;
+  }
+
   #emit(channel: number, item: ChannelItem): void {
     const set = this.#listeners.get(channel);
     if (set) for (const fn of [...set]) fn(item);
@@ -448,6 +522,9 @@ export class AntStick {
     for (const w of [...this.#waiters]) w.reject(e);
   }
 }
+
+/** How long a timed-out transfer's outcome is waited for before a 5/6 counts as new again. */
+const LATE_OUTCOME_MS = 10_000;
 
 function isTransferEnd(code: number): boolean {
   return (

@@ -1,11 +1,14 @@
 /**
  * The ANT stick's USB side (device-protocols.md §1.1): open the device, claim interface 0
- * (detaching usb-serial-simple's "suunto" binding of 0fcf:1008/1009), take the first bulk IN and
- * OUT endpoints, keep IN transfers pending and hand every chunk on in order, write one message
- * per OUT transfer. USB errors become FitkitErrors that say what to do. No ANT knowledge here.
+ * (detaching usb-serial-simple's "suunto" binding of 0fcf:1008/1009, or cp210x's of 0fcf:1004),
+ * set up a USB-UART bridge if the stick has one (cp210x.ts), take the first bulk IN and OUT
+ * endpoints, keep IN transfers pending and hand every chunk on in order, write one message per
+ * OUT transfer (with the stick's padding). USB errors become FitkitErrors that say what to do.
+ * No ANT knowledge here.
  */
 import { FitkitError } from '../errors.js';
 import { isUsbError, UsbError, type UsbDevice } from '../usb/backend.js';
+import { cp210xStart, cp210xStop } from './cp210x.js';
 
 export interface UsbPipeOptions {
   /** Timeout of one IN transfer, in real ms (the facade's unit); close() waits for pending ones. */
@@ -16,6 +19,10 @@ export interface UsbPipeOptions {
   /** The pipe is dead (unplugged, or reads keep failing); called once. */
   onFailure: (e: FitkitError) => void;
   log: (line: string) => void;
+  /** A USB-serial bridge to set up after claiming (and disable at close). */
+  bridge?: 'cp210x';
+  /** Zero bytes appended to each OUT message (USB1: 2, as Garmin's agent sends). */
+  outPadding?: number;
 }
 
 export class UsbPipe {
@@ -55,6 +62,15 @@ export class UsbPipe {
       await device.close().catch(() => {});
       throw usbError(e, where, 'claim');
     }
+    if (o.bridge === 'cp210x') {
+      try {
+        await cp210xStart(device);
+      } catch (e) {
+        await device.releaseInterface(0).catch(() => {});
+        await device.close().catch(() => {});
+        throw usbError(e, where, 'set up the serial bridge of');
+      }
+    }
     const pipe = new UsbPipe(device, epIn.address, epOut.address, epIn.maxPacketSize || 64, o);
     pipe.#reading = pipe.#readLoop();
     return pipe;
@@ -62,7 +78,13 @@ export class UsbPipe {
 
   async write(bytes: Uint8Array): Promise<void> {
     try {
-      await this.device.bulkOut(this.#epOut, bytes, 1000);
+      const pad = this.#o.outPadding ?? 0;
+      let out = bytes;
+      if (pad > 0) {
+        out = new Uint8Array(bytes.length + pad);
+        out.set(bytes);
+      }
+      await this.device.bulkOut(this.#epOut, out, 1000);
     } catch (e) {
       const err = usbError(e, `the ANT stick at ${this.location}`, 'write');
       if (isUsbError(e, 'no_device')) this.#fail(err);
@@ -75,6 +97,7 @@ export class UsbPipe {
     if (this.#closed) return;
     this.#closed = true;
     await this.#reading;
+    if (this.#o.bridge === 'cp210x') await cp210xStop(this.device);
     await this.device.releaseInterface(0).catch(() => {});
     await this.device.close().catch(() => {});
   }
@@ -136,14 +159,14 @@ function stickName(device: UsbDevice): string {
 }
 
 /** A UsbError as a FitkitError that says what to do about it. */
-function usbError(e: unknown, where: string, op: 'open' | 'claim' | 'write'): FitkitError {
+function usbError(e: unknown, where: string, op: 'open' | 'claim' | 'write' | 'set up the serial bridge of'): FitkitError {
   if (e instanceof FitkitError) return e;
   if (e instanceof UsbError) {
     switch (e.kind) {
       case 'no_device':
         return new FitkitError('device_gone', `${where} was unplugged`, { cause: e });
       case 'access':
-        return new FitkitError('ant_stick_access', `no permission to open ${where}: a udev rule must give your user access to 0fcf:1008/1009`, { cause: e });
+        return new FitkitError('ant_stick_access', `no permission to open ${where}: a udev rule must give your user access to 0fcf:1004/1008/1009 (fitkit sync --install writes one)`, { cause: e });
       case 'busy':
         return new FitkitError(
           'ant_stick_busy',

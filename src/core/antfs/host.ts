@@ -6,6 +6,14 @@
  * the transport frequency still linked, or reset to LINK and need the link and passkey again —
  * and the download goes on from the last good offset. Garmin's older packet-protocol watches
  * (FR405/410) are recognised and refused instead of hung on.
+ *
+ * Connecting is done in rounds, as Garmin's own agent does in the capture (docs/ant-fs.md): each
+ * round resets the stick, sets the channel up, searches (with its own deadline: one search there
+ * took 34 s), links and authenticates; a round that fails (LINK failing 8 times in a row, the
+ * serial request failing, the watch not following) ends with DISCONNECT when the watch is linked,
+ * and the next round starts, for about 2 minutes. Commands are tried more than 8 times each,
+ * since failures come in runs of 8. A download answer that does not come within about a second
+ * of the last BUSY beacon is asked for again.
  */
 import type { Clock } from '../ant/clock.js';
 import { pick, type Rng } from '../ant/random.js';
@@ -26,8 +34,12 @@ export const TRANSPORT_FREQUENCIES = [3, 7, 15, 20, 25, 29, 34, 40, 45, 49, 54, 
 const LEGACY = /^Forerunner\s*4(05|10)/i;
 
 export interface AntFsTimeouts {
-  /** Looking for a watch's beacon before "no watch in range". */
+  /** One round's search for a watch's beacon (the capture: up to 34 s). */
   searchMs: number;
+  /** All connect rounds together, before giving up (the capture: 5 rounds in 91 s). */
+  connectMs: number;
+  /** A download answer: this long after the request went out, or after the last BUSY beacon (the capture: ~1 s). */
+  answerMs: number;
   /** From the LINK command to the watch's AUTH beacon on the new frequency. */
   linkMs: number;
   /** An answer to a command (§6.5: 10 s). */
@@ -47,7 +59,9 @@ export interface AntFsTimeouts {
 }
 
 export const DEFAULT_TIMEOUTS: AntFsTimeouts = {
-  searchMs: 30_000,
+  searchMs: 45_000,
+  connectMs: 120_000,
+  answerMs: 1_000,
   linkMs: 30_000,
   responseMs: 10_000,
   pairingMs: 60_000,
@@ -73,8 +87,10 @@ export interface AntFsHostOptions {
   transportFrequency?: number;
   /** Search timeout after the frequency hop, units of 2.5 s (default 10, openant's). */
   linkSearchTimeout?: number;
-  /** Tries per command (transfer failures, lost bursts, silences). */
+  /** Tries per command (transfer failures, lost bursts, silences); default 12, past a run of 8. */
   commandTries?: number;
+  /** LINK commands per connect round (default 10). */
+  linkTries?: number;
   /** Failed tries in a row at one offset before a file is given up. */
   maxBlockFailures?: number;
   /** Times per session the watch may be lost and found again. */
@@ -110,6 +126,8 @@ export class AntFsHost {
   #linkBeacon: Beacon | undefined;
   #reconnects = 0;
   #authenticated = false;
+  /** A LINK beacon was heard (in any round). */
+  #heard = false;
 
   constructor(stick: AntStick, o: AntFsHostOptions) {
     this.#o = o;
@@ -136,20 +154,50 @@ export class AntFsHost {
     await this.radio.openSearch();
   }
 
-  /** Finds a watch, links and authenticates. */
+  /**
+   * Finds a watch, links and authenticates, in rounds (see above): the first round uses the
+   * set-up start() made; each later one resets the stick and sets it up again.
+   */
   async connect(signal?: AbortSignal): Promise<ClientInfo> {
-    const deadline = this.#clock.now() + this.#t.searchMs;
-    for (let attempt = 1; ; attempt++) {
+    const started = this.#clock.now();
+    const deadline = started + this.#t.connectMs;
+    const problems: string[] = [];
+    for (let round = 1; ; round++) {
       try {
-        await this.#link(deadline, signal);
+        if (round > 1) await this.start(signal);
+        await this.#link(Math.min(deadline, this.#clock.now() + this.#t.searchMs), signal);
         return await this.#authenticate(this.#o.pairing ?? true, signal);
       } catch (e) {
-        if (!(e instanceof LinkLost)) throw e;
-        if (attempt >= 3 || this.#clock.now() > deadline) throw gone(`lost the watch while connecting (${e.message})`);
-        this.#log(`lost the watch while connecting (${e.message}); searching again`);
-        await this.radio.openSearch();
+        const reason = roundProblem(e, signal);
+        if (reason === undefined) throw e;
+        problems.push(reason);
+        const secs = Math.round((this.#clock.now() - started) / 1000);
+        if (this.#clock.now() >= deadline) {
+          if (!this.#heard) {
+            throw new FitkitError(
+              'antfs_no_watch',
+              `no ANT-FS watch in range of the ANT stick at ${this.stickLocation} (searched ${secs} s in ${round} round${round > 1 ? 's' : ''}): wake the watch, ` +
+                'enable its ANT data transfer (and pairing for the first sync) and hold it near the stick; if it still is not found, check the ANT-FS network key',
+            );
+          }
+          throw new FitkitError('antfs_connect_failed', `could not connect to the watch in ${round} rounds over ${secs} s (${summarise(problems)}); hold it near the stick and run fitkit sync again`);
+        }
+        this.#log(`connect round ${round} failed (${reason}); resetting the stick for round ${round + 1}`);
+        await this.#endRound();
       }
     }
+  }
+
+  /** A failed round: DISCONNECT a watch linked to us (best effort), close the channel. */
+  async #endRound(): Promise<void> {
+    const b = this.radio.lastBeacon;
+    if (b && b.state !== 'link' && b.hostSerial === this.#o.hostSerial) {
+      await this.radio.send(disconnectCommand(0)).catch(() => {});
+    }
+    this.radio.lastBeacon = undefined;
+    this.#linkBeacon = undefined;
+    this.#authenticated = false;
+    await this.radio.close().catch(() => {});
   }
 
   async directory(signal?: AbortSignal): Promise<Directory> {
@@ -176,12 +224,14 @@ export class AntFsHost {
             what,
             pick: (r) => (r.type === 'download' && (r.code !== 0 || r.offset === offset) ? r : undefined),
             timeoutMs: this.#t.responseMs,
+            // A lost answer is not sent again by the watch: ask again after ~1 s (the capture).
+            answerMs: this.#t.answerMs,
             tries: 2,
             signal,
           }),
         recover: (reason, signal) => this.#recover(reason, signal),
       },
-      { ...o, index, timeoutMs, maxBlockSize: this.#o.maxBlockSize ?? 0, maxFailures: this.#o.maxBlockFailures ?? 8 },
+      { ...o, index, timeoutMs, maxBlockSize: this.#o.maxBlockSize ?? 0, maxFailures: this.#o.maxBlockFailures ?? 12 },
     );
   }
 
@@ -193,7 +243,7 @@ export class AntFsHost {
           what: `the erase of ${name}`,
           pick: (x) => (x.type === 'erase' ? x : undefined),
           timeoutMs: this.#t.responseMs,
-          tries: this.#o.commandTries ?? 5,
+          tries: this.#o.commandTries ?? 12,
           signal,
         });
         if (r.code !== EraseCode.OK) throw new FitkitError('antfs_erase_failed', `${name}: the watch did not erase it (code ${r.code})`, { file: name });
@@ -212,7 +262,7 @@ export class AntFsHost {
   async ping(signal?: AbortSignal): Promise<void> {
     for (let i = 0; i < 3; i++) {
       const b = await this.radio.nextBeacon(this.#t.beaconMs, signal, undefined, this.#o.hostSerial);
-      if (b && (await this.radio.stick.sendAcknowledged(this.#o.channel ?? 0, pingCommand(), signal)) === 'completed') return;
+      if (b && (await this.radio.send(pingCommand(), signal)) === 'completed') return;
     }
   }
 
@@ -221,7 +271,7 @@ export class AntFsHost {
     if (this.#authenticated || this.#linkBeacon) {
       try {
         const b = await this.radio.nextBeacon(1000);
-        if (b && b.state !== 'link') await this.radio.stick.sendAcknowledged(this.#o.channel ?? 0, disconnectCommand(0));
+        if (b && b.state !== 'link') await this.radio.send(disconnectCommand(0));
       } catch {
         // best effort: the watch drops back to LINK on its own after its command timeout
       }
@@ -233,9 +283,15 @@ export class AntFsHost {
 
   // ---- link -----------------------------------------------------------------------------------
 
-  /** §2.3: a LINK beacon, the LINK command, both retune, the AUTH beacon naming us. */
+  /**
+   * §2.3: a LINK beacon, the LINK command, both retune, the AUTH beacon naming us. Within one
+   * round: LINK is sent again after the next beacon when it fails or its outcome never comes, up
+   * to linkTries; a watch that does not follow ends the round.
+   */
   async #link(deadline: number, signal?: AbortSignal): Promise<void> {
     const hostSerial = this.#o.hostSerial;
+    const maxTries = this.#o.linkTries ?? 10;
+    const searchStart = this.#clock.now();
     for (let tries = 0; ; ) {
       const left = deadline - this.#clock.now();
       let b: Beacon | undefined;
@@ -248,19 +304,17 @@ export class AntFsHost {
         continue;
       }
       if (!b) {
-        throw new FitkitError(
-          'antfs_no_watch',
-          `no ANT-FS watch in range of the ANT stick at ${this.stickLocation} (searched ${Math.round(this.#t.searchMs / 1000)} s): wake the watch, ` +
-            'enable its ANT data transfer (and pairing for the first sync) and hold it near the stick; if it still is not found, check the ANT-FS network key',
-        );
+        throw new FitkitError('antfs_no_watch', `no LINK beacon within ${Math.round((this.#clock.now() - searchStart) / 1000)} s`);
       }
+      if (!this.#heard || tries === 0) this.#log(`heard a watch in LINK after ${((this.#clock.now() - searchStart) / 1000).toFixed(1)} s of search`);
+      this.#heard = true;
       this.#linkBeacon = b;
       await this.radio.matchPeriod(b.periodCode);
       const freq = this.#o.transportFrequency ?? pick(this.#o.rng, TRANSPORT_FREQUENCIES);
-      const tx = await this.radio.stick.sendAcknowledged(this.#o.channel ?? 0, linkCommand(freq, this.radio.periodCode, hostSerial), signal);
+      const tx = await this.radio.send(linkCommand(freq, this.radio.periodCode, hostSerial), signal);
       if (tx !== 'completed') {
-        // Retried after the next beacon (§1.5), within the search deadline.
-        if (++tries > 5) throw new FitkitError('antfs_link_failed', `the watch did not take the LINK command (${tries} tries)`);
+        // Retried after the next beacon (§1.5).
+        if (++tries >= maxTries) throw new FitkitError('antfs_link_failed', `LINK failed ${tries} times in a row (${tx === 'failed' ? 'transmit failed' : 'no outcome'})`);
         continue;
       }
       await this.radio.retune(freq);
@@ -273,9 +327,7 @@ export class AntFsHost {
       } catch (e) {
         if (!(e instanceof LinkLost)) throw e;
       }
-      if (++tries > 3) throw new FitkitError('antfs_link_failed', `the watch did not follow to ${2400 + freq} MHz (${tries} tries)`);
-      this.#log(`the watch did not show up on ${2400 + freq} MHz; searching again`);
-      await this.radio.openSearch();
+      throw new FitkitError('antfs_link_failed', `the watch did not follow to ${2400 + freq} MHz`);
     }
   }
 
@@ -284,7 +336,7 @@ export class AntFsHost {
   /** §2.4: serial request; then our passkey, or pairing the first time. */
   async #authenticate(allowPairing: boolean, signal?: AbortSignal, expectSerial?: number): Promise<ClientInfo> {
     const hostSerial = this.#o.hostSerial;
-    const tries = this.#o.commandTries ?? 5;
+    const tries = this.#o.commandTries ?? 12;
     const id = await this.#transact(authCommand(AuthRequest.SERIAL, hostSerial), {
       what: 'the serial request',
       pick: (r) => (r.type === 'auth' ? r : undefined),
@@ -340,12 +392,19 @@ export class AntFsHost {
     const r = await this.#transact(authCommand(AuthRequest.PAIRING, hostSerial, Buffer.from(hostName, 'latin1')), {
       what: 'the pairing request',
       pick: (x) => (x.type === 'auth' ? x : undefined),
+      // Accepted, but the answer with the passkey was lost on the way (the watch does not send it again).
+      pickBeacon: (b) => (b.state === 'transport' || b.state === 'busy' ? LOST_ACCEPT : undefined),
       timeoutMs: this.#t.pairingMs,
       tries,
       onTimeout: () =>
         new FitkitError('antfs_pairing_timeout', `${who} did not answer the pairing request within ${Math.round(this.#t.pairingMs / 1000)} s: accept "${hostName}" on the watch when it asks`),
       signal,
     });
+    if (r === LOST_ACCEPT) {
+      this.#authenticated = true;
+      this.#log(`${who} accepted pairing but its passkey was lost on the way: this sync goes on, the next one pairs again`);
+      return info;
+    }
     if (r.result !== AuthResponse.ACCEPT || r.data.length === 0) {
       throw new FitkitError('antfs_pairing_rejected', `pairing was declined on ${who}: run fitkit sync again and accept "${hostName}" on the watch`);
     }
@@ -393,6 +452,7 @@ export class AntFsHost {
     } catch (e) {
       if (e instanceof LinkLost) throw gone(`lost ${client.name} again while reconnecting (${e.message})`);
       if (e instanceof FitkitError && e.code === 'antfs_no_watch') throw gone(`${client.name} did not come back in range within ${Math.round(this.#t.reconnectMs / 1000)} s (${reason})`);
+      if (e instanceof FitkitError && (e.code === 'antfs_link_failed' || e.code === 'antfs_no_response')) throw gone(`could not link ${client.name} again (${e.message}; first: ${reason})`);
       throw e;
     }
   }
@@ -411,6 +471,23 @@ export class AntFsHost {
       `${who} is not supported: it speaks Garmin's older packet protocol over ANT (Forerunner 405/410 generation), not ANT-FS file transfer (recognised ${how})`,
     );
   }
+}
+
+/** The pairing answer was lost but the watch shows it accepted (it moved on to TRANSPORT). */
+const LOST_ACCEPT = { type: 'auth', result: AuthResponse.ACCEPT, clientSerial: 0, data: new Uint8Array(0), lost: true } as const;
+
+/** Why a connect round failed, when another round may do better; undefined for the rest. */
+function roundProblem(e: unknown, signal?: AbortSignal): string | undefined {
+  if (signal?.aborted) return undefined;
+  if (e instanceof LinkLost) return `lost the watch: ${e.message}`;
+  if (e instanceof FitkitError && ['antfs_no_response', 'antfs_link_failed', 'antfs_no_watch'].includes(e.code)) return e.message;
+  return undefined;
+}
+
+function summarise(problems: string[]): string {
+  const counts = new Map<string, number>();
+  for (const p of problems) counts.set(p, (counts.get(p) ?? 0) + 1);
+  return [...counts].map(([p, n]) => (n > 1 ? `${p} ×${n}` : p)).join('; ');
 }
 
 function gone(reason: string): FitkitError {

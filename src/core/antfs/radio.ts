@@ -11,7 +11,7 @@ import type { Clock } from '../ant/clock.js';
 import { ChannelType } from '../ant/commands.js';
 import { ChannelInbox } from '../ant/inbox.js';
 import { Code, codeName } from '../ant/message.js';
-import type { AntStick } from '../ant/stick.js';
+import type { AntStick, TxOutcome } from '../ant/stick.js';
 import { FitkitError } from '../errors.js';
 import { decodeBeacon, PERIOD_BY_CODE, type Beacon } from './beacon.js';
 import { decodeResponseBurst, type Response } from './response.js';
@@ -39,8 +39,15 @@ export interface TransactOptions<T> {
   /** A beacon that by itself answers the command (its response burst was lost). */
   pickBeacon?: (b: Beacon) => T | undefined;
   timeoutMs: number;
-  /** Attempts in all (transfer failures, lost bursts and silences each use one). */
+  /**
+   * When the answer is due soon after the request (downloads): give up on it this long after
+   * the request went out or after the last BUSY beacon, whichever is later (within timeoutMs).
+   */
+  answerMs?: number;
+  /** Attempts that reached the watch (a lost or missing answer, a silence, each use one). */
   tries: number;
+  /** Transfers that failed on the air, on top (default 24: three runs of 8 in a row). */
+  txTries?: number;
   /** Throw this on the first silence instead of asking again (pairing waits for a person). */
   onTimeout?: () => Error;
   signal?: AbortSignal;
@@ -163,47 +170,66 @@ export class AntFsRadio {
   }
 
   /**
+   * One transfer of `command` (acknowledged if it fits in 8 bytes, else a burst). A transfer
+   * whose outcome the stick never reports is 'no_outcome', for the caller to retry like a
+   * failure (USB1 holds outcomes for seconds).
+   */
+  async send(command: Uint8Array, signal?: AbortSignal): Promise<TxOutcome | 'no_outcome'> {
+    try {
+      return command.length <= 8 ? await this.stick.sendAcknowledged(this.#o.channel, command, signal) : await this.stick.sendBurst(this.#o.channel, command, signal);
+    } catch (e) {
+      if (e instanceof FitkitError && e.code === 'ant_timeout') return 'no_outcome';
+      throw e;
+    }
+  }
+
+  /**
    * Sends `command` after the next beacon and returns the response `pick` accepts; asks again
    * after a failed transfer, a lost burst or silence, up to `tries` times.
    * `linked`: the host serial the beacons must show (the watch left us otherwise).
    */
   async transact<T>(command: Uint8Array, o: TransactOptions<T>, linked?: number): Promise<T> {
     const problems: string[] = [];
-    for (let attempt = 1; attempt <= o.tries; attempt++) {
+    // Transfers that failed on the air count apart: they come in runs (docs/ant-fs.md), and a
+    // run must not use up the tries meant for a watch that does not answer.
+    const txTries = o.txTries ?? TX_TRIES;
+    let txFailures = 0;
+    let attempt = 0;
+    while (attempt < o.tries) {
       const b = await this.nextBeacon(this.#o.beaconTimeoutMs, o.signal, undefined, linked);
       if (!b) {
+        // Silence: a USB1 stick never says RX_FAIL_GO_TO_SEARCH, so this is how a watch that
+        // left is noticed in a session.
+        if (linked !== undefined) throw new LinkLost(`the watch has not been heard for ${Math.round(this.#o.beaconTimeoutMs / 1000)} s`);
         problems.push('no beacon');
+        attempt++;
         continue;
       }
       const early = o.pickBeacon?.(b);
       if (early !== undefined) return early;
       this.#inbox.drain();
-      let tx;
-      try {
-        tx = command.length <= 8 ? await this.stick.sendAcknowledged(this.#o.channel, command, o.signal) : await this.stick.sendBurst(this.#o.channel, command, o.signal);
-      } catch (e) {
-        if (!(e instanceof FitkitError && e.code === 'ant_timeout')) throw e;
-        problems.push('the stick did not report the transfer');
+      const tx = await this.send(command, o.signal);
+      if (tx !== 'completed') {
+        problems.push(tx === 'failed' ? 'transfer failed' : 'the stick did not report the transfer');
+        if (++txFailures >= txTries) break;
         continue;
       }
-      if (tx === 'failed') {
-        problems.push('transfer failed');
-        continue;
-      }
+      attempt++;
       const r = await this.#awaitResponse(o, linked);
       if (r.ok) return r.value;
       if (r.reason === 'timeout' && o.onTimeout) throw o.onTimeout();
       problems.push(r.reason);
     }
-    throw new FitkitError('antfs_no_response', `no usable answer from the watch to ${o.what} after ${o.tries} tries (${summarise(problems)})`);
+    throw new FitkitError('antfs_no_response', `no usable answer from the watch to ${o.what} after ${problems.length} tries (${summarise(problems)})`);
   }
 
   async #awaitResponse<T>(o: TransactOptions<T>, linked: number | undefined): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
     const clock = this.#o.clock;
-    const deadline = clock.now() + o.timeoutMs;
+    const hard = clock.now() + o.timeoutMs;
+    let deadline = o.answerMs === undefined ? hard : Math.min(hard, clock.now() + o.answerMs);
     for (;;) {
       const item = await this.#inbox.next(deadline - clock.now(), o.signal);
-      if (!item) return { ok: false, reason: 'timeout' };
+      if (!item) return { ok: false, reason: deadline < hard ? 'answer lost' : 'timeout' };
       switch (item.kind) {
         case 'burst': {
           const { beacon, response } = decodeResponseBurst(item.data);
@@ -228,6 +254,8 @@ export class AntFsRadio {
           if (linked !== undefined) checkLinked(b, linked);
           const v = o.pickBeacon?.(b);
           if (v !== undefined) return { ok: true, value: v };
+          // Still BUSY: the watch is working on it.
+          if (o.answerMs !== undefined && b.state === 'busy') deadline = Math.min(hard, clock.now() + o.answerMs);
           break;
         }
       }
@@ -240,6 +268,8 @@ function checkLinked(b: Beacon, hostSerial: number): void {
   if (b.state === 'link') throw new LinkLost('the watch went back to LINK');
   if (b.hostSerial !== hostSerial) throw new LinkLost('the watch is talking to another host');
 }
+
+const TX_TRIES = 24;
 
 function summarise(problems: string[]): string {
   const counts = new Map<string, number>();

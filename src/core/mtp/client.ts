@@ -155,9 +155,18 @@ export class MtpClient {
     const budget = { left: this.#o.maxObjects, warned: false };
     for (const storageId of ids) {
       const info = await this.session.storageInfo(storageId);
-      for (const { handle, info: o } of await this.#children(storageId, ALL, budget, signal)) {
-        if (isFolder(o) && o.filename.toLowerCase() === 'garmin') {
-          roots.push({ storageId, storageName: info.description || `storage ${storageId.toString(16)}`, handle, name: o.filename });
+      const storageName = info.description || `storage ${storageId.toString(16)}`;
+      const top = (await this.#children(storageId, ALL, budget, signal)).filter((c) => isFolder(c.info));
+      const here = top.find((c) => c.info.filename.toLowerCase() === 'garmin');
+      if (here) {
+        roots.push({ storageId, storageName, handle: here.handle, name: here.info.filename });
+        continue;
+      }
+      // Some watches (fenix 6) put it one level down: `Primary/GARMIN`.
+      for (const folder of top) {
+        const inner = (await this.#children(storageId, folder.handle, budget, signal)).find((c) => isFolder(c.info) && c.info.filename.toLowerCase() === 'garmin');
+        if (inner) {
+          roots.push({ storageId, storageName, handle: inner.handle, name: `${folder.info.filename}/${inner.info.filename}` });
           break;
         }
       }

@@ -15,6 +15,17 @@
  * RX_FAIL_GO_TO_SEARCH after several. Output goes out as a byte stream: several messages per USB
  * packet, or split anywhere and sprinkled with garbage when `chaos` asks.
  *
+ * USB1 mode (productId 0x1004, Garmin's first stick; docs/ant-fs.md): a CP210x bridge whose UART
+ * must be set up by vendor requests before any byte reaches the ANT chip (bytes sent before, or
+ * at another baud rate or framing, are lost); zero bytes between messages are skipped; no
+ * startup message after a reset and no TX_START for bursts; an acknowledged message's outcome
+ * is held across RX_FAILs until the watch is heard again; no RX_FAIL_GO_TO_SEARCH however many
+ * RX_FAILs; a failed burst reports TX_FAILED at once and a sequence error (32) to its next
+ * packet; channel status reads 0x83 while tracking.
+ *
+ * A loss model (ant-loss.ts) may decide the fate of each transfer in both directions instead of
+ * the independent rates below, and a watch may only be found some seconds into a search.
+ *
  * Faults on demand (`faults`): bursts from the watch losing a packet (TRANSFER_RX_FAILED),
  * arriving with a bad checksum on the serial line, or with a wrong data byte; host transfers
  * failing; a stick that ignores resets or stops answering altogether; plus the base class's
@@ -30,6 +41,8 @@ import { SimUsbBus, SimUsbDevice } from './usb-sim.js';
 import { SimAntWatch, type SimAntWatchOptions } from './ant-watch.js';
 import { VirtualClock } from './ant-clock.js';
 import { concatBytes } from '../bytes/concat.js';
+import { ANT_BAUD, BAUD_CLOCK, Cp210x, LINE_8N1 } from '../ant/cp210x.js';
+import { hostTransferKind, type HostVerdict, type SimLossModel } from './ant-loss.js';
 
 const EP_OUT = 0x01;
 const EP_IN = 0x81;
@@ -58,7 +71,10 @@ export interface SimAntStickOptions {
   clock: Clock;
   /** The radio: watches that may be in range. */
   watches?: SimAntWatch[];
-  productId?: 0x1008 | 0x1009;
+  /** 0x1004: USB1 (CP210x bridge and its habits, see above). */
+  productId?: 0x1004 | 0x1008 | 0x1009;
+  /** Decides each transfer's fate (both directions) instead of the independent fault rates. */
+  loss?: SimLossModel;
   location?: string;
   serial?: number;
   version?: string;
@@ -96,7 +112,15 @@ interface SimChannel {
   misses: number;
   cancelTick?: () => void;
   pendingTx?: Uint8Array;
-  burstIn?: { parts: Uint8Array[]; last: number };
+  /** Decided when a USB1 burst began. */
+  pendingVerdict?: HostVerdict;
+  burstIn?: { parts: Uint8Array[]; last: number; verdict?: HostVerdict };
+  /** USB1: a failed burst's next packet gets code 32; the rest of it is dropped. */
+  burstAborted?: 'next' | 'rest';
+  /** The watch goes unheard until then (a fade; a held transfer's outcome waits for its end). */
+  fadeUntil?: number;
+  /** A search opened by the host (not one after losing the watch): the watch's search delay applies. */
+  fresh?: boolean;
 }
 
 export class SimAntStick extends SimUsbDevice {
@@ -105,7 +129,11 @@ export class SimAntStick extends SimUsbDevice {
   /** The virtual clock advances when the event loop idles: IN transfers must not add a turn. */
   protected override yieldBeforeIn = false;
   /** Counters for tests: faults applied, messages seen. */
-  readonly stats = { resets: 0, droppedBursts: 0, corruptLine: 0, corruptData: 0, txFailed: 0, serialErrors: 0, hostMessages: 0 };
+  readonly stats = { resets: 0, droppedBursts: 0, corruptLine: 0, corruptData: 0, txFailed: 0, serialErrors: 0, hostMessages: 0, uartDropped: 0, held: 0, cutAnswers: 0, missedAnswers: 0 };
+  /** USB1: the vendor requests the host made to the CP210x, in order (`name value`). */
+  readonly uartLog: string[] = [];
+  readonly usb1: boolean;
+  #uart = { enabled: false, divisor: 0, line: -1, flow: false };
   #clock: Clock;
   #o: SimAntStickOptions;
   #rng: Rng;
@@ -125,7 +153,7 @@ export class SimAntStick extends SimUsbDevice {
       productId,
       deviceClass: 0,
       manufacturer: 'Dynastream Innovations',
-      product: productId === 0x1008 ? 'ANT USBStick2' : 'ANT USB-m Stick',
+      product: productId === 0x1004 ? 'ANT USB Stick' : productId === 0x1008 ? 'ANT USBStick2' : 'ANT USB-m Stick',
       serial: String(o.serial ?? 1420869),
       interfaces: [
         {
@@ -143,6 +171,7 @@ export class SimAntStick extends SimUsbDevice {
       ],
     });
     this.#o = o;
+    this.usb1 = productId === 0x1004;
     this.#clock = o.clock;
     this.#rng = seededRng(o.seed ?? 1);
     this.watches = o.watches ?? [];
@@ -170,12 +199,62 @@ export class SimAntStick extends SimUsbDevice {
     this.#stopAll();
   }
 
+  /** USB1: the CP210x's vendor requests (cp210x.ts); anything else stalls. */
+  protected override onControlOut(setup: Parameters<SimUsbDevice['onControlOut']>[0], data: Uint8Array): void | Promise<void> {
+    if (!this.usb1 || setup.requestType !== 'vendor' || setup.recipient !== 'interface') return super.onControlOut(setup, data);
+    const u = this.#uart;
+    switch (setup.request) {
+      case Cp210x.IFC_ENABLE:
+        u.enabled = setup.value === 1;
+        this.uartLog.push(`IFC_ENABLE ${setup.value}`);
+        if (!u.enabled) this.#stopAll();
+        return;
+      case Cp210x.SET_BAUDDIV:
+        u.divisor = setup.value;
+        this.uartLog.push(`SET_BAUDDIV ${setup.value}`);
+        return;
+      case Cp210x.SET_LINE_CTL:
+        u.line = setup.value;
+        this.uartLog.push(`SET_LINE_CTL 0x${setup.value.toString(16)}`);
+        return;
+      case Cp210x.SET_FLOW: {
+        const v = new DataView(data.buffer, data.byteOffset, data.length);
+        u.flow = data.length >= 16 && (v.getUint32(0, true) & 0x08) !== 0;
+        this.uartLog.push(`SET_FLOW ${u.flow ? 'cts' : 'none'}`);
+        return;
+      }
+      case Cp210x.PURGE:
+        this.uartLog.push(`PURGE 0x${setup.value.toString(16)}`);
+        this.#inBuf = new Uint8Array(0);
+        this.#out = [];
+        return;
+      default:
+        return super.onControlOut(setup, data);
+    }
+  }
+
+  /** USB1: bytes reach the ANT chip only through an enabled UART at its rate and framing. */
+  #uartReady(): boolean {
+    const u = this.#uart;
+    if (!u.enabled || u.line !== LINE_8N1 || !u.divisor) return false;
+    return Math.abs(BAUD_CLOCK / u.divisor - ANT_BAUD) / ANT_BAUD < 0.03;
+  }
+
   // ---- host → stick ---------------------------------------------------------------------------
 
   protected override onOut(endpoint: number, data: Uint8Array): void {
     if (endpoint !== EP_OUT || this.faults.mute) return;
+    if (this.usb1 && !this.#uartReady()) {
+      this.stats.uartDropped += data.length;
+      return;
+    }
     let buf = concatBytes(this.#inBuf, data);
     while (buf.length > 0) {
+      // USB1: the zeros Garmin's agent appends after each message are skipped by the chip.
+      if (this.usb1 && buf[0] === 0) {
+        buf = buf.subarray(1);
+        continue;
+      }
       if (buf[0] !== SYNC) {
         this.#send(M.SERIAL_ERROR, [SerialError.NOT_SYNC, buf[0]]);
         this.stats.serialErrors++;
@@ -270,6 +349,8 @@ export class SimAntStick extends SimUsbDevice {
         c.searchStartedAt = this.#clock.now();
         c.ticks = 0;
         c.misses = 0;
+        c.fresh = true;
+        c.fadeUntil = undefined;
         respond(Code.RESPONSE_NO_ERROR);
         return this.#scheduleTick(c);
       }
@@ -313,7 +394,9 @@ export class SimAntStick extends SimUsbDevice {
       case M.CHANNEL_STATUS: {
         if (!c) return this.#send(M.CHANNEL_EVENT, [channel, M.REQUEST_MESSAGE, Code.INVALID_MESSAGE]);
         const st = { unassigned: 0, assigned: 1, searching: 2, tracking: 3 }[c.state];
-        return this.#send(M.CHANNEL_STATUS, [channel, (c.type & 0xf0) | ((c.net & 3) << 2) | st]);
+        // USB1 reads 0x83 for a tracking slave (the capture): only bits 1..0 are the state.
+        const extra = this.usb1 && c.state === 'tracking' ? 0x80 : 0;
+        return this.#send(M.CHANNEL_STATUS, [channel, (c.type & 0xf0) | ((c.net & 3) << 2) | st | extra]);
       }
       default:
         return this.#send(M.CHANNEL_EVENT, [channel, M.REQUEST_MESSAGE, Code.INVALID_MESSAGE]);
@@ -327,14 +410,34 @@ export class SimAntStick extends SimUsbDevice {
     const c = this.#channels[n];
     const respond = (code: number) => this.#send(M.CHANNEL_EVENT, [n, id, code]);
     if (!c || (c.state !== 'searching' && c.state !== 'tracking')) return respond(Code.CHANNEL_NOT_OPENED);
+    const seq = (p[0] >> 5) & 3;
+    const last = (p[0] & 0x80) !== 0;
+    if (id === M.BURST_DATA && c.burstAborted && seq !== 0) {
+      // USB1: the rest of a burst that already failed.
+      if (c.burstAborted === 'next') respond(Code.TRANSFER_SEQUENCE_NUMBER_ERROR);
+      c.burstAborted = last ? undefined : 'rest';
+      return;
+    }
+    c.burstAborted = undefined;
     if (c.pendingTx) return respond(Code.TRANSFER_IN_PROGRESS);
     const data = p.slice(1, 9);
     if (id === M.ACKNOWLEDGED_DATA) {
       c.pendingTx = data;
       return;
     }
-    const seq = (p[0] >> 5) & 3;
-    const last = (p[0] & 0x80) !== 0;
+    if (seq === 0 && this.usb1 && !last && this.#o.loss) {
+      // USB1 sends a burst as its packets arrive: its fate is known after the first one.
+      const verdict = this.#o.loss.toWatch({ kind: hostTransferKind(data), burst: true, round: this.stats.resets });
+      if (verdict.verdict === 'fail') {
+        this.stats.txFailed++;
+        c.burstIn = undefined;
+        c.burstAborted = 'next';
+        this.#event(n, Code.EVENT_TRANSFER_TX_FAILED);
+        return;
+      }
+      c.burstIn = { parts: [data], last: 0, verdict };
+      return;
+    }
     if (seq === 0) c.burstIn = { parts: [data], last: 0 };
     else if (!c.burstIn || seq !== (c.burstIn.last % 3) + 1) {
       c.burstIn = undefined;
@@ -345,8 +448,9 @@ export class SimAntStick extends SimUsbDevice {
     }
     if (last && c.burstIn) {
       c.pendingTx = concatBytes(...c.burstIn.parts);
+      c.pendingVerdict = c.burstIn.verdict;
       c.burstIn = undefined;
-      this.#event(n, Code.EVENT_TRANSFER_TX_START);
+      if (!this.usb1) this.#event(n, Code.EVENT_TRANSFER_TX_START);
     }
   }
 
@@ -367,7 +471,7 @@ export class SimAntStick extends SimUsbDevice {
     const now = this.#clock.now();
     this.#scheduleTick(c);
     if (c.state === 'searching') {
-      const w = this.watches.find((x) => this.#hears(c, x, now));
+      const w = this.watches.find((x) => this.#hears(c, x, now) && (!c.fresh || now - c.searchStartedAt >= x.searchDelayMs(this.stats.resets)));
       if (!w) {
         if (c.pendingTx) this.#txDone(c, false);
         if (c.searchTimeout !== 0xff && now - c.searchStartedAt >= c.searchTimeout * 2500) {
@@ -376,33 +480,65 @@ export class SimAntStick extends SimUsbDevice {
         }
         return;
       }
-      Object.assign(c, { state: 'tracking', watch: w, ticks: 0, misses: 0 });
+      Object.assign(c, { state: 'tracking', watch: w, ticks: 0, misses: 0, fresh: false });
     }
     const w = c.watch!;
     // A master slower than our channel transmits in every k-th of our periods.
     const every = Math.max(1, Math.round(w.channelPeriod / c.period));
     if (c.ticks++ % every !== 0) return;
-    if (!this.#hears(c, w, now) || this.#rng() < (this.#o.lossRate ?? 0)) {
+    const fading = c.fadeUntil !== undefined && now < c.fadeUntil;
+    if (!fading && c.fadeUntil !== undefined) {
+      // The watch is heard again: a held outcome comes now (the transfer did not get through).
+      c.fadeUntil = undefined;
+      if (c.pendingTx) this.#txDone(c, false);
+    }
+    if (fading || !this.#hears(c, w, now) || this.#rng() < (this.#o.lossRate ?? 0)) {
       c.misses++;
       this.#event(c.n, Code.EVENT_RX_FAIL);
-      if (c.pendingTx) this.#txDone(c, false);
-      if (c.misses >= (this.#o.missesToSearch ?? 8)) {
+      // USB1 holds the outcome until the watch is heard again; the others fail it at once.
+      if (c.pendingTx && !this.usb1) this.#txDone(c, false);
+      if (!this.usb1 && c.misses >= (this.#o.missesToSearch ?? 8)) {
         this.#event(c.n, Code.EVENT_RX_FAIL_GO_TO_SEARCH);
         Object.assign(c, { state: 'searching', watch: undefined, searchStartedAt: now });
       }
       return;
     }
     c.misses = 0;
+    if (c.pendingTx) {
+      const v = this.#verdict(c, c.pendingTx);
+      if (v.verdict === 'hold') {
+        // A fade starts: RX_FAILs, and the outcome held until it ends.
+        this.stats.held++;
+        c.fadeUntil = now + v.ms;
+        c.misses++;
+        this.#event(c.n, Code.EVENT_RX_FAIL);
+        return;
+      }
+    }
     const tx = w.transmit(now);
     if (tx.kind === 'broadcast') this.#send(M.BROADCAST_DATA, [c.n, ...tx.data]);
     else this.#burstToHost(c.n, tx.data, tx.cutAfterPackets);
     if (c.pendingTx) {
       const data = c.pendingTx;
-      const fail = this.#rng() < (this.faults.txFailRate ?? 0);
+      const fail = c.pendingVerdict!.verdict !== 'ok';
       if (!fail) w.receive(now, data);
       else this.stats.txFailed++;
       this.#txDone(c, !fail);
     }
+  }
+
+  /** The fate of the host's pending transfer, decided once. */
+  #verdict(c: SimChannel, data: Uint8Array): HostVerdict {
+    if (!c.pendingVerdict) {
+      const loss = this.#o.loss;
+      c.pendingVerdict = loss
+        ? loss.toWatch({ kind: hostTransferKind(data), burst: data.length > 8, round: this.stats.resets })
+        : { verdict: this.#rng() < (this.faults.txFailRate ?? 0) ? 'fail' : 'ok' };
+    }
+    // Held once: after the fade it fails (see #tick).
+    const v = c.pendingVerdict!;
+    if (v.verdict === 'hold') c.pendingVerdict = { verdict: 'fail' };
+    return v;
   }
 
   #hears(c: SimChannel, w: SimAntWatch, now: number): boolean {
@@ -417,6 +553,20 @@ export class SimAntStick extends SimUsbDevice {
   /** The watch's burst to the host, with the burst faults applied. */
   #burstToHost(ch: number, data: Uint8Array, cutAfter?: number): void {
     const packets = data.length / 8;
+    if (this.#o.loss && packets > 1) {
+      const answer = data[8] === 0x44 && data[9] === 0x89 ? 'download' : data[8] === 0x44 && data[9] === 0x84 ? 'auth' : 'other';
+      const v = this.#o.loss.toHost({ answer, round: this.stats.resets });
+      if (v === 'missed') {
+        // Not heard at all: to the host this period is an RX_FAIL.
+        this.stats.missedAnswers++;
+        this.#event(ch, Code.EVENT_RX_FAIL);
+        return;
+      }
+      if (v === 'cut') {
+        this.stats.cutAnswers++;
+        cutAfter = 1;
+      }
+    }
     const eligible = (this.faults.scope ?? 'downloads') === 'all' || (data[8] === 0x44 && data[9] === 0x89);
     const roll = (rate: number | undefined) => eligible && packets > 1 && this.#rng() < (rate ?? 0);
     let stopAt = cutAfter;
@@ -445,6 +595,7 @@ export class SimAntStick extends SimUsbDevice {
 
   #txDone(c: SimChannel, ok: boolean): void {
     c.pendingTx = undefined;
+    c.pendingVerdict = undefined;
     this.#event(c.n, ok ? Code.EVENT_TRANSFER_TX_COMPLETED : Code.EVENT_TRANSFER_TX_FAILED);
   }
 
@@ -452,7 +603,7 @@ export class SimAntStick extends SimUsbDevice {
     c.cancelTick?.();
     c.cancelTick = undefined;
     if (c.pendingTx) this.#txDone(c, false);
-    Object.assign(c, { state: 'assigned', watch: undefined, burstIn: undefined });
+    Object.assign(c, { state: 'assigned', watch: undefined, burstIn: undefined, burstAborted: undefined, fadeUntil: undefined });
     this.#event(c.n, Code.EVENT_CHANNEL_CLOSED);
   }
 
@@ -466,6 +617,8 @@ export class SimAntStick extends SimUsbDevice {
     this.stats.resets++;
     this.#stopAll();
     this.#powerOn();
+    // USB1 sends no startup message at all.
+    if (this.usb1) return;
     this.#startupTimer = this.#clock.setTimer(this.#o.startupDelayMs ?? 20, () => {
       this.#startupTimer = undefined;
       if (this.gone) return;

@@ -12,6 +12,12 @@
  * they differ. It drops back to LINK on DISCONNECT, after the command timeout, after a link the
  * host never followed, and after being out of range for a while.
  *
+ * `realistic` makes it behave as the Forerunner 310XT in Garmin's capture (docs/ant-fs.md): the
+ * beacon at the head of an answer burst says BUSY; after each burst it broadcasts the burst's
+ * last packet once more (a broadcast that is not a beacon); an answer the host missed is not sent
+ * again; directory header times are 0; the passkey accept carries client serial 0. With
+ * `searchDelaysMs` a fresh search only finds it after that long (per round of the host).
+ *
  * Built on the codecs (beacon, command, response, directory, CRC), never on the host engine.
  */
 import { crc16 } from '../bytes/crc16.js';
@@ -37,6 +43,8 @@ export interface SimAntFile {
   /** Raw ANT-FS date (FIT seconds, or system time below 0x10000000). */
   date: number;
   bytes: Uint8Array;
+  /** Listed size when it differs from bytes (unreadable entries too big to hold). */
+  size?: number;
   /** Where it came from (watchFiles path), for tests. */
   source?: string;
 }
@@ -56,6 +64,12 @@ export interface SimAntWatchOptions {
   periodCode?: number;
   /** Files to carry (default: watchFiles(model), plus a non-FIT entry). */
   files?: WatchFile[];
+  /** A ready file table instead (e.g. fr310xt-capture.ts); `files` is then ignored. */
+  table?: SimAntFile[];
+  /** Behave as the FR310XT in Garmin's capture (see above). */
+  realistic?: boolean;
+  /** A fresh search only hears the watch this long after it began, per host round (1-based; the last repeats). */
+  searchDelaysMs?: number[];
   pairingEnabled?: boolean;
   dataAvailable?: boolean;
   /** What the user does when asked to pair. */
@@ -131,7 +145,9 @@ export class SimAntWatch {
   /** Completed downloads per source path. */
   readonly downloads = new Map<string, number>();
   user: PairingAnswer;
-  #o: Required<Omit<SimAntWatchOptions, 'model' | 'files' | 'passkeys' | 'seed' | 'networkKey'>>;
+  #o: Required<Omit<SimAntWatchOptions, 'model' | 'files' | 'table' | 'passkeys' | 'seed' | 'networkKey'>>;
+  /** Realistic: the last packet of the burst just sent, broadcast once more. */
+  #echo: Uint8Array | undefined;
   #rng: Rng;
   #state: ClientStateName = 'link';
   #frequency = LINK_FREQUENCY;
@@ -178,12 +194,14 @@ export class SimAntWatch {
       zeroSerialOnPairing: o.zeroSerialOnPairing ?? true,
       renumber: o.renumber ?? 'never',
       archiveAfterDownload: o.archiveAfterDownload ?? true,
+      realistic: o.realistic ?? false,
+      searchDelaysMs: o.searchDelaysMs ?? [],
     };
     this.user = this.#o.user;
     this.#periodCode = this.#o.periodCode;
     this.#rng = seededRng(o.seed ?? 310);
     this.passkeys = o.passkeys ?? new Map();
-    this.files = buildTable(o.files ?? watchFiles(model));
+    this.files = o.table ?? buildTable(o.files ?? watchFiles(model));
     this.#nextIndex = Math.max(0, ...this.files.map((f) => f.index)) + 1;
   }
 
@@ -201,6 +219,12 @@ export class SimAntWatch {
   }
   get hostSerial(): number {
     return this.#hostSerial;
+  }
+
+  /** How long a fresh search in host round `round` (1-based) takes to hear this watch. */
+  searchDelayMs(round: number): number {
+    const d = this.#o.searchDelaysMs;
+    return d.length ? d[Math.min(Math.max(round, 1), d.length) - 1] : 0;
   }
 
   inRange(now: number): boolean {
@@ -231,12 +255,20 @@ export class SimAntWatch {
   transmit(now: number): Transmission {
     this.#powerOnMs ??= now - 3_600_000;
     this.#timeouts(now);
+    if (this.#echo) {
+      const data = this.#echo;
+      this.#echo = undefined;
+      return { kind: 'broadcast', data };
+    }
     const p = this.#pending;
     if (p && now >= p.readyAt) {
       this.#pending = undefined;
       this.#busyUntil = 0;
+      // The real 310XT's answer burst starts with a BUSY beacon; it is back in TRANSPORT after.
+      const head = this.#beacon();
       if (this.#state === 'busy') this.#state = 'transport';
-      const data = concatBytes(this.#beacon(), p.data);
+      const data = concatBytes(this.#o.realistic ? head : this.#beacon(), p.data);
+      if (this.#o.realistic) this.#echo = data.slice(data.length - 8);
       const limit = this.faults.leaveRangeAfterBytes;
       if (p.fileBytes && limit !== undefined) {
         if (p.fileBytes > limit) {
@@ -303,6 +335,7 @@ export class SimAntWatch {
 
   #toLink(why: string): void {
     if (this.#state !== 'link') this.log.push(`back to LINK: ${why}`);
+    this.#echo = undefined;
     if (this.#state !== 'link' && this.#o.renumber === 'after-session') this.#renumber();
     this.#state = 'link';
     this.#frequency = LINK_FREQUENCY;
@@ -333,7 +366,8 @@ export class SimAntWatch {
         const known = this.passkeys.get(c.hostSerial);
         const ok = !this.faults.rejectPasskey && known !== undefined && equal(known, c.data);
         this.log.push(ok ? 'passkey accepted' : 'passkey rejected');
-        return void reply(encodeAuthResponse(ok ? AuthResponse.ACCEPT : AuthResponse.REJECT, this.serial), 0, () =>
+        const serial = ok && this.#o.realistic ? 0 : this.serial;
+        return void reply(encodeAuthResponse(ok ? AuthResponse.ACCEPT : AuthResponse.REJECT, serial), 0, () =>
           ok ? (this.#state = 'transport') : this.#toLink('passkey rejected'),
         );
       }
@@ -435,11 +469,12 @@ export class SimAntWatch {
       number: f.number,
       dataFlags: 0,
       flags: f.flags,
-      size: f.bytes.length,
+      size: f.size ?? f.bytes.length,
       date: f.date,
     }));
-    const systemTime = Math.floor((now - (this.#powerOnMs ?? now)) / 1000);
-    const modified = Math.max(0, ...this.files.map((f) => f.date));
+    // The capture's 310XT leaves both header times 0.
+    const systemTime = this.#o.realistic ? 0 : Math.floor((now - (this.#powerOnMs ?? now)) / 1000);
+    const modified = this.#o.realistic ? 0 : Math.max(0, ...this.files.map((f) => f.date));
     return encodeDirectory({ version: 0x01, timeFormat: TimeFormat.AUTO, systemTime, modified, entries });
   }
 }

@@ -24,6 +24,7 @@ import { garminDeviceInfo, mtpWatchDescriptor, objectInfo } from './mtp-watch-id
 import { SimUsbDevice } from './usb-sim.js';
 import { WATCH_MODELS, garminDeviceXml, watchFiles, type WatchModel } from './watch-files.js';
 import { concatBytes } from '../bytes/concat.js';
+import type { Clock } from '../ant/clock.js';
 
 export { mtpWatchDescriptor };
 export const PRIMARY_STORAGE = 0x0002_0001;
@@ -75,6 +76,18 @@ export interface SimMtpWatchOptions {
   cancelBusyMs?: number;
   hostile?: HostileOptions;
   now?: () => number;
+  /**
+   * Time for the watch and its USB transfers (a VirtualClock: a 15 s answer costs no real time,
+   * and the host's transfer timeouts are measured against it). Real time by default.
+   */
+  clock?: Clock;
+  // Quirks users of other tools report (docs/mtp-quirks.md):
+  /** Deleted, but still in GetObjectHandles: GetObjectInfo fails ('info'), or only the data ('data'). */
+  ghosts?: { path: string; fail: 'info' | 'data' }[];
+  /** These files come out as the right number of zero bytes, the first `times` times they are read from offset 0. */
+  zeroFilled?: { path: string; times: number }[];
+  /** The first transfer of each file's data is answered only after this long (~15 s on some watches). */
+  firstTransferDelayMs?: number;
 }
 
 /** Faults that can be switched at any time. */
@@ -117,6 +130,11 @@ export class SimMtpWatch extends SimUsbDevice {
   #busyUntil = 0;
   /** Bumped to stop a data phase still being pumped (cancel, stall, reset). */
   #phase = 0;
+  #ghosts = new Map<number, 'info' | 'data'>();
+  #zeroFilled = new Map<number, number>();
+  #zeroing = new Set<number>();
+  /** Files whose data has been asked for once (the slow first transfer is behind them). */
+  #started = new Set<number>();
 
   constructor(options: SimMtpWatchOptions = {}) {
     const model = options.model ?? WATCH_MODELS.fr945;
@@ -124,7 +142,11 @@ export class SimMtpWatch extends SimUsbDevice {
     this.#o = options;
     this.model = model;
     this.#packet = options.packetSize ?? 512;
-    this.#now = options.now ?? Date.now;
+    if (options.clock) {
+      this.clock = options.clock;
+      this.yieldBeforeIn = false;
+    }
+    this.#now = options.now ?? (options.clock ? () => options.clock!.now() : Date.now);
     this.deviceInfo = garminDeviceInfo(model, this.info.serial!, options);
     const primary = this.store.addStorage(PRIMARY_STORAGE, options.storageName ?? 'Primary');
     const files: SimMtpFile[] = options.files ?? watchFiles(model).map((f) => ({ path: f.path, bytes: f.bytes, mtimeMs: f.mtimeMs }));
@@ -137,6 +159,14 @@ export class SimMtpWatch extends SimUsbDevice {
     if (options.mediaStorage) {
       const media = this.store.addStorage(MEDIA_STORAGE, options.mediaStorage.name ?? 'Media');
       for (const f of options.mediaStorage.files ?? [{ path: 'Music/track.mp3', bytes: new Uint8Array(100) }]) this.store.addFile(media.id, f);
+    }
+    for (const g of options.ghosts ?? []) {
+      const h = this.handleOf(g.path);
+      if (h !== undefined) this.#ghosts.set(h, g.fail);
+    }
+    for (const z of options.zeroFilled ?? []) {
+      const h = this.handleOf(z.path);
+      if (h !== undefined) this.#zeroFilled.set(h, z.times);
     }
   }
 
@@ -292,7 +322,7 @@ export class SimMtpWatch extends SimUsbDevice {
         return this.#handles(op, tid, p[0], p[1] ?? 0, p[2] ?? 0);
       case Operation.GetObjectInfo: {
         const o = this.store.objects.get(p[0]);
-        if (!o) return respond(Response.InvalidObjectHandle);
+        if (!o || this.#ghosts.get(p[0]) === 'info') return respond(Response.InvalidObjectHandle);
         return this.#data(op, tid, objectInfo(o));
       }
       case Operation.GetObject: {
@@ -310,7 +340,7 @@ export class SimMtpWatch extends SimUsbDevice {
         if (offset > o.size) return respond(Response.InvalidParameter);
         // Clamped to the object's end; the byte count goes back as response parameter 1.
         const n = Math.min(max, o.size - offset);
-        return this.#objectData(op, tid, o, offset, n, [n]);
+        return this.#slowFirst(o, () => this.#objectData(op, tid, this.#zeros(o, offset), offset, n, [n]));
       }
       case Operation.DeleteObject:
         if (!this.store.remove(p[0])) return respond(Response.InvalidObjectHandle);
@@ -351,10 +381,33 @@ export class SimMtpWatch extends SimUsbDevice {
 
   #file(handle: number, respond: (code: number) => void): SimObject | undefined {
     const o = this.store.objects.get(handle);
-    if (!o) respond(Response.InvalidObjectHandle);
+    if (!o || this.#ghosts.has(handle)) respond(Response.InvalidObjectHandle);
     else if (o.children) respond(Response.InvalidObjectFormatCode);
     else return o;
     return undefined;
+  }
+
+  /** The object as served: all zeros for a download (from offset 0 on) while its fault lasts. */
+  #zeros(o: SimObject, offset: number): SimObject {
+    if (offset === 0) {
+      const left = this.#zeroFilled.get(o.handle) ?? 0;
+      if (left > 0) {
+        this.#zeroFilled.set(o.handle, left - 1);
+        this.#zeroing.add(o.handle);
+      } else this.#zeroing.delete(o.handle);
+    }
+    return this.#zeroing.has(o.handle) ? { ...o, read: (_at, len) => new Uint8Array(len) } : o;
+  }
+
+  /** The first data transfer of each file waits firstTransferDelayMs (on the watch's clock). */
+  #slowFirst(o: SimObject, go: () => void): void {
+    const delay = this.#o.firstTransferDelayMs ?? 0;
+    if (delay <= 0 || this.#started.has(o.handle)) return go();
+    this.#started.add(o.handle);
+    const phase = this.#phase;
+    this.clock.setTimer(delay, () => {
+      if (phase === this.#phase && !this.gone) go();
+    });
   }
 
   #respond(tid: number, code: number, params: number[] = []): void {

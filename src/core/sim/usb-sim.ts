@@ -22,6 +22,7 @@ import {
   type UsbHotplugListener,
 } from '../usb/backend.js';
 import { concatBytes } from '../bytes/concat.js';
+import { systemClock, type Clock } from '../ant/clock.js';
 
 interface Segment {
   data: Uint8Array;
@@ -68,6 +69,12 @@ export abstract class SimUsbDevice implements UsbDevice {
   faults: SimFaults = {};
   /** Complete IN transfers from the event loop (see #in); devices on a virtual clock turn it off. */
   protected yieldBeforeIn = true;
+  /**
+   * The clock transfer timeouts run on: real time unless a device function sets a virtual one
+   * (then a watch that takes 15 s to answer costs no real time, and the host's timeouts are
+   * measured against the same clock).
+   */
+  protected clock: Clock = systemClock;
   /** IN bytes delivered to the host since this object was made (all endpoints; not reset on plug-in). */
   inBytes = 0;
   /** OUT bytes received from the host since this object was made. */
@@ -202,20 +209,20 @@ export abstract class SimUsbDevice implements UsbDevice {
     const copy = data.slice();
     this.outBytes += copy.length;
     const done = Promise.resolve().then(() => this.onOut(endpoint, copy));
-    await withTimeout(done, timeoutMs, () => `bulk OUT ${hex(endpoint)} timed out`, () => this.#gone);
+    await withTimeout(this.clock, done, timeoutMs, () => `bulk OUT ${hex(endpoint)} timed out`, () => this.#gone);
   }
 
   async controlIn(setup: ControlSetup, length: number, timeoutMs: number): Promise<Uint8Array> {
     this.#check();
     if (!this.#open) throw new UsbError('io', 'device not open');
-    const r = await withTimeout(Promise.resolve().then(() => this.onControlIn(setup, length)), timeoutMs, () => 'control IN timed out', () => this.#gone);
+    const r = await withTimeout(this.clock, Promise.resolve().then(() => this.onControlIn(setup, length)), timeoutMs, () => 'control IN timed out', () => this.#gone);
     return r.subarray(0, length);
   }
 
   async controlOut(setup: ControlSetup, data: Uint8Array, timeoutMs: number): Promise<void> {
     this.#check();
     if (!this.#open) throw new UsbError('io', 'device not open');
-    await withTimeout(Promise.resolve().then(() => this.onControlOut(setup, data.slice())), timeoutMs, () => 'control OUT timed out', () => this.#gone);
+    await withTimeout(this.clock, Promise.resolve().then(() => this.onControlOut(setup, data.slice())), timeoutMs, () => 'control OUT timed out', () => this.#gone);
   }
 
   async clearHalt(endpoint: number): Promise<void> {
@@ -270,20 +277,21 @@ export abstract class SimUsbDevice implements UsbDevice {
     if (this.yieldBeforeIn) await new Promise<void>((resolve) => setImmediate(resolve));
     const parts: Uint8Array[] = [];
     let got = 0;
-    const deadline = Date.now() + timeoutMs;
+    const clock = this.clock;
+    const deadline = clock.now() + timeoutMs;
     for (;;) {
       if (this.#gone) throw new UsbError('no_device', `USB device ${this.info.location} is gone`);
       if (q.stalled) throw new UsbError('stall', `endpoint ${hex(endpoint)} halted`);
       const seg = q.segments[0];
       if (!seg) {
-        const left = deadline - Date.now();
+        const left = deadline - clock.now();
         if (left <= 0) throw new UsbError('timeout', `${type} IN ${hex(endpoint)} timed out after ${timeoutMs} ms`);
         await new Promise<void>((resolve) => {
-          const w: Waiter = { wake: () => (clearTimeout(t), resolve()) };
-          const t = setTimeout(() => {
+          const w: Waiter = { wake: () => (stop(), resolve()) };
+          const stop = clock.setTimer(left, () => {
             q.waiters = q.waiters.filter((x) => x !== w);
             resolve();
-          }, left);
+          });
           q.waiters.push(w);
         });
         continue;
@@ -330,15 +338,15 @@ function hex(n: number): string {
   return '0x' + n.toString(16).padStart(2, '0');
 }
 
-async function withTimeout<T>(p: Promise<T>, ms: number, what: () => string, gone: () => boolean): Promise<T> {
-  let t: NodeJS.Timeout | undefined;
+async function withTimeout<T>(clock: Clock, p: Promise<T>, ms: number, what: () => string, gone: () => boolean): Promise<T> {
+  let stop = () => {};
   const timer = new Promise<never>((_, reject) => {
-    t = setTimeout(() => reject(gone() ? new UsbError('no_device', 'USB device is gone') : new UsbError('timeout', what())), ms);
+    stop = clock.setTimer(ms, () => reject(gone() ? new UsbError('no_device', 'USB device is gone') : new UsbError('timeout', what())));
   });
   try {
     return await Promise.race([p, timer]);
   } finally {
-    clearTimeout(t);
+    stop();
   }
 }
 

@@ -81,9 +81,10 @@ export function udevRules(opts: InstallOptions): string {
 # at the local seat (uaccess); the device nodes are never made world-writable.
 ACTION=="remove", GOTO="fitkit_end"
 
-# ANT USB sticks: ANTUSB2 (0fcf:1008) and ANTUSB-m (0fcf:1009). USB autosuspend off: a
-# suspended stick drops the first packets of every ANT burst.
-SUBSYSTEM=="usb", ENV{DEVTYPE}=="usb_device", ATTR{idVendor}=="0fcf", ATTR{idProduct}=="1008|1009", \\
+# ANT USB sticks: USB1 (0fcf:1004, a CP210x serial bridge; fitkit detaches the cp210x driver and
+# drives the bridge itself), ANTUSB2 (0fcf:1008) and ANTUSB-m (0fcf:1009). USB autosuspend off:
+# a suspended stick drops the first packets of every ANT burst.
+SUBSYSTEM=="usb", ENV{DEVTYPE}=="usb_device", ATTR{idVendor}=="0fcf", ATTR{idProduct}=="1004|1008|1009", \\
   ${who}, ATTR{power/control}="on"
 
 # Garmin watches speaking MTP on a vendor-class interface (ff/ff/00, interface string "MTP").

@@ -8,7 +8,9 @@
  * that sends more than the listed size, or nothing for `idleTimeoutMs`, is stopped; a device that
  * goes away ends the run at once with what was already downloaded landed and nothing partial
  * left behind. A file whose download fails MAX_FAILURES times in a row is given up until its size
- * or time changes.
+ * or time changes. Every download is checked as a whole FIT file (header and CRC, fit-check.ts)
+ * before it lands: a bad copy is downloaded once more, and a second bad one is quarantined with
+ * the reason (a watch may hand over the right number of zero bytes).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, realpathSync, statfsSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { LibraryIndex } from '../library/library-index.js';
 import { sortIntoLibrary } from '../library/sorter.js';
 import { isUsbError } from '../usb/backend.js';
 import type { DeviceIdentity, DeviceSession, RemoteFile } from './device-source.js';
+import { FitCheck } from './fit-check.js';
 import { Staging, type StagedFile } from './staging.js';
 import { MAX_FAILURES, SyncState, type StateEntry } from './sync-state.js';
 
@@ -78,6 +81,8 @@ interface Staged {
   file: RemoteFile;
   path: string;
   sha256: string;
+  /** Why both copies failed the FIT check (then the sorter quarantines it). */
+  problem?: string;
 }
 
 function baseName(path: string): string {
@@ -152,10 +157,21 @@ export async function syncDevice(session: DeviceSession, opts: SyncDeviceOptions
           break;
         }
         emit({ kind: 'file', device, file: f });
-        const sf = staging.open(baseName(f.path));
+        let sf = staging.open(baseName(f.path));
         let sha: string;
+        let problem: string | undefined;
         try {
-          sha = await download(session, f, sf, { signal: opts.signal, idleTimeoutMs, onBytes: (n) => emit({ kind: 'bytes', device, bytes: n }) });
+          const dl = () => download(session, f, sf, { signal: opts.signal, idleTimeoutMs, onBytes: (n) => emit({ kind: 'bytes', device, bytes: n }) });
+          let got = await dl();
+          if (got.problem) {
+            // Once more: a copy can come out wrong (zeros) and the next one right.
+            sf.discard();
+            sf = staging.open(baseName(f.path));
+            const first = got.problem;
+            got = await dl();
+            if (got.problem) problem = `both downloads failed the FIT check (${first === got.problem ? first : `${first}; then ${got.problem}`})`;
+          }
+          sha = got.sha256;
           report.totals.downloadedBytes += f.size;
         } catch (e) {
           sf.discard();
@@ -180,7 +196,7 @@ export async function syncDevice(session: DeviceSession, opts: SyncDeviceOptions
           done(r);
           continue;
         }
-        batch.push({ file: f, path: sf.path, sha256: sha });
+        batch.push({ file: f, path: sf.path, sha256: sha, problem });
         batchBytes += f.size;
         if (batch.length >= LAND_FILES || batchBytes >= LAND_BYTES) await land();
       }
@@ -229,11 +245,13 @@ interface DownloadOpts {
 }
 
 /**
- * Streams one file into `sf` and commits it; returns its SHA-256. Stops on more bytes than
- * listed, on silence, and on abort, even if the transport ignores the abort signal.
+ * Streams one file into `sf` and commits it; returns its SHA-256 and what the FIT check found
+ * wrong with it, if anything (an empty file is not checked). Stops on more bytes than listed, on
+ * silence, and on abort, even if the transport ignores the abort signal.
  */
-async function download(session: DeviceSession, f: RemoteFile, sf: StagedFile, o: DownloadOpts): Promise<string> {
+async function download(session: DeviceSession, f: RemoteFile, sf: StagedFile, o: DownloadOpts): Promise<{ sha256: string; problem?: string }> {
   const hash = createHash('sha256');
+  const check = new FitCheck();
   const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let stop: (e: Error) => void = () => {};
@@ -261,6 +279,7 @@ async function download(session: DeviceSession, f: RemoteFile, sf: StagedFile, o
         }
         sf.write(chunk);
         hash.update(chunk);
+        check.push(chunk);
         o.onBytes(chunk.length);
         arm();
       },
@@ -269,7 +288,7 @@ async function download(session: DeviceSession, f: RemoteFile, sf: StagedFile, o
     await Promise.race([run, stopped]);
     if (sf.bytes !== f.size) throw new FitkitError('short', `${f.path}: got ${sf.bytes} of the ${f.size} bytes listed`);
     sf.commit();
-    return hash.digest('hex');
+    return { sha256: hash.digest('hex'), problem: f.size > 0 ? check.problem() : undefined };
   } finally {
     clearTimeout(timer);
     o.signal?.removeEventListener('abort', onOuter);
@@ -308,6 +327,7 @@ async function landBatch(
     const r: SyncedFile = { path: f.path, size: f.size, outcome: s?.outcome ?? 'failed' };
     if (s?.path) r.libraryPath = s.path;
     if (s?.reason || !s) r.reason = s?.reason ?? 'not landed';
+    if (b.problem) r.reason = r.outcome === 'quarantined' ? `${b.problem}: ${r.reason}` : b.problem;
     const e: StateEntry = { path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha256: b.sha256, outcome: r.outcome === 'copied' ? 'sorted' : (r.outcome as StateEntry['outcome']), at };
     if (s) e.type = s.fileType ?? 'unknown';
     if (r.reason) e.reason = r.reason;

@@ -114,7 +114,7 @@ describe('udev rules', () => {
     const rules = lintUdevRules(udevRules(GOLDEN)).rules;
     const has = (key: string, value: string, attr?: string) => (r: (typeof rules)[0]) => r.tokens.some((t) => t.key === key && t.value === value && t.attr === attr);
     const ant = rules.find(has('ATTR', '0fcf', 'idVendor'))!;
-    expect(ant.tokens).toContainEqual({ key: 'ATTR', attr: 'idProduct', op: '==', value: '1008|1009' });
+    expect(ant.tokens).toContainEqual({ key: 'ATTR', attr: 'idProduct', op: '==', value: '1004|1008|1009' });
     expect(ant.tokens).toContainEqual({ key: 'ATTR', attr: 'power/control', op: '=', value: 'on' });
     const garmin = rules.filter(has('ATTR', '091e', 'idVendor'));
     expect(garmin.map((r) => r.tokens.find((t) => t.attr === 'ID_USB_INTERFACES')?.value)).toEqual(['*:ffff00:*', '*:060101:*']);

@@ -1,6 +1,6 @@
 /**
- * ANT-FS watches as sync devices: each ANT USB stick (0fcf:1008 ANTUSB2, 0fcf:1009 ANTUSB-m) is a
- * candidate; opening it sets the stick up, finds a watch in range, links and authenticates
+ * ANT-FS watches as sync devices: each ANT USB stick (0fcf:1004 USB1, 0fcf:1008 ANTUSB2,
+ * 0fcf:1009 ANTUSB-m; ant/stick-models.ts) is a candidate; opening it sets the stick up, finds a watch in range, links and authenticates
  * (pairing on first contact), and gives a DeviceSession over the watch's FIT files.
  *
  * Configuration (see antfs/network-key.ts and antfs/passkey-store.ts):
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { systemClock, type Clock } from '../../ant/clock.js';
 import { randomRng, seededRng } from '../../ant/random.js';
 import { AntStick, type AntStickOptions } from '../../ant/stick.js';
+import { ANT_STICKS, antStickModel } from '../../ant/stick-models.js';
 import { crc16 } from '../../bytes/crc16.js';
 import { FitkitError } from '../../errors.js';
 import { configDir } from '../../platform/xdg.js';
@@ -28,13 +29,10 @@ import { PasskeyStore } from '../../antfs/passkey-store.js';
 import type { UsbBackend, UsbDevice } from '../../usb/backend.js';
 import type { DeviceCandidate, DeviceIdentity, DeviceProvider, DeviceSession, DownloadOptions, RemoteFile } from '../device-source.js';
 
-export const ANT_STICKS: readonly { vendorId: number; productId: number; name: string }[] = [
-  { vendorId: 0x0fcf, productId: 0x1008, name: 'ANTUSB2' },
-  { vendorId: 0x0fcf, productId: 0x1009, name: 'ANTUSB-m' },
-];
+export { ANT_STICKS };
 
 export function isAntStick(d: UsbDevice): boolean {
-  return ANT_STICKS.some((s) => s.vendorId === d.info.vendorId && s.productId === d.info.productId);
+  return antStickModel(d.info) !== undefined;
 }
 
 export interface AntProviderOptions {
@@ -83,7 +81,7 @@ export class AntProvider implements DeviceProvider {
   async scan(): Promise<DeviceCandidate[]> {
     const devices = await this.#backend.devices();
     return devices.filter(isAntStick).map((d) => {
-      const s = ANT_STICKS.find((x) => x.productId === d.info.productId)!;
+      const s = antStickModel(d.info)!;
       return {
         transport: 'ant',
         location: d.info.location,
@@ -193,6 +191,11 @@ export class AntFsSession implements DeviceSession {
     return this.#serial(async () => {
       const dir = await this.#readDirectory(signal);
       const fit = dir.entries.filter((e) => isFitEntry(e) && isReadable(e));
+      const skipped = dir.entries.filter((e) => !fit.includes(e));
+      if (skipped.length) {
+        const what = skipped.map((e) => `#${e.index} (${isFitEntry(e) ? `FIT type ${e.subType}` : `data type ${e.dataType}`}, ${e.size} bytes${isReadable(e) ? '' : ', not readable'})`);
+        this.#o.log(`${this.client.name}: ${skipped.length} directory entr${skipped.length === 1 ? 'y' : 'ies'} skipped (not readable FIT files): ${what.join(', ')}`);
+      }
       const paths = entryPaths(fit);
       const files = fit.map((entry, i): RemoteFile => ({ path: paths[i], size: entry.size, mtimeMs: entryTimeMs(entry), ref: { entry } satisfies AntFileRef }));
       // Newest activities first (§2.5: a first sync can take an hour), then the rest by index.

@@ -18,6 +18,9 @@ export interface MtpProviderOptions extends MtpClientOptions {
   maxFileBytes?: number;
 }
 
+/** Object dates before 1990-01-01 mean an unset clock (FIT's epoch is 1989-12-31). */
+const CLOCK_SET_MS = Date.UTC(1990, 0, 1);
+
 /** GarminDevice.xml is a few KiB; refuse to pull anything near this into memory. */
 const MAX_DEVICE_XML = 1 << 20;
 
@@ -153,12 +156,16 @@ class MtpDeviceSession implements DeviceSession {
     });
     const max = this.#o.maxFileBytes ?? 1 << 30;
     const out: RemoteFile[] = [];
+    // A watch whose clock was never set dates everything 1989: no date is better than that one
+    // (the library takes the time from the FIT file's time_created anyway).
+    const unset = files.filter((f) => f.mtimeMs !== undefined && f.mtimeMs < CLOCK_SET_MS).length;
+    if (unset) this.#o.onWarning?.(`${unset} file${unset === 1 ? ' is' : 's are'} dated before 1990 (the watch's clock looks unset): their dates are ignored`);
     for (const f of files) {
       if (f.size > max) {
         this.#o.onWarning?.(`skipping ${f.path}: claims ${f.size} bytes, more than the ${max} a FIT file can plausibly have`);
         continue;
       }
-      out.push({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, ref: f.handle });
+      out.push({ path: f.path, size: f.size, mtimeMs: f.mtimeMs !== undefined && f.mtimeMs < CLOCK_SET_MS ? undefined : f.mtimeMs, ref: f.handle });
     }
     return out;
   }
