@@ -208,7 +208,8 @@ export class FitCsvWriter {
     const o = this.#opts;
     if (f.kind !== 'developer') {
       if (o.degrees && f.units === 'semicircles') return formatJavaDegrees(Number(v));
-      if (o.iso8601 && f.type === 'date_time') return isoFromFitTime(Number(v));
+      // A date_time stored in a wider type can lie beyond any date: printed as a number then.
+      if (o.iso8601 && f.type === 'date_time' && Math.abs(Number(v)) <= 0xffffffff) return isoFromFitTime(Number(v));
       if (o.enumNames && !f.sub && f.def) {
         const label = this.#enumLabel(f, Number(v));
         if (label !== undefined) return label;

@@ -25,12 +25,13 @@ function element(f: FitField, v: RawScalar, o: ValueOptions): Value {
   if (isInvalid(f.baseType, v)) return null;
   if (f.type === 'date_time' && f.kind !== 'developer' && (o.dates ?? 'date') !== 'raw') {
     const t = Number(v);
-    // Below 0x10000000 a date_time is seconds since the device powered up, not a date.
-    if (t >= FIT_MIN_ABSOLUTE) {
+    // Below 0x10000000 a date_time is seconds since the device powered up, not a date; above
+    // 0xFFFFFFFF (stored in a wider type) it is none either, and may lie beyond any Date.
+    if (t >= FIT_MIN_ABSOLUTE && t <= 0xffffffff) {
       const d = dateFromFitTime(t);
       return o.dates === 'iso' ? d.toISOString() : d;
     }
-    return t;
+    if (t < FIT_MIN_ABSOLUTE) return t;
   }
   if (o.enums && o.profile && !f.sub && f.kind !== 'developer') {
     const label = o.profile.types.get(f.type)?.values.get(Number(v));
