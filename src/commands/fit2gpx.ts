@@ -53,8 +53,9 @@ export default class Fit2gpx extends BaseCommand {
   static override description = `Convert FIT activities, courses and Locations files to GPX 1.1.
 
 One <trk> per session (name: sport and start time, <type>: sport), a new <trkseg> after each timer
-stop; records with one timestamp are merged, out-of-order records sorted, invalid positions left
-out, heart rate stored by HRM-Swim/Tri straps (hr messages) merged in. A file without positions
+stop; one <trkpt> per record with a position (a record without one lends its values to a record of
+its time), out-of-order records sorted, records without a timestamp kept in file order without
+<time>, invalid positions left out, heart rate stored by HRM-Swim/Tri straps (hr messages) merged in. A file without positions
 (indoor) gives a valid GPX without a track. Courses become a <trk> (or <rte> with --route) and
 their course points <wpt>s; a Locations.fit / Lctns.fit alone gives all its waypoints.
 

@@ -1,9 +1,11 @@
 /**
  * fit2gpx over the corpus: every GPX validates with xmllint against the corpus XSDs (GPX 1.1 +
  * TrackPointExtension v1/v2, extension content checked too), gpsbabel reads every track back
- * with the same point count, and where gpsbabel's own GPX of a FIT file exists the track points
- * agree (lat/lon within 1e-7°, same times, elevation within 0.1 m) and, for the Locations
- * sample, the waypoints. Known differences, all on gpsbabel's side, are named below.
+ * with the same point count, gpsbabel converting the same FIT file (`-i garmin_fit`) writes as
+ * many track points as fitkit, and where gpsbabel's GPX of a FIT file is in the corpus the track
+ * points agree one by one (lat/lon within 1e-7°, same times, elevation within 0.1 m) and, for
+ * the Locations sample, the waypoints. Known differences, all on gpsbabel's side, are named
+ * below and counted.
  */
 import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ import { fitToGpx, type FitToGpxOptions } from '../../src/core/activity/fit-gpx.
 import { FitkitError } from '../../src/core/errors.js';
 import { corpusFitFiles, corpusPath, describeCorpus } from '../helpers/corpus.js';
 import { allTrackPoints, readGpx, type ReadPoint } from '../helpers/gpx-read.js';
-import { gpsbabelTrackRows, validateGpx } from '../helpers/gpx-tools.js';
+import { gpsbabelFromFit, gpsbabelTrackRows, validateGpx } from '../helpers/gpx-tools.js';
 
 /** Chunks end where an element ends, so each decodes on its own. */
 const text = new TextDecoder();
@@ -21,12 +23,13 @@ const text = new TextDecoder();
 const out = mkdtempSync(join(tmpdir(), 'fitkit-fit2gpx-corpus-'));
 const XSD = corpusPath('xsd');
 
-async function convert(name: string, opts: FitToGpxOptions = {}): Promise<{ xml: string; path: string } | undefined> {
+/** The GPX, or undefined when fitkit finds nothing readable (a FitkitError: the CLI test covers the error line). */
+async function convert(name: string, opts: FitToGpxOptions = {}, bytes?: Uint8Array): Promise<{ xml: string; path: string } | undefined> {
   let xml = '';
   try {
-    await fitToGpx(() => createReadStream(corpusPath('fit', name + '.fit')), (b) => (xml += text.decode(b)), opts);
+    await fitToGpx(() => (bytes ? [bytes] : createReadStream(corpusPath('fit', name + '.fit'))), (b) => (xml += text.decode(b)), opts);
   } catch (e) {
-    if (e instanceof FitkitError && e.code === 'not_fit') return undefined;
+    if (e instanceof FitkitError) return undefined;
     throw e;
   }
   const path = join(out, `${name.replace(/\//g, '__')}${opts.extensions ? '.' + opts.extensions : ''}.gpx`);
@@ -44,34 +47,84 @@ function gpsbabelPairs(): [string, string][] {
 }
 
 /**
- * gpsbabel's behaviour we do not copy:
- * - it writes one trkpt per record, so two records with one timestamp (fit-sample: 3,
- *   lezyne: 2) give two points with the same time; fitkit merges them into one (the first
- *   record's position, as gpsbabel's first point has);
- * - with `allpoints` (garmin-vivosmart-hr) it writes records without a position at lat/lon 0,0;
- *   fitkit leaves invalid positions out, so that file has no track.
+ * gpsbabel's behaviour we do not copy, each difference counted in the summary line:
+ * - `zero`: it writes a record at lat/lon 0,0, the position devices write for "no fix" (an
+ *   Activity.fit record, garmin-vivosmart-hr with `allpoints`); fitkit leaves such positions out;
+ * - `refused`: it refuses a file whose CRC fails (a truncated or damaged file) unless asked with
+ *   `recoverymode`; the count is then recoverymode's;
+ * - `chained`: it reads only the first FIT file of a chained file; the count is then fitkit's of
+ *   that first file alone;
+ * - `unread`: it cannot read the file even with `recoverymode` (a record cut off: it stops with
+ *   "Unexpected end of file"), while fitkit writes what comes before the damage.
  */
 const NO_POSITIONS_IN_FIT = new Set(['gpsbabel/garmin-vivosmart-hr']);
 
-const stats = { validated: 0, readBack: 0, compared: 0, files: 0 };
+/**
+ * The first FIT file of a chained one (several FIT files end to end), or undefined when the file
+ * holds one: gpsbabel reads only the first (`chained` in the summary).
+ */
+function firstOfChain(bytes: Uint8Array): Uint8Array | undefined {
+  if (bytes.length < 12) return undefined;
+  const end = bytes[0] + new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true) + 2;
+  const next = bytes.subarray(end);
+  return next.length >= 12 && text.decode(next.subarray(8, 12)) === '.FIT' ? bytes.subarray(0, end) : undefined;
+}
+const isZero = (p: ReadPoint) => p.lat === 0 && p.lon === 0;
+
+const stats = { validated: 0, readBack: 0, compared: 0, files: 0, counted: 0, points: 0, zero: 0, refused: 0, chained: 0, unread: [] as string[] };
 
 describeCorpus('fit2gpx over the corpus', () => {
   afterAll(() => {
     process.stderr.write(
       `fit2gpx corpus: ${stats.validated} GPX file(s) valid, ${stats.readBack} read back by gpsbabel, ` +
-        `${stats.compared} track point(s) compared with gpsbabel's GPX of ${stats.files} file(s)\n`,
+        `${stats.compared} track point(s) compared with gpsbabel's GPX of ${stats.files} file(s)\n` +
+        `fit2gpx corpus: ${stats.counted} FIT file(s) give as many track points as gpsbabel -i garmin_fit (${stats.points} points); ` +
+        `gpsbabel artefacts: ${stats.zero} point(s) at 0,0 (no fix), ${stats.refused} file(s) refused for a CRC (count from recoverymode), ` +
+        `${stats.chained} chained file(s) read only to the end of the first, ${stats.unread.length} file(s) it cannot read (${stats.unread.join(', ')})\n`,
     );
   });
 
-  it.each(corpusFitFiles())('%s: valid GPX that gpsbabel reads back with every point', async (name) => {
+  it.each(corpusFitFiles())('%s: valid GPX that gpsbabel reads back, as many track points as gpsbabel writes', async (name) => {
     const r = await convert(name);
-    if (!r) return; // not a FIT file: the CLI test covers the error line
-    const v = validateGpx(r.path, XSD);
-    expect(v.errors).toBe(r.path + ' validates');
-    stats.validated++;
-    const ours = allTrackPoints(readGpx(r.xml)).length;
-    expect(gpsbabelTrackRows(r.path)).toHaveLength(ours);
-    stats.readBack++;
+    let ours = 0;
+    if (r) {
+      const v = validateGpx(r.path, XSD);
+      expect(v.errors).toBe(r.path + ' validates');
+      stats.validated++;
+      ours = allTrackPoints(readGpx(r.xml)).length;
+      expect(gpsbabelTrackRows(r.path)).toHaveLength(ours);
+      stats.readBack++;
+    }
+    const theirs = gpsbabelFromFit(corpusPath('fit', name + '.fit'), join(out, `${name.replace(/\//g, '__')}.gpsbabel.gpx`));
+    if (theirs.gpx === undefined) {
+      // Not a gpsbabel reading to compare with: fitkit must still have read the file.
+      expect(r, `gpsbabel cannot read ${name} (${theirs.error}); fitkit can`).toBeDefined();
+      stats.unread.push(name);
+      return;
+    }
+    const points = allTrackPoints(readGpx(theirs.gpx));
+    const zero = points.filter(isZero).length;
+    const first = firstOfChain(readFileSync(corpusPath('fit', name + '.fit')));
+    if (first) {
+      const alone = await convert(name + '.first', {}, first);
+      ours = alone ? allTrackPoints(readGpx(alone.xml)).length : 0;
+      stats.chained++;
+    }
+    expect(ours, `${name}: gpsbabel writes ${points.length} track point(s), ${zero} of them at 0,0`).toBe(points.length - zero);
+    stats.counted++;
+    stats.points += ours;
+    stats.zero += zero;
+    if (theirs.recovered) stats.refused++;
+  });
+
+  it('crafted files whose records carry positions but no timestamps: every point, untimed ones without <time>', async () => {
+    const course = readGpx((await convert('crafted/course-no-timestamps'))!.xml);
+    const points = allTrackPoints(course);
+    expect(points).toHaveLength(16);
+    expect(points.every((p) => p.time === undefined && p.ele !== undefined)).toBe(true);
+    expect(course.waypoints).toHaveLength(3); // the course points
+    const activity = allTrackPoints(readGpx((await convert('crafted/activity-records-no-timestamps'))!.xml));
+    expect(activity.map((p) => p.time)).toEqual(['2025-05-07T06:00:00Z', ...Array(11).fill(undefined)]);
   });
 
   it.each(['v2', 'none'] as const)('extensions %s validate too (files with power, heart rate, temperature)', async (ext) => {
@@ -90,17 +143,15 @@ describeCorpus('fit2gpx over the corpus', () => {
       expect(theirs.every((p) => p.lat === 0 && p.lon === 0)).toBe(true);
       return;
     }
-    // One point per distinct time (gpsbabel repeats times for records sharing a timestamp).
-    const first = new Map<string, ReadPoint>();
-    for (const p of theirs) if (!first.has(p.time!)) first.set(p.time!, p);
-    expect(ours.map((p) => p.time)).toEqual([...first.keys()]);
-    for (const p of ours) {
-      const q = first.get(p.time!)!;
+    // One point per positioned record, in order, as gpsbabel writes them.
+    expect(ours.map((p) => p.time)).toEqual(theirs.map((p) => p.time));
+    ours.forEach((p, i) => {
+      const q = theirs[i];
       expect(Math.abs(p.lat - q.lat), `lat at ${p.time}`).toBeLessThanOrEqual(1e-7);
       expect(Math.abs(p.lon - q.lon), `lon at ${p.time}`).toBeLessThanOrEqual(1e-7);
       expect(p.ele === undefined, `ele present at ${p.time}`).toBe(q.ele === undefined);
       if (p.ele !== undefined) expect(Math.abs(p.ele - q.ele!), `ele at ${p.time}`).toBeLessThanOrEqual(0.1);
-    }
+    });
     stats.compared += ours.length;
     stats.files++;
   });

@@ -9,7 +9,7 @@
  * against that: each namespace resolves locally, nothing is fetched from the network.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,4 +57,19 @@ export function gpsbabelTrackRows(file: string): string[] {
   if (r.status !== 0) throw new Error(`gpsbabel could not read ${file}: ${r.error?.message ?? r.stderr}`);
   const lines = r.stdout.split(/\r?\n/).filter(Boolean);
   return lines.slice(1);
+}
+
+/**
+ * gpsbabel's own reading of a FIT file (`-i garmin_fit`), as GPX text. gpsbabel refuses a file
+ * whose CRC fails; then it is asked again with `recoverymode`, which reads as far as it can
+ * (`recovered` says so). undefined with its error when it cannot read the file at all.
+ */
+export function gpsbabelFromFit(fit: string, out: string): { gpx?: string; recovered: boolean; error?: string } {
+  requireTool('gpsbabel');
+  const run = (format: string) => spawnSync('gpsbabel', ['-i', format, '-f', fit, '-o', 'gpx', '-F', out], { encoding: 'utf8' });
+  let r = run('garmin_fit');
+  if (r.status === 0) return { gpx: readFileSync(out, 'utf8'), recovered: false };
+  r = run('garmin_fit,recoverymode');
+  if (r.status === 0) return { gpx: readFileSync(out, 'utf8'), recovered: true };
+  return { recovered: true, error: r.stderr.trim().split('\n').join('; ') };
 }

@@ -17,7 +17,8 @@ import { describeDevice } from './device.js';
 import { HrMerger } from './hr-merge.js';
 import { locationFromMessage, locationWaypoint, selectLocations, type SavedLocation } from './locations.js';
 import { OutlineCollector, type Outline } from './outline.js';
-import { bearing, degrees, pointField, pointFromRecord, TimeOrderer, type TrackPoint } from './track.js';
+import { fitTimeValue, numberValue, textValue } from './field-value.js';
+import { bearing, degrees, pointField, pointFromRecord, TimeOrderer, validPosition, type TrackPoint } from './track.js';
 
 export type FitSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
@@ -137,11 +138,12 @@ function pickWaypoints(outline: Outline, kind: FitToGpxResult['kind'], opts: Fit
   if (kind === 'course') {
     for (const m of outline.coursePoints) {
       const f = m.fields;
-      if (typeof f.position_lat !== 'number' || typeof f.position_long !== 'number') continue;
-      const w: GpxWaypoint = { lat: degrees(f.position_lat), lon: degrees(f.position_long) };
-      if (typeof f.timestamp === 'number') w.time = msOf(outline, f.timestamp);
-      if (typeof f.name === 'string' && f.name) w.name = f.name;
-      if (f.type !== undefined) w.sym = w.type = String(f.type);
+      const [lat, lon, time, name, type] = [numberValue(f.position_lat), numberValue(f.position_long), fitTimeValue(f.timestamp), textValue(f.name), textValue(f.type)];
+      if (!validPosition(lat, lon)) continue;
+      const w: GpxWaypoint = { lat: degrees(lat!), lon: degrees(lon!) };
+      if (time !== undefined) w.time = msOf(outline, time);
+      if (name !== undefined) w.name = name;
+      if (type !== undefined) w.sym = w.type = type;
       wpts.push(w);
     }
   }
@@ -161,7 +163,7 @@ function gpxPoint(o: Outline, p: TrackPoint, prev: TrackPoint | undefined): GpxP
   return {
     lat: degrees(p.lat!),
     lon: degrees(p.lon!),
-    time: msOf(o, p.t),
+    time: p.timed ? msOf(o, p.t) : undefined,
     ele: p.ele,
     hr: p.hr,
     cad: p.cad,
@@ -215,7 +217,7 @@ function activityOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, device:
   let stop = 0;
   let prev: TrackPoint | undefined;
   const emit = (p: TrackPoint) => {
-    if (merger) {
+    if (merger && p.timed) {
       const hr = merger.next(p.t);
       if (hr !== undefined) p.hr = hr;
     }
@@ -226,7 +228,8 @@ function activityOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, device:
       if (session >= 0) (w.endSegment(), w.endTrack());
       const sess = sessions[s];
       const sport = sess?.sport ?? 'activity';
-      w.beginTrack({ name: `${sport} ${isoTime(msOf(o, sess?.start ?? p.t))}`, desc: device, type: sess?.sport });
+      const start = sess?.start ?? (p.timed ? p.t : undefined);
+      w.beginTrack({ name: start === undefined ? sport : `${sport} ${isoTime(msOf(o, start))}`, desc: device, type: sess?.sport });
       w.beginSegment();
       r.tracks++;
       r.segments++;

@@ -13,6 +13,7 @@
 import type { MessageObject } from '../fit/decode/values.js';
 import { FIT_EPOCH_S } from '../fit/kit/time.js';
 import type { GpxWaypoint } from '../formats/gpx.js';
+import { fitTimeValue, numberValue, textValue } from './field-value.js';
 import { degrees, validPosition } from './track.js';
 
 export interface SavedLocation {
@@ -32,15 +33,16 @@ const DEFAULT_NAME = /^\s*([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2})\s*$/;
 
 export function locationFromMessage(m: MessageObject): SavedLocation | undefined {
   const f = m.fields;
-  const lat = f.position_lat;
-  const lon = f.position_long;
-  if (typeof lat !== 'number' || typeof lon !== 'number' || !validPosition(lat, lon)) return undefined;
+  const lat = numberValue(f.position_lat);
+  const lon = numberValue(f.position_long);
+  if (lat === undefined || lon === undefined || !validPosition(lat, lon)) return undefined;
   const l: SavedLocation = { lat, lon };
-  if (typeof f.name === 'string' && f.name) l.name = f.name;
-  if (typeof f.altitude === 'number') l.ele = f.altitude;
-  if (typeof f.description === 'string' && f.description) l.desc = f.description;
-  if (typeof f.symbol === 'number') l.symbol = f.symbol;
-  if (typeof f.timestamp === 'number') l.time = f.timestamp;
+  const [name, ele, desc, symbol, time] = [textValue(f.name), numberValue(f.altitude), textValue(f.description), numberValue(f.symbol), fitTimeValue(f.timestamp)];
+  if (name !== undefined) l.name = name;
+  if (ele !== undefined) l.ele = ele;
+  if (desc !== undefined) l.desc = desc;
+  if (symbol !== undefined) l.symbol = symbol;
+  if (time !== undefined) l.time = time;
   return l;
 }
 

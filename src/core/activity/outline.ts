@@ -9,6 +9,7 @@ import type { MessageObject } from '../fit/decode/values.js';
 import { FIT_MIN_ABSOLUTE } from '../fit/kit/time.js';
 import type { GpxBounds } from '../formats/gpx.js';
 import { HrExpander, type HrSample } from './hr-merge.js';
+import { enumValue, fitTimeValue, numberValue, textValue } from './field-value.js';
 import { degrees, pointFromRecord, validPosition } from './track.js';
 
 export interface Session {
@@ -59,7 +60,8 @@ export interface Outline {
 }
 
 const STOPS = new Set(['stop', 'stop_all', 'stop_disable', 'stop_disable_all']);
-const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+const num = numberValue;
+const time = fitTimeValue;
 
 export class OutlineCollector {
   #o: Outline = {
@@ -88,24 +90,26 @@ export class OutlineCollector {
     switch (m.name) {
       case 'record':
         return this.#record(m);
-      case 'event':
-        if (f.event === 'timer' && typeof f.timestamp === 'number' && typeof f.event_type === 'string') {
-          if (f.event_type === 'start' || STOPS.has(f.event_type)) this.#timerEvents.push({ t: f.timestamp, start: f.event_type === 'start' });
+      case 'event': {
+        const t = time(f.timestamp);
+        if (f.event === 'timer' && t !== undefined && typeof f.event_type === 'string') {
+          if (f.event_type === 'start' || STOPS.has(f.event_type)) this.#timerEvents.push({ t, start: f.event_type === 'start' });
         }
         return;
+      }
       case 'session': {
-        const start = num(f.start_time);
-        const end = num(f.timestamp) ?? (start !== undefined ? start + (num(f.total_elapsed_time) ?? 0) : undefined);
+        const start = time(f.start_time);
+        const end = time(f.timestamp) ?? (start !== undefined ? start + Math.max(0, num(f.total_elapsed_time) ?? 0) : undefined);
         if (start !== undefined && end !== undefined) {
-          this.#o.sessions.push({ start, end, sport: str(f.sport), subSport: str(f.sub_sport) });
+          this.#o.sessions.push({ start, end, sport: textValue(f.sport), subSport: textValue(f.sub_sport) });
         }
         return;
       }
       case 'file_id':
         // The first file_id names the file; chained files keep the first one's identity.
         if (this.#o.fileType === undefined) {
-          this.#o.fileType = f.type as string | number | undefined;
-          this.#o.timeCreated = num(f.time_created);
+          this.#o.fileType = enumValue(f.type);
+          this.#o.timeCreated = time(f.time_created);
           this.#device(f);
         }
         return;
@@ -117,21 +121,21 @@ export class OutlineCollector {
         }
         return;
       case 'activity': {
-        const ts = num(f.timestamp);
-        const local = num(f.local_timestamp);
+        const ts = time(f.timestamp);
+        const local = time(f.local_timestamp);
         if (ts !== undefined && local !== undefined) this.#o.tzOffset = local - ts;
         return;
       }
       case 'hr':
         return this.#hr.add(m);
       case 'timestamp_correlation': {
-        const ts = num(f.timestamp);
-        const sys = num(f.system_timestamp);
+        const ts = time(f.timestamp);
+        const sys = time(f.system_timestamp);
         if (ts !== undefined && sys !== undefined) this.#correlation ??= ts - sys;
         return;
       }
       case 'course':
-        if (typeof f.name === 'string') this.#o.courseName = f.name;
+        this.#o.courseName = textValue(f.name) ?? this.#o.courseName;
         return;
       case 'course_point':
         this.#o.coursePoints.push(m);
@@ -145,9 +149,9 @@ export class OutlineCollector {
   #device(f: Record<string, unknown>): void {
     // file_id first; the creator's device_info fills in what it lacks.
     const d = this.#o.device;
-    d.manufacturer ??= f.manufacturer as string | number | undefined;
+    d.manufacturer ??= enumValue(f.manufacturer);
     d.product ??= num(f.garmin_product) ?? num(f.favero_product) ?? num(f.product);
-    if (typeof f.product_name === 'string' && f.product_name.trim()) d.productName ??= f.product_name.trim();
+    d.productName ??= textValue(f.product_name)?.trim() || undefined;
     d.serial ??= num(f.serial_number);
   }
 
@@ -156,10 +160,12 @@ export class OutlineCollector {
     this.#o.records++;
     if (!p) return;
     const o = this.#o;
-    if (p.t < this.#maxT) o.maxLag = Math.max(o.maxLag, this.#maxT - p.t);
-    else this.#maxT = p.t;
-    o.firstTime = o.firstTime === undefined ? p.t : Math.min(o.firstTime, p.t);
-    o.lastTime = o.lastTime === undefined ? p.t : Math.max(o.lastTime, p.t);
+    if (p.timed) {
+      if (p.t < this.#maxT) o.maxLag = Math.max(o.maxLag, this.#maxT - p.t);
+      else this.#maxT = p.t;
+      o.firstTime = o.firstTime === undefined ? p.t : Math.min(o.firstTime, p.t);
+      o.lastTime = o.lastTime === undefined ? p.t : Math.max(o.lastTime, p.t);
+    }
     if (p.lat !== undefined && p.lon !== undefined) {
       o.positions++;
       const b = this.#b;
@@ -223,8 +229,4 @@ export class OutlineCollector {
       else if (o.firstTime !== undefined && o.lastTime !== undefined) o.timer = [[o.firstTime, o.lastTime]];
     }
   }
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }

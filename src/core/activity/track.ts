@@ -1,18 +1,29 @@
 /**
  * Track points from `record` messages, the way devices actually write them:
  * - enhanced_altitude / enhanced_speed when present, else the 16-bit altitude / speed;
- * - several records with one timestamp (Timex writes position, heart rate and cadence as
- *   separate records; Suunto writes position-only records beside the sensor records) become one
- *   point: the first valid value of each field wins;
+ * - a record without a position lends its values to a record with one timestamp (Timex writes
+ *   position, heart rate and cadence as separate records; Suunto writes position-only records
+ *   beside the sensor records): they become one point, the first valid value of each field wins.
+ *   Two records with one timestamp that both carry a position stay two points, in file order
+ *   (Edge units write them around a pause; gpsbabel keeps both too);
+ * - a record without a timestamp but with a position (route planners' courses, Stages Link, SDK
+ *   written files) is kept, untimed, right after the record before it in the file, as
+ *   gpsbabel keeps it (it gives it the previous record's time; GPX lets a point have no time);
  * - records out of time order (chained files, devices that flush buffers late) are sorted in a
  *   window of `windowS` seconds, which the caller sizes from a first pass over the file, so an
  *   ordered file holds one pending point and a disordered one only as much as its disorder.
  */
 import type { MessageObject } from '../fit/decode/values.js';
+import { fitTimeValue, numberValue } from './field-value.js';
 
 /** Time in FIT seconds; position in semicircles. */
 export interface TrackPoint {
+  /**
+   * FIT seconds; for an untimed point (`timed` false), NaN from pointFromRecord, and once in a
+   * TimeOrderer the time of the timed record before it (its place in the order).
+   */
   t: number;
+  timed: boolean;
   lat?: number;
   lon?: number;
   ele?: number;
@@ -40,7 +51,7 @@ export function validPosition(lat: number | undefined, lon: number | undefined):
   return Math.abs(lat) <= SEMI / 2 && Math.abs(lon) < SEMI;
 }
 
-const n = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const n = numberValue;
 
 const HDOP = /hdop/i;
 const SATELLITES = /sat/i;
@@ -66,17 +77,18 @@ const RECORD_FIELDS = new Set([
 /** The record fields (native or developer) pointFromRecord reads: a decoder can skip the others. */
 export const pointField = (name: string): boolean => RECORD_FIELDS.has(name) || HDOP.test(name) || SATELLITES.test(name) || POWER.test(name);
 
-/** One record as a point; undefined without a timestamp (it cannot be placed). */
+/** One record as a point; undefined with neither timestamp nor position (nothing to place or write). */
 export function pointFromRecord(m: MessageObject): TrackPoint | undefined {
   const f = m.fields;
-  const t = n(f.timestamp);
-  if (t === undefined) return undefined;
+  const t = fitTimeValue(f.timestamp);
   let lat = n(f.position_lat);
   let lon = n(f.position_long);
   if (!validPosition(lat, lon)) lat = lon = undefined;
+  if (t === undefined && lat === undefined) return undefined;
   // Every point gets every property (undefined when absent): one object shape for millions of points.
   const p: TrackPoint = {
-    t,
+    t: t ?? NaN,
+    timed: t !== undefined,
     lat,
     lon,
     ele: n(f.enhanced_altitude) ?? n(f.altitude),
@@ -109,9 +121,11 @@ export function mergePoint(into: TrackPoint, from: TrackPoint): void {
 }
 
 /**
- * Merges points with equal times and emits them in time order. A point is emitted once a point
- * more than `windowS` seconds newer has arrived (or at end()). A point older than one already
- * emitted cannot be placed any more: it is counted in `late` and dropped.
+ * Emits points in time order, merging a point without a position with another of its time (and
+ * a positioned one into a positionless one); an untimed point goes right after the point pushed
+ * before it. A point is emitted once a point more than `windowS` seconds newer has arrived (or
+ * at end()). A point older than one already emitted cannot be placed any more: it is counted in
+ * `late` and dropped.
  */
 export class TimeOrderer {
   #window: number;
@@ -120,6 +134,7 @@ export class TimeOrderer {
   #head = 0;
   #maxT = -Infinity;
   #lastEmitted = -Infinity;
+  #lastT = -Infinity;
   late = 0;
 
   constructor(windowS: number, emit: (p: TrackPoint) => void) {
@@ -128,25 +143,33 @@ export class TimeOrderer {
   }
 
   push(p: TrackPoint): void {
-    const q = this.#pending;
-    if (p.t <= this.#lastEmitted) {
+    if (p.timed) this.#lastT = p.t;
+    else p.t = this.#lastT;
+    if (p.t < this.#lastEmitted) {
       this.late++;
       return;
     }
+    // Every pending point is newer than the last emitted one: a point of that time comes next.
+    if (p.t === this.#lastEmitted) return this.#emit(p);
+    const q = this.#pending;
     const last = q.length > this.#head ? q[q.length - 1] : undefined;
     if (!last || p.t > last.t) q.push(p);
-    else if (p.t === last.t) mergePoint(last, p);
     else this.#insert(p);
     if (p.t > this.#maxT) {
       this.#maxT = p.t;
-      this.#flush(this.#maxT - this.#window);
+      this.#flush(this.#maxT - this.#window, false);
+    } else if (!p.timed) {
+      // Untimed points take no part in merging: emit through the window's edge, so a long run of
+      // them after one timed record does not pile up.
+      this.#flush(this.#maxT - this.#window, true);
     }
   }
 
   end(): void {
-    this.#flush(Infinity);
+    this.#flush(Infinity, false);
   }
 
+  /** Places `p` among pending points of its time or older: merged, or after the others of its time. */
   #insert(p: TrackPoint): void {
     const q = this.#pending;
     let lo = this.#head;
@@ -156,14 +179,18 @@ export class TimeOrderer {
       if (q[mid].t < p.t) lo = mid + 1;
       else hi = mid;
     }
-    if (lo < q.length && q[lo].t === p.t) mergePoint(q[lo], p);
-    else q.splice(lo, 0, p);
+    let at = lo;
+    for (; at < q.length && q[at].t === p.t; at++) {
+      const o = q[at];
+      if (p.timed && o.timed && (p.lat === undefined || o.lat === undefined)) return mergePoint(o, p);
+    }
+    q.splice(at, 0, p);
   }
 
-  /** Emits pending points older than `before`. */
-  #flush(before: number): void {
+  /** Emits pending points older than `before` (or as old, when `through`). */
+  #flush(before: number, through: boolean): void {
     const q = this.#pending;
-    while (this.#head < q.length && q[this.#head].t < before) {
+    while (this.#head < q.length && (q[this.#head].t < before || (through && q[this.#head].t === before))) {
       const p = q[this.#head++];
       this.#lastEmitted = p.t;
       this.#emit(p);

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { fitToGpx, readLocations, type FitToGpxOptions } from '../../../src/core/activity/fit-gpx.js';
 import { allTrackPoints, readGpx } from '../../helpers/gpx-read.js';
-import { buildLocations, buildRide, LOCATIONS, type RideOptions } from '../../helpers/gpx-ride.js';
+import { BaseType } from '../../../src/core/fit/proto/base-types.js';
+import { FitBuilder, MesgNum } from '../../helpers/fit-builder.js';
+import { buildLocations, buildRide, LOCATIONS, semi, T0, type RideOptions } from '../../helpers/gpx-ride.js';
 
 /** Chunks end where an element ends, so each decodes on its own. */
 const text = new TextDecoder();
@@ -56,5 +58,80 @@ describe('fitToGpx', () => {
     expect((await convert(ride(), { extensions: 'none' })).xml).not.toContain('<extensions>');
     const v2 = allTrackPoints((await convert(ride(), { extensions: 'v2' })).gpx);
     expect(v2[1].ext.course).toBeCloseTo(31.6, 0);
+  });
+
+  it('keeps every positioned record of a course without timestamps, in file order, as points without <time>', async () => {
+    const b = new FitBuilder();
+    b.define(0, MesgNum.fileId, [{ num: 0, size: 1, type: BaseType.enum }]);
+    b.data(0, [6]); // course
+    b.define(1, MesgNum.record, [
+      { num: 0, size: 4, type: BaseType.sint32 },
+      { num: 1, size: 4, type: BaseType.sint32 },
+      { num: 2, size: 2, type: BaseType.uint16 }, // altitude
+    ]);
+    for (let i = 0; i < 5; i++) b.data(1, [semi(47 + i * 1e-3), semi(8), (400 + i + 500) * 5]);
+    for (const route of [false, true]) {
+      const { gpx, result } = await convert(b.build(), { route });
+      const points = route ? gpx.routes[0].points : allTrackPoints(gpx);
+      expect(result).toMatchObject({ kind: 'course', points: 5 });
+      expect(points.map((p) => Math.round(p.lat * 1000))).toEqual([47000, 47001, 47002, 47003, 47004]);
+      expect(points.every((p) => p.time === undefined && p.ele !== undefined)).toBe(true);
+    }
+  });
+
+  it('keeps activity records without a timestamp right after the record before them, without <time>', async () => {
+    const b = new FitBuilder();
+    b.define(0, MesgNum.fileId, [{ num: 0, size: 1, type: BaseType.enum }]);
+    b.data(0, [4]);
+    b.define(1, MesgNum.record, [
+      { num: 253, size: 4, type: BaseType.uint32 },
+      { num: 0, size: 4, type: BaseType.sint32 },
+      { num: 1, size: 4, type: BaseType.sint32 },
+    ]);
+    b.define(2, MesgNum.record, [
+      { num: 0, size: 4, type: BaseType.sint32 },
+      { num: 1, size: 4, type: BaseType.sint32 },
+    ]);
+    b.data(1, [T0 + 10, semi(47.01), semi(8)]);
+    b.data(2, [semi(47.011), semi(8)]);
+    b.data(1, [T0 + 5, semi(47.005), semi(8)]); // out of order: sorted before the first two
+    b.data(1, [T0 + 20, semi(47.02), semi(8)]);
+    b.data(2, [semi(47.021), semi(8)]);
+    const { gpx, result } = await convert(b.build());
+    expect(result.points).toBe(5);
+    expect(allTrackPoints(gpx).map((p) => [Math.round(p.lat * 1000), p.time?.slice(11, 19)])).toEqual([
+      [47005, '07:00:05'],
+      [47010, '07:00:10'],
+      [47011, undefined],
+      [47020, '07:00:20'],
+      [47021, undefined],
+    ]);
+  });
+
+  it('reads fields of unexpected shape (arrays, strings for enums, numbers for strings) without failing', async () => {
+    const b = new FitBuilder();
+    b.define(0, MesgNum.fileId, [
+      { num: 0, size: 2, type: BaseType.enum }, // type: an array
+      { num: 1, size: 4, type: BaseType.uint16 }, // manufacturer: an array
+      { num: 2, size: 2, type: BaseType.uint16 },
+      { num: 8, size: 4, type: BaseType.uint32 }, // product_name: a number
+    ]);
+    b.data(0, [[4, 4], [1, 255], 3122, 77]);
+    b.define(1, MesgNum.record, [
+      { num: 253, size: 8, type: BaseType.uint32 }, // timestamp: an array
+      { num: 0, size: 4, type: BaseType.sint32 },
+      { num: 1, size: 4, type: BaseType.sint32 },
+    ]);
+    b.data(1, [[T0, T0 + 1], semi(47), semi(8)]);
+    b.define(2, MesgNum.session, [
+      { num: 253, size: 4, type: BaseType.uint32 },
+      { num: 2, size: 4, type: BaseType.uint32 },
+      { num: 5, size: 8, type: BaseType.string }, // sport: a string
+    ]);
+    b.data(2, [T0 + 1, T0, 'kayak']);
+    const { gpx, result } = await convert(b.build());
+    expect(result.points).toBe(1);
+    expect(gpx.tracks[0]).toMatchObject({ type: 'kayak', desc: 'Garmin 77' });
+    expect(allTrackPoints(gpx)[0].time).toBe('2024-04-09T07:00:00Z');
   });
 });
