@@ -85,7 +85,9 @@ export function salvageFit(input: Uint8Array): SalvageResult {
   for (const f of files) if (f.dataMessages === 0) changes.push(`file at byte ${f.header.offset}: no complete data message, left out`);
   for (const d of raw.diagnostics) {
     if (d.code === 'crc_mismatch') changes.push(`file CRC recomputed (was wrong, at byte ${d.offset})`);
-    else if (d.level === 'error' || d.code === 'trailing_bytes') changes.push(`dropped from byte ${d.offset}: ${d.message}`);
+    else if (d.code === 'crc_missing' || (d.code === 'truncated' && d.offset >= input.length && raw.position >= input.length)) {
+      changes.push(`file CRC written (there was none before byte ${d.offset})`);
+    } else if (d.level === 'error' || d.code === 'trailing_bytes') changes.push(`dropped from byte ${d.offset}: ${d.message}`);
   }
   return {
     bytes: out,
