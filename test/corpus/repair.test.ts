@@ -58,6 +58,8 @@ const CANNOT_PASS: Record<string, string> = {
 /** Messages a repair adds, by file (none for the others). */
 const ADDED: Record<string, string[]> = {
   'muktihari-fit/activity_truncated': ['event', 'lap', 'session', 'activity'],
+  'crafted/header-datasize-zero': ['event', 'lap', 'session', 'activity'],
+  'crafted/header12-datasize-zero': ['event', 'lap', 'session', 'activity'],
   'python-fitparse/activity-unexpected-eof': ['activity'],
 };
 
