@@ -21,6 +21,7 @@ import type { Profile } from '../fit/profile/profile.js';
 import { upperSnake } from '../fit/profile/names.js';
 import type { FitMessage } from '../fit/decode/message.js';
 import { fieldValue } from '../fit/decode/values.js';
+import { recordPoint, type RecordPoint } from './record-point.js';
 
 export const CheckLevel = { required: 'REQUIRED', optional: 'OPTIONAL' } as const;
 export type CheckLevel = (typeof CheckLevel)[keyof typeof CheckLevel];
@@ -366,29 +367,29 @@ function lapChecks(sessions: readonly FitMessage[], laps: readonly FitMessage[])
 /** What the record checks need of every record, gathered as they stream past. */
 interface RecordFacts {
   count: number;
-  first?: { m: FitMessage; t: N };
-  last?: { m: FitMessage; t: N; i: number };
+  first?: { offset: number; t: N };
+  last?: { offset: number; t: N };
   /** The first record without a timestamp. */
-  firstNull?: { m: FitMessage; i: number };
+  firstNull?: { offset: number; i: number };
   /** The first record whose time goes back from the one before. */
-  firstBack?: { m: FitMessage; i: number };
+  firstBack?: { offset: number; i: number };
   prev: N;
 }
 
-/** A record reduced to what a failure names (its kind and offset). */
-const where = (m: FitMessage): FitMessage => ({ name: m.name, num: m.num, local: m.local, offset: m.offset, fields: [] });
+/** A message reduced to what a failure names (its kind and offset). */
+const where = (name: string, offset: number, i: number): { m: FitMessage; i: number } => ({ m: { name, num: 0, local: 0, offset, fields: [] }, i });
 
-function addRecord(r: RecordFacts, m: FitMessage): void {
-  const t = num(m, 'timestamp');
+function addRecord(r: RecordFacts, pt: RecordPoint): void {
+  const { t, offset } = pt;
   const i = r.count++;
   if (i === 0) {
-    r.first = { m: where(m), t };
+    r.first = { offset, t };
     r.prev = t;
   }
-  r.last = { m: where(m), t, i };
-  if (t === null) r.firstNull ??= { m: r.last.m, i };
+  r.last = { offset, t };
+  if (t === null) r.firstNull ??= { offset, i };
   else {
-    if (!r.firstBack && r.prev !== null && r.prev > t) r.firstBack = { m: r.last.m, i };
+    if (!r.firstBack && r.prev !== null && r.prev > t) r.firstBack = { offset, i };
     r.prev = t;
   }
 }
@@ -402,8 +403,8 @@ function recordChecks(sessions: readonly FitMessage[], records: RecordFacts): Ch
     const end = endTime(sessions[sessions.length - 1]);
     const first = records.first!.t;
     const last = records.last!.t;
-    const firstAt = { m: records.first!.m, i: 0 };
-    const lastAt = { m: records.last!.m, i: records.count - 1 };
+    const firstAt = where('record', records.first!.offset, 0);
+    const lastAt = where('record', records.last!.offset, records.count - 1);
     if (start === null || end === null) r1 = within.fail("One or more Session Messages contain a null Start Time and/or a null 'End Time'.", { m: sessions[0], i: 0 });
     else if (first === null || last === null) r1 = within.fail('One or more Record messages contain a null Timestamp.', first === null ? firstAt : lastAt);
     else if (first - start < -1) r1 = within.fail('One or more Record message Timestamps is earlier than Session Start Time.', firstAt, `timestamp >= session start_time ${start} - 1 s, found ${first}`);
@@ -413,8 +414,10 @@ function recordChecks(sessions: readonly FitMessage[], records: RecordFacts): Ch
   const order = new Check('Record Messages Are in Chronological Ascending Order', REQ);
   let r2: CheckResult;
   if (records.count === 0) r2 = order.skip();
-  else if (records.firstNull) r2 = order.fail('One or more Record messages contain a null Timestamp.', records.firstNull);
-  else if (records.firstBack) r2 = order.fail('One or more Record messages are not sequential.', records.firstBack, 'timestamps that never go back');
+  else if (records.firstNull) r2 = order.fail('One or more Record messages contain a null Timestamp.', where('record', records.firstNull.offset, records.firstNull.i));
+  else if (records.firstBack) {
+    r2 = order.fail('One or more Record messages are not sequential.', where('record', records.firstBack.offset, records.firstBack.i), 'timestamps that never go back');
+  }
   else r2 = order.pass();
   return [r1, r2];
 }
@@ -463,14 +466,20 @@ export class ChecklistCollector {
   #activities = 0;
 
   add(m: FitMessage): void {
-    if (!this.#lead && m.name !== 'pad') this.#lead = where(m);
-    if (m.name === 'record') return addRecord(this.#records, m);
+    if (m.name === 'record') return this.record(recordPoint(m));
+    if (!this.#lead && m.name !== 'pad') this.#lead = where(m.name, m.offset, 0).m;
     const names = KEPT[m.name];
     if (!names) return;
     // The checks look at the first file_id and activity only; the others are counted.
     if (m.name === 'file_id' && this.#ids++ > 0) return;
     if (m.name === 'activity' && this.#activities++ > 0) return;
     this.#kept.get(m.name)!.push({ name: m.name, num: m.num, local: m.local, offset: m.offset, fields: m.fields.filter((f) => f.kind !== 'developer' && names.includes(f.name)) });
+  }
+
+  /** A record, as read by RecordPointReader or from its message. */
+  record(pt: RecordPoint): void {
+    if (!this.#lead) this.#lead = where('record', pt.offset, 0).m;
+    addRecord(this.#records, pt);
   }
 
   /** `decodeFailed`: the file did not decode to the end (FitCSVTool then skips "FileId Message Is First"). */

@@ -12,6 +12,7 @@ import type { FitMessage } from '../fit/decode/message.js';
 import type { Profile } from '../fit/profile/profile.js';
 import { snakeName } from '../fit/profile/names.js';
 import { num } from './checklist.js';
+import { recordPoint, type RecordPoint } from './record-point.js';
 
 export interface SanityResult {
   /** file_id.type as a profile name (`activity`, `course`, …); `unknown_<n>`; null without file_id. */
@@ -73,7 +74,20 @@ export class SanityCollector {
   #badLocation: At | undefined;
   #index = new Map<string, IndexRun>();
 
+  /** A record, as read by RecordPointReader or from its message. */
+  record(pt: RecordPoint): void {
+    this.#first ??= { offset: pt.offset };
+    if (!this.#lead) this.#lead = { name: 'record', num: 20, local: 0, offset: pt.offset, fields: [] };
+    this.#counts.set('record', (this.#counts.get('record') ?? 0) + 1);
+    this.#lastRecord = { offset: pt.offset };
+    if (this.#records++ === 0) this.#t0 = pt.t;
+    this.#t1 = pt.t;
+    if (pt.lat !== null && pt.lon !== null) this.#recordsPlaced++;
+    else if (pt.lat === null) this.#recordNoPosition ??= { offset: pt.offset };
+  }
+
   add(m: FitMessage): void {
+    if (m.name === 'record') return this.record(recordPoint(m));
     this.#first ??= { offset: m.offset };
     if (!this.#lead && m.name !== 'pad') this.#lead = m;
     this.#counts.set(m.name, (this.#counts.get(m.name) ?? 0) + 1);
@@ -82,15 +96,6 @@ export class SanityCollector {
       case 'file_id':
         this.#id ??= { ...m, fields: m.fields.filter((f) => f.name === 'type') };
         return;
-      case 'record': {
-        this.#lastRecord = { offset: m.offset };
-        const t = num(m, 'timestamp');
-        if (this.#records++ === 0) this.#t0 = t;
-        this.#t1 = t;
-        if (num(m, 'position_lat') !== null && num(m, 'position_long') !== null) this.#recordsPlaced++;
-        else if (num(m, 'position_lat') === null) this.#recordNoPosition ??= { offset: m.offset };
-        return;
-      }
       case 'course_point': {
         const t = num(m, 'timestamp');
         if (t !== null) this.#coursePoints.push({ t, offset: m.offset });

@@ -46,10 +46,15 @@ function opt(x: number | null): number | undefined {
 export class RecordClock {
   #t: number | null = null;
 
+  /** A message's own timestamp (null: none) moves the clock on; the time it then shows. */
+  see(own: number | null): number | null {
+    if (own !== null) this.#t = own;
+    return this.#t;
+  }
+
   /** The sample of `m` when it is a record with a time; every message moves the clock on. */
   sample(m: FitMessage): RecordSample | undefined {
-    const own = num(m, 'timestamp');
-    if (own !== null) this.#t = own;
+    this.see(num(m, 'timestamp'));
     if (m.name !== 'record' || this.#t === null) return undefined;
     const s: RecordSample = { t: this.#t };
     const set = <K extends keyof RecordSample>(k: K, v: number | undefined) => {

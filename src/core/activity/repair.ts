@@ -21,6 +21,7 @@ import { encodeFit } from '../fit/encode/encoder.js';
 import { HEADER_SIZE } from '../fit/encode/writer.js';
 import type { Profile } from '../fit/profile/profile.js';
 import { num } from './checklist.js';
+import { RecordPointReader, type RecordPoint } from './record-point.js';
 import { concat, SalvageCollector, salvagedFiles, writeSalvaged, type SalvageResult } from './salvage.js';
 import { SummaryFacts, summaryJob, type SummaryMessage, type SummaryOptions } from './summary.js';
 
@@ -56,19 +57,38 @@ class ActivityFacts extends SummaryFacts {
   }
 }
 
-/** Runs the input through the decoder; `onMessage` gets each data message with its file's index. */
-function pass(source: ChunkSource, profile: Profile | undefined, onFrame: (f: Frame) => void, onMessage?: (m: FitMessage, file: number) => void): RawDecoder {
-  const interp = profile && onMessage ? new Interpreter(profile) : undefined;
+/** What a pass over the input does with what the decoder finds. */
+interface PassHandlers {
+  frame?: (f: Frame) => void;
+  /** Each data message, decoded, with its file's index (none: no values are read). */
+  message?: (m: FitMessage, file: number) => void;
+  /** Records of plain definitions as points, not decoded (their frames do not reach `frame`). */
+  point?: (pt: RecordPoint, length: number, file: number) => void;
+}
+
+/** Runs the input through the decoder once. */
+function pass(source: ChunkSource, profile: Profile, h: PassHandlers): RawDecoder {
+  const interp = h.message ? new Interpreter(profile) : undefined;
+  const points = h.point ? new RecordPointReader() : undefined;
   let file = -1;
   const raw = new RawDecoder(
     (f) => {
-      onFrame(f);
+      h.frame?.(f);
       if (f.kind === 'header') file++;
       else if (!interp) return;
       else if (f.kind === 'definition') interp.frame(f);
-      else if (f.kind === 'data') onMessage!(interp.message(f), file);
+      else if (f.kind === 'data') h.message!(interp.message(f), file);
     },
-    { values: interp !== undefined },
+    {
+      values: interp !== undefined,
+      onRecord: points
+        ? (def, _b, dv, p, timestamp, offset) => {
+            const pt = points.read(def, dv, p, timestamp, offset);
+            if (pt) h.point!(pt, 1 + def.dataSize, file);
+            return pt !== undefined;
+          }
+        : undefined,
+    },
   );
   for (const chunk of source()) {
     raw.push(chunk);
@@ -85,13 +105,27 @@ export function planRepair(source: ChunkSource, size: number, profile: Profile, 
   // The facts of the last activity file: those of each file are kept until a later one is an activity.
   let target: { file: number; facts: ActivityFacts } | undefined;
   let current: { file: number; facts: ActivityFacts } | undefined;
-  const raw = pass(source, summary ? profile : undefined, (f) => salvage.frame(f), (m, file) => {
+  const factsOf = (file: number): ActivityFacts => {
     if (current?.file !== file) {
       if (current?.facts.activity) target = current;
       current = { file, facts: new ActivityFacts() };
     }
-    current.facts.add(m);
-  });
+    return current.facts;
+  };
+  const raw = pass(
+    source,
+    profile,
+    summary
+      ? {
+          frame: (f) => salvage.frame(f),
+          message: (m, file) => factsOf(file).add(m),
+          point: (pt, length, file) => {
+            salvage.record(pt.offset, length, true);
+            factsOf(file).record(pt.t);
+          },
+        }
+      : { frame: (f) => salvage.frame(f) },
+  );
   if (current?.facts.activity) target = current;
 
   const kept = salvage.kept();
@@ -109,7 +143,7 @@ export function planRepair(source: ChunkSource, size: number, profile: Profile, 
   const job = summaryJob(target.facts, profile, opts);
   if (!job.idle) {
     const k = target.file;
-    pass(source, profile, () => {}, (m, file) => file === k && job.add(m));
+    pass(source, profile, { message: (m, file) => file === k && job.add(m) });
   }
   const summaryPlan = job.build();
   const notes = summaryPlan.notes.map((n) => `summary: ${n}`);

@@ -55,15 +55,19 @@ export class SalvageCollector {
     if (f.kind === 'header') {
       this.#cur = { header: f, ranges: [], dataSize: 0, records: 0, dataMessages: 0 };
       this.files.push(this.#cur);
-    } else if ((f.kind === 'definition' || f.kind === 'data') && this.#cur) {
-      const cur = this.#cur;
-      const last = cur.ranges[cur.ranges.length - 1];
-      if (last && last[1] === f.offset) last[1] = f.offset + f.length;
-      else cur.ranges.push([f.offset, f.offset + f.length]);
-      cur.dataSize += f.length;
-      cur.records++;
-      if (f.kind === 'data') cur.dataMessages++;
-    }
+    } else if (f.kind === 'definition' || f.kind === 'data') this.record(f.offset, f.length, f.kind === 'data');
+  }
+
+  /** A complete record, also one the decoder handed to onRecord instead of a frame. */
+  record(offset: number, length: number, data: boolean): void {
+    const cur = this.#cur;
+    if (!cur) return;
+    const last = cur.ranges[cur.ranges.length - 1];
+    if (last && last[1] === offset) last[1] = offset + length;
+    else cur.ranges.push([offset, offset + length]);
+    cur.dataSize += length;
+    cur.records++;
+    if (data) cur.dataMessages++;
   }
 
   /** The files worth writing: those with a complete data message. */

@@ -111,16 +111,19 @@ export class SummaryFacts {
   recordMax = -Infinity;
   #clock = new RecordClock();
 
+  /** A record with its own timestamp (or null: it takes the last one known). */
+  record(own: number | null): void {
+    const t = this.#clock.see(own);
+    if (t === null) return;
+    this.records++;
+    if (t < this.recordMin) this.recordMin = t;
+    if (t > this.recordMax) this.recordMax = t;
+  }
+
   add(m: FitMessage): void {
     switch (m.name) {
-      case 'record': {
-        const s = this.#clock.sample(m);
-        if (!s) return;
-        this.records++;
-        if (s.t < this.recordMin) this.recordMin = s.t;
-        if (s.t > this.recordMax) this.recordMax = s.t;
-        return;
-      }
+      case 'record':
+        return this.record(num(m, 'timestamp'));
       case 'lap':
       case 'session':
       case 'activity':
@@ -152,7 +155,7 @@ export class SummaryFacts {
         break;
       }
     }
-    this.#clock.sample(m);
+    this.#clock.see(num(m, 'timestamp'));
   }
 }
 

@@ -6,6 +6,7 @@
  * none is kept. The decoder reads on past a stop where it can (it is lenient): what it reads
  * there is counted, not checked.
  */
+import { RecordPointReader, type RecordPoint } from '../activity/record-point.js';
 import type { Diagnostic } from '../errors.js';
 import type { HeaderFrame } from '../fit/decode/frames.js';
 import { Interpreter } from '../fit/decode/interpret.js';
@@ -34,10 +35,15 @@ export function stopsFitCsvTool(d: Diagnostic): boolean {
   return d.level === 'error' || d.code === 'trailing_bytes' || d.code === 'architecture' || isDataSizeStop(d);
 }
 
-export function decodeForCheck(chunks: Iterable<Uint8Array>, profile: Profile, onMessage: (m: FitMessage) => void): CheckedDecode {
+/**
+ * `onRecord` gets the records of plain definitions (most of a big file) as points read straight
+ * from their bytes; `onMessage` every other message, decoded.
+ */
+export function decodeForCheck(chunks: Iterable<Uint8Array>, profile: Profile, onMessage: (m: FitMessage) => void, onRecord: (pt: RecordPoint) => void): CheckedDecode {
   const out: CheckedDecode = { messages: 0, headers: [], diagnostics: [], stoppedAt: undefined, dropped: 0 };
   let cut = Infinity;
   const interp = new Interpreter(profile);
+  const points = new RecordPointReader();
   const raw = new RawDecoder(
     (f) => {
       if (f.kind === 'data') {
@@ -50,6 +56,16 @@ export function decodeForCheck(chunks: Iterable<Uint8Array>, profile: Profile, o
       else if (f.kind === 'header') out.headers.push(f);
     },
     {
+      onRecord: (def, _b, dv, p, timestamp, offset) => {
+        const pt = points.read(def, dv, p, timestamp, offset);
+        if (!pt) return false;
+        if (offset >= cut) out.dropped++;
+        else {
+          out.messages++;
+          onRecord(pt);
+        }
+        return true;
+      },
       onDiagnostic: (d) => {
         if (out.stoppedAt || !stopsFitCsvTool(d)) return;
         out.stoppedAt = d;

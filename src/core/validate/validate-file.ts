@@ -67,10 +67,18 @@ export function validateBytes(file: string, bytes: Uint8Array, profile: Profile)
 export function validateChunks(file: string, size: number, chunks: Iterable<Uint8Array>, profile: Profile): FileReport {
   const checklist = new ChecklistCollector();
   const sanityCollector = new SanityCollector();
-  const d = decodeForCheck(chunks, profile, (m) => {
-    checklist.add(m);
-    sanityCollector.add(m);
-  });
+  const d = decodeForCheck(
+    chunks,
+    profile,
+    (m) => {
+      checklist.add(m);
+      sanityCollector.add(m);
+    },
+    (pt) => {
+      checklist.record(pt);
+      sanityCollector.record(pt);
+    },
+  );
   const integrity = integrityDiagnostics({ size, headers: d.headers, diagnostics: d.diagnostics });
   const sanity = sanityCollector.finish(profile);
   const results = checklist.finish(d.stoppedAt !== undefined, profile);
