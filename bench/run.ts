@@ -4,6 +4,7 @@
  *
  * Run with `npm run bench` (builds the library and this bench first). Options, after `--`:
  *   --files=run-1h,devfields   only files whose name contains one of these
+ *                              (multiday,validate: validate and repair of the 100 MB file)
  *   --timeout=120              seconds per child before it is reported as a timeout
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { describeOutcome, formatRatios, formatTable, formatTargets, type Outcome
 import { benchGpx, type GpxPair } from './gpx.js';
 import { benchSort } from './sort.js';
 import { benchSync } from './sync.js';
+import { benchValidate } from './validate.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 /** A fixed heap so "OOM" means the same thing on every machine. */
@@ -130,6 +132,11 @@ async function main(): Promise<void> {
     console.log('\nfit2gpx vs gpsbabel (whole processes) ...');
     const big = files.filter((f) => f.name === 'ultra-24h.fit' || f.name === 'multiday-100mb.fit');
     for (const line of await benchGpx(big.map((f) => ({ name: f.name, path: f.path })), gpxPairs)) console.log(line);
+  }
+  const hundredMb = files.find((f) => f.name === 'multiday-100mb.fit');
+  if (hundredMb && (!only || only.some((o) => o === 'validate' || o === 'repair'))) {
+    console.log('\nvalidate and repair of the 100 MB file ...');
+    for (const line of benchValidate({ name: hundredMb.name, path: hundredMb.path, bytes: hundredMb.bytes })) console.log(line);
   }
   if (!only || only.includes('sort')) {
     console.log('\nsort of 10,000 small FIT files vs cp -r ...');

@@ -1,14 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { plural } from '../cli/plural.js';
-import { repairFit, type RepairResult } from '../core/activity/repair.js';
+import { planRepair, type RepairResult } from '../core/activity/repair.js';
 import type { SummaryMessage } from '../core/activity/summary.js';
 import { timeZoneOffset } from '../core/activity/tcx-to-fit.js';
 import { FitkitError } from '../core/errors.js';
 import { isoFromFitTime } from '../core/fit/kit/time.js';
 import { writeFileAtomic } from '../core/platform/atomic-file.js';
+import { fileChunks } from '../core/platform/file-chunks.js';
 
 /** An added message for --json: times as ISO 8601 (local_timestamp without a zone). */
 function addedForJson(m: SummaryMessage): SummaryMessage {
@@ -64,7 +65,8 @@ records hold. The activity's local time comes from the file when it says its tim
     }
     const timeZone = flags.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     timeZoneOffset(new Date(), timeZone); // an unknown zone is a usage error, even when the file has its own
-    const r = repairFit(readFileSync(args.file), this.loadProfile(flags['profile-extra']), { summary: flags.summary, timeZone });
+    // Streamed: the input is read in pieces (three passes at most), whatever its size.
+    const r = planRepair(() => fileChunks(args.file), statSync(args.file).size, this.loadProfile(flags['profile-extra']), { summary: flags.summary, timeZone });
     if (r.files.length === 0) {
       const why = r.diagnostics.find((d) => d.level === 'error');
       throw new FitkitError(why?.code ?? 'nothing_to_salvage', `nothing to salvage: ${why?.message ?? 'no complete data message'}`, {
@@ -72,13 +74,13 @@ records hold. The activity's local time comes from the file when it says its tim
         offset: why?.offset,
       });
     }
-    writeFileAtomic(flags.output, (out) => out.write(r.bytes));
+    writeFileAtomic(flags.output, (out) => r.write((chunk) => out.write(chunk)));
     if (!this.jsonEnabled()) {
       const messages = r.files.reduce((n, f) => n + f.dataMessages, 0);
-      this.log(`${flags.output}: ${plural(messages, 'message')} in ${plural(r.files.length, 'FIT file')}, ${plural(r.bytes.length, 'byte')}`);
+      this.log(`${flags.output}: ${plural(messages, 'message')} in ${plural(r.files.length, 'FIT file')}, ${plural(r.size, 'byte')}`);
       for (const c of r.changes.length ? r.changes : ['no damage found: headers and CRCs rewritten as they were']) this.log(`  ${c}`);
     }
-    const { bytes, ...rest } = r;
-    return { ...rest, added: rest.added.map(addedForJson), input: args.file, output: flags.output, bytes: bytes.length };
+    const { write: _write, size, ...rest } = r;
+    return { ...rest, added: rest.added.map(addedForJson), input: args.file, output: flags.output, bytes: size };
   }
 }

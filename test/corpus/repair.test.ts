@@ -11,7 +11,9 @@ import { num } from '../../src/core/activity/checklist.js';
 import { repairFit } from '../../src/core/activity/repair.js';
 import { salvageFit } from '../../src/core/activity/salvage.js';
 import { missingSummary } from '../../src/core/activity/summary.js';
+import { crc16 } from '../../src/core/bytes/crc16.js';
 import { decodeFit } from '../../src/core/fit/decode/decoder.js';
+import { fitHeader } from '../../src/core/fit/encode/writer.js';
 import type { FitMessage } from '../../src/core/fit/decode/message.js';
 import { Profile } from '../../src/core/fit/profile/profile.js';
 import { validateBytes } from '../../src/core/validate/validate-file.js';
@@ -58,6 +60,8 @@ const CANNOT_PASS: Record<string, string> = {
 /** Messages a repair adds, by file (none for the others). */
 const ADDED: Record<string, string[]> = {
   'muktihari-fit/activity_truncated': ['event', 'lap', 'session', 'activity'],
+  'crafted/header-datasize-zero': ['event', 'lap', 'session', 'activity'],
+  'crafted/header12-datasize-zero': ['event', 'lap', 'session', 'activity'],
   'python-fitparse/activity-unexpected-eof': ['activity'],
 };
 
@@ -202,5 +206,95 @@ describeCorpus('summary computed from records vs the one the device wrote', () =
     }
     expect(off).toEqual([]);
     expect(compared).toBeGreaterThanOrEqual(70);
+  });
+});
+
+/** `bytes` (one FIT file) without the data messages `drop` picks: the file as a device that stopped earlier left it. */
+function without(bytes: Uint8Array, drop: (m: FitMessage) => boolean): Uint8Array {
+  const frames: { offset: number; length: number }[] = [];
+  const d = decodeFit(bytes, { profile, onFrame: (f) => (f.kind === 'definition' || f.kind === 'data') && frames.push(f) });
+  const dropped = new Set(d.messages.filter(drop).map((m) => m.offset));
+  const kept = frames.filter((f) => !dropped.has(f.offset));
+  const size = kept.reduce((n, f) => n + f.length, 0);
+  const out = new Uint8Array(14 + size + 2);
+  out.set(fitHeader(size, d.headers[0].profileVersion));
+  let o = 14;
+  for (const f of kept) {
+    out.set(bytes.subarray(f.offset, f.offset + f.length), o);
+    o += f.length;
+  }
+  const crc = crc16(out, 0, o);
+  out[o] = crc & 0xff;
+  out[o + 1] = crc >> 8;
+  return out;
+}
+
+/** The REQUIRED checks a file fails. */
+const failedRequired = (bytes: Uint8Array) =>
+  validateBytes('x', bytes, profile)
+    .checklist.filter((c) => c.level === 'REQUIRED' && c.status === 'FAILED')
+    .map((c) => `${c.name}: ${c.reasons.join(' ')} ${c.expected ?? ''}`);
+
+describeCorpus('fitkit repair when the header data size is 0 or short', () => {
+  it('crafted: every one of the 200 records after a 0 data size is kept, and the activity passes', () => {
+    for (const rel of ['crafted/header-datasize-zero', 'crafted/header12-datasize-zero']) {
+      const input = readFileSync(corpusPath('fit', rel + '.fit'));
+      expect(validateBytes(rel, input, profile).diagnostics.find((d) => d.code === 'records_past_data_size')?.message).toMatch(/^202 complete message/);
+      const r = repairFit(input, profile, { timeZone: 'UTC' });
+      const ms = decodeFit(r.bytes, { profile }).messages;
+      expect(records(ms), rel).toBe(200); // MANIFEST.tsv: 200 complete records
+      expect(r.changes[0]).toBe('file at byte 0: data size 0 → 5498 (205 complete records kept)');
+      expect(failedRequired(r.bytes)).toEqual([]);
+      expect(new Decoder(Stream.fromByteArray(r.bytes)).checkIntegrity()).toBe(true);
+    }
+  });
+
+  it('a corpus activity with its data size zeroed, or cut short, keeps every record and its own summary', () => {
+    const rel = 'garmin-fit-js-sdk/Activity';
+    const original = readFileSync(corpusPath('fit', rel + '.fit'));
+    const want = decodeFit(original, { profile }).messages;
+    const key = (m: FitMessage) => JSON.stringify([m.name, m.fields.map((f) => [f.name, String(f.raw)])]);
+    for (const size of [0, 1000]) {
+      const damaged = Uint8Array.from(original); // a temp copy: the corpus file stays as it is
+      new DataView(damaged.buffer).setUint32(4, size, true);
+      const v = validateBytes(rel, damaged, profile);
+      expect(v.ok).toBe(false);
+      expect(v.diagnostics.find((d) => d.code === 'records_past_data_size')).toBeDefined();
+      const r = repairFit(damaged, profile, { timeZone: 'UTC' });
+      expect(r.added).toEqual([]);
+      const got = decodeFit(r.bytes, { profile });
+      expect(got.diagnostics).toEqual([]);
+      expect(got.messages.map(key)).toEqual(want.map(key));
+      expect(failedRequired(r.bytes)).toEqual([]);
+    }
+  });
+});
+
+describeCorpus('every repaired activity passes every REQUIRED check', () => {
+  it('crafted/laps-without-session', () => {
+    const r = repairFit(readFileSync(corpusPath('fit', 'crafted/laps-without-session.fit')), profile, { timeZone: 'UTC' });
+    expect(r.added.map((m) => m.message)).toEqual(['lap', 'session', 'activity']);
+    expect(failedRequired(r.bytes)).toEqual([]);
+  });
+
+  it('complete corpus activities cut short: without session and activity, and without their last lap too', () => {
+    const failures: string[] = [];
+    let repaired = 0;
+    for (const rel of corpusFitFiles()) {
+      const bytes = readFileSync(corpusPath('fit', rel + '.fit'));
+      const d = decodeFit(bytes, { profile });
+      const id = d.messages.find((m) => m.name === 'file_id');
+      if (!d.complete || d.headers.length !== 1 || !id || num(id, 'type') !== 4 || failedRequired(bytes).length > 0) continue;
+      const laps = d.messages.filter((m) => m.name === 'lap');
+      const cuts: [string, (m: FitMessage) => boolean][] = [['no session', (m) => m.name === 'session' || m.name === 'activity']];
+      if (laps.length > 1) cuts.push(['no last lap', (m) => m.name === 'session' || m.name === 'activity' || m === laps[laps.length - 1]]);
+      for (const [label, drop] of cuts) {
+        const r = repairFit(without(bytes, drop), profile, { timeZone: 'UTC' });
+        repaired++;
+        for (const f of failedRequired(r.bytes)) failures.push(`${rel} (${label}): ${f}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(repaired).toBeGreaterThanOrEqual(50);
   });
 });

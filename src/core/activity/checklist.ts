@@ -12,11 +12,16 @@
  * - after a decode error, "FileId Message Is First" is SKIPPED (the tool loses its message
  *   list), every other check runs on the messages read before the error.
  * Each failure names the message it stopped at (its kind, index among its kind, byte offset).
+ *
+ * The checks run on facts gathered in one streaming pass (ChecklistCollector): the few summary
+ * messages (file_id, activity, session, lap, device_info) with only the fields the checks read,
+ * and a handful of numbers for the records, so a file of any size is checked in bounded memory.
  */
 import type { Profile } from '../fit/profile/profile.js';
 import { upperSnake } from '../fit/profile/names.js';
 import type { FitMessage } from '../fit/decode/message.js';
 import { fieldValue } from '../fit/decode/values.js';
+import { recordPoint, type RecordPoint } from './record-point.js';
 
 export const CheckLevel = { required: 'REQUIRED', optional: 'OPTIONAL' } as const;
 export type CheckLevel = (typeof CheckLevel)[keyof typeof CheckLevel];
@@ -208,12 +213,11 @@ function sessionLapSums(sessions: readonly FitMessage[], laps: readonly FitMessa
   return r;
 }
 
-function fileIdChecks(ids: readonly FitMessage[], input: ChecklistInput): CheckResult[] {
+function fileIdChecks(ids: readonly FitMessage[], lead: FitMessage | undefined, decodeFailed: boolean, profile: Profile): CheckResult[] {
   const out = [exists('FileId Message Exists', ids.length)];
   if (ids.length === 0) return out;
   const first = new Check('FileId Message Is First', REQ);
-  const lead = input.messages.find((m) => m.name !== 'pad');
-  if (input.decodeFailed || !lead) out.push(first.skip());
+  if (decodeFailed || !lead) out.push(first.skip());
   else out.push(lead.name === 'file_id' ? first.pass() : first.fail(undefined, { m: lead, i: 0 }, `file_id first, found ${lead.name}`));
 
   const id = ids[0];
@@ -222,22 +226,22 @@ function fileIdChecks(ids: readonly FitMessage[], input: ChecklistInput): CheckR
   const t = num(id, 'type');
   if (t === 4) out.push(type.pass());
   else {
-    const label = t === null ? 'null' : input.profile.types.get('file')?.values.get(t);
+    const label = t === null ? 'null' : profile.types.get('file')?.values.get(t);
     const name = t === null ? 'null' : label === undefined || t >= 0xf7 ? 'INVALID' : upperSnake(label);
     out.push(type.fail(`Expected Type: Activity, actual Type: ${name}.`, at));
   }
   const manu = new Check('FileId Message Manufacturer Id Exists', REQ);
   const mid = num(id, 'manufacturer');
   if (mid === null) out.push(manu.fail('Manufacturer Id is null.', at));
-  else if (input.profile.types.get('manufacturer')?.values.get(mid) === undefined) out.push(manu.warn(`Unknown Manufacturer Id ${mid}.`, at));
+  else if (profile.types.get('manufacturer')?.values.get(mid) === undefined) out.push(manu.warn(`Unknown Manufacturer Id ${mid}.`, at));
   else out.push(manu.pass());
   const created = new Check('FileId Message Time Created Exists', REQ);
   out.push(num(id, 'time_created') === null ? created.fail('Time Created is null.', at) : created.pass());
   return out;
 }
 
-function activityChecks(acts: readonly FitMessage[], sessions: readonly FitMessage[]): CheckResult[] {
-  const out = [exists('Activity Message Exists', acts.length)];
+function activityChecks(acts: readonly FitMessage[], sessions: readonly FitMessage[], total: number): CheckResult[] {
+  const out = [exists('Activity Message Exists', total)];
   if (acts.length === 0) return out;
   const a = acts[0];
   const at = { m: a, i: 0 };
@@ -360,38 +364,61 @@ function lapChecks(sessions: readonly FitMessage[], laps: readonly FitMessage[])
   return out;
 }
 
-function recordChecks(sessions: readonly FitMessage[], records: readonly FitMessage[]): CheckResult[] {
+/** What the record checks need of every record, gathered as they stream past. */
+interface RecordFacts {
+  count: number;
+  first?: { offset: number; t: N };
+  last?: { offset: number; t: N };
+  /** The first record without a timestamp. */
+  firstNull?: { offset: number; i: number };
+  /** The first record whose time goes back from the one before. */
+  firstBack?: { offset: number; i: number };
+  prev: N;
+}
+
+/** A message reduced to what a failure names (its kind and offset). */
+const where = (name: string, offset: number, i: number): { m: FitMessage; i: number } => ({ m: { name, num: 0, local: 0, offset, fields: [] }, i });
+
+function addRecord(r: RecordFacts, pt: RecordPoint): void {
+  const { t, offset } = pt;
+  const i = r.count++;
+  if (i === 0) {
+    r.first = { offset, t };
+    r.prev = t;
+  }
+  r.last = { offset, t };
+  if (t === null) r.firstNull ??= { offset, i };
+  else {
+    if (!r.firstBack && r.prev !== null && r.prev > t) r.firstBack = { offset, i };
+    r.prev = t;
+  }
+}
+
+function recordChecks(sessions: readonly FitMessage[], records: RecordFacts): CheckResult[] {
   const within = new Check('Record Message Timestamps Fall Within Session Message Times', REQ);
   let r1: CheckResult;
-  if (sessions.length === 0 || records.length === 0) r1 = within.skip();
+  if (sessions.length === 0 || records.count === 0) r1 = within.skip();
   else {
     const start = num(sessions[0], 'start_time');
     const end = endTime(sessions[sessions.length - 1]);
-    const first = num(records[0], 'timestamp');
-    const last = num(records[records.length - 1], 'timestamp');
+    const first = records.first!.t;
+    const last = records.last!.t;
+    const firstAt = where('record', records.first!.offset, 0);
+    const lastAt = where('record', records.last!.offset, records.count - 1);
     if (start === null || end === null) r1 = within.fail("One or more Session Messages contain a null Start Time and/or a null 'End Time'.", { m: sessions[0], i: 0 });
-    else if (first === null || last === null) r1 = within.fail('One or more Record messages contain a null Timestamp.', first === null ? { m: records[0], i: 0 } : { m: records[records.length - 1], i: records.length - 1 });
-    else if (first - start < -1) r1 = within.fail('One or more Record message Timestamps is earlier than Session Start Time.', { m: records[0], i: 0 }, `timestamp >= session start_time ${start} - 1 s, found ${first}`);
-    else if (last - end > 1) r1 = within.fail("One or more Record message Timestamps is later than Session 'End Time'.", { m: records[records.length - 1], i: records.length - 1 }, `timestamp <= session end ${end} + 1 s, found ${last}`);
+    else if (first === null || last === null) r1 = within.fail('One or more Record messages contain a null Timestamp.', first === null ? firstAt : lastAt);
+    else if (first - start < -1) r1 = within.fail('One or more Record message Timestamps is earlier than Session Start Time.', firstAt, `timestamp >= session start_time ${start} - 1 s, found ${first}`);
+    else if (last - end > 1) r1 = within.fail("One or more Record message Timestamps is later than Session 'End Time'.", lastAt, `timestamp <= session end ${end} + 1 s, found ${last}`);
     else r1 = within.pass();
   }
   const order = new Check('Record Messages Are in Chronological Ascending Order', REQ);
   let r2: CheckResult;
-  if (records.length === 0) r2 = order.skip();
-  else {
-    const bad = firstNull(records, 'timestamp');
-    if (bad) r2 = order.fail('One or more Record messages contain a null Timestamp.', bad);
-    else {
-      let prev = num(records[0], 'timestamp')!;
-      const i = records.findIndex((m) => {
-        const t = num(m, 'timestamp')!;
-        const back = prev > t;
-        prev = t;
-        return back;
-      });
-      r2 = i < 0 ? order.pass() : order.fail('One or more Record messages are not sequential.', { m: records[i], i }, 'timestamps that never go back');
-    }
+  if (records.count === 0) r2 = order.skip();
+  else if (records.firstNull) r2 = order.fail('One or more Record messages contain a null Timestamp.', where('record', records.firstNull.offset, records.firstNull.i));
+  else if (records.firstBack) {
+    r2 = order.fail('One or more Record messages are not sequential.', where('record', records.firstBack.offset, records.firstBack.i), 'timestamps that never go back');
   }
+  else r2 = order.pass();
   return [r1, r2];
 }
 
@@ -418,19 +445,65 @@ function deviceInfoChecks(infos: readonly FitMessage[], profile: Profile): Check
   return out;
 }
 
+/** The fields each kept message kind is checked on; only these are kept. */
+const KEPT: Record<string, readonly string[]> = {
+  file_id: ['type', 'manufacturer', 'time_created'],
+  activity: ['timestamp', 'local_timestamp', 'total_timer_time', 'num_sessions'],
+  session: ['timestamp', 'start_time', 'total_elapsed_time', 'total_timer_time', 'first_lap_index', 'num_laps', 'sport', 'sub_sport', 'message_index'],
+  lap: ['message_index', 'start_time', 'timestamp', 'total_elapsed_time', 'total_timer_time'],
+  device_info: ['timestamp', 'device_index', 'manufacturer'],
+};
+
+/**
+ * The checklist over messages as they stream past, in file order: add() each (nothing is kept
+ * of a record, only what the checks need of the summary messages), then finish().
+ */
+export class ChecklistCollector {
+  #kept = new Map<string, FitMessage[]>(Object.keys(KEPT).map((k) => [k, []]));
+  #lead: FitMessage | undefined;
+  #records: RecordFacts = { count: 0, prev: null };
+  #ids = 0;
+  #activities = 0;
+
+  add(m: FitMessage): void {
+    if (m.name === 'record') return this.record(recordPoint(m));
+    if (!this.#lead && m.name !== 'pad') this.#lead = where(m.name, m.offset, 0).m;
+    const names = KEPT[m.name];
+    if (!names) return;
+    // The checks look at the first file_id and activity only; the others are counted.
+    if (m.name === 'file_id' && this.#ids++ > 0) return;
+    if (m.name === 'activity' && this.#activities++ > 0) return;
+    this.#kept.get(m.name)!.push({ name: m.name, num: m.num, local: m.local, offset: m.offset, fields: m.fields.filter((f) => f.kind !== 'developer' && names.includes(f.name)) });
+  }
+
+  /** A record, as read by RecordPointReader or from its message. */
+  record(pt: RecordPoint): void {
+    if (!this.#lead) this.#lead = where('record', pt.offset, 0).m;
+    addRecord(this.#records, pt);
+  }
+
+  /** `decodeFailed`: the file did not decode to the end (FitCSVTool then skips "FileId Message Is First"). */
+  finish(decodeFailed: boolean, profile: Profile): CheckResult[] {
+    const by = (name: string) => this.#kept.get(name)!;
+    const sessions = by('session');
+    const laps = by('lap');
+    const activities = by('activity');
+    return [
+      ...fileIdChecks(by('file_id'), this.#lead, decodeFailed, profile),
+      ...activityChecks(activities, sessions, this.#activities),
+      ...sessionChecks(sessions, laps),
+      ...lapChecks(sessions, laps),
+      ...recordChecks(sessions, this.#records),
+      ...deviceInfoChecks(by('device_info'), profile),
+    ];
+  }
+}
+
 /** Runs the checklist over a decoded file's messages, in FitCSVTool's order. */
 export function activityChecklist(input: ChecklistInput): CheckResult[] {
-  const by = (name: string) => input.messages.filter((m) => m.name === name);
-  const sessions = by('session');
-  const laps = by('lap');
-  return [
-    ...fileIdChecks(by('file_id'), input),
-    ...activityChecks(by('activity'), sessions),
-    ...sessionChecks(sessions, laps),
-    ...lapChecks(sessions, laps),
-    ...recordChecks(sessions, by('record')),
-    ...deviceInfoChecks(by('device_info'), input.profile),
-  ];
+  const c = new ChecklistCollector();
+  for (const m of input.messages) c.add(m);
+  return c.finish(input.decodeFailed, input.profile);
 }
 
 /** True when no REQUIRED check failed. */

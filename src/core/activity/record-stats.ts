@@ -38,14 +38,25 @@ function opt(x: number | null): number | undefined {
   return x === null || !Number.isFinite(x) ? undefined : x;
 }
 
-/** The records of a decoded file, in file order; records without a timestamp are left out. */
-export function recordSamples(messages: readonly FitMessage[]): RecordSample[] {
-  const out: RecordSample[] = [];
-  for (const m of messages) {
-    if (m.name !== 'record') continue;
-    const t = num(m, 'timestamp');
-    if (t === null) continue;
-    const s: RecordSample = { t };
+/**
+ * Record samples from messages in file order. A record without a timestamp takes the last one
+ * known (of any message before it), as readers of compressed timestamps do: it still counts for
+ * distance, heart rate and the rest. Records before any time are left out.
+ */
+export class RecordClock {
+  #t: number | null = null;
+
+  /** A message's own timestamp (null: none) moves the clock on; the time it then shows. */
+  see(own: number | null): number | null {
+    if (own !== null) this.#t = own;
+    return this.#t;
+  }
+
+  /** The sample of `m` when it is a record with a time; every message moves the clock on. */
+  sample(m: FitMessage): RecordSample | undefined {
+    this.see(num(m, 'timestamp'));
+    if (m.name !== 'record' || this.#t === null) return undefined;
+    const s: RecordSample = { t: this.#t };
     const set = <K extends keyof RecordSample>(k: K, v: number | undefined) => {
       if (v !== undefined) s[k] = v;
     };
@@ -61,7 +72,17 @@ export function recordSamples(messages: readonly FitMessage[]): RecordSample[] {
       s.lat = lat;
       s.lon = lon;
     }
-    out.push(s);
+    return s;
+  }
+}
+
+/** The records of a decoded file, in file order (see RecordClock). */
+export function recordSamples(messages: readonly FitMessage[]): RecordSample[] {
+  const clock = new RecordClock();
+  const out: RecordSample[] = [];
+  for (const m of messages) {
+    const s = clock.sample(m);
+    if (s) out.push(s);
   }
   return out;
 }
@@ -89,129 +110,203 @@ export interface SpanStats {
   fields: FieldValues;
 }
 
+/** Time-weighted mean of one value: sums of value × weight, and plain sums for when no time ran. */
+class Mean {
+  sum = 0;
+  w = 0;
+  plain = 0;
+  n = 0;
+  /** The current group (records sharing one time): its values, not yet weighted. */
+  gSum = 0;
+  gN = 0;
+
+  add(v: number | undefined): void {
+    if (v === undefined) return;
+    this.gSum += v;
+    this.gN++;
+    this.plain += v;
+    this.n++;
+  }
+
+  /** The group's records share `perRecord` seconds each. */
+  close(perRecord: number): void {
+    this.sum += this.gSum * perRecord;
+    this.w += this.gN * perRecord;
+    this.gSum = 0;
+    this.gN = 0;
+  }
+
+  value(): number | undefined {
+    return this.n === 0 ? undefined : this.w > 0 ? this.sum / this.w : this.plain / this.n;
+  }
+}
+
+class Extremes {
+  max: number | undefined;
+  min: number | undefined;
+  add(v: number | undefined): void {
+    if (v === undefined) return;
+    if (this.max === undefined || v > this.max) this.max = v;
+    if (this.min === undefined || v < this.min) this.min = v;
+  }
+}
+
 /**
- * Statistics of the records in [a, b] (FIT seconds). `fromStart`: the span starts the activity,
- * so its distance is the odometer's reading at b (records count distance from the start).
+ * Statistics of the records in [a, b] (FIT seconds), fed one record at a time in file order:
+ * the span starts at the first record at or after a and ends before the first one after b.
+ * `fromStart`: the span starts the activity, so its distance is the odometer's reading at the
+ * end (records count distance from the start). Memory: a few numbers, whatever the records.
  */
+export class SpanAccumulator {
+  #state: 'before' | 'inside' | 'after' = 'before';
+  #records = 0;
+  /** Odometer reading at a (the last distance at or before it, in file order). */
+  #base = 0;
+  #baseDone = false;
+  #lastDistance: number | undefined;
+  #path = 0;
+  #placed = 0;
+  #firstPlaced: RecordSample | undefined;
+  #lastPlaced: RecordSample | undefined;
+  #lat = new Extremes();
+  #lon = new Extremes();
+  #speed = new Extremes();
+  #alt = new Extremes();
+  #hrMax = new Extremes();
+  #cadMax = new Extremes();
+  #powerMax = new Extremes();
+  #hr = new Mean();
+  #cad = new Mean();
+  #power = new Mean();
+  /** The time of the current group of records and how many it holds. */
+  #groupT = 0;
+  #groupN = 0;
+  #climbRef: number | undefined;
+  #ascent = 0;
+  #descent = 0;
+
+  constructor(
+    readonly a: number,
+    readonly b: number,
+    private readonly timer: ActivityTimer,
+    private readonly fromStart: boolean,
+  ) {}
+
+  add(x: RecordSample): void {
+    if (!this.#baseDone) {
+      if (x.t > this.a) this.#baseDone = true;
+      else if (x.distance !== undefined) this.#base = x.distance;
+    }
+    if (this.#state === 'before') {
+      if (x.t < this.a) return;
+      this.#state = 'inside';
+    }
+    if (this.#state === 'after') return;
+    if (x.t > this.b) {
+      this.#state = 'after';
+      return;
+    }
+    // Each value holds from its record to the next one (the last one: to b), while the timer
+    // ran; records sharing a time (no timestamp of their own) share that time equally.
+    if (this.#groupN > 0 && x.t !== this.#groupT) this.#closeGroup(x.t);
+    if (this.#groupN === 0) this.#groupT = x.t;
+    this.#groupN++;
+    this.#records++;
+    this.#hr.add(x.hr);
+    this.#cad.add(x.cadence ? x.cadence : undefined); // zero cadence (coasting) stays out of the average, as devices count it by default
+    this.#power.add(x.power);
+    this.#speed.add(x.speed);
+    this.#alt.add(x.altitude);
+    this.#hrMax.add(x.hr);
+    this.#cadMax.add(x.cadence);
+    this.#powerMax.add(x.power);
+    if (x.distance !== undefined) this.#lastDistance = x.distance;
+    if (x.lat !== undefined) {
+      if (this.#lastPlaced) this.#path += haversine(this.#lastPlaced, x);
+      this.#firstPlaced ??= x;
+      this.#lastPlaced = x;
+      this.#placed++;
+      this.#lat.add(x.lat);
+      this.#lon.add(x.lon);
+    }
+    this.#climb(x.altitude);
+  }
+
+  #closeGroup(next: number): void {
+    const each = this.timer.within(this.#groupT, next) / this.#groupN;
+    this.#hr.close(each);
+    this.#cad.close(each);
+    this.#power.close(each);
+    this.#groupN = 0;
+  }
+
+  /** Climb and descent with a dead band: a change counts once it exceeds the band. */
+  #climb(alt: number | undefined): void {
+    if (alt === undefined) return;
+    if (this.#climbRef === undefined) this.#climbRef = alt;
+    else if (alt - this.#climbRef >= CLIMB_DEAD_BAND) {
+      this.#ascent += alt - this.#climbRef;
+      this.#climbRef = alt;
+    } else if (this.#climbRef - alt >= CLIMB_DEAD_BAND) {
+      this.#descent += this.#climbRef - alt;
+      this.#climbRef = alt;
+    }
+  }
+
+  /**
+   * Metres covered: the distance field's reading at the end minus its reading at the start (0
+   * at the activity's start); without a distance field, the path between positions.
+   */
+  #distance(): number | undefined {
+    if (this.#lastDistance !== undefined) return Math.max(0, this.#lastDistance - (this.fromStart ? 0 : this.#base));
+    return this.#placed === 0 ? undefined : this.#path;
+  }
+
+  /** Call once, after the last record. */
+  result(): SpanStats {
+    if (this.#groupN > 0) this.#closeGroup(this.b);
+    const { a, b } = this;
+    const distance = this.#distance();
+    const timerTime = this.timer.within(a, b);
+    const avgSpeed = distance !== undefined && timerTime > 0 ? distance / timerTime : undefined;
+    const maxAlt = this.#alt.max;
+    const minAlt = this.#alt.min;
+    const climb = this.#climbRef === undefined ? undefined : { ascent: this.#ascent, descent: this.#descent };
+    const f: FieldValues = {
+      total_distance: upTo(42_949_672, distance),
+      avg_speed: speed16(avgSpeed),
+      max_speed: speed16(this.#speed.max),
+      enhanced_avg_speed: upTo(4_294_967, avgSpeed),
+      enhanced_max_speed: this.#speed.max,
+      avg_heart_rate: upTo(254, round(this.#hr.value())),
+      max_heart_rate: upTo(254, this.#hrMax.max),
+      avg_cadence: upTo(254, round(this.#cad.value())),
+      max_cadence: upTo(254, this.#cadMax.max),
+      avg_power: upTo(65_534, round(this.#power.value())),
+      max_power: upTo(65_534, this.#powerMax.max),
+      total_ascent: upTo(65_534, round(climb?.ascent)),
+      total_descent: upTo(65_534, round(climb?.descent)),
+      max_altitude: altitude16(maxAlt),
+      min_altitude: altitude16(minAlt),
+      enhanced_max_altitude: maxAlt,
+      enhanced_min_altitude: minAlt,
+    };
+    const p0 = this.#firstPlaced;
+    const p1 = this.#lastPlaced;
+    if (p0 && p1) {
+      Object.assign(f, {
+        start_position_lat: p0.lat, start_position_long: p0.lon, end_position_lat: p1.lat, end_position_long: p1.lon,
+        nec_lat: this.#lat.max, nec_long: this.#lon.max, swc_lat: this.#lat.min, swc_long: this.#lon.min,
+      });
+    }
+    for (const k of Object.keys(f)) if (f[k] === undefined) delete f[k];
+    return { records: this.#records, fields: f };
+  }
+}
+
+/** Statistics of the records in [a, b] (see SpanAccumulator). */
 export function spanStats(all: readonly RecordSample[], a: number, b: number, timer: ActivityTimer, fromStart: boolean): SpanStats {
-  let first = all.findIndex((s) => s.t >= a);
-  if (first < 0) first = all.length;
-  let last = first;
-  while (last < all.length && all[last].t <= b) last++;
-  const s = all.slice(first, last);
-
-  // Each value holds from its record to the next one (the last one: to b), while the timer ran.
-  const weights = s.map((x, i) => timer.within(x.t, i + 1 < s.length ? s[i + 1].t : b));
-  const avg = (f: (x: RecordSample) => number | undefined): number | undefined => {
-    let sum = 0;
-    let w = 0;
-    let plain = 0;
-    let n = 0;
-    s.forEach((x, i) => {
-      const v = f(x);
-      if (v === undefined) return;
-      const k = weights[i];
-      sum += v * k;
-      w += k;
-      plain += v;
-      n++;
-    });
-    return n === 0 ? undefined : w > 0 ? sum / w : plain / n;
-  };
-  const max = (f: (x: RecordSample) => number | undefined): number | undefined => {
-    let m: number | undefined;
-    for (const x of s) {
-      const v = f(x);
-      if (v !== undefined && (m === undefined || v > m)) m = v;
-    }
-    return m;
-  };
-  const min = (f: (x: RecordSample) => number | undefined) => {
-    const m = max((x) => {
-      const v = f(x);
-      return v === undefined ? undefined : -v;
-    });
-    return m === undefined ? undefined : -m;
-  };
-
-  const distance = spanDistance(all, s, a, fromStart);
-  const timerTime = timer.within(a, b);
-  const avgSpeed = distance !== undefined && timerTime > 0 ? distance / timerTime : undefined;
-  const maxSpeed = max((x) => x.speed);
-  const maxAlt = max((x) => x.altitude);
-  const minAlt = min((x) => x.altitude);
-  const climb = climbOf(s);
-  const placed = s.filter((x) => x.lat !== undefined);
-  const f: FieldValues = {
-    total_distance: upTo(42_949_672, distance),
-    avg_speed: speed16(avgSpeed),
-    max_speed: speed16(maxSpeed),
-    enhanced_avg_speed: upTo(4_294_967, avgSpeed),
-    enhanced_max_speed: maxSpeed,
-    avg_heart_rate: upTo(254, round(avg((x) => x.hr))),
-    max_heart_rate: upTo(254, max((x) => x.hr)),
-    // Zero cadence (coasting) stays out of the average, as devices count it by default.
-    avg_cadence: upTo(254, round(avg((x) => (x.cadence ? x.cadence : undefined)))),
-    max_cadence: upTo(254, max((x) => x.cadence)),
-    avg_power: upTo(65_534, round(avg((x) => x.power))),
-    max_power: upTo(65_534, max((x) => x.power)),
-    total_ascent: upTo(65_534, round(climb?.ascent)),
-    total_descent: upTo(65_534, round(climb?.descent)),
-    max_altitude: altitude16(maxAlt),
-    min_altitude: altitude16(minAlt),
-    enhanced_max_altitude: maxAlt,
-    enhanced_min_altitude: minAlt,
-  };
-  if (placed.length > 0) {
-    const p0 = placed[0];
-    const p1 = placed[placed.length - 1];
-    Object.assign(f, {
-      start_position_lat: p0.lat, start_position_long: p0.lon, end_position_lat: p1.lat, end_position_long: p1.lon,
-      nec_lat: max((x) => x.lat), nec_long: max((x) => x.lon), swc_lat: min((x) => x.lat), swc_long: min((x) => x.lon),
-    });
-  }
-  for (const k of Object.keys(f)) if (f[k] === undefined) delete f[k];
-  return { records: s.length, fields: f };
-}
-
-/**
- * Metres covered in the span: the distance field's reading at the end minus its reading at the
- * start (0 at the activity's start); without a distance field, the path between positions.
- */
-function spanDistance(all: readonly RecordSample[], s: readonly RecordSample[], a: number, fromStart: boolean): number | undefined {
-  const lastIn = [...s].reverse().find((x) => x.distance !== undefined);
-  if (lastIn) {
-    let base = 0;
-    if (!fromStart) {
-      for (const x of all) {
-        if (x.t > a) break;
-        if (x.distance !== undefined) base = x.distance;
-      }
-    }
-    return Math.max(0, lastIn.distance! - base);
-  }
-  const placed = s.filter((x) => x.lat !== undefined);
-  if (placed.length === 0) return undefined;
-  let d = 0;
-  for (let i = 1; i < placed.length; i++) d += haversine(placed[i - 1], placed[i]);
-  return d;
-}
-
-/** Climb and descent with a dead band: a change counts once it exceeds the band. */
-function climbOf(s: readonly RecordSample[]): { ascent: number; descent: number } | undefined {
-  let ref: number | undefined;
-  let ascent = 0;
-  let descent = 0;
-  for (const x of s) {
-    if (x.altitude === undefined) continue;
-    if (ref === undefined) ref = x.altitude;
-    else if (x.altitude - ref >= CLIMB_DEAD_BAND) {
-      ascent += x.altitude - ref;
-      ref = x.altitude;
-    } else if (ref - x.altitude >= CLIMB_DEAD_BAND) {
-      descent += ref - x.altitude;
-      ref = x.altitude;
-    }
-  }
-  return ref === undefined ? undefined : { ascent, descent };
+  const acc = new SpanAccumulator(a, b, timer, fromStart);
+  for (const x of all) acc.add(x);
+  return acc.result();
 }

@@ -8,6 +8,12 @@
  * - sessions but no activity: the activity alone.
  * Times come from the records and the timer events (pauses stay out of total_timer_time), the
  * rest from the records (record-stats.ts). A timer left running gets its stop event.
+ * A new session's times are its laps' sums (the device's laps and the new one), as the
+ * checklist wants them, within 1 s of its span.
+ *
+ * Two streaming passes, so a file of any size needs a few numbers per lap and event only: the
+ * first gathers the facts (SummaryFacts: laps, sessions, timer events, the records' time range),
+ * the second feeds the records to the spans that need their statistics (summaryJob).
  * Ref: FIT SDK, "Encoding Activity Files" (summary messages, their order, local time).
  */
 import type { FieldValues } from '../fit/encode/encoder.js';
@@ -16,9 +22,9 @@ import type { Profile } from '../fit/profile/profile.js';
 import { snakeName } from '../fit/profile/names.js';
 import { dateFromFitTime } from '../fit/kit/time.js';
 import { num } from './checklist.js';
-import { recordSamples, spanStats } from './record-stats.js';
+import { RecordClock, SpanAccumulator, type SpanStats } from './record-stats.js';
 import { timeZoneOffset } from './tcx-to-fit.js';
-import { ActivityTimer } from './timer.js';
+import { ActivityTimer, type TimerEvent } from './timer.js';
 
 export interface SummaryOptions {
   /**
@@ -51,6 +57,7 @@ const MAX_ELAPSED = 0xfffffffe / 1000;
 interface LapSpan {
   start: number | null;
   timer: number | null;
+  elapsed: number | null;
 }
 
 /**
@@ -64,12 +71,8 @@ function endOf(m: FitMessage): number | null {
 }
 
 /** The sport the file names (its sport message, else its last session or lap), else generic. */
-function sportOf(messages: readonly FitMessage[], profile: Profile): { sport: string | number; sub_sport: string | number } {
-  const last = (name: string) => {
-    for (let i = messages.length - 1; i >= 0; i--) if (messages[i].name === name && num(messages[i], 'sport') !== null) return messages[i];
-    return undefined;
-  };
-  const from = last('sport') ?? last('session') ?? last('lap');
+function sportOf(facts: SummaryFacts, profile: Profile): { sport: string | number; sub_sport: string | number } {
+  const from = facts.sportFrom.sport ?? facts.sportFrom.session ?? facts.sportFrom.lap;
   const name = (type: string, field: string) => {
     const v = from ? num(from, field) : null;
     if (v === null) return 'generic';
@@ -80,33 +83,80 @@ function sportOf(messages: readonly FitMessage[], profile: Profile): { sport: st
 }
 
 /** Local time minus UTC at `t`, in seconds, and where it came from. */
-function localOffset(messages: readonly FitMessage[], t: number, opts: SummaryOptions): { offset: number; from: string } | undefined {
-  for (const m of messages) {
-    if (m.name !== 'timestamp_correlation') continue;
-    const local = num(m, 'local_timestamp');
-    const utc = num(m, 'timestamp');
-    if (local !== null && utc !== null) return { offset: local - utc, from: 'timestamp_correlation' };
-  }
-  for (const m of messages) {
-    if (m.name !== 'device_settings') continue;
-    const f = m.fields.find((x) => x.name === 'time_offset' && x.kind !== 'developer');
-    const v = Array.isArray(f?.raw) ? f.raw[num(m, 'active_time_zone') ?? 0] : f?.raw;
-    // Some devices (Edge 820) write 0 whatever their zone: only a non-zero offset says anything.
-    // The field is uint32; zones west of UTC wrap around.
-    if (typeof v === 'number' && v !== 0 && v !== 0xffffffff) return { offset: v | 0, from: 'device_settings.time_offset' };
-  }
+function localOffset(facts: SummaryFacts, t: number, opts: SummaryOptions): { offset: number; from: string } | undefined {
+  if (facts.correlationOffset !== undefined) return { offset: facts.correlationOffset, from: 'timestamp_correlation' };
+  if (facts.settingsOffset !== undefined) return { offset: facts.settingsOffset, from: 'device_settings.time_offset' };
   if (opts.timeZone) return { offset: timeZoneOffset(dateFromFitTime(t), opts.timeZone), from: `time zone ${opts.timeZone}` };
   return undefined;
 }
 
-function minMax(xs: readonly number[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const x of xs) {
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
+/**
+ * What the summary needs of one activity FIT file but its records' values, gathered as the
+ * messages stream past: the summary messages it has, timer events, where the sport and time
+ * zone are said, the records' time range.
+ */
+export class SummaryFacts {
+  laps: FitMessage[] = [];
+  sessions: FitMessage[] = [];
+  activities: FitMessage[] = [];
+  timerEvents: TimerEvent[] = [];
+  /** The last sport message, session and lap that name a sport. */
+  sportFrom: { sport?: FitMessage; session?: FitMessage; lap?: FitMessage } = {};
+  /** timestamp_correlation's local - UTC; device_settings' time_offset. */
+  correlationOffset: number | undefined;
+  settingsOffset: number | undefined;
+  /** Records with a time (their own or carried), and their range. */
+  records = 0;
+  recordMin = Infinity;
+  recordMax = -Infinity;
+  #clock = new RecordClock();
+
+  /** A record with its own timestamp (or null: it takes the last one known). */
+  record(own: number | null): void {
+    const t = this.#clock.see(own);
+    if (t === null) return;
+    this.records++;
+    if (t < this.recordMin) this.recordMin = t;
+    if (t > this.recordMax) this.recordMax = t;
   }
-  return [lo, hi];
+
+  add(m: FitMessage): void {
+    switch (m.name) {
+      case 'record':
+        return this.record(num(m, 'timestamp'));
+      case 'lap':
+      case 'session':
+      case 'activity':
+        (m.name === 'lap' ? this.laps : m.name === 'session' ? this.sessions : this.activities).push(m);
+        if (m.name !== 'activity' && num(m, 'sport') !== null) this.sportFrom[m.name] = m;
+        break;
+      case 'sport':
+        if (num(m, 'sport') !== null) this.sportFrom.sport = m;
+        break;
+      case 'event': {
+        const t = num(m, 'timestamp');
+        const eventType = num(m, 'event_type');
+        if (num(m, 'event') === TIMER_EVENT && t !== null && eventType !== null) this.timerEvents.push({ t, eventType });
+        break;
+      }
+      case 'timestamp_correlation': {
+        const local = num(m, 'local_timestamp');
+        const utc = num(m, 'timestamp');
+        if (this.correlationOffset === undefined && local !== null && utc !== null) this.correlationOffset = local - utc;
+        break;
+      }
+      case 'device_settings': {
+        if (this.settingsOffset !== undefined) break;
+        const f = m.fields.find((x) => x.name === 'time_offset' && x.kind !== 'developer');
+        const v = Array.isArray(f?.raw) ? f.raw[num(m, 'active_time_zone') ?? 0] : f?.raw;
+        // Some devices (Edge 820) write 0 whatever their zone: only a non-zero offset says anything.
+        // The field is uint32; zones west of UTC wrap around.
+        if (typeof v === 'number' && v !== 0 && v !== 0xffffffff) this.settingsOffset = v | 0;
+        break;
+      }
+    }
+    this.#clock.see(num(m, 'timestamp'));
+  }
 }
 
 /** How many laps the existing sessions cover: by their lap indexes, else by time. */
@@ -125,68 +175,100 @@ function utcOffset(s: number): string {
   return `UTC${s < 0 ? '-' : '+'}${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
 
+/**
+ * The second pass: the spans (FIT seconds) whose record statistics the summary needs, each with
+ * its accumulator; feed every record to add(), then build().
+ */
+export interface SummaryJob {
+  /** True when no record statistics are needed (build() can be called at once). */
+  readonly idle: boolean;
+  add(m: FitMessage): void;
+  build(): SummaryPlan;
+}
+
 /** The summary messages `messages` (one activity FIT file, decoded) lacks, computed. */
 export function missingSummary(messages: readonly FitMessage[], profile: Profile, opts: SummaryOptions = {}): SummaryPlan {
-  const by = (name: string) => messages.filter((m) => m.name === name);
-  const laps = by('lap');
-  const sessions = by('session');
-  const activities = by('activity');
+  const facts = new SummaryFacts();
+  for (const m of messages) facts.add(m);
+  const job = summaryJob(facts, profile, opts);
+  if (!job.idle) for (const m of messages) job.add(m);
+  return job.build();
+}
+
+interface Span {
+  a: number;
+  b: number;
+  fromStart: boolean;
+}
+
+/** Plans the summary from the first pass's facts; the job's second pass supplies the records. */
+export function summaryJob(facts: SummaryFacts, profile: Profile, opts: SummaryOptions = {}): SummaryJob {
+  const { laps, sessions, activities, timerEvents } = facts;
   const plan: SummaryPlan = { messages: [], notes: [] };
-  if (laps.length > 0 && sessions.length > 0 && activities.length > 0) return plan;
+  const done = (): SummaryJob => ({ idle: true, add: () => {}, build: () => plan });
+  if (laps.length > 0 && sessions.length > 0 && activities.length > 0) return done();
 
-  const records = recordSamples(messages);
-  const timerEvents = by('event')
-    .filter((m) => num(m, 'event') === TIMER_EVENT && num(m, 'timestamp') !== null && num(m, 'event_type') !== null)
-    .map((m) => ({ t: num(m, 'timestamp')!, eventType: num(m, 'event_type')! }));
-  const [start, end] = minMax([...records.map((r) => r.t), ...timerEvents.map((e) => e.t)]);
-
-  const newSessions: SummaryMessage[] = [];
-  if (records.length === 0) {
+  let start = facts.recordMin;
+  let end = facts.recordMax;
+  for (const e of timerEvents) {
+    if (e.t < start) start = e.t;
+    if (e.t > end) end = e.t;
+  }
+  let timer: ActivityTimer | undefined;
+  let lapSpan: Span | undefined;
+  let sessionSpan: Span | undefined;
+  let open: LapSpan[] = [];
+  let covered = 0;
+  let lastEnd: number | null = null;
+  if (facts.records === 0) {
     if (laps.length === 0 || sessions.length === 0) plan.notes.push('no record with a timestamp: no lap or session to compute');
   } else if (end - start > MAX_ELAPSED) {
     plan.notes.push(`records and timer events span ${Math.round((end - start) / 86400)} days: no lap or session computed (a garbled timestamp?)`);
   } else {
-    const timer = new ActivityTimer(timerEvents, start, end);
-    const sport = sportOf(messages, profile);
-    const covered = coveredLaps(sessions, laps);
+    timer = new ActivityTimer(timerEvents, start, end);
+    covered = coveredLaps(sessions, laps);
     const sessionEnds = sessions.map(endOf).filter((x): x is number => x !== null);
-    const lastEnd = laps.length ? endOf(laps[laps.length - 1]) : sessionEnds.length ? Math.max(...sessionEnds) : null;
-    const open: LapSpan[] = laps.slice(covered).map((l) => ({ start: num(l, 'start_time'), timer: num(l, 'total_timer_time') }));
+    lastEnd = laps.length ? endOf(laps[laps.length - 1]) : sessionEnds.length ? Math.max(...sessionEnds) : null;
+    open = laps.slice(covered).map((l) => {
+      const s = num(l, 'start_time');
+      const e = num(l, 'total_elapsed_time');
+      const ts = num(l, 'timestamp');
+      return { start: s, timer: num(l, 'total_timer_time'), elapsed: e ?? (s !== null && ts !== null ? ts - s : null) };
+    });
     if (laps.length === 0 && sessions.length > 0) plan.notes.push('sessions without laps: no lap computed for them');
-
     // Records past the last lap (beyond the checklist's 1 s) belong to a lap the device never closed.
-    const newLaps: SummaryMessage[] = [];
-    if (lastEnd === null || records.some((r) => r.t > lastEnd + 1)) {
+    if (lastEnd === null || facts.recordMax > lastEnd + 1) {
       const a = lastEnd === null ? start : Math.min(lastEnd, end);
-      const stats = spanStats(records, a, end, timer, a <= start);
+      lapSpan = { a, b: end, fromStart: a <= start };
+    }
+    const firstStart = lapSpan && open.length === 0 ? lapSpan.a : open[0]?.start ?? start;
+    if (open.length > 0 || lapSpan) {
+      sessionSpan = { a: firstStart, b: Math.max(end, lastEnd ?? end), fromStart: covered === 0 && firstStart <= start };
+    }
+  }
+  const accs = timer ? [lapSpan, sessionSpan].map((s) => (s ? new SpanAccumulator(s.a, s.b, timer!, s.fromStart) : undefined)) : [];
+  const clock = new RecordClock();
+
+  const build = (): SummaryPlan => {
+    const [lapStats, sessionStats] = accs.map((acc) => acc?.result());
+    const sport = sportOf(facts, profile);
+    const newSessions: SummaryMessage[] = [];
+    const newLaps: SummaryMessage[] = [];
+    if (timer && lapSpan && lapStats) {
+      const { a } = lapSpan;
       const timerTime = timer.within(a, end);
       newLaps.push({
         message: 'lap',
         fields: {
           message_index: laps.length, timestamp: end, start_time: a, total_elapsed_time: end - a, total_timer_time: timerTime,
-          event: 'lap', event_type: 'stop', lap_trigger: 'session_end', ...sport, ...stats.fields,
+          event: 'lap', event_type: 'stop', lap_trigger: 'session_end', ...sport, ...lapStats.fields,
         },
-        note: `lap ${laps.length} computed from ${count(stats.records, 'record')}` + (laps.length ? ` after lap ${laps.length - 1}` : ''),
+        note: `lap ${laps.length} computed from ${count(lapStats.records, 'record')}` + (laps.length ? ` after lap ${laps.length - 1}` : ''),
       });
-      open.push({ start: a, timer: timerTime });
+      open.push({ start: a, timer: timerTime, elapsed: end - a });
     }
-    if (open.length > 0) {
-      const a = open[0].start ?? start;
-      const b = Math.max(end, lastEnd ?? end);
-      const stats = spanStats(records, a, b, timer, covered === 0 && a <= start);
-      // The checklist wants a session's timer time to be its laps' sum: the laps' own values.
-      const timerTime = open.reduce((s, l) => s + (l.timer ?? 0), 0);
-      newSessions.push({
-        message: 'session',
-        fields: {
-          message_index: sessions.length, timestamp: b, start_time: a, total_elapsed_time: b - a, total_timer_time: timerTime,
-          event: 'session', event_type: 'stop', trigger: 'activity_end', ...sport, first_lap_index: covered, num_laps: open.length,
-          ...stats.fields,
-        },
-        note: `session ${sessions.length} computed from ${count(stats.records, 'record')} and ${count(open.length, 'lap')}`,
-      });
-    }
-    if ((newLaps.length > 0 || newSessions.length > 0) && timer.runningAtEnd) {
+    if (sessionSpan && sessionStats) newSessions.push(sessionOver(sessionSpan, sessionStats, open, covered, sessions.length, sport));
+    if ((newLaps.length > 0 || newSessions.length > 0) && timer?.runningAtEnd) {
       plan.messages.push({
         message: 'event',
         fields: { timestamp: end, event: 'timer', event_type: 'stop_all', timer_trigger: 'manual' },
@@ -194,27 +276,58 @@ export function missingSummary(messages: readonly FitMessage[], profile: Profile
       });
     }
     plan.messages.push(...newLaps, ...newSessions);
-  }
+    if (activities.length === 0) activityOver(facts, newSessions, facts.records ? end : null, opts, plan);
+    return plan;
+  };
+  return {
+    idle: accs.every((a) => a === undefined),
+    add(m) {
+      const x = clock.sample(m);
+      if (x) for (const acc of accs) acc?.add(x);
+    },
+    build,
+  };
+}
 
-  if (activities.length === 0) {
-    const ends = [...sessions.map((s) => num(s, 'timestamp') ?? endOf(s)), ...newSessions.map((s) => s.fields.timestamp as number), ...(records.length ? [end] : [])];
-    const t = Math.max(...ends.filter((x): x is number => x !== null));
-    const n = sessions.length + newSessions.length;
-    if (n === 0 || !Number.isFinite(t)) {
-      plan.notes.push('no session and no time: no activity to compute');
-      return plan;
-    }
-    const timerTime = [...sessions.map((s) => num(s, 'total_timer_time') ?? 0), ...newSessions.map((s) => s.fields.total_timer_time as number)].reduce((x, y) => x + y, 0);
-    const local = localOffset(messages, t, opts);
-    plan.messages.push({
-      message: 'activity',
-      fields: {
-        timestamp: t, total_timer_time: timerTime, num_sessions: n, type: 'manual', event: 'activity', event_type: 'stop',
-        local_timestamp: local === undefined ? undefined : t + local.offset,
-      },
-      note: `activity over ${count(n, 'session')}` + (local ? `, local time ${utcOffset(local.offset)} from ${local.from}` : ''),
-    });
-    if (!local) plan.notes.push('activity.local_timestamp left out: the file does not say its time zone (give one with --tz)');
+/**
+ * The session over the laps no session covers. Its timer and elapsed times are the laps' sums
+ * (the checklist compares them within 1 s), the elapsed time as close to its span as that allows.
+ */
+function sessionOver(span: Span, stats: SpanStats, open: readonly LapSpan[], covered: number, index: number, sport: object): SummaryMessage {
+  const { a, b } = span;
+  const timerTime = open.reduce((s, l) => s + (l.timer ?? 0), 0);
+  const lapsElapsed = open.reduce((s, l) => s + (l.elapsed ?? 0), 0);
+  const elapsed = Math.max(timerTime, Math.min(Math.max(b - a, lapsElapsed - 0.9), lapsElapsed + 0.9));
+  return {
+    message: 'session',
+    fields: {
+      message_index: index, timestamp: b, start_time: a, total_elapsed_time: elapsed, total_timer_time: timerTime,
+      event: 'session', event_type: 'stop', trigger: 'activity_end', ...sport, first_lap_index: covered, num_laps: open.length,
+      ...stats.fields,
+    },
+    note: `session ${index} computed from ${count(stats.records, 'record')} and ${count(open.length, 'lap')}`,
+  };
+}
+
+/** The activity message over the sessions, old and new; `end`: the last record or timer event. */
+function activityOver(facts: SummaryFacts, newSessions: readonly SummaryMessage[], end: number | null, opts: SummaryOptions, plan: SummaryPlan): void {
+  const { sessions } = facts;
+  const ends = [...sessions.map((s) => num(s, 'timestamp') ?? endOf(s)), ...newSessions.map((s) => s.fields.timestamp as number), ...(end !== null ? [end] : [])];
+  const t = Math.max(...ends.filter((x): x is number => x !== null));
+  const n = sessions.length + newSessions.length;
+  if (n === 0 || !Number.isFinite(t)) {
+    plan.notes.push('no session and no time: no activity to compute');
+    return;
   }
-  return plan;
+  const timerTime = [...sessions.map((s) => num(s, 'total_timer_time') ?? 0), ...newSessions.map((s) => s.fields.total_timer_time as number)].reduce((x, y) => x + y, 0);
+  const local = localOffset(facts, t, opts);
+  plan.messages.push({
+    message: 'activity',
+    fields: {
+      timestamp: t, total_timer_time: timerTime, num_sessions: n, type: 'manual', event: 'activity', event_type: 'stop',
+      local_timestamp: local === undefined ? undefined : t + local.offset,
+    },
+    note: `activity over ${count(n, 'session')}` + (local ? `, local time ${utcOffset(local.offset)} from ${local.from}` : ''),
+  });
+  if (!local) plan.notes.push('activity.local_timestamp left out: the file does not say its time zone (give one with --tz)');
 }

@@ -299,7 +299,8 @@ export function createFitCsvDecoder(
         writer.data(interp.message(f));
       }
     },
-    { onDiagnostic },
+    // FitCSVTool stops at a data size that cannot be right; so does its CSV.
+    { onDiagnostic, readPastDataSize: false },
   );
   return { decoder, writer };
 }

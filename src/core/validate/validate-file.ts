@@ -7,12 +7,12 @@
  * Other file types carry the checklist too, for comparison with FitCSVTool, but it does not
  * decide their verdict: a course is not supposed to pass "FileId Message Type Is Activity".
  */
-import { activityChecklist, passesRequired, type CheckResult } from '../activity/checklist.js';
-import { fileSanity } from '../activity/file-sanity.js';
+import { ChecklistCollector, passesRequired, type CheckResult } from '../activity/checklist.js';
+import { SanityCollector } from '../activity/file-sanity.js';
 import { integrityDiagnostics } from '../activity/integrity.js';
 import type { Diagnostic, ErrorCode, Severity } from '../errors.js';
 import type { Profile } from '../fit/profile/profile.js';
-import { decodeForCheck } from './decode-for-check.js';
+import { decodeForCheck, isDataSizeStop } from './decode-for-check.js';
 
 export interface ValidateDiagnostic extends Diagnostic {
   /** Which part of validation found it. */
@@ -57,20 +57,49 @@ export function worstLevel(ds: readonly Diagnostic[]): Severity | null {
 
 /** Validates a whole file held in memory. Never throws on bad input: that is what it reports. */
 export function validateBytes(file: string, bytes: Uint8Array, profile: Profile): FileReport {
-  const d = decodeForCheck(bytes, profile);
-  const integrity = integrityDiagnostics({ size: bytes.length, headers: d.headers, diagnostics: d.diagnostics });
-  const sanity = fileSanity(d.messages, profile);
-  const results = activityChecklist({ messages: d.messages, decodeFailed: d.stoppedAt !== undefined, profile });
+  return validateChunks(file, bytes.length, [bytes], profile);
+}
+
+/**
+ * Validates a file of `size` bytes read as `chunks`, in one streaming pass: memory is bounded by
+ * what the checks keep (summary messages, a few numbers per kind), whatever the file's size.
+ */
+export function validateChunks(file: string, size: number, chunks: Iterable<Uint8Array>, profile: Profile): FileReport {
+  const checklist = new ChecklistCollector();
+  const sanityCollector = new SanityCollector();
+  const d = decodeForCheck(
+    chunks,
+    profile,
+    (m) => {
+      checklist.add(m);
+      sanityCollector.add(m);
+    },
+    (pt) => {
+      checklist.record(pt);
+      sanityCollector.record(pt);
+    },
+  );
+  const integrity = integrityDiagnostics({ size, headers: d.headers, diagnostics: d.diagnostics });
+  const sanity = sanityCollector.finish(profile);
+  const results = checklist.finish(d.stoppedAt !== undefined, profile);
   const diagnostics: ValidateDiagnostic[] = [
     ...integrity.map((x) => ({ ...x, source: 'integrity' as const })),
     ...sanity.diagnostics.map((x) => ({ ...x, source: 'sanity' as const })),
   ];
-  if (d.dropped > 0 && d.stoppedAt) {
+  if (d.dropped > 0 && d.stoppedAt && isDataSizeStop(d.stoppedAt)) {
+    diagnostics.push({
+      level: 'error',
+      source: 'integrity',
+      code: 'records_past_data_size',
+      message: `${d.dropped} complete message(s) follow where the header's data size ends: FitCSVTool and Garmin's SDK read none of them (the checklist neither); fitkit repair salvages them`,
+      offset: d.stoppedAt.offset,
+    });
+  } else if (d.dropped > 0 && d.stoppedAt) {
     diagnostics.push({
       level: 'info',
       source: 'integrity',
       code: 'checked_before_stop',
-      message: `the checklist reads the ${d.messages.length} message(s) before byte ${d.stoppedAt.offset}, as FitCSVTool does (${d.dropped} after it are left out)`,
+      message: `the checklist reads the ${d.messages} message(s) before byte ${d.stoppedAt.offset}, as FitCSVTool does (${d.dropped} after it are left out)`,
       offset: d.stoppedAt.offset,
     });
   }
@@ -80,10 +109,10 @@ export function validateBytes(file: string, bytes: Uint8Array, profile: Profile)
   const ok = readToEnd && !diagnostics.some((x) => x.level === 'error') && (!applies || passedRequired);
   return {
     file,
-    size: bytes.length,
+    size,
     fileType: sanity.fileType,
     fitFiles: d.headers.length,
-    messages: d.messages.length,
+    messages: d.messages,
     ok,
     readToEnd,
     checklist: results,

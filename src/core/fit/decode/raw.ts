@@ -29,6 +29,13 @@ export interface RawDecoderOptions {
    * the record content in `b`; `timestamp` is the compressed-header time, or -1.
    */
   onRecord?: (def: DefinitionFrame, b: Uint8Array, dv: DataView, p: number, timestamp: number, offset: number) => boolean;
+  /**
+   * Read on past a header's data size that cannot be right (default true): 0 (a device writes
+   * the size last, a crash leaves 0), or records going on where the file CRC should be. Records
+   * are then read to the last complete one, up to a CRC followed by the end or another FIT
+   * file. False stops there, as FitCSVTool and Garmin's SDK do (the diagnostics are the same).
+   */
+  readPastDataSize?: boolean;
 }
 
 const enum State {
@@ -64,11 +71,18 @@ export class RawDecoder {
   #pendingTs = -1;
   #fatal = false;
   #checkCrc: boolean;
+  #readPast: boolean;
+  /** The header's data size is not believed: records go on to the file's CRC, end or next header. */
+  #openEnded = false;
+  /** end() was called: no more bytes will come. */
+  #ended = false;
+  #declaredSize = 0;
 
   constructor(onFrame: (f: Frame) => void, opts: RawDecoderOptions = {}) {
     this.#onFrame = onFrame;
     this.#opts = opts;
     this.#checkCrc = opts.crc ?? true;
+    this.#readPast = opts.readPastDataSize ?? true;
   }
 
   /** True once a problem stopped decoding. */
@@ -102,6 +116,10 @@ export class RawDecoder {
   /** No more input: reports what is missing, if anything. */
   end(): void {
     if (this.#state === State.Done) return;
+    this.#ended = true;
+    // What waited for more bytes (a CRC or a header after the last record?) is decided now.
+    if (this.#readPast && (this.#state === State.Records || this.#state === State.Crc)) this.#pump();
+    if ((this.#state as State) === State.Done) return;
     const at = this.position;
     const left = this.#buf.length - this.#pos;
     if (this.#state === State.Header) {
@@ -109,6 +127,12 @@ export class RawDecoder {
         this.#fail('not_fit', left === 0 ? 'not a FIT file: it is empty' : `not a FIT file: ${left} byte(s), too short for a header`, at);
       }
       else if (left > 0) this.#warn('trailing_bytes', `${left} trailing byte(s) after the last FIT file`, at);
+    } else if (this.#state === State.Records && this.#openEnded) {
+      this.#fail(
+        'truncated',
+        left > 0 ? `truncated: a record is cut off (${left} byte(s) of it present)` : 'truncated: the file ends without its CRC',
+        at,
+      );
     } else if (this.#state === State.Records) {
       const missing = this.#dataEnd - at;
       this.#fail(
@@ -196,10 +220,14 @@ export class RawDecoder {
       }
     }
     if (b[p + 1] >> 4 > 2) this.#warn('protocol_version', `unknown protocol version ${b[p + 1] >> 4}.${b[p + 1] & 15}`, at + 1);
-    if (dataSize === 0) this.#warn('data_size_zero', 'header declares no data', at + 4);
+    this.#openEnded = dataSize === 0 && this.#readPast;
+    if (dataSize === 0) {
+      this.#warn('data_size_zero', this.#openEnded ? 'header declares no data; reading the records that follow' : 'header declares no data', at + 4);
+    }
     this.#crc = crc16(b, p, p + size);
     this.#pos = this.#crcAt = p + size;
-    this.#dataEnd = at + size + dataSize;
+    this.#declaredSize = dataSize;
+    this.#dataEnd = this.#openEnded ? Infinity : at + size + dataSize;
     this.#state = State.Records;
     this.counts.files++;
     this.#onFrame(frame);
@@ -215,6 +243,18 @@ export class RawDecoder {
     const computed = this.#checkCrc ? this.#crc : stored;
     const at = this.#base + p;
     const valid = stored === computed;
+    if (!valid && this.#readPast && !this.#openEnded) {
+      // Records where the CRC should be: the data size is short, read on.
+      const next = this.#endOrHeader(p + 2);
+      if (next === undefined) return false;
+      if (!next) {
+        this.#warn('data_size_short', `header declares ${this.#declaredSize} data byte(s), but records go on where the file CRC should be; reading them`, at);
+        this.#openEnded = true;
+        this.#dataEnd = Infinity;
+        this.#state = State.Records;
+        return true;
+      }
+    }
     this.#pos = p + 2;
     this.#onFrame({ kind: 'crc', offset: at, stored, computed, valid });
     if (!valid) {
@@ -222,6 +262,53 @@ export class RawDecoder {
       return this.#fail('crc_mismatch', `file CRC 0x${hex(stored)} does not match the data (0x${hex(computed)})`, at);
     }
     this.#fileIndex++;
+    this.#openEnded = false;
+    this.#state = State.Header;
+    return true;
+  }
+
+  /**
+   * Whether the input ends at `q` or another FIT file starts there (after zero padding); undefined
+   * when that needs bytes not received yet.
+   */
+  #endOrHeader(q: number): boolean | undefined {
+    const b = this.#buf;
+    while (q < b.length && b[q] === 0) q++;
+    if (q >= b.length) return this.#ended ? true : undefined;
+    return this.#headerAt(q);
+  }
+
+  /** Whether a FIT header starts at `q`; undefined when that needs bytes not received yet. */
+  #headerAt(q: number): boolean | undefined {
+    const b = this.#buf;
+    if (b.length - q < 12) return this.#ended ? false : undefined;
+    return (b[q] === 12 || b[q] >= 14) && b[q + 8] === 0x2e && b[q + 9] === 0x46 && b[q + 10] === 0x49 && b[q + 11] === 0x54;
+  }
+
+  /**
+   * Between records of a file read past its data size: its CRC (then the end or the next file),
+   * the next file's header (this one had no CRC), or a record (undefined). False: more bytes needed.
+   */
+  #openBoundary(p: number): boolean | undefined {
+    const b = this.#buf;
+    if (b.length - p >= 2) {
+      this.#foldCrc(p);
+      // Without CRC checking (a second pass), two bytes before the end or a header are taken as the CRC.
+      if (!this.#checkCrc || (b[p] | (b[p + 1] << 8)) === this.#crc) {
+        const next = this.#endOrHeader(p + 2);
+        if (next === undefined) return false;
+        if (next) {
+          this.#state = State.Crc;
+          return true;
+        }
+      }
+    }
+    const header = this.#headerAt(p);
+    if (header === undefined) return false;
+    if (!header) return undefined;
+    this.#warn('crc_missing', 'the file ends without its CRC: another FIT file starts here', this.#base + p);
+    this.#fileIndex++;
+    this.#openEnded = false;
     this.#state = State.Header;
     return true;
   }
@@ -233,7 +320,10 @@ export class RawDecoder {
     for (;;) {
       const p = this.#pos;
       const at = this.#base + p;
-      if (at >= this.#dataEnd) {
+      if (this.#openEnded) {
+        const r = this.#openBoundary(p);
+        if (r !== undefined) return r;
+      } else if (at >= this.#dataEnd) {
         if (at > this.#dataEnd) {
           this.#warn('data_size_mismatch', `the last record ends ${at - this.#dataEnd} byte(s) past the declared data size`, this.#dataEnd);
         }
