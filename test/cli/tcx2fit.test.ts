@@ -1,12 +1,12 @@
 /** `fitkit tcx2fit` end to end: the built CLI run as a user runs it (npx tsc -p tsconfig.build.json first). */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeFit } from '../../src/core/fit/decode/decoder.js';
 import { messageToObject } from '../../src/core/fit/decode/values.js';
-import { buildTcx, sdkDecode, writeLongTcx } from '../helpers/tcx-sdk.js';
+import { buildTcx, sdkDecode } from '../helpers/tcx-sdk.js';
 
 const root = join(import.meta.dirname, '../..');
 
