@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { Command, Flags } from '@oclif/core';
 import { FitkitError } from '../core/errors.js';
 import { Profile } from '../core/fit/profile/profile.js';
+import { fromSystemError } from '../core/platform/system-error.js';
 import { profileExtraPath } from '../core/platform/xdg.js';
 
 export abstract class BaseCommand extends Command {
@@ -27,6 +28,8 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    // A file error no command turned into its own line still gets one (the path Node names).
+    err = fromSystemError(err) as typeof err;
     if (err instanceof FitkitError) {
       // One line naming the file and byte offset; no stack trace for bad input.
       this.logToStderr(`fitkit: ${err.oneLine()}`);
