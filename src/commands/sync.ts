@@ -6,6 +6,8 @@ import { syncProgress } from '../cli/sync-progress.js';
 import { syncSummaryText } from '../cli/sync-summary.js';
 import { FitkitError } from '../core/errors.js';
 import { parseTypeFilter } from '../core/library/layout.js';
+import { checkLibraryState } from '../core/library/library-dirs.js';
+import { openLibrary } from '../core/library/sorter.js';
 import { startSimulation, SIMULATIONS, type Simulation } from '../core/sim/simulate.js';
 import type { DeviceProvider, Transport } from '../core/sync/device-source.js';
 import { installCommand } from '../core/sync/install-command.js';
@@ -71,6 +73,9 @@ ones into LIBRARY/_quarantine/). --watch keeps running and syncs each device whe
       this.error((e as Error).message, { exit: 2 });
     }
     const json = this.jsonEnabled();
+    const library = flags.to ?? join(homedir(), 'FitSync');
+    // A library that cannot be made, or whose state folder holds links or others' files: one line, before any device.
+    checkLibraryState(openLibrary(library));
     let sim: Simulation | undefined;
     let providers: DeviceProvider[];
     if (flags.simulate?.length) {
@@ -84,7 +89,6 @@ ones into LIBRARY/_quarantine/). --watch keeps running and syncs each device whe
       providers = realProviders({ transports, from: flags.from });
     }
     const log = (line: string) => (json ? process.stderr.write(line + '\n') : this.log(line));
-    const library = flags.to ?? join(homedir(), 'FitSync');
     const base = {
       library,
       profile,

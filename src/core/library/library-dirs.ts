@@ -9,6 +9,7 @@ import { lstatSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { FitkitError } from '../errors.js';
 import { TEMP_PREFIX } from '../platform/durable-file.js';
+import { STATE_DIR } from './layout.js';
 import { fromSystemError } from '../platform/system-error.js';
 
 /**
@@ -42,6 +43,27 @@ export function ensureLibraryFolder(path: string, mode = 0o755): string {
   }
   checkLibraryPath(path, 'folder');
   return path;
+}
+
+/**
+ * Checks the library's state folder and what fitkit keeps in it (`.fitkit`, `incoming`, `sync`
+ * and its journals, `index.jsonl`, `lock`) before anything is written, swept or deleted there:
+ * a run refuses at once, with one line, instead of failing device by device.
+ */
+export function checkLibraryState(root: string): void {
+  const state = join(root, STATE_DIR);
+  if (!checkLibraryPath(state, 'folder')) return;
+  checkLibraryPath(join(state, 'index.jsonl'), 'file');
+  checkLibraryPath(join(state, 'incoming'), 'folder');
+  if (checkLibraryPath(join(state, 'sync'), 'folder')) {
+    for (const e of readdirSync(join(state, 'sync'))) if (e.endsWith('.jsonl')) checkLibraryPath(join(state, 'sync', e), 'file');
+  }
+  for (const lock of ['lock', 'lock.steal']) {
+    const p = join(state, lock);
+    if (lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      throw new FitkitError('unsafe_path', 'is a symbolic link; fitkit does not follow links inside a library', { file: p });
+    }
+  }
 }
 
 export class LibraryDirs {

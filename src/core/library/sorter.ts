@@ -23,7 +23,7 @@ import { withPath } from '../platform/system-error.js';
 import { AnalysePool } from './analyse-pool.js';
 import { sha256 } from './analyse.js';
 import { deviceDir, fileTypeName, placeDir, QUARANTINE_DIR, RESERVED_NAMES, STATE_DIR } from './layout.js';
-import { LibraryDirs } from './library-dirs.js';
+import { checkLibraryState, LibraryDirs } from './library-dirs.js';
 import { LibraryIndex, type IndexEntry } from './library-index.js';
 import { LibraryLock } from './lock.js';
 import { NameReserver } from './name-reserver.js';
@@ -93,6 +93,7 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
   let lock: LibraryLock | undefined;
   if (!dryRun) {
     root = openLibrary(opts.library);
+    if (!opts.staged) checkLibraryState(root);
     lock = await LibraryLock.acquire(new LibraryDirs(root).ensure(STATE_DIR), { timeoutMs: opts.lockTimeoutMs });
   }
   let index: LibraryIndex;
