@@ -8,7 +8,7 @@ import { decodeFitStream } from '../core/fit/decode/decoder.js';
 import { jsonReplacer, messageToObject } from '../core/fit/decode/values.js';
 import { dumpFitCsv } from '../core/formats/fitcsv-dump.js';
 import { inputStat } from '../core/platform/input-file.js';
-import { openOutput, outputTarget, refuseInputAsOutput } from '../core/platform/output-file.js';
+import { isStdout, openOutput, outputTarget, refuseInputAsOutput } from '../core/platform/output-file.js';
 import { fromSystemError } from '../core/platform/system-error.js';
 import { trackTemp, untrackTemp } from '../core/platform/temp-registry.js';
 
@@ -69,12 +69,9 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
     const file = args.file;
     if (file !== '-') inputStat(file);
     const input = () => (file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 }));
-    const toStdout = !flags.output || flags.output === '-';
     // A folder, or an output folder that does not exist, is found before any reading.
-    if (!toStdout) {
-      outputTarget(flags.output!);
-      refuseInputAsOutput(file, flags.output!);
-    }
+    const toStdout = !flags.output || isStdout(flags.output);
+    if (!toStdout) refuseInputAsOutput(file, flags.output!);
 
     let diagnostics: Diagnostic[];
     if (flags.json) {

@@ -10,7 +10,7 @@ import { FitkitError } from '../core/errors.js';
 import type { Profile } from '../core/fit/profile/profile.js';
 import type { AtomicFile } from '../core/platform/atomic-file.js';
 import { inputStat } from '../core/platform/input-file.js';
-import { openOutput, outputTarget, refuseInputAsOutput } from '../core/platform/output-file.js';
+import { isStdout, openOutput, outputTarget, refuseInputAsOutput } from '../core/platform/output-file.js';
 import { fromSystemError, isSystemError, withPath } from '../core/platform/system-error.js';
 
 interface Job {
@@ -84,11 +84,12 @@ timer segment. Other unstamped names never match. --all-waypoints keeps every lo
     for (const e of ext) if (!['v1', 'v2', 'none', 'gps'].includes(e)) this.error(`--extensions: unknown "${e}"`, { exit: 2 });
     if (inputs.length > 1 && !flags.dir) this.error('several inputs need -d OUTDIR', { exit: 2 });
     if (flags.dir && flags.output) this.error('use either -o or -d', { exit: 2 });
+    if (flags.output && inputs.length === 1) refuseInputAsOutput(inputs[0], flags.output);
     if (flags.dir) withPath(flags.dir, 'folder', () => mkdirSync(flags.dir!, { recursive: true }));
 
     const jobs: Job[] = inputs.map((input) => ({
       input,
-      output: flags.dir ? join(flags.dir, basename(input).replace(/\.fit$/i, '') + '.gpx') : flags.output && flags.output !== '-' ? flags.output : undefined,
+      output: flags.dir ? join(flags.dir, basename(input).replace(/\.fit$/i, '') + '.gpx') : flags.output && !isStdout(flags.output) ? flags.output : undefined,
       locations: flags.locations,
       extensions: version,
       gps: ext.has('gps'),
@@ -179,10 +180,7 @@ async function convert(job: Job, profile: Profile): Promise<JobResult> {
   let out: AtomicFile | undefined;
   try {
     const regular = job.input !== '-' && inputStat(job.input).isFile();
-    if (job.output) {
-      outputTarget(job.output);
-      if (regular) refuseInputAsOutput(job.input, job.output);
-    }
+    if (job.output) outputTarget(job.output);
     // Standard input (or a FIFO, a device) is read once and kept: the conversion reads its input twice.
     const stdin = job.input === '-' ? await readAll(process.stdin) : !regular ? await readAll(createReadStream(job.input)) : undefined;
     const open = () => (stdin ? [stdin] : createReadStream(job.input, { highWaterMark: 1 << 20 }));

@@ -57,9 +57,10 @@ records hold. The activity's local time comes from the file when it says its tim
     const { args, flags } = await this.parse(Repair);
     inputStat(args.file);
     refuseInputAsOutput(args.file, flags.output);
-    if (flags.output === '-' && this.jsonEnabled()) this.error('--json and -o - both want standard output', { exit: 2 });
     // Only an existing regular file is replaced; a device or FIFO is written to, as asked.
     const target = outputTarget(flags.output);
+    const toStdout = target.kind === 'stdout';
+    if (toStdout && this.jsonEnabled()) this.error('--json and -o - both want standard output', { exit: 2 });
     if (target.kind === 'replace' && target.existing && !flags.force) {
       this.error(`${flags.output} exists; add --force to replace it`, { exit: 2 });
     }
@@ -76,7 +77,7 @@ records hold. The activity's local time comes from the file when it says its tim
     await writeOutput(flags.output, r.bytes);
     if (!this.jsonEnabled()) {
       // With -o - the FIT file is on standard output: the report goes to standard error.
-      const say = (l: string) => (flags.output === '-' ? this.logToStderr(l) : this.log(l));
+      const say = (l: string) => (toStdout ? this.logToStderr(l) : this.log(l));
       const messages = r.files.reduce((n, f) => n + f.dataMessages, 0);
       say(`${flags.output}: ${messages} message(s) in ${r.files.length} FIT file(s), ${r.bytes.length} bytes`);
       for (const c of r.changes.length ? r.changes : ['no damage found: headers and CRCs rewritten as they were']) say(`  ${c}`);

@@ -9,7 +9,7 @@ import { FitkitError } from '../core/errors.js';
 import { enumValue } from '../core/fit/encode/convert.js';
 import { parseTcx } from '../core/formats/tcx.js';
 import { inputStat } from '../core/platform/input-file.js';
-import { outputTarget, refuseInputAsOutput, writeOutput } from '../core/platform/output-file.js';
+import { isStdout, outputTarget, refuseInputAsOutput, writeOutput } from '../core/platform/output-file.js';
 import { withPath } from '../core/platform/system-error.js';
 
 export default class Tcx2fit extends BaseCommand {
@@ -91,7 +91,7 @@ uploads lose it, and other sports drop total_strokes.`;
     }
     await writeOutput(output, result.fit);
     const s = result.summary;
-    if (output !== '-') {
+    if (!isStdout(output)) {
       this.logToStderr(`${output}: ${s.records} records, ${s.laps} laps, ${s.distance.toFixed(0)} m in ${s.elapsed.toFixed(0)} s` +
         `${s.strokes === undefined ? '' : `, ${s.strokes} strokes`}${s.calories === undefined ? '' : `, ${s.calories} kcal (${s.caloriesFrom})`}`);
     }

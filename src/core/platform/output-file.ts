@@ -5,7 +5,9 @@
  * be written (a character device such as /dev/null, a FIFO, /dev/stdout) is written in place:
  * renaming over it would put a regular file where the device was. Symbolic links are followed
  * to what they point at (the link stays); links into /proc (/dev/stdout, /dev/fd/N) are written
- * through, never resolved to the file behind the descriptor. A folder is an error.
+ * through, never resolved to the file behind the descriptor, and this process's own standard
+ * output (/dev/stdout, /dev/fd/1) is standard output itself: reopening it fails on a socket and
+ * would truncate a file opened for appending. A folder is an error.
  */
 import { constants, lstatSync, open, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -34,6 +36,7 @@ export function outputTarget(path: string): OutputTarget {
     let p = resolve(path);
     for (let hop = 0; hop <= MAX_LINKS; hop++) {
       const dir = realpathSync(dirname(p));
+      if (dir === `/proc/${process.pid}/fd` && basename(p) === '1') return { kind: 'stdout' };
       if (isProc(dir)) return { kind: 'in-place', path };
       const at = join(dir, basename(p));
       let st;
@@ -60,7 +63,7 @@ export function outputTarget(path: string): OutputTarget {
  */
 export async function openOutput(path: string): Promise<AtomicFile> {
   const t = outputTarget(path);
-  if (t.kind === 'stdout') throw new Error('openOutput: "-" is standard output');
+  if (t.kind === 'stdout') throw new Error('openOutput: standard output is the caller\'s to write (isStdout)');
   try {
     if (t.kind === 'in-place') {
       const fd = await openFd(t.path, constants.O_WRONLY | constants.O_TRUNC | constants.O_NOCTTY);
@@ -72,9 +75,14 @@ export async function openOutput(path: string): Promise<AtomicFile> {
   }
 }
 
-/** Writes a whole output: standard output for `-`, else as openOutput() does. */
+/** True when `path` is `-` or this process's standard output by another name (/dev/stdout). */
+export function isStdout(path: string): boolean {
+  return outputTarget(path).kind === 'stdout';
+}
+
+/** Writes a whole output: standard output for `-` (or /dev/stdout), else as openOutput() does. */
 export async function writeOutput(path: string, data: Uint8Array): Promise<void> {
-  if (path === '-') {
+  if (isStdout(path)) {
     await new Promise<void>((res, rej) => process.stdout.write(data, (e) => (e ? rej(e) : res())));
     return;
   }
