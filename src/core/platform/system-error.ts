@@ -29,6 +29,7 @@ const MESSAGES: Record<string, [code: string, message: string]> = {
   ETXTBSY: ['busy', 'text file busy'],
   EBUSY: ['busy', 'device or resource busy'],
   EINVAL: ['invalid', 'invalid argument'],
+  EPIPE: ['broken_pipe', 'broken pipe (the reader went away)'],
 };
 
 /** Node's errors from a system call carry `syscall` and a numeric `errno` (oclif's own `EEXIT` does not). */
@@ -43,7 +44,8 @@ export function isSystemError(e: unknown): e is NodeJS.ErrnoException & { code: 
  */
 export function fromSystemError(e: unknown, file?: string, role: PathRole = 'input'): unknown {
   if (!isSystemError(e)) return e;
-  const [code, message] = MESSAGES[e.code] ?? [e.code.toLowerCase(), (e.message.split(',')[1] ?? e.message).replace(/\s*'.*$/, '').trim() || e.code];
+  // Unlisted: Node's own words, "ECODE: what, syscall 'path'" → "what".
+  const [code, message] = MESSAGES[e.code] ?? [e.code.toLowerCase(), e.message.replace(/^E[A-Z0-9]+: /, '').split(',')[0].trim() || e.code];
   if (e.code === 'ENOENT' && role === 'output') return new FitkitError('output_folder_missing', 'output folder does not exist', { file: file ?? e.path, cause: e });
   // mkdir -p over a file.
   if (e.code === 'EEXIST' && role === 'folder') return new FitkitError('not_directory', 'not a directory', { file: file ?? e.path, cause: e });

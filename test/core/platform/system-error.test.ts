@@ -43,6 +43,12 @@ describe('fromSystemError', () => {
     expect((fromSystemError(eexist, 'f', 'folder') as FitkitError).oneLine()).toBe('f: not a directory');
   });
 
+  it('an unlisted code keeps Node\'s own words, without the code and the system call', () => {
+    const e = Object.assign(new Error('ECONNRESET: connection reset by peer, read'), { code: 'ECONNRESET', errno: -104, syscall: 'read' });
+    expect((fromSystemError(e, 'dev') as FitkitError).oneLine()).toBe('dev: connection reset by peer');
+    expect((fromSystemError(e, 'dev') as FitkitError).code).toBe('econnreset');
+  });
+
   it('leaves anything else alone: plain errors, FitkitErrors, errors that only look like system errors', () => {
     const plain = new Error('x');
     expect(fromSystemError(plain)).toBe(plain);
