@@ -46,7 +46,7 @@ describe('fromSystemError', () => {
   it('an unlisted code keeps Node\'s own words, without the code and the system call', () => {
     const e = Object.assign(new Error('ECONNRESET: connection reset by peer, read'), { code: 'ECONNRESET', errno: -104, syscall: 'read' });
     expect((fromSystemError(e, 'dev') as FitkitError).oneLine()).toBe('dev: connection reset by peer');
-    expect((fromSystemError(e, 'dev') as FitkitError).code).toBe('econnreset');
+    expect((fromSystemError(e, 'dev') as FitkitError).code).toBe('system_error');
   });
 
   it('leaves anything else alone: plain errors, FitkitErrors, errors that only look like system errors', () => {
