@@ -5,6 +5,7 @@
  */
 import { Errors } from '@oclif/core';
 import { FitkitError } from '../core/errors.js';
+import { fromSystemError } from '../core/platform/system-error.js';
 
 export interface ErrorJson {
   error: { code: FitkitError['code']; message: string; file: string | null; offset: number | null };
@@ -13,6 +14,9 @@ export interface ErrorJson {
 /** Any error a command ends with, as a FitkitError: oclif's parse errors and `this.error()` are usage errors. */
 export function asFitkitError(err: unknown, commandId?: string): FitkitError {
   if (err instanceof FitkitError) return err;
+  // A file error no command turned into its own line still gets one (the path Node names).
+  const system = fromSystemError(err);
+  if (system instanceof FitkitError) return system;
   if (err instanceof Errors.CLIError) {
     const lines = err.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^See more help with/.test(l));
     const help = commandId ? `; see fitkit ${commandId} --help` : '';

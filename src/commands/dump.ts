@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, openSync, readSync, closeSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, openSync, readSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Args, Flags } from '@oclif/core';
@@ -8,7 +8,10 @@ import { FitkitError, type Diagnostic } from '../core/errors.js';
 import { decodeFitStream } from '../core/fit/decode/decoder.js';
 import { jsonReplacer, messageToObject } from '../core/fit/decode/values.js';
 import { dumpFitCsv, hiddenSummary } from '../core/formats/fitcsv-dump.js';
-import { AtomicFile, writeFileAtomic } from '../core/platform/atomic-file.js';
+import { inputStat } from '../core/platform/input-file.js';
+import { isStdout, openOutput, outputTarget, refuseInputAsOutput } from '../core/platform/output-file.js';
+import { fromSystemError } from '../core/platform/system-error.js';
+import { trackTemp, untrackTemp } from '../core/platform/temp-registry.js';
 
 /** FitCSVTool spells some options with one dash and several letters; oclif wants long flags. */
 const FITCSVTOOL_OPTIONS: Record<string, string> = {
@@ -39,7 +42,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
   };
 
   static override flags = {
-    output: Flags.string({ char: 'o', description: 'CSV file to write (- or none: standard output)' }),
+    output: Flags.string({ char: 'o', description: 'file to write, as named (- or none: standard output)' }),
     json: Flags.boolean({ description: 'NDJSON instead of CSV: one interpreted message per line; an error ends it with {"error": {...}}' }),
     'keep-invalid': Flags.boolean({ char: 's', description: 'keep invalid values, printed raw (FitCSVTool -s)' }),
     'invalid-empty': Flags.boolean({ description: 'keep invalid values, printed as "" (FitCSVTool -se)' }),
@@ -50,7 +53,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
     enums: Flags.boolean({ char: 'e', description: 'enum values as names (FitCSVTool -e)' }),
     expand: Flags.boolean({ default: true, allowNo: true, description: 'expand components (--no-expand: FitCSVTool -re)' }),
     defn: Flags.string({ description: 'only definition rows of these messages (comma list, or none)' }),
-    data: Flags.string({ description: 'only data rows of these messages; also writes OUT_data.csv (comma list, or none)' }),
+    data: Flags.string({ description: 'only data rows of these messages; also writes OUT_data.csv beside -o OUT[.csv] (comma list, or none)' }),
     exclude: Flags.boolean({ description: '--defn and --data list what to leave out (FitCSVTool -ex)' }),
     group: Flags.boolean({ char: 'g', description: 'in OUT_data.csv, blank a message\'s columns before each of its rows (FitCSVTool -g)' }),
     strict: Flags.boolean({ description: 'treat every decoding problem as an error' }),
@@ -65,9 +68,11 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
     const { args, flags } = await this.parse(Dump);
     const profile = this.loadProfile(flags['profile-extra']);
     const file = args.file;
-    if (file !== '-' && !existsSync(file)) throw new FitkitError('not_found', 'no such file', { file });
+    if (file !== '-') inputStat(file);
     const input = () => (file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 }));
-    const toStdout = !flags.output || flags.output === '-';
+    // A folder, or an output folder that does not exist, is found before any reading.
+    const toStdout = !flags.output || isStdout(flags.output);
+    if (!toStdout) refuseInputAsOutput(file, flags.output!);
 
     let diagnostics: Diagnostic[];
     if (flags.json) {
@@ -99,7 +104,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
     flags: { expand: boolean },
     output?: string,
   ): Promise<Diagnostic[]> {
-    const out = output ? new AtomicFile(output) : undefined;
+    const out = output ? await openOutput(output) : undefined;
     let buf = '';
     const flush = () => {
       if (out) out.write(buf);
@@ -120,7 +125,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
       return r.diagnostics;
     } catch (e) {
       out?.abort();
-      throw e;
+      throw output ? fromSystemError(e, output, 'output') : e;
     }
   }
 
@@ -130,6 +135,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
    */
   async #csv(source: AsyncIterable<Uint8Array>, opts: Parameters<typeof dumpFitCsv>[1], name: string, output?: string): Promise<Diagnostic[]> {
     const scratch = mkdtempSync(join(tmpdir(), 'fitkit-dump-'));
+    trackTemp(scratch);
     try {
       const body = createWriteStream(join(scratch, 'body'));
       const dataBody = opts.data ? createWriteStream(join(scratch, 'data')) : undefined;
@@ -144,11 +150,14 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
         return r.diagnostics;
       }
 
-      const main = csvName(output);
-      if (main) {
-        writeAssembled(main, '\uFEFF' + r.header + '\n', join(scratch, 'body'));
-        // FitCSVTool leaves _data.csv empty when no data row matched or decoding failed.
-        if (opts.data) writeAssembled(main.replace(/\.csv$/, '_data.csv'), r.dataEmpty ? '' : r.dataHeader + '\n', r.dataEmpty ? undefined : join(scratch, 'data'));
+      if (output) {
+        await writeAssembled(output, '\uFEFF' + r.header + '\n', join(scratch, 'body'));
+        if (opts.data) {
+          // FitCSVTool's name for the extra file, beside the output; a device or FIFO has no "beside".
+          // FitCSVTool leaves _data.csv empty when no data row matched or decoding failed.
+          if (outputTarget(output).kind === 'replace') await writeAssembled(dataName(output), r.dataEmpty ? '' : r.dataHeader + '\n', r.dataEmpty ? undefined : join(scratch, 'data'));
+          else this.warn(`--data writes OUT_data.csv only when -o names a file; ${output} is not one`);
+        }
       } else {
         process.stdout.write('\uFEFF' + r.header + '\n');
         await copyTo(join(scratch, 'body'), process.stdout);
@@ -158,6 +167,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
       return r.diagnostics;
     } finally {
       rmSync(scratch, { recursive: true, force: true });
+      untrackTemp(scratch);
     }
   }
 
@@ -172,10 +182,9 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
   }
 }
 
-/** FitCSVTool naming: a trailing .csv is kept, anything else gets .csv appended. */
-function csvName(output?: string): string | undefined {
-  if (!output || output === '-') return undefined;
-  return output.endsWith('.csv') ? output : output + '.csv';
+/** FitCSVTool's name for --data's file: OUT.csv → OUT_data.csv (another name: NAME_data.csv). */
+export function dataName(output: string): string {
+  return output.replace(/\.csv$/i, '') + '_data.csv';
 }
 
 function end(s: NodeJS.WritableStream): Promise<void> {
@@ -185,18 +194,24 @@ function end(s: NodeJS.WritableStream): Promise<void> {
   });
 }
 
-function writeAssembled(path: string, head: string, bodyPath?: string): void {
-  writeFileAtomic(path, (out) => {
-    out.write(head);
-    if (!bodyPath) return;
-    const fd = openSync(bodyPath, 'r');
-    const buf = Buffer.allocUnsafe(1 << 20);
-    try {
-      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) out.write(buf.subarray(0, n));
-    } finally {
-      closeSync(fd);
+/** The output: `head`, then the rows from the scratch file, written in the background while the next are read. */
+async function writeAssembled(path: string, head: string, bodyPath?: string): Promise<void> {
+  const out = await openOutput(path);
+  const fd = bodyPath === undefined ? undefined : openSync(bodyPath, 'r');
+  try {
+    out.enqueue(Buffer.from(head, 'utf8'));
+    const buf = Buffer.allocUnsafe(1 << 18);
+    for (let n; fd !== undefined && (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+      out.enqueue(buf.subarray(0, n));
+      await out.drained();
     }
-  });
+    await out.commitQueued();
+  } catch (e) {
+    out.abort();
+    throw fromSystemError(e, path, 'output');
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 async function copyTo(path: string, dest: NodeJS.WritableStream): Promise<void> {

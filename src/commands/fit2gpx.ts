@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -10,7 +10,10 @@ import { plural } from '../cli/plural.js';
 import { fitToGpx, readLocations, type FitToGpxOptions } from '../core/activity/fit-gpx.js';
 import { FitkitError } from '../core/errors.js';
 import type { Profile } from '../core/fit/profile/profile.js';
-import { AtomicFile } from '../core/platform/atomic-file.js';
+import type { AtomicFile } from '../core/platform/atomic-file.js';
+import { inputStat } from '../core/platform/input-file.js';
+import { isStdout, openOutput, outputTarget, refuseInputAsOutput } from '../core/platform/output-file.js';
+import { fromSystemError, isSystemError, withPath } from '../core/platform/system-error.js';
 
 interface Job {
   input: string;
@@ -106,11 +109,12 @@ timer segment. Other unstamped names never match. --all-waypoints keeps every lo
     if (flags.dir && flags.output) this.error('use either -o or -d', { exit: 2 });
     const json = this.jsonEnabled();
     if (json && !flags.dir && (!flags.output || flags.output === '-')) this.error('--json needs -o OUT.gpx or -d OUTDIR: standard output holds the JSON', { exit: 2 });
-    if (flags.dir) mkdirSync(flags.dir, { recursive: true });
+    if (flags.output && inputs.length === 1) refuseInputAsOutput(inputs[0], flags.output);
+    if (flags.dir) withPath(flags.dir, 'folder', () => mkdirSync(flags.dir!, { recursive: true }));
 
     const jobs: Job[] = inputs.map((input) => ({
       input,
-      output: flags.dir ? join(flags.dir, basename(input).replace(/\.fit$/i, '') + '.gpx') : flags.output && flags.output !== '-' ? flags.output : undefined,
+      output: flags.dir ? join(flags.dir, basename(input).replace(/\.fit$/i, '') + '.gpx') : flags.output && !isStdout(flags.output) ? flags.output : undefined,
       locations: flags.locations,
       extensions: version,
       gps: ext.has('gps'),
@@ -206,9 +210,10 @@ async function convert(job: Job, profile: Profile): Promise<JobResult> {
   const res: JobResult = { input: job.input, output: job.output, messages: [] };
   let out: AtomicFile | undefined;
   try {
-    if (job.input !== '-' && (!existsSync(job.input) || !statSync(job.input).isFile())) throw new FitkitError('not_found', 'no such file', { file: name });
-    // Standard input is read once and kept: the conversion reads its input twice.
-    const stdin = job.input === '-' ? await readAll(process.stdin) : undefined;
+    const regular = job.input !== '-' && inputStat(job.input).isFile();
+    if (job.output) outputTarget(job.output);
+    // Standard input (or a FIFO, a device) is read once and kept: the conversion reads its input twice.
+    const stdin = job.input === '-' ? await readAll(process.stdin) : !regular ? await readAll(createReadStream(job.input)) : undefined;
     const open = () => (stdin ? [stdin] : createReadStream(job.input, { highWaterMark: 1 << 20 }));
     const locPath = job.locations ?? (job.input === '-' ? undefined : findLocations(job.input));
     const opts: FitToGpxOptions = {
@@ -221,19 +226,24 @@ async function convert(job: Job, profile: Profile): Promise<JobResult> {
     };
     if (locPath) {
       try {
-        opts.locations = readLocations(readFileSync(locPath), profile);
+        inputStat(locPath);
+        opts.locations = readLocations(withPath(locPath, 'input', () => readFileSync(locPath)), profile);
       } catch (e) {
         if (e instanceof FitkitError) e.file ??= locPath;
         throw e;
       }
     }
-    out = job.output ? new AtomicFile(job.output) : undefined;
+    out = job.output ? await openOutput(job.output) : undefined;
     // Written in the background while the next points are made; held back when behind.
     const file = out;
     const sink = file ? (b: Uint8Array) => file.enqueue(b) : (b: Uint8Array) => void process.stdout.write(Buffer.from(b));
     opts.drain = file ? () => file.drained() : () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => {}) : undefined);
     const r = await fitToGpx(open, sink, opts);
-    await file?.commitQueued();
+    try {
+      await file?.commitQueued();
+    } catch (e) {
+      throw fromSystemError(e, job.output, 'output');
+    }
     for (const w of r.warnings) res.messages.push(`fitkit: warning: ${name}: ${w}`);
     if (r.kind === 'activity' && r.points === 0) res.messages.push(`fitkit: ${name}: no positions (indoor?): wrote a GPX without a track`);
     if (locPath && r.kind === 'activity') res.messages.push(`fitkit: ${name}: ${plural(r.waypoints, 'waypoint')} from ${locPath}`);
@@ -241,8 +251,10 @@ async function convert(job: Job, profile: Profile): Promise<JobResult> {
     for (const d of r.diagnostics) if (d !== fatal) res.messages.push(`fitkit: warning: ${name}: ${d.message} (at byte ${d.offset})`);
     // Like dump: what was read before the damage is written, and the run still fails.
     if (fatal) res.error = errorJson(new FitkitError(fatal.code, fatal.message, { file: name, offset: fatal.offset })).error;
-  } catch (e) {
+  } catch (err) {
     out?.abort();
+    // With a path: the input's read stream; without: a write to the output's descriptor.
+    const e = isSystemError(err) ? fromSystemError(err, err.path ?? job.output, err.path ? 'input' : 'output') : err;
     if (!(e instanceof FitkitError)) throw e;
     e.file ??= name;
     res.error = errorJson(e).error;

@@ -1,5 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { plural } from '../cli/plural.js';
@@ -8,8 +6,9 @@ import type { SummaryMessage } from '../core/activity/summary.js';
 import { timeZoneOffset } from '../core/activity/tcx-to-fit.js';
 import { FitkitError } from '../core/errors.js';
 import { isoFromFitTime } from '../core/fit/kit/time.js';
-import { writeFileAtomic } from '../core/platform/atomic-file.js';
 import { fileChunks } from '../core/platform/file-chunks.js';
+import { inputStat } from '../core/platform/input-file.js';
+import { outputTarget, refuseInputAsOutput, writeOutput } from '../core/platform/output-file.js';
 
 /** An added message for --json: times as ISO 8601 (local_timestamp without a zone). */
 function addedForJson(m: SummaryMessage): SummaryMessage {
@@ -44,8 +43,8 @@ records hold. The activity's local time comes from the file when it says its tim
   };
 
   static override flags = {
-    output: Flags.string({ char: 'o', description: 'FIT file to write', required: true }),
-    force: Flags.boolean({ description: 'replace the output if it exists' }),
+    output: Flags.string({ char: 'o', description: 'FIT file to write (-: standard output)', required: true }),
+    force: Flags.boolean({ description: 'replace the output if it is an existing file' }),
     summary: Flags.boolean({
       description: 'compute a missing lap, session and activity summary (--no-summary: salvage only)',
       default: true,
@@ -56,17 +55,19 @@ records hold. The activity's local time comes from the file when it says its tim
 
   async run(): Promise<Omit<RepairResult, 'bytes'> & { input: string; output: string; bytes: number }> {
     const { args, flags } = await this.parse(Repair);
-    if (!existsSync(args.file)) throw new FitkitError('not_found', 'no such file', { file: args.file });
-    if (resolve(args.file) === resolve(flags.output)) {
-      this.error('the output must be another file: repair never touches its input', { exit: 2 });
-    }
-    if (existsSync(flags.output) && !flags.force) {
+    const inputSize = inputStat(args.file).size;
+    refuseInputAsOutput(args.file, flags.output);
+    // Only an existing regular file is replaced; a device or FIFO is written to, as asked.
+    const target = outputTarget(flags.output);
+    const toStdout = target.kind === 'stdout';
+    if (toStdout && this.jsonEnabled()) this.error('--json and -o - both want standard output', { exit: 2 });
+    if (target.kind === 'replace' && target.existing && !flags.force) {
       this.error(`${flags.output} exists; add --force to replace it`, { exit: 2 });
     }
     const timeZone = flags.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     timeZoneOffset(new Date(), timeZone); // an unknown zone is a usage error, even when the file has its own
     // Streamed: the input is read in pieces (three passes at most), whatever its size.
-    const r = planRepair(() => fileChunks(args.file), statSync(args.file).size, this.loadProfile(flags['profile-extra']), { summary: flags.summary, timeZone });
+    const r = planRepair(() => fileChunks(args.file), inputSize, this.loadProfile(flags['profile-extra']), { summary: flags.summary, timeZone });
     if (r.files.length === 0) {
       const why = r.diagnostics.find((d) => d.level === 'error');
       throw new FitkitError(why?.code ?? 'nothing_to_salvage', `nothing to salvage: ${why?.message ?? 'no complete data message'}`, {
@@ -74,11 +75,13 @@ records hold. The activity's local time comes from the file when it says its tim
         offset: why?.offset,
       });
     }
-    writeFileAtomic(flags.output, (out) => r.write((chunk) => out.write(chunk)));
+    await writeOutput(flags.output, (write) => r.write(write));
     if (!this.jsonEnabled()) {
+      // With -o - the FIT file is on standard output: the report goes to standard error.
+      const say = (l: string) => (toStdout ? this.logToStderr(l) : this.log(l));
       const messages = r.files.reduce((n, f) => n + f.dataMessages, 0);
-      this.log(`${flags.output}: ${plural(messages, 'message')} in ${plural(r.files.length, 'FIT file')}, ${plural(r.size, 'byte')}`);
-      for (const c of r.changes.length ? r.changes : ['no damage found: headers and CRCs rewritten as they were']) this.log(`  ${c}`);
+      say(`${flags.output}: ${plural(messages, 'message')} in ${plural(r.files.length, 'FIT file')}, ${plural(r.size, 'byte')}`);
+      for (const c of r.changes.length ? r.changes : ['no damage found: headers and CRCs rewritten as they were']) say(`  ${c}`);
     }
     const { write: _write, size, ...rest } = r;
     return { ...rest, added: rest.added.map(addedForJson), input: args.file, output: flags.output, bytes: size };

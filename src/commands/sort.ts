@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { plural } from '../cli/plural.js';
@@ -7,6 +8,7 @@ import { FitkitError } from '../core/errors.js';
 import { parseTypeFilter } from '../core/library/layout.js';
 import { summaryRows, type SortReport, type SummaryRow } from '../core/library/sort-report.js';
 import { sortIntoLibrary } from '../core/library/sorter.js';
+import { fromSystemError } from '../core/platform/system-error.js';
 
 export default class Sort extends BaseCommand {
   static override description = `Sort FIT files into a library: LIBRARY/<serial>/<TypeDir>/<name>.
@@ -53,6 +55,16 @@ from folders.`;
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
     }
+    // A source that cannot be reached is an error (exit 1), named as given; the others are still sorted.
+    const unreachable: FitkitError[] = [];
+    for (const s of sources) {
+      try {
+        statSync(s);
+      } catch (e) {
+        const err = fromSystemError(e, s);
+        unreachable.push(err instanceof FitkitError ? err : new FitkitError('unreadable', String(e), { file: s }));
+      }
+    }
     const json = this.jsonEnabled();
     const bar = progressBar(flags['dry-run'] ? 'planning' : 'sorting', !json && process.stderr.isTTY === true);
     let report: SortReport;
@@ -75,10 +87,12 @@ from folders.`;
       if (report.dryRun) for (const l of planLines(report)) this.log(l);
       this.log(summaryText(report));
     }
-    if (report.totals.failed > 0) {
+    for (const e of unreachable) this.logToStderr(`fitkit: ${e.oneLine()}`);
+    if (report.totals.failed > 0 || unreachable.length > 0) {
       process.exitCode = 1;
       if (json) return { ...report, summary: summaryRows(report.files) };
-      throw new FitkitError('unreadable', `${plural(report.totals.failed, 'file')} could not be read`);
+      if (report.totals.failed > 0) throw new FitkitError('unreadable', `${plural(report.totals.failed, 'file')} could not be read`);
+      this.exit(1);
     }
     return { ...report, summary: summaryRows(report.files) };
   }

@@ -7,6 +7,8 @@ import { syncJson, syncSummaryText } from '../cli/sync-summary.js';
 import { plural } from '../cli/plural.js';
 import { FitkitError } from '../core/errors.js';
 import { parseTypeFilter } from '../core/library/layout.js';
+import { checkLibraryState } from '../core/library/library-dirs.js';
+import { openLibrary } from '../core/library/sorter.js';
 import { startSimulation, SIMULATIONS, type Simulation } from '../core/sim/simulate.js';
 import type { DeviceProvider, Transport } from '../core/sync/device-source.js';
 import { installCommand } from '../core/sync/install-command.js';
@@ -77,6 +79,9 @@ ones into LIBRARY/_quarantine/). --watch keeps running and syncs each device whe
     // in the --watch log, else on stderr (above the progress bars on a terminal).
     const progress = syncProgress(!json && !flags.watch && process.stderr.isTTY === true);
     const deviceLog = flags.watch ? log : (line: string) => progress.log(line);
+    const library = flags.to ?? join(homedir(), 'FitSync');
+    // A library that cannot be made, or whose state folder holds links or others' files: one line, before any device.
+    checkLibraryState(openLibrary(library));
     let sim: Simulation | undefined;
     let providers: DeviceProvider[];
     if (flags.simulate?.length) {
@@ -89,7 +94,6 @@ ones into LIBRARY/_quarantine/). --watch keeps running and syncs each device whe
     } else {
       providers = realProviders({ transports, from: flags.from, log: deviceLog });
     }
-    const library = flags.to ?? join(homedir(), 'FitSync');
     const base = {
       library,
       profile,

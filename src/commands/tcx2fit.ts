@@ -10,7 +10,9 @@ import { FitkitError } from '../core/errors.js';
 import { enumValue } from '../core/fit/encode/convert.js';
 import { parseTcx } from '../core/formats/tcx.js';
 import { DEFAULT_PAUSE_GAP } from '../core/activity/tcx-track.js';
-import { writeFileAtomic } from '../core/platform/atomic-file.js';
+import { inputStat } from '../core/platform/input-file.js';
+import { isStdout, outputTarget, refuseInputAsOutput, writeOutput } from '../core/platform/output-file.js';
+import { withPath } from '../core/platform/system-error.js';
 
 export default class Tcx2fit extends BaseCommand {
   static override description = `Convert a TCX workout (Coxswain, CrewNerd, PainSled, Garmin…) to a FIT activity.
@@ -84,26 +86,24 @@ uploads lose it, and other sports drop total_strokes.`;
     };
 
     const output = flags.output ?? args.input.replace(/\.tcx$/i, '') + '.fit';
+    inputStat(args.input);
+    outputTarget(output);
+    refuseInputAsOutput(args.input, output);
     let result;
     try {
-      const workout = parseTcx(readFileSync(args.input, 'utf8'));
+      const workout = parseTcx(withPath(args.input, 'input', () => readFileSync(args.input, 'utf8')));
       result = tcxToFit(profile, workout, {
         sport: sport || undefined, subSport: subSport || undefined, split: flags.split || undefined, pauseGap: flags['pause-gap'], manufacturer, product: flags.product,
         timeZone: flags.tz, user, hrZones,
       });
     } catch (e) {
       if (e instanceof FitkitError) e.file = args.input;
-      else if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new FitkitError('not_found', 'no such file', { file: args.input, cause: e });
       throw e;
     }
-    if (output === '-') {
-      process.stdout.write(result.fit);
-    } else {
-      writeFileAtomic(output, (out) => out.write(result.fit));
-    }
+    await writeOutput(output, result.fit);
     const s = result.summary;
     for (const w of s.warnings) this.logToStderr(`fitkit: warning: ${args.input}: ${w}`);
-    if (output !== '-' && !json) {
+    if (!isStdout(output) && !json) {
       const pauses = s.pauses ? ` (${s.timer.toFixed(0)} s timer, ${plural(s.pauses, 'pause')})` : '';
       const sessions = s.sessions > 1 ? `${plural(s.sessions, 'session')}, ` : '';
       this.logToStderr(`${output}: ${plural(s.records, 'record')}, ${sessions}${plural(s.laps, 'lap')}, ${s.distance.toFixed(0)} m in ${s.elapsed.toFixed(0)} s${pauses}` +

@@ -1,12 +1,70 @@
 /**
  * Folders inside the library, created so that nothing can lead a write outside it: each path
- * segment is created (or found) and checked to be a real folder, not a symbolic link, before
- * the next one is entered. Also sweeps temporary files left by interrupted runs.
+ * segment is created (or found) and checked to be a real folder, not a symbolic link, and owned
+ * by the user running, before the next one is entered. The state files (`.fitkit/index.jsonl`,
+ * `.fitkit/sync/*.jsonl`) are checked the same way before they are opened. Also sweeps temporary
+ * files left by interrupted runs.
  */
 import { lstatSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { FitkitError } from '../errors.js';
 import { TEMP_PREFIX } from '../platform/durable-file.js';
+import { STATE_DIR } from './layout.js';
+import { fromSystemError } from '../platform/system-error.js';
+
+/**
+ * Refuses, with one line, what fitkit must not write to or delete in a library: a symbolic link
+ * (it would lead outside), something that is not a `kind`, or something another user owns.
+ * False when nothing is there.
+ */
+export function checkLibraryPath(path: string, kind: 'folder' | 'file'): boolean {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw fromSystemError(e, path);
+  }
+  if (st.isSymbolicLink()) throw new FitkitError('unsafe_path', 'is a symbolic link; fitkit does not follow links inside a library', { file: path });
+  if (kind === 'folder' ? !st.isDirectory() : !st.isFile()) throw new FitkitError('unsafe_path', `not a ${kind} where the library needs one`, { file: path });
+  const me = process.getuid?.();
+  if (me !== undefined && st.uid !== me) {
+    throw new FitkitError('unsafe_path', `owned by uid ${st.uid}, not by you (uid ${me}); fitkit writes only its own files in a library`, { file: path });
+  }
+  return true;
+}
+
+/** Creates one folder (its parent must exist) or finds it, and checks it as checkLibraryPath() does. */
+export function ensureLibraryFolder(path: string, mode = 0o755): string {
+  try {
+    mkdirSync(path, { mode });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fromSystemError(e, path, 'folder');
+  }
+  checkLibraryPath(path, 'folder');
+  return path;
+}
+
+/**
+ * Checks the library's state folder and what fitkit keeps in it (`.fitkit`, `incoming`, `sync`
+ * and its journals, `index.jsonl`, `lock`) before anything is written, swept or deleted there:
+ * a run refuses at once, with one line, instead of failing device by device.
+ */
+export function checkLibraryState(root: string): void {
+  const state = join(root, STATE_DIR);
+  if (!checkLibraryPath(state, 'folder')) return;
+  checkLibraryPath(join(state, 'index.jsonl'), 'file');
+  checkLibraryPath(join(state, 'incoming'), 'folder');
+  if (checkLibraryPath(join(state, 'sync'), 'folder')) {
+    for (const e of readdirSync(join(state, 'sync'))) if (e.endsWith('.jsonl')) checkLibraryPath(join(state, 'sync', e), 'file');
+  }
+  for (const lock of ['lock', 'lock.steal']) {
+    const p = join(state, lock);
+    if (lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      throw new FitkitError('unsafe_path', 'is a symbolic link; fitkit does not follow links inside a library', { file: p });
+    }
+  }
+}
 
 export class LibraryDirs {
   readonly root: string;
@@ -30,18 +88,7 @@ export class LibraryDirs {
     const abs = this.abs(rel);
     if (this.#ensured.has(rel)) return abs;
     let p = this.root;
-    for (const seg of rel.split('/')) {
-      p = join(p, seg);
-      try {
-        mkdirSync(p, { mode: 0o755 });
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-      const st = lstatSync(p);
-      if (st.isSymbolicLink() || !st.isDirectory()) {
-        throw new FitkitError('unsafe_path', `${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'} where the library needs a folder`, { file: p });
-      }
-    }
+    for (const seg of rel.split('/')) ensureLibraryFolder((p = join(p, seg)));
     this.#ensured.add(rel);
     return abs;
   }

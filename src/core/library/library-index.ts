@@ -11,6 +11,7 @@
  */
 import { join } from 'node:path';
 import { JsonlJournal } from '../platform/jsonl-journal.js';
+import { checkLibraryPath } from './library-dirs.js';
 
 export const INDEX_FILE = 'index.jsonl';
 
@@ -53,9 +54,11 @@ export class LibraryIndex {
     this.skippedLines = skipped + invalid;
   }
 
-  /** Reads `<stateDir>/index.jsonl` (an absent file is an empty index). */
+  /** Reads `<stateDir>/index.jsonl` (an absent file is an empty index; a symbolic link or another user's file is refused). */
   static load(stateDir: string): LibraryIndex {
-    return new LibraryIndex(join(stateDir, INDEX_FILE));
+    const file = join(stateDir, INDEX_FILE);
+    checkLibraryPath(file, 'file');
+    return new LibraryIndex(file);
   }
 
   get size(): number {

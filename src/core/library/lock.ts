@@ -11,7 +11,7 @@
  * by hand if that host is gone.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { FitkitError } from '../errors.js';
@@ -87,6 +87,16 @@ function removeIfPresent(path: string): void {
   }
 }
 
+/** A lock that is a symbolic link was not made by fitkit: say so rather than read or remove what it points at. */
+function refuseLink(path: string): void {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return;
+  } catch {
+    return;
+  }
+  throw new FitkitError('unsafe_path', 'is a symbolic link; fitkit does not follow links inside a library', { file: path });
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class LibraryLock {
@@ -108,6 +118,7 @@ export class LibraryLock {
     const content = JSON.stringify(info) + '\n';
     for (;;) {
       if (tryCreate(path, content)) return new LibraryLock(path, info);
+      refuseLink(path);
       const held = readLock(path);
       if (held === undefined) {
         // Unreadable: being written right now, or a holder died between create and write.

@@ -13,16 +13,17 @@
  * (swept at the next start), whole files under final names, and an index that is behind at
  * worst; the next run adopts a whole file it finds under the name it would have picked.
  */
-import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { FitkitError } from '../errors.js';
 import { standardProfile, type Profile } from '../fit/profile/profile.js';
 import { dateFromFitTime } from '../fit/kit/time.js';
-import { fsyncDir, linkNoClobber, writeTemp } from '../platform/durable-file.js';
+import { discardTemp, fsyncDir, linkNoClobber, writeTemp } from '../platform/durable-file.js';
+import { withPath } from '../platform/system-error.js';
 import { AnalysePool } from './analyse-pool.js';
 import { sha256 } from './analyse.js';
 import { deviceDir, fileTypeName, placeDir, QUARANTINE_DIR, RESERVED_NAMES, STATE_DIR } from './layout.js';
-import { LibraryDirs } from './library-dirs.js';
+import { checkLibraryState, LibraryDirs } from './library-dirs.js';
 import { LibraryIndex, type IndexEntry } from './library-index.js';
 import { LibraryLock } from './lock.js';
 import { NameReserver } from './name-reserver.js';
@@ -89,16 +90,19 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
   const dryRun = opts.dryRun ?? false;
   const move = (opts.move ?? false) && !dryRun;
   let root = resolve(opts.library);
-  const stateDir = join(root, STATE_DIR);
   let lock: LibraryLock | undefined;
   if (!dryRun) {
-    mkdirSync(stateDir, { recursive: true });
-    root = realpathSync(root);
-    const st = lstatSync(join(root, STATE_DIR));
-    if (!st.isDirectory()) throw new FitkitError('unsafe_path', 'not a folder', { file: stateDir });
-    lock = await LibraryLock.acquire(join(root, STATE_DIR), { timeoutMs: opts.lockTimeoutMs });
+    root = openLibrary(opts.library);
+    if (!opts.staged) checkLibraryState(root);
+    lock = await LibraryLock.acquire(new LibraryDirs(root).ensure(STATE_DIR), { timeoutMs: opts.lockTimeoutMs });
   }
-  const index = LibraryIndex.load(join(root, STATE_DIR));
+  let index: LibraryIndex;
+  try {
+    index = LibraryIndex.load(join(root, STATE_DIR));
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
   const pool = new AnalysePool(opts.threads);
   try {
     const dirs = new LibraryDirs(root);
@@ -206,6 +210,17 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
   }
 }
 
+/**
+ * Creates the library folder if missing (a mistake in `--to` reads as one line naming it) and
+ * returns its real path; its `.fitkit` is checked by LibraryDirs.ensure.
+ */
+export function openLibrary(library: string): string {
+  return withPath(library, 'folder', () => {
+    mkdirSync(library, { recursive: true });
+    return realpathSync(library);
+  });
+}
+
 /** Writes the batch's new copies, a few at a time; a name taken meanwhile moves to the next suffix. */
 async function writeBatch(pending: Pending[], dirs: LibraryDirs, reserver: NameReserver): Promise<void> {
   await runLimited(
@@ -232,16 +247,21 @@ async function writeOne(p: Pending, dirs: LibraryDirs, reserver: NameReserver): 
   const t = p.read.fileId?.timeCreated;
   const mtime = t !== undefined ? dateFromFitTime(t) : new Date(p.read.mtimeMs);
   const temp = await writeTemp(dirAbs, p.read.bytes, mtime);
-  // Taken on disk since it was reserved (another program, or a case-insensitive twin).
-  while (!(await linkNoClobber(temp, dirs.abs(p.file.path!)))) {
-    const res = reserver.reserve(p.dir, p.name, p.read.sha256, p.read.size, p.n + 1);
-    p.n = res.n;
-    p.file.path = p.entry.path = res.path;
-    if (res.adopted) {
-      p.file.adopted = true;
-      unlinkSync(temp);
-      return;
+  try {
+    // Taken on disk since it was reserved (another program, or a case-insensitive twin).
+    while (!(await linkNoClobber(temp, dirs.abs(p.file.path!)))) {
+      const res = reserver.reserve(p.dir, p.name, p.read.sha256, p.read.size, p.n + 1);
+      p.n = res.n;
+      p.file.path = p.entry.path = res.path;
+      if (res.adopted) {
+        p.file.adopted = true;
+        discardTemp(temp);
+        return;
+      }
     }
+  } catch (e) {
+    discardTemp(temp);
+    throw e;
   }
 }
 

@@ -1,18 +1,32 @@
 /**
  * Output files that appear whole or not at all: written to a temporary name in the target
  * folder, fsynced, then renamed over the target. A crash leaves the old file (or none), never a
- * half-written one.
+ * half-written one. The temporary file is in the temp registry until renamed or removed.
+ *
+ * A target that must not be replaced (a device, a FIFO: output-file.ts decides) is written in
+ * place instead, through a descriptor the caller opened: then there is nothing to rename or remove.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, write, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fsyncSync, openSync, renameSync, unlinkSync, write, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { trackTemp, untrackTemp } from './temp-registry.js';
+
+export interface AtomicFileOptions {
+  /** Write in place through this open descriptor (no temporary file, no rename). */
+  fd?: number;
+  /** The replaced file's permission bits and owner, given to the new one. */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
 
 /** Size of the recycled buffers enqueue() copies into. */
 const POOLED = 1 << 18;
 
 export class AtomicFile {
   readonly path: string;
-  readonly tempPath: string;
+  /** undefined when written in place. */
+  readonly tempPath: string | undefined;
   #fd: number;
   #done = false;
   /** Chunks handed to enqueue() and not yet written, in order; the head is being written. */
@@ -24,10 +38,23 @@ export class AtomicFile {
   /** abort() came while a write was in flight: close when it returns (never under it). */
   #closeWhenIdle = false;
 
-  constructor(path: string) {
+  constructor(path: string, opts: AtomicFileOptions = {}) {
     this.path = path;
-    this.tempPath = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-    this.#fd = openSync(this.tempPath, 'wx', 0o644);
+    if (opts.fd !== undefined) {
+      this.tempPath = undefined;
+      this.#fd = opts.fd;
+      return;
+    }
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    this.#fd = openSync(temp, 'wx', 0o644);
+    this.tempPath = temp;
+    trackTemp(temp);
+    try {
+      if (opts.mode !== undefined) fchmodSync(this.#fd, opts.mode & 0o7777);
+      if (opts.uid !== undefined && opts.gid !== undefined && opts.uid !== process.getuid?.()) fchownSync(this.#fd, opts.uid, opts.gid);
+    } catch {
+      // Not allowed to keep them (another user's file): the new file is ours, as cp would make it.
+    }
   }
 
   write(data: string | Uint8Array): void {
@@ -96,13 +123,27 @@ export class AtomicFile {
     this.commit();
   }
 
-  /** Flushes to disk and moves the file into place. */
+  /** Flushes to disk and moves the file into place (in place: closes it). */
   commit(): void {
     if (this.#done) return;
     this.#done = true;
-    fsyncSync(this.#fd);
-    closeSync(this.#fd);
-    renameSync(this.tempPath, this.path);
+    if (this.tempPath === undefined) {
+      closeSync(this.#fd);
+      return;
+    }
+    try {
+      try {
+        fsyncSync(this.#fd);
+      } finally {
+        closeSync(this.#fd);
+      }
+      renameSync(this.tempPath, this.path);
+    } catch (e) {
+      removeQuietly(this.tempPath);
+      throw e;
+    } finally {
+      untrackTemp(this.tempPath);
+    }
   }
 
   /** Drops the temporary file; the target is left as it was. */
@@ -115,12 +156,19 @@ export class AtomicFile {
       if (this.#queue.length > 0) this.#closeWhenIdle = true;
       else closeSync(this.#fd);
     } finally {
-      try {
-        unlinkSync(this.tempPath);
-      } catch {
-        // already gone
+      if (this.tempPath !== undefined) {
+        removeQuietly(this.tempPath);
+        untrackTemp(this.tempPath);
       }
     }
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
   }
 }
 

@@ -8,8 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { link, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { trackTemp, untrackTemp } from './temp-registry.js';
 
 /** Temporary files start with this, so an interrupted run's leftovers are recognisable. */
 export const TEMP_PREFIX = '.fitkit-tmp-';
@@ -22,6 +24,7 @@ export function tempName(): string {
 export async function writeTemp(dir: string, bytes: Uint8Array, mtime?: Date): Promise<string> {
   const path = join(dir, tempName());
   const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+  trackTemp(path);
   try {
     let off = 0;
     while (off < bytes.length) off += (await fh.write(bytes, off, bytes.length - off)).bytesWritten;
@@ -29,7 +32,7 @@ export async function writeTemp(dir: string, bytes: Uint8Array, mtime?: Date): P
     await fh.sync();
   } catch (e) {
     await fh.close().catch(() => {});
-    await unlink(path).catch(() => {});
+    discardTemp(path);
     throw e;
   }
   await fh.close();
@@ -48,7 +51,14 @@ export async function linkNoClobber(temp: string, final: string): Promise<boolea
     throw e;
   }
   await unlink(temp);
+  untrackTemp(temp);
   return true;
+}
+
+/** Removes a temporary file writeTemp() made (if still there). */
+export function discardTemp(temp: string): void {
+  rmSync(temp, { force: true });
+  untrackTemp(temp);
 }
 
 /** Makes a folder's entries (new names, removed names) durable. */

@@ -1,9 +1,12 @@
 /**
  * An append-only JSON-lines file that survives crashes: reading skips lines that do not parse
  * (a torn last append), and each append is one write() on an O_APPEND descriptor followed by
- * fsync, starting on a fresh line if the file ended mid-line.
+ * fsync, starting on a fresh line if the file ended mid-line. A symbolic link is never followed
+ * (ELOOP): the journal is fitkit's own file.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 export class JsonlJournal {
   readonly file: string;
@@ -16,7 +19,15 @@ export class JsonlJournal {
 
   /** Every line that parses, in order; also counts the ones that do not. */
   read(): { values: unknown[]; skipped: number } {
-    const text = existsSync(this.file) ? readFileSync(this.file, 'utf8') : '';
+    let text = '';
+    if (existsSync(this.file)) {
+      const fd = openSync(this.file, constants.O_RDONLY | NOFOLLOW);
+      try {
+        text = readFileSync(fd, 'utf8');
+      } finally {
+        closeSync(fd);
+      }
+    }
     this.#needsNewline = text.length > 0 && !text.endsWith('\n');
     const values: unknown[] = [];
     let skipped = 0;
@@ -34,7 +45,7 @@ export class JsonlJournal {
   /** Appends values durably: one write, then fsync. */
   append(values: readonly unknown[]): void {
     if (values.length === 0) return;
-    this.#fd ??= openSync(this.file, 'a', 0o644);
+    this.#fd ??= openSync(this.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o644);
     let text = values.map((v) => JSON.stringify(v)).join('\n') + '\n';
     if (this.#needsNewline) text = '\n' + text;
     const buf = Buffer.from(text, 'utf8');

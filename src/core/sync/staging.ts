@@ -5,9 +5,11 @@
  * carries a final name. Run folders of processes that are gone are removed at start.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkLibraryPath, ensureLibraryFolder } from '../library/library-dirs.js';
 import { processAlive } from '../library/lock.js';
+import { trackTemp, untrackTemp } from '../platform/temp-registry.js';
 import { sanitiseFileName } from '../library/sanitise.js';
 
 export const INCOMING_DIR = 'incoming';
@@ -20,13 +22,17 @@ export class Staging {
     this.dir = dir;
   }
 
-  /** A fresh run folder under `<stateDir>/incoming`, after sweeping those of dead processes. */
+  /**
+   * A fresh run folder under `<stateDir>/incoming`, after sweeping those of dead processes.
+   * `incoming` must be a real folder of ours (checked before the sweep deletes anything in it).
+   */
   static create(stateDir: string): Staging {
-    const base = join(stateDir, INCOMING_DIR);
-    mkdirSync(base, { recursive: true, mode: 0o700 });
+    checkLibraryPath(stateDir, 'folder');
+    const base = ensureLibraryFolder(join(stateDir, INCOMING_DIR), 0o700);
     sweepStale(base);
     const dir = join(base, `${process.pid}-${randomBytes(4).toString('hex')}`);
     mkdirSync(dir, { mode: 0o700 });
+    trackTemp(dir);
     return new Staging(dir);
   }
 
@@ -39,6 +45,7 @@ export class Staging {
 
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });
+    untrackTemp(this.dir);
   }
 }
 
@@ -79,10 +86,15 @@ export class StagedFile {
   }
 }
 
+/** Removes run folders (`<pid>-<hex>`, real folders, ours) of processes that are gone; nothing else. */
 function sweepStale(base: string): void {
   for (const name of readdirSync(base)) {
-    const pid = Number(name.split('-')[0]);
-    if (pid === process.pid) continue;
-    if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) rmSync(join(base, name), { recursive: true, force: true });
+    const m = /^(\d+)-[0-9a-f]{8}$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    const p = join(base, name);
+    const st = lstatSync(p);
+    if (st.isDirectory() && st.uid === (process.getuid?.() ?? st.uid)) rmSync(p, { recursive: true, force: true });
   }
 }

@@ -13,13 +13,14 @@
  * the reason (a watch may hand over the right number of zero bytes).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, realpathSync, statfsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, statfsSync } from 'node:fs';
+import { join } from 'node:path';
 import { FitkitError } from '../errors.js';
 import { standardProfile, type Profile } from '../fit/profile/profile.js';
 import { STATE_DIR } from '../library/layout.js';
 import { LibraryIndex } from '../library/library-index.js';
-import { sortIntoLibrary } from '../library/sorter.js';
+import { LibraryDirs } from '../library/library-dirs.js';
+import { openLibrary, sortIntoLibrary } from '../library/sorter.js';
 import { isUsbError } from '../usb/backend.js';
 import type { DeviceIdentity, DeviceSession, RemoteFile } from './device-source.js';
 import { FitCheck } from './fit-check.js';
@@ -100,9 +101,8 @@ export async function syncDevice(session: DeviceSession, opts: SyncDeviceOptions
   const maxFileBytes = opts.maxFileBytes ?? 256 * 1024 * 1024;
   const idleTimeoutMs = opts.idleTimeoutMs ?? 60_000;
   const emit = opts.onEvent ?? (() => {});
-  mkdirSync(join(resolve(opts.library), STATE_DIR), { recursive: true });
-  const root = realpathSync(resolve(opts.library));
-  const stateDir = join(root, STATE_DIR);
+  const root = openLibrary(opts.library);
+  const stateDir = new LibraryDirs(root).ensure(STATE_DIR);
   const state = SyncState.load(stateDir, device.key);
   const results: SyncedFile[] = [];
   const report: DeviceSyncReport = { device, library: root, files: results, totals: totals() };

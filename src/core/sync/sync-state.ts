@@ -9,8 +9,8 @@
  * skipped on load. Only one sync of a device runs at a time (the service serialises per device,
  * and two processes at worst both download a file once more).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkLibraryPath, ensureLibraryFolder } from '../library/library-dirs.js';
 import { sanitiseSegment } from '../library/sanitise.js';
 import { JsonlJournal } from '../platform/jsonl-journal.js';
 
@@ -53,9 +53,10 @@ export class SyncState {
 
   /** The state of device `key` in the library whose state folder is `stateDir`. */
   static load(stateDir: string, key: string): SyncState {
-    const dir = join(stateDir, 'sync');
-    mkdirSync(dir, { recursive: true });
-    return new SyncState(join(dir, `${sanitiseSegment(key.replace(/:/g, '_'))}.jsonl`));
+    const dir = ensureLibraryFolder(join(stateDir, 'sync'));
+    const file = join(dir, `${sanitiseSegment(key.replace(/:/g, '_'))}.jsonl`);
+    checkLibraryPath(file, 'file');
+    return new SyncState(file);
   }
 
   /** The last successful record of this listing (same path, size, time), if any. */

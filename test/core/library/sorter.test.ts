@@ -178,7 +178,7 @@ describe('sortIntoLibrary', () => {
     expect(readdirSync(outside)).toEqual(['secret.fit']);
     // Activities go through the linked folder: refused, reported, nothing written there.
     expect(r.files.filter((f) => f.outcome === 'failed').map((f) => f.reason)).toEqual(
-      Array(4).fill('a symbolic link where the library needs a folder [unsafe_path]'),
+      Array(4).fill('is a symbolic link; fitkit does not follow links inside a library [unsafe_path]'),
     );
     expect(tree(lib).filter((p) => !p.startsWith('3945849289/Activities'))).toEqual([]);
     const names = r.files.filter((f) => f.outcome === 'copied').map((f) => f.path);

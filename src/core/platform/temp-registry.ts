@@ -1,0 +1,77 @@
+/**
+ * Every temporary file or folder fitkit makes, so that none outlives the process: removed on
+ * any exit (normal, process.exit, an uncaught error, EPIPE) and on SIGINT, SIGTERM and SIGHUP,
+ * after which the process dies of that signal (a shell reports 130, 143, 129), as it would have
+ * without the cleanup. A signal that the running command handles itself (sync --watch stops
+ * gracefully) is left to it; the exit hook still removes what is left.
+ *
+ * Worker threads have their own copy of this module: theirs reports to the main thread's over a
+ * BroadcastChannel, since signals and exit are the main thread's.
+ */
+import { rmSync } from 'node:fs';
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
+
+type Note = { add?: string; remove?: string };
+
+const tracked = new Set<string>();
+const channel = new BroadcastChannel('fitkit-temp-registry');
+channel.unref();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let hooked = false;
+
+if (isMainThread) {
+  channel.onmessage = (ev) => {
+    const n = (ev as { data: Note }).data;
+    if (n.add) track(n.add);
+    if (n.remove) tracked.delete(n.remove);
+  };
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  // Someone else handles it (and cleans up on the way out): not ours to end the process.
+  if (process.listenerCount(signal) > 1) return;
+  removeAllTemps();
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  process.kill(process.pid, signal);
+}
+
+function hook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', removeAllTemps);
+  for (const s of SIGNALS) process.on(s, onSignal);
+}
+
+function track(path: string): void {
+  tracked.add(path);
+  hook();
+}
+
+/** Remembers a temporary file or folder until untrackTemp(); removed (recursively) if the process ends first. */
+export function trackTemp(path: string): void {
+  if (isMainThread) track(path);
+  else channel.postMessage({ add: path } satisfies Note);
+}
+
+/** Forgets a path: it was renamed into place or removed. */
+export function untrackTemp(path: string): void {
+  if (isMainThread) tracked.delete(path);
+  else channel.postMessage({ remove: path } satisfies Note);
+}
+
+/** Removes every tracked path now (synchronously; errors ignored: it may be gone already). */
+export function removeAllTemps(): void {
+  for (const p of tracked) {
+    try {
+      rmSync(p, { recursive: true, force: true });
+    } catch {
+      // nothing more to do on the way out
+    }
+  }
+  tracked.clear();
+}
+
+/** Paths tracked now (tests). */
+export function trackedTemps(): string[] {
+  return [...tracked];
+}
