@@ -139,13 +139,13 @@ export class MessageTable {
     return col;
   }
 
-  /** Turns column `name` into a `values` column (its rows so far converted); returns it. */
+  /** Turns column `name` into a `values` column (its rows so far converted), or creates one; returns it. */
   promote(dev: boolean, name: string): Extract<Building, { kind: 'values' }> {
     const map = dev ? this.developer : this.columns;
-    const col = map.get(name)!;
-    if (col.kind === 'values') return col;
+    const col = map.get(name);
+    if (col?.kind === 'values') return col;
     const values: (Value | Value[] | undefined)[] = new Array(this.length).fill(undefined);
-    switch (col.kind) {
+    switch (col?.kind) {
       case 'number':
       case 'time':
         for (let i = 0; i < this.length; i++) {
