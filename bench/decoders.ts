@@ -40,6 +40,7 @@ interface FitkitApi {
   scanFit(bytes: Uint8Array): { messages: number };
   decodeFit(bytes: Uint8Array, opts?: { expandComponents?: boolean }): { messages: unknown[] };
   decodeFitObjects(bytes: Uint8Array): { messages: unknown[] };
+  decodeFitColumns(bytes: Uint8Array): { messages: Map<string, { length: number }> };
   decodeFitObjectsStream(source: AsyncIterable<Uint8Array>, onMessage: (m: unknown) => void): Promise<{ messages: number }>;
   decodeFitStream(source: AsyncIterable<Uint8Array>, onMessage: (m: unknown) => void): Promise<{ messages: number }>;
 }
@@ -84,6 +85,21 @@ export const MODES: readonly DecoderMode[] = [
     async setup() {
       const decodeFitObjects = await fitkit('decodeFitObjects');
       return ({ bytes }) => decodeFitObjects(bytes).messages.length;
+    },
+  },
+  {
+    // One typed array per field per message type (scaled values, times as ms, expanded
+    // components, developer fields): the same values as `interpreted`, without an object per message.
+    id: 'fitkit-columns',
+    library: 'fitkit',
+    mode: 'columns',
+    async setup() {
+      const decodeFitColumns = await fitkit('decodeFitColumns');
+      return ({ bytes }) => {
+        let n = 0;
+        for (const m of decodeFitColumns(bytes).messages.values()) n += m.length;
+        return n;
+      };
     },
   },
   {

@@ -41,6 +41,20 @@ describe('decodeFitColumns equals decodeFitObjects', () => {
     const cols = expectSameAsObjects(bytes, profile);
     expect(cols.messages.get('record')!.length).toBe(300);
   });
+  it('a field first seen mid-file, past blocks of rows and growths', () => {
+    const t0 = 1_000_000_000;
+    const A = [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 3, size: 1, type: BaseType.uint8 }];
+    const B = [...A, { num: 7, size: 2, type: BaseType.uint16 }];
+    const b = new FitBuilder().define(0, MesgNum.record, A).define(1, MesgNum.record, B);
+    for (let i = 0; i < 15_000; i++) {
+      if (i >= 5000 && i < 10_000 && i % 3 !== 0) b.data(1, [t0 + i, i & 0x7f, i % 7 === 0 ? null : i]);
+      else b.data(0, [t0 + i, i & 0x7f]);
+    }
+    const cols = expectSameAsObjects(b.build(), profile);
+    const power = cols.messages.get('record')!.columns.power;
+    expect(power.kind === 'number' && power.values.length).toBe(15_000);
+    expect(power.kind === 'number' && [power.values[0], power.values[5002], power.values[14_999]]).toEqual([NaN, 5002, NaN]);
+  });
   for (const f of readdirSync(FIXTURES).filter((n) => n.endsWith('.fit'))) {
     it(`fixture ${f}`, () => void expectSameAsObjects(readFileSync(join(FIXTURES, f)), profile));
   }

@@ -63,13 +63,21 @@ export type Building =
   | { kind: 'array'; elements: number[]; starts: number[]; rows: number[] }
   | { kind: 'values'; values: (Value | Value[] | undefined)[] };
 
-function nanArray(n: number): Float64Array {
-  return new Float64Array(n).fill(NaN);
+/** NaN over [from, to), by doubling copies (memmove): several times faster than fill(NaN) in V8. */
+function fillNaN(a: Float64Array, from: number, to: number): void {
+  if (from >= to) return;
+  a[from] = NaN;
+  for (let n = 1; from + n < to; n *= 2) a.copyWithin(from + n, from, Math.min(from + n, to - n));
 }
+
+/** Rows made NaN at a time, just ahead of use (cache-warm, and never the unused capacity). */
+const BLOCK = 2048;
 
 export class MessageTable {
   length = 0;
   capacity = 0;
+  /** Rows below this are NaN-filled (or written) in every scalar column. */
+  filled = 0;
   /** Byte offset of each row's record in the input. */
   offsets = new Float64Array(0);
   readonly columns = new Map<string, Building>();
@@ -84,25 +92,41 @@ export class MessageTable {
     readonly num: number,
     /** Called with the cells (rows × scalar columns) a growth would allocate; may throw. */
     private readonly budget: (cells: number) => void,
+    /** Byte range of the current file of the input (from its header), shared by every table. */
+    private readonly span: { start: number; end: number },
   ) {}
 
   /** Appends a row; returns its index. */
   row(offset: number): number {
     const i = this.length;
-    if (i === this.capacity) this.#grow();
+    if (i === this.filled) this.#fill(offset);
     this.offsets[i] = offset;
     this.length = i + 1;
     return i;
   }
 
-  #grow(): void {
-    const n = Math.max(64, this.capacity * 2);
+  #fill(offset: number): void {
+    if (this.filled === this.capacity) this.#grow(offset);
+    const to = Math.min(this.filled + BLOCK, this.capacity);
+    for (let k = 0; k < this.arrays.length; k++) fillNaN(this.arrays[k], this.filled, to);
+    this.filled = to;
+  }
+
+  #grow(offset: number): void {
+    let n = Math.max(64, this.capacity * 2);
+    // Past a quarter of the file, its rate so far predicts the rows to come: one allocation
+    // near the final size instead of several doublings (at most ~4x the rows so far).
+    const s = this.span;
+    const done = offset - s.start;
+    if (done * 4 >= s.end - s.start && done > 0) {
+      n = Math.max(n, Math.ceil(((this.length * (s.end - s.start)) / done) * 1.02) + 16);
+    }
     this.budget((n - this.capacity) * (this.arrays.length + 1));
     const o = new Float64Array(n);
     o.set(this.offsets);
     this.offsets = o;
     for (let k = 0; k < this.arrays.length; k++) {
-      const a = nanArray(n);
+      const a = new Float64Array(n);
       a.set(this.arrays[k]);
       this.arrays[k] = a;
     }
@@ -122,7 +146,8 @@ export class MessageTable {
     const had = map.get(name);
     if (had) return had.kind === kind ? had : undefined;
     this.budget(this.capacity);
-    const values = nanArray(this.capacity);
+    const values = new Float64Array(this.capacity);
+    fillNaN(values, 0, this.filled);
     const col: Building = kind === 'number' ? { kind, values, type, units } : { kind, values };
     this.slots.set(col, this.arrays.push(values) - 1);
     map.set(name, col);

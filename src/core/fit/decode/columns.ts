@@ -80,11 +80,15 @@ export class ColumnDecoder {
   #tables = new Map<number, MessageTable>();
   /** The writer for each local message type's current definition: undefined until its first record, null for the Interpreter. */
   #writers: (ColumnWriter | null | undefined)[] = new Array(16).fill(undefined);
+  /** The table each local message type's writer writes into. */
+  #writerTables: (MessageTable | undefined)[] = new Array(16).fill(undefined);
   #seeds: Seeds = [];
   #seedKeys: [mesg: number, field: number][] = [];
   #seedSlots = new Map<number, number>();
   #cells = 0;
   #bytes = 0;
+  /** The current file's byte range, from its header (for growth estimates). */
+  #span = { start: 0, end: 0 };
   #names = new Map<string, ReadonlyMap<number, string> | undefined>();
 
   constructor(opts: ColumnDecodeOptions = {}) {
@@ -104,7 +108,10 @@ export class ColumnDecoder {
     };
     this.raw = new RawDecoder(
       (f) => {
-        if (f.kind === 'definition') {
+        if (f.kind === 'header') {
+          this.#span.start = f.offset;
+          this.#span.end = f.offset + f.headerSize + f.dataSize;
+        } else if (f.kind === 'definition') {
           this.#interp.frame(f);
           this.#writers[f.local] = undefined;
         } else if (f.kind === 'data') {
@@ -119,9 +126,10 @@ export class ColumnDecoder {
           if (w === undefined) {
             const t = this.#table(def.globalNum);
             w = this.#writers[def.local] = t ? compileWriter(def, t, cx) : def.globalNum === 206 || def.globalNum === 207 ? null : skip;
+            this.#writerTables[def.local] = t;
           }
           if (w === null) return false;
-          w(b, dv, p, ts, offset, this.#tables.get(def.globalNum)!, this.#seeds);
+          w(b, dv, p, ts, offset, this.#writerTables[def.local]!, this.#seeds);
           return true;
         },
       },
@@ -158,7 +166,7 @@ export class ColumnDecoder {
     if (t === undefined) {
       const name = this.#profile.message(num)?.name ?? `unknown_${num}`;
       if (this.#keepMessage && !this.#keepMessage(name)) return undefined;
-      t = new MessageTable(name, num, (cells) => this.#budget(cells));
+      t = new MessageTable(name, num, (cells) => this.#budget(cells), this.#span);
       this.#tables.set(num, t);
     }
     return t;
