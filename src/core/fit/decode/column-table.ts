@@ -112,8 +112,11 @@ export class MessageTable {
     this.filled = to;
   }
 
+  /** Rows expected (from a counting pass): the first growth allocates them at once. */
+  expected = 0;
+
   #grow(offset: number): void {
-    let n = Math.max(64, this.capacity * 2);
+    let n = Math.max(this.capacity < this.expected ? this.expected : 64, this.capacity * 2);
     // Past a quarter of the file, its rate so far predicts the rows to come: one allocation
     // near the final size instead of several doublings (at most ~4x the rows so far).
     const s = this.span;

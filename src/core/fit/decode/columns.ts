@@ -87,6 +87,7 @@ export class ColumnDecoder {
   #seedSlots = new Map<number, number>();
   #cells = 0;
   #bytes = 0;
+  #expected: ReadonlyMap<number, number> | undefined;
   /** The current file's byte range, from its header (for growth estimates). */
   #span = { start: 0, end: 0 };
   #names = new Map<string, ReadonlyMap<number, string> | undefined>();
@@ -136,6 +137,14 @@ export class ColumnDecoder {
     );
   }
 
+  /**
+   * Rows to expect per message number (from a counting pass over the same bytes): each type's
+   * columns are then allocated once, at their final size, instead of growing.
+   */
+  expect(rows: ReadonlyMap<number, number>): void {
+    this.#expected = rows;
+  }
+
   push(chunk: Uint8Array): void {
     this.#bytes += chunk.length;
     this.raw.push(chunk);
@@ -167,6 +176,7 @@ export class ColumnDecoder {
       const name = this.#profile.message(num)?.name ?? `unknown_${num}`;
       if (this.#keepMessage && !this.#keepMessage(name)) return undefined;
       t = new MessageTable(name, num, (cells) => this.#budget(cells), this.#span);
+      t.expected = this.#expected?.get(num) ?? 0;
       this.#tables.set(num, t);
     }
     return t;
@@ -265,9 +275,25 @@ export class ColumnDecoder {
 /** A writer for message types not kept: the record is consumed unread. */
 const skip: ColumnWriter = () => {};
 
+/** Records per message number, counted structurally (no values, no CRC): a few % of a decode. */
+function countRows(bytes: Uint8Array): Map<number, number> {
+  const counts = new Map<number, number>();
+  const r = new RawDecoder(() => {}, {
+    crc: false,
+    onRecord: (def) => {
+      counts.set(def.globalNum, (counts.get(def.globalNum) ?? 0) + 1);
+      return true;
+    },
+  });
+  r.push(bytes);
+  r.end();
+  return counts;
+}
+
 /** Decodes a whole buffer into columns. */
 export function decodeFitColumns(bytes: Uint8Array, opts: ColumnDecodeOptions = {}): ColumnDecodeResult {
   const d = new ColumnDecoder(opts);
+  d.expect(countRows(bytes));
   d.push(bytes);
   d.end();
   return d.result();
