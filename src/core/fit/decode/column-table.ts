@@ -1,8 +1,10 @@
 /**
  * The growing storage behind decodeFitColumns: one table per message type, one column per field
- * name, rows appended in file order. Numeric and time columns are Float64Arrays pre-filled with
- * NaN, so a row that lacks a field (or holds it invalid) needs no write at all. Every column of a
- * table shares its row capacity, which doubles; the caller bounds the total (see `cells`).
+ * name, rows appended in file order. Numeric and time columns are Float64Arrays holding NaN
+ * where a row lacks the field or holds it invalid: a compiled writer sets every column it
+ * covers on each row (NaN included), and the columns it does not cover are NaN-filled once per
+ * run of rows it wrote. Every column of a table shares its row capacity, sized by a counting
+ * pass when there is one, else doubling; the caller bounds the total (`budget`).
  */
 import type { Value } from './values.js';
 
@@ -70,14 +72,21 @@ function fillNaN(a: Float64Array, from: number, to: number): void {
   for (let n = 1; from + n < to; n *= 2) a.copyWithin(from + n, from, Math.min(from + n, to - n));
 }
 
-/** Rows made NaN at a time, just ahead of use (cache-warm, and never the unused capacity). */
-const BLOCK = 2048;
+/**
+ * Which scalar columns (by slot) a compiled writer sets on every row it writes, NaN included;
+ * null for the Interpreter's rows, which are NaN-filled whole before their cells are set.
+ */
+export type Coverage = Uint8Array | null;
 
 export class MessageTable {
   length = 0;
   capacity = 0;
-  /** Rows below this are NaN-filled (or written) in every scalar column. */
-  filled = 0;
+  /**
+   * Rows from `runStart` on were written by one writer (`run`): the columns it does not cover
+   * are NaN-filled over the run when it ends, once, rather than row by row or ahead of time.
+   */
+  run: Coverage = null;
+  runStart = 0;
   /** Byte offset of each row's record in the input. */
   offsets = new Float64Array(0);
   readonly columns = new Map<string, Building>();
@@ -96,20 +105,41 @@ export class MessageTable {
     private readonly span: { start: number; end: number },
   ) {}
 
-  /** Appends a row; returns its index. */
-  row(offset: number): number {
+  /** Appends a row written by a compiled writer covering `cov`; returns its index. */
+  row(offset: number, cov: Uint8Array): number {
     const i = this.length;
-    if (i === this.filled) this.#fill(offset);
+    if (i === this.capacity) this.#grow(offset);
+    if (cov !== this.run) this.#endRun(i, cov);
     this.offsets[i] = offset;
     this.length = i + 1;
     return i;
   }
 
-  #fill(offset: number): void {
-    if (this.filled === this.capacity) this.#grow(offset);
-    const to = Math.min(this.filled + BLOCK, this.capacity);
-    for (let k = 0; k < this.arrays.length; k++) fillNaN(this.arrays[k], this.filled, to);
-    this.filled = to;
+  /** Appends a row whose cells are all NaN, to be set one by one; returns its index. */
+  blankRow(offset: number): number {
+    const i = this.length;
+    if (i === this.capacity) this.#grow(offset);
+    this.#endRun(i, null);
+    for (let k = 0; k < this.arrays.length; k++) this.arrays[k][i] = NaN;
+    this.runStart = i + 1;
+    this.offsets[i] = offset;
+    this.length = i + 1;
+    return i;
+  }
+
+  /** Ends the current run at row `at` (NaN where its writer did not write) and starts one for `cov`. */
+  #endRun(at: number, cov: Coverage): void {
+    const run = this.run;
+    if (run !== null) {
+      for (let k = 0; k < this.arrays.length; k++) if (run[k] !== 1) fillNaN(this.arrays[k], this.runStart, at);
+    }
+    this.run = cov;
+    this.runStart = at;
+  }
+
+  /** Every row final: call before reading the columns. */
+  close(): void {
+    this.#endRun(this.length, null);
   }
 
   /** Rows expected (from a counting pass): the first growth allocates them at once. */
@@ -150,7 +180,7 @@ export class MessageTable {
     if (had) return had.kind === kind ? had : undefined;
     this.budget(this.capacity);
     const values = new Float64Array(this.capacity);
-    fillNaN(values, 0, this.filled);
+    fillNaN(values, 0, this.length);
     const col: Building = kind === 'number' ? { kind, values, type, units } : { kind, values };
     this.slots.set(col, this.arrays.push(values) - 1);
     map.set(name, col);

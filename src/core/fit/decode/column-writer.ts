@@ -15,7 +15,12 @@ import type { MessageTable } from './column-table.js';
 
 /** Latest raw value of each accumulating field a writer saw, by slot; undefined once handed on. */
 export type Seeds = (number | undefined)[];
-export type ColumnWriter = (b: Uint8Array, dv: DataView, p: number, ts: number, offset: number, t: MessageTable, s: Seeds) => void;
+export type ColumnWriter = (b: Uint8Array, dv: DataView, p: number, ts: number, offset: number, t: MessageTable, s: Seeds, cov: Uint8Array) => void;
+/** A compiled writer and the columns it sets on every row. */
+export interface Writer {
+  fn: ColumnWriter;
+  cov: Uint8Array;
+}
 
 /** Writers by source, shared by every decoder in the process (V8 keeps their optimised code); bounded. */
 const compiled = new Map<string, ColumnWriter>();
@@ -25,7 +30,7 @@ function compile(src: string): ColumnWriter {
   let fn = compiled.get(src);
   if (fn === undefined) {
     if (compiled.size >= MAX_COMPILED) compiled.clear();
-    fn = new Function('b', 'dv', 'p', 'ts', 'offset', 't', 's', src) as ColumnWriter;
+    fn = new Function('b', 'dv', 'p', 'ts', 'offset', 't', 's', 'cov', src) as ColumnWriter;
     compiled.set(src, fn);
   }
   return fn;
@@ -88,7 +93,7 @@ interface Write {
 }
 
 /** A writer for `def`'s records into `t`, or null when they need the Interpreter. */
-export function compileWriter(def: DefinitionFrame, t: MessageTable, cx: WriterContext): ColumnWriter | null {
+export function compileWriter(def: DefinitionFrame, t: MessageTable, cx: WriterContext): Writer | null {
   const mdef = cx.profile.message(def.globalNum);
   // developer_data_id and field_description feed the Interpreter's state: never bypass it.
   if (!mdef || def.globalNum === 206 || def.globalNum === 207) return null;
@@ -168,11 +173,20 @@ export function compileWriter(def: DefinitionFrame, t: MessageTable, cx: WriterC
   const slots: number[] = [];
   if (!writes.every((w) => t.holds(w.dev, w.name, w.kind))) return null;
   for (const w of writes) slots.push(t.slots.get(t.scalar(w.dev, w.name, w.kind, w.type, w.units)!)!);
+  // A column's first write sets the cell whatever it holds (NaN when invalid); later writes of
+  // the same name only when valid.
+  const cov = new Uint8Array(t.arrays.length);
+  const lines = writes.map((w, j) => {
+    const k = slots[j];
+    if (cov[k]) return `if (${w.valid}) a[${k}][row] = ${w.value};`;
+    cov[k] = 1;
+    return `a[${k}][row] = ${w.valid} ? ${w.value} : NaN;`;
+  });
   const src = `
-  const row = t.row(offset);
+  const row = t.row(offset, cov);
   const a = t.arrays;
   ${reads.join('\n  ')}
   ${seeds.join('\n  ')}
-  ${writes.map((w, j) => `if (${w.valid}) a[${slots[j]}][row] = ${w.value};`).join('\n  ')}`;
-  return compile(src);
+  ${lines.join('\n  ')}`;
+  return { fn: compile(src), cov };
 }

@@ -32,7 +32,7 @@ import { Interpreter } from './interpret.js';
 import { RawDecoder } from './raw.js';
 import { fieldValue, type Value } from './values.js';
 import type { FitMessage } from './message.js';
-import { compileWriter, type ColumnWriter, type Seeds } from './column-writer.js';
+import { compileWriter, type Writer, type Seeds } from './column-writer.js';
 import { MessageTable, finishColumn, msFromFitSeconds, fitSecondsFromMs, splitStrings, type Column } from './column-table.js';
 
 export type { Column, NumberColumn, TimeColumn, StringColumn, ArrayColumn, ValuesColumn } from './column-table.js';
@@ -79,7 +79,7 @@ export class ColumnDecoder {
   #keepField: (name: string) => boolean;
   #tables = new Map<number, MessageTable>();
   /** The writer for each local message type's current definition: undefined until its first record, null for the Interpreter. */
-  #writers: (ColumnWriter | null | undefined)[] = new Array(16).fill(undefined);
+  #writers: (Writer | null | undefined)[] = new Array(16).fill(undefined);
   /** The table each local message type's writer writes into. */
   #writerTables: (MessageTable | undefined)[] = new Array(16).fill(undefined);
   #seeds: Seeds = [];
@@ -90,7 +90,6 @@ export class ColumnDecoder {
   #expected: ReadonlyMap<number, number> | undefined;
   /** The current file's byte range, from its header (for growth estimates). */
   #span = { start: 0, end: 0 };
-  #names = new Map<string, ReadonlyMap<number, string> | undefined>();
 
   constructor(opts: ColumnDecodeOptions = {}) {
     this.#profile = opts.profile ?? standardProfile();
@@ -130,7 +129,7 @@ export class ColumnDecoder {
             this.#writerTables[def.local] = t;
           }
           if (w === null) return false;
-          w(b, dv, p, ts, offset, this.#writerTables[def.local]!, this.#seeds);
+          w.fn(b, dv, p, ts, offset, this.#writerTables[def.local]!, this.#seeds, w.cov);
           return true;
         },
       },
@@ -160,6 +159,7 @@ export class ColumnDecoder {
     const names = (type: string) => this.#enumNames(type);
     for (const t of this.#tables.values()) {
       if (t.length === 0) continue;
+      t.close();
       const columns: Record<string, Column> = {};
       const developer: Record<string, Column> = {};
       for (const [k, c] of t.columns) columns[k] = finishColumn(c, t.length, names);
@@ -220,7 +220,7 @@ export class ColumnDecoder {
   #write(m: FitMessage): void {
     const t = this.#table(m.num);
     if (!t) return;
-    const row = t.row(m.offset);
+    const row = t.blankRow(m.offset);
     for (const f of m.fields) {
       if (!this.#keepField(f.name)) continue;
       const v = fieldValue(f, { dates: 'raw' });
@@ -264,30 +264,37 @@ export class ColumnDecoder {
   }
 
   #enumNames(type: string): ReadonlyMap<number, string> | undefined {
-    if (!this.#names.has(type)) {
+    let names = enumNames.get(this.#profile);
+    if (!names) enumNames.set(this.#profile, (names = new Map()));
+    if (!names.has(type)) {
       const values = type === 'date_time' || type === 'local_date_time' ? undefined : this.#profile.types.get(type)?.values;
-      this.#names.set(type, values && values.size > 0 ? new Map([...values].map(([k, v]) => [k, snakeName(v)])) : undefined);
+      names.set(type, values && values.size > 0 ? new Map([...values].map(([k, v]) => [k, snakeName(v)])) : undefined);
     }
-    return this.#names.get(type);
+    return names.get(type);
   }
 }
 
+/** Enum value names by profile and type, shared by every decoder (read-only maps). */
+const enumNames = new WeakMap<Profile, Map<string, ReadonlyMap<number, string> | undefined>>();
+
 /** A writer for message types not kept: the record is consumed unread. */
-const skip: ColumnWriter = () => {};
+const skip: Writer = { fn: () => {}, cov: new Uint8Array(0) };
 
 /** Records per message number, counted structurally (no values, no CRC): a few % of a decode. */
 function countRows(bytes: Uint8Array): Map<number, number> {
-  const counts = new Map<number, number>();
+  const counts: number[] = [];
   const r = new RawDecoder(() => {}, {
     crc: false,
     onRecord: (def) => {
-      counts.set(def.globalNum, (counts.get(def.globalNum) ?? 0) + 1);
+      counts[def.globalNum] = (counts[def.globalNum] ?? 0) + 1;
       return true;
     },
   });
   r.push(bytes);
   r.end();
-  return counts;
+  const out = new Map<number, number>();
+  counts.forEach((n, num) => out.set(num, n));
+  return out;
 }
 
 /** Decodes a whole buffer into columns. */
