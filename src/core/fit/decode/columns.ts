@@ -20,9 +20,10 @@
  *
  * Fast path: per definition of plain numeric fields, a compiled writer (column-writer.ts) stores
  * each record straight from the bytes; other records (strings, arrays, subfields, accumulating
- * components, developer descriptions) go through the Interpreter and `fieldValue`. Memory grows
- * by doubling and is bounded: a file whose definitions declare far more columns than its
- * records carry bytes fails with a FitkitError instead of exhausting memory.
+ * components, developer descriptions) go through the Interpreter and `fieldValue`. For a whole
+ * buffer, a counting pass (no values, no CRC) sizes each type's columns once; streamed, they
+ * grow by doubling. Bounded either way: a file whose definitions declare far more columns than
+ * its records carry bytes fails with a FitkitError instead of exhausting memory.
  */
 import { FitkitError, type Diagnostic } from '../../errors.js';
 import type { Profile } from '../profile/profile.js';
