@@ -40,6 +40,7 @@ interface FitkitApi {
   scanFit(bytes: Uint8Array): { messages: number };
   decodeFit(bytes: Uint8Array, opts?: { expandComponents?: boolean }): { messages: unknown[] };
   decodeFitObjects(bytes: Uint8Array): { messages: unknown[] };
+  decodeFitColumns(bytes: Uint8Array): { messages: Map<string, { length: number; columns: Record<string, { kind: string }>; developer: Record<string, { kind: string }> }> };
   decodeFitObjectsStream(source: AsyncIterable<Uint8Array>, onMessage: (m: unknown) => void): Promise<{ messages: number }>;
   decodeFitStream(source: AsyncIterable<Uint8Array>, onMessage: (m: unknown) => void): Promise<{ messages: number }>;
 }
@@ -84,6 +85,52 @@ export const MODES: readonly DecoderMode[] = [
     async setup() {
       const decodeFitObjects = await fitkit('decodeFitObjects');
       return ({ bytes }) => decodeFitObjects(bytes).messages.length;
+    },
+  },
+  {
+    // One typed array per field per message type (scaled values, times as ms, expanded
+    // components, developer fields): the same values as `interpreted`, without an object per message.
+    id: 'fitkit-columns',
+    library: 'fitkit',
+    mode: 'columns',
+    async setup() {
+      const decodeFitColumns = await fitkit('decodeFitColumns');
+      return ({ bytes }) => {
+        let n = 0;
+        for (const m of decodeFitColumns(bytes).messages.values()) n += m.length;
+        return n;
+      };
+    },
+  },
+  {
+    // Not a decoder: allocates and fills the Float64Arrays `columns` returns (one per numeric
+    // column, plus the row offsets), reading no bytes: the memory any decoder returning those
+    // columns must write.
+    id: 'fitkit-columns-floor',
+    library: 'fitkit',
+    mode: 'columns floor',
+    skipLarge: true,
+    async setup() {
+      const decodeFitColumns = await fitkit('decodeFitColumns');
+      let shape: number[] | undefined;
+      let rows = 0;
+      return ({ bytes }) => {
+        if (!shape) {
+          shape = [];
+          for (const m of decodeFitColumns(bytes).messages.values()) {
+            rows += m.length;
+            const scalars = [...Object.values(m.columns), ...Object.values(m.developer)].filter((c) => c.kind === 'number' || c.kind === 'time');
+            for (let k = 0; k <= scalars.length; k++) shape.push(m.length);
+          }
+        }
+        const out: Float64Array[] = [];
+        for (const len of shape) {
+          const a = new Float64Array(len);
+          for (let i = 0; i < len; i++) a[i] = i * 0.5;
+          out.push(a);
+        }
+        return out.length > 0 ? rows : 0;
+      };
     },
   },
   {

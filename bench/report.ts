@@ -146,6 +146,20 @@ export function formatTargets(
         `no decoder returning these objects gets past ${(ffp.medianMs / floor.medianMs).toFixed(1)}x fit-file-parser here)`,
     );
   }
+  lines.push(ratio('ultra-24h.fit', 'fitkit columns', 'fit-file-parser parseAsync', 10));
+  const scan = ms('ultra-24h.fit', 'fitkit scan');
+  const cols = ms('ultra-24h.fit', 'fitkit columns');
+  const share = scan && cols ? scan.medianMs / cols.medianMs : undefined;
+  lines.push(
+    `${mark(share === undefined ? undefined : share >= 0.5)} ultra-24h.fit: fitkit columns at ${share === undefined ? '-' : (100 * share).toFixed(0) + '%'} of the raw scan's speed (target >= 50%)`,
+  );
+  const colFloor = ms('ultra-24h.fit', 'fitkit columns floor');
+  if (colFloor && scan && cols) {
+    lines.push(
+      `     (allocating and writing those columns alone, no decoding: ${colFloor.medianMs.toFixed(1)} ms, fitkit columns ${cols.medianMs.toFixed(1)} ms, ` +
+        `raw scan ${scan.medianMs.toFixed(1)} ms: no decoder returning these columns gets past ${((100 * scan.medianMs) / colFloor.medianMs).toFixed(0)}% of the scan here)`,
+    );
+  }
   const big = rows.find((x) => x.file.large && label(x.mode) === 'fitkit stream');
   if (big?.outcome.kind === 'ok') {
     const mbs = big.file.bytes / 1e6 / (big.outcome.medianMs / 1000);

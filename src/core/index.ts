@@ -16,6 +16,7 @@ export { dateFromFitTime, isoFromFitTime, fitTimeFromDate, FIT_EPOCH_S } from '.
 export { FitCsvWriter, createFitCsvDecoder, type FitCsvOptions } from './formats/fitcsv.js';
 export { fieldValue, messageToObject, jsonReplacer, type Value, type ValueOptions, type MessageObject } from './fit/decode/values.js';
 export { ObjectDecoder, decodeFitObjects, decodeFitObjectsStream, type ObjectDecodeOptions, type ObjectDecodeResult } from './fit/decode/objects.js';
+export { ColumnDecoder, decodeFitColumns, decodeFitColumnsStream, columnRows, cellAt, type ColumnDecodeOptions, type ColumnDecodeResult, type MessageColumns, type Column, type NumberColumn, type TimeColumn, type StringColumn, type ArrayColumn, type ValuesColumn } from './fit/decode/columns.js';
 export { sortIntoLibrary, type SortOptions } from './library/sorter.js';
 export type { SortReport, SortedFile, SortTotals } from './library/sort-report.js';
 export { readFileId, readFileIdFromFile } from './library/file-id.js';
