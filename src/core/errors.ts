@@ -152,6 +152,7 @@ export const ERROR_CODES = [
   'timeout',
   'too_large',
   'too_long',
+  'too_many_columns',
   'too_many_laps',
   'too_many_open',
   'unknown_command',
