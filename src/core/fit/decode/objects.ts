@@ -6,7 +6,7 @@
  * (strings, arrays, subfields, multi-part or accumulating components, developer fields) go
  * through the Interpreter and `messageToObject`, so both paths give the same objects.
  */
-import { Kind, type BaseTypeInfo } from '../proto/base-types.js';
+import { Kind } from '../proto/base-types.js';
 import type { Profile } from '../profile/profile.js';
 import { standardProfile } from '../profile/profile.js';
 import { snakeName } from '../profile/names.js';
@@ -15,6 +15,7 @@ import { FIT_EPOCH_S, FIT_MAX_DATE, FIT_MIN_ABSOLUTE } from '../kit/time.js';
 import type { DefinitionFrame } from './frames.js';
 import { Interpreter } from './interpret.js';
 import { RawDecoder } from './raw.js';
+import { readExpr, scaled } from './codegen.js';
 import { messageToObject, type MessageObject, type ValueOptions } from './values.js';
 import type { Diagnostic } from '../../errors.js';
 
@@ -61,35 +62,6 @@ function compile(src: string): CompiledReader {
     compiled.set(src, fn);
   }
   return fn;
-}
-
-/** Source of one read of a numeric element at byte `o` of the record. */
-function readExpr(bt: BaseTypeInfo, o: number, be: boolean): string | undefined {
-  const at = (i: number) => `b[p + ${o + i}]`;
-  switch (bt.size) {
-    case 1:
-      return bt.kind === Kind.sint ? `(${at(0)} << 24 >> 24)` : at(0);
-    case 2: {
-      const u = be ? `(${at(0)} << 8 | ${at(1)})` : `(${at(0)} | ${at(1)} << 8)`;
-      return bt.kind === Kind.sint ? `(${u} << 16 >> 16)` : u;
-    }
-    case 4: {
-      if (bt.kind === Kind.float) return `dv.getFloat32(p + ${o}, ${!be})`;
-      const u = be
-        ? `(${at(0)} << 24 | ${at(1)} << 16 | ${at(2)} << 8 | ${at(3)})`
-        : `(${at(0)} | ${at(1)} << 8 | ${at(2)} << 16 | ${at(3)} << 24)`;
-      return bt.kind === Kind.sint ? `(${u} | 0)` : `(${u} >>> 0)`;
-    }
-    case 8:
-      return bt.kind === Kind.float ? `dv.getFloat64(p + ${o}, ${!be})` : undefined;
-  }
-  return undefined;
-}
-
-/** Source of `raw / scale - offset`, without the no-op parts. */
-function scaled(raw: string, scale: number, offset: number): string {
-  const v = scale === 1 ? raw : `${raw} / ${scale}`;
-  return offset === 0 ? v : `(${v} - ${offset})`;
 }
 
 /**
