@@ -140,7 +140,7 @@ export function writeSalvaged(
   let base = 0;
   for (const chunk of chunks) {
     const end = base + chunk.length;
-    while (file < kept.length) {
+    while (file >= 0 && file < kept.length) {
       const r = kept[file].ranges[range];
       if (!r) {
         if (file + 1 >= kept.length) break;
