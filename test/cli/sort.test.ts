@@ -77,33 +77,31 @@ describe('fitkit sort', () => {
     expect(r.stderr).toContain('unknown file type "activities"');
   });
 
-  it('killed at random points (SIGKILL, 20 seeded delays over 4 libraries): never a partial file under a final name; the next run completes the library', async () => {
+  it('killed at random points (SIGKILL at 20 seeded points over 4 libraries): never a partial file under a final name; the next run completes the library', async () => {
     const { dir, hashes } = sourceTree(800);
-    // How long start-up and a whole run take here; kills land between the two.
-    let t0 = performance.now();
-    expect(fitkit(['sort', tmp('empty'), '--to', tmp('scratch')]).code).toBe(0);
-    const startMs = performance.now() - t0;
-    t0 = performance.now();
-    expect(fitkit(['sort', dir, '--to', tmp('scratch')]).code).toBe(0);
-    const fullMs = performance.now() - t0;
     const next = rng(0x5eed);
     let killedMidway = 0;
     const sizes: number[] = [];
     for (let l = 0; l < 4; l++) {
       const lib = tmp('killlib');
       for (let run = 0; run < 5; run++) {
-        const delay = Math.floor(startMs + (fullMs - startMs) * next());
+        // The kill point is a number of files in the library (not a time, which load would
+        // skew): a seeded point between what the library holds and all of it.
+        const held = listLibrary(lib).length;
+        const target = held + Math.floor((hashes.size - held) * next());
         const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'sort', dir, '--to', lib, '--wait', '10'], { stdio: 'ignore' });
         const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-        const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+        const watch = setInterval(() => {
+          if (listLibrary(lib).length >= target) child.kill('SIGKILL');
+        }, 2);
         const code = await exited;
-        clearTimeout(timer);
+        clearInterval(watch);
         if (code === null) killedMidway++;
         const files = listLibrary(lib);
         sizes.push(files.filter((p) => !p.includes('.fitkit-tmp-')).length);
         for (const p of files) {
           if (p.split('/').pop()!.startsWith('.fitkit-tmp-')) continue;
-          expect(hashes.has(hash(readFileSync(join(lib, p)))), `library ${l} run ${run} (delay ${delay} ms): ${p} is not a whole source file`).toBe(true);
+          expect(hashes.has(hash(readFileSync(join(lib, p)))), `library ${l} run ${run} (kill at ${target} files): ${p} is not a whole source file`).toBe(true);
         }
       }
 
@@ -123,7 +121,7 @@ describe('fitkit sort', () => {
       for (const p of files) expect(index.hasPath(p), p).toBe(true);
     }
     process.stderr.write(
-      `sort kill test: start-up ${startMs.toFixed(0)} ms, full run ${fullMs.toFixed(0)} ms; ${killedMidway} of 20 runs killed before they finished; library files after each: ${sizes.join(' ')}\n`,
+      `sort kill test: ${killedMidway} of 20 runs killed before they finished; library files after each: ${sizes.join(' ')}\n`,
     );
     expect(killedMidway).toBeGreaterThan(5);
     // Some kills landed while files were being written, not all before the first or after the last.
