@@ -24,12 +24,19 @@ export function guardStdout(): void {
 
 /**
  * Node reopens a closed fd 1 (`>&-`) on /dev/null, read-write, so output would vanish without an
- * error. A shell's `> /dev/null` opens it write-only: that one is left alone. (Linux only.)
+ * error. A shell's `> /dev/null` opens it write-only: that one is left alone. So is a process
+ * whose standard input is /dev/null too: a service manager or a parent that asked for no
+ * standard streams (systemd's StandardOutput=null, spawn's 'ignore') opens them the same way,
+ * and wants the output gone. (Linux only.)
  */
 function closedAtStart(): boolean {
   try {
-    const st = fstatSync(1);
-    if (!st.isCharacterDevice() || st.rdev !== statSync('/dev/null').rdev) return false;
+    const nul = statSync('/dev/null').rdev;
+    const isNull = (fd: number) => {
+      const st = fstatSync(fd);
+      return st.isCharacterDevice() && st.rdev === nul;
+    };
+    if (!isNull(1) || isNull(0)) return false;
     const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'));
     return flags !== null && (Number.parseInt(flags[1], 8) & 3) === 2;
   } catch {

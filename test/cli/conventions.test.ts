@@ -153,6 +153,10 @@ describe('closed pipes and failed writes', () => {
       expect([cmd, redirect, r.status]).toEqual([cmd, redirect, 1]);
       expect(r.stderr).toMatch(/^fitkit: cannot write to standard output: E(BADF|NOSPC)[^\n]*\n$/);
     }
+    // No standard streams at all (a service manager's StandardOutput=null, spawn's 'ignore'):
+    // the output is wanted gone, not lost.
+    const quiet = spawnSync(process.execPath, [bin, 'validate', fixture('Activity.fit')], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    expect(quiet.status, quiet.stderr).toBe(0);
     // Output that goes to a file needs no stdout.
     const dir = tmp();
     const ok = spawnSync('sh', ['-c', 'exec "$0" "$1" dump "$2" -o "$3" >&-', process.execPath, bin, fixture('Activity.fit'), join(dir, 'a.csv')], { encoding: 'utf8' });

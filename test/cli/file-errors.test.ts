@@ -158,7 +158,7 @@ describe('sort with a source that does not exist', () => {
     const r = fitkit(['sort', 'nope.fit', good, '--to', lib]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('fitkit: nope.fit: no such file or directory\n');
-    expect(r.stdout).toContain('1 were copied');
+    expect(r.stdout).toContain('1 was copied');
     expect(existsSync(lib)).toBe(true);
   });
 });
