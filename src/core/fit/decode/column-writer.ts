@@ -12,7 +12,7 @@ import type { FieldDef } from '../profile/types.js';
 import type { DefinitionFrame } from './frames.js';
 import type { Interpreter } from './interpret.js';
 import type { MessageTable } from './column-table.js';
-import { readExpr, scaled } from './codegen.js';
+import { compiledReadType, readExpr, scaled } from './codegen.js';
 
 /** Latest raw value of each accumulating field a writer saw, by slot; undefined once handed on. */
 export type Seeds = (number | undefined)[];
@@ -81,8 +81,8 @@ export function compileWriter(def: DefinitionFrame, t: MessageTable, cx: WriterC
     const declared = fd.baseType;
     if (!declared || fd.size !== declared.size) return null;
     if (pdef && (pdef.subfields.length > 0 || pdef.array || pdef.baseType.kind === Kind.string)) return null;
-    // Same size, other kind: read as the profile's type (as the Interpreter does).
-    const bt = pdef && pdef.baseType.size === declared.size && pdef.baseType.kind !== declared.kind ? pdef.baseType : declared;
+    const bt = compiledReadType(declared, pdef?.baseType);
+    if (bt === undefined) return null;
     const read = readExpr(bt, o, def.bigEndian);
     if (read === undefined) return null;
     o += fd.size;

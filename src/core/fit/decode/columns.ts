@@ -33,7 +33,8 @@ import { Interpreter } from './interpret.js';
 import { RawDecoder } from './raw.js';
 import { fieldValue, type Value } from './values.js';
 import type { FitMessage } from './message.js';
-import { compileWriter, type Writer, type Seeds } from './column-writer.js';
+import { AccumulatorSeeds } from './codegen.js';
+import { compileWriter, type Writer } from './column-writer.js';
 import { MessageTable, finishColumn, msFromFitSeconds, fitSecondsFromMs, splitStrings, type Column } from './column-table.js';
 
 export type { Column, NumberColumn, TimeColumn, StringColumn, ArrayColumn, ValuesColumn } from './column-table.js';
@@ -83,9 +84,7 @@ export class ColumnDecoder {
   #writers: (Writer | null | undefined)[] = new Array(16).fill(undefined);
   /** The table each local message type's writer writes into. */
   #writerTables: (MessageTable | undefined)[] = new Array(16).fill(undefined);
-  #seeds: Seeds = [];
-  #seedKeys: [mesg: number, field: number][] = [];
-  #seedSlots = new Map<number, number>();
+  #seeds = new AccumulatorSeeds();
   #cells = 0;
   #bytes = 0;
   #expected: ReadonlyMap<number, number> | undefined;
@@ -105,7 +104,7 @@ export class ColumnDecoder {
       interp: this.#interp,
       expand: this.#expand,
       kept: this.#keepField,
-      seedSlot: (mesg: number, field: number) => this.#seedSlot(mesg, field),
+      seedSlot: (mesg: number, field: number) => this.#seeds.slot(mesg, field),
     };
     this.raw = new RawDecoder(
       (f) => {
@@ -116,7 +115,7 @@ export class ColumnDecoder {
           this.#interp.frame(f);
           this.#writers[f.local] = undefined;
         } else if (f.kind === 'data') {
-          this.#flushSeeds();
+          this.#seeds.flush(this.#interp);
           this.#write(this.#interp.message(f));
         }
       },
@@ -130,7 +129,7 @@ export class ColumnDecoder {
             this.#writerTables[def.local] = t;
           }
           if (w === null) return false;
-          w.fn(b, dv, p, ts, offset, this.#writerTables[def.local]!, this.#seeds, w.cov);
+          w.fn(b, dv, p, ts, offset, this.#writerTables[def.local]!, this.#seeds.values, w.cov);
           return true;
         },
       },
@@ -192,28 +191,6 @@ export class ColumnDecoder {
         `columns would take ${this.#cells} cells for ${this.#bytes} input bytes: definitions declare far more fields than the records carry`,
         { offset: this.raw.position },
       );
-    }
-  }
-
-  #seedSlot(mesg: number, field: number): number {
-    const key = mesg * 256 + field;
-    let slot = this.#seedSlots.get(key);
-    if (slot === undefined) {
-      slot = this.#seedKeys.push([mesg, field]) - 1;
-      this.#seedSlots.set(key, slot);
-      this.#seeds.length = slot + 1;
-    }
-    return slot;
-  }
-
-  /** Compiled writers note accumulating fields' last values; the Interpreter needs them only now. */
-  #flushSeeds(): void {
-    const seeds = this.#seeds;
-    for (let i = 0; i < seeds.length; i++) {
-      const v = seeds[i];
-      if (v === undefined) continue;
-      this.#interp.seedAccumulator(this.#seedKeys[i][0], this.#seedKeys[i][1], v);
-      seeds[i] = undefined;
     }
   }
 

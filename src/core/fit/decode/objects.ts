@@ -15,7 +15,7 @@ import { FIT_EPOCH_S, FIT_MAX_DATE, FIT_MIN_ABSOLUTE } from '../kit/time.js';
 import type { DefinitionFrame } from './frames.js';
 import { Interpreter } from './interpret.js';
 import { RawDecoder } from './raw.js';
-import { readExpr, scaled } from './codegen.js';
+import { AccumulatorSeeds, compiledReadType, readExpr, scaled } from './codegen.js';
 import { messageToObject, type MessageObject, type ValueOptions } from './values.js';
 import type { Diagnostic } from '../../errors.js';
 
@@ -80,14 +80,7 @@ export class ObjectDecoder {
   /** The reader for each local message type's current definition: undefined until its first record. */
   #readers: (Reader | null | undefined)[] = new Array(16).fill(undefined);
   #enumTables = new Map<string, (string | undefined)[]>();
-  /**
-   * Accumulating fields (record.distance) read by compiled readers: their last value is only
-   * needed when a later message goes through the Interpreter (compressed_speed_distance), so it
-   * is noted in a slot and handed to the Interpreter then, not on every record.
-   */
-  #seeds: Seeds = [];
-  #seedKeys: [mesg: number, field: number][] = [];
-  #seedSlots = new Map<number, number>();
+  #seeds = new AccumulatorSeeds();
   #only = new Map<string, (field: string) => boolean>();
   readonly raw: RawDecoder;
 
@@ -106,7 +99,7 @@ export class ObjectDecoder {
           this.#interp.frame(f);
           this.#readers[f.local] = undefined;
         } else if (f.kind === 'data') {
-          this.#flushSeeds();
+          this.#seeds.flush(this.#interp);
           const m = messageToObject(this.#interp.message(f), vopts);
           const keep = this.#only.get(m.name);
           onMessage(keep ? onlyFields(m, keep) : m);
@@ -118,31 +111,11 @@ export class ObjectDecoder {
           let reader = this.#readers[def.local];
           if (reader === undefined) reader = this.#readers[def.local] = this.#compile(def);
           if (reader === null) return false;
-          onMessage(reader.fn(b, dv, p, ts, offset, reader.consts, this.#seeds));
+          onMessage(reader.fn(b, dv, p, ts, offset, reader.consts, this.#seeds.values));
           return true;
         },
       },
     );
-  }
-
-  #seedSlot(mesg: number, field: number): number {
-    const key = mesg * 256 + field;
-    let slot = this.#seedSlots.get(key);
-    if (slot === undefined) {
-      slot = this.#seedKeys.push([mesg, field]) - 1;
-      this.#seedSlots.set(key, slot);
-    }
-    return slot;
-  }
-
-  #flushSeeds(): void {
-    const seeds = this.#seeds;
-    for (let i = 0; i < seeds.length; i++) {
-      const v = seeds[i];
-      if (v === undefined) continue;
-      this.#interp.seedAccumulator(this.#seedKeys[i][0], this.#seedKeys[i][1], v);
-      seeds[i] = undefined;
-    }
   }
 
   #enumTable(type: string): (string | undefined)[] | undefined {
@@ -180,12 +153,8 @@ export class ObjectDecoder {
       const declared = fd.baseType;
       if (!declared || fd.size !== declared.size) return null;
       if (pdef && (pdef.subfields.length > 0 || pdef.array || pdef.baseType.kind === Kind.string)) return null;
-      // Same size, another type: read as the profile's type, as the Interpreter does
-      // (docs/fitcsv-invalid-values.md §2a). A declared float or string leaves its bytes
-      // to the Interpreter, whose reading of them the CSV uses too.
-      const retyped = pdef !== undefined && pdef.baseType.size === declared.size && pdef.baseType !== declared;
-      if (retyped && (declared.kind === Kind.float || declared.kind === Kind.string)) return null;
-      const bt = retyped ? pdef.baseType : declared;
+      const bt = compiledReadType(declared, pdef?.baseType);
+      if (bt === undefined) return null;
       const read = readExpr(bt, o, def.bigEndian);
       if (read === undefined) return null;
       o += fd.size;
@@ -208,8 +177,7 @@ export class ObjectDecoder {
       const key = pdef ? pdef.name : `unknown_${fd.num}`;
       natives.push({ key, name: JSON.stringify(key), valid, value });
       if (pdef?.accumulate) {
-        const slot = this.#seedSlot(mdef.num, fd.num);
-        if (this.#seeds.length <= slot) this.#seeds.length = slot + 1;
+        const slot = this.#seeds.slot(mdef.num, fd.num);
         seeds.push(`if (${valid}) s[${slot}] = ${r};`);
       }
       if (pdef && expand && pdef.components.length > 0) {
