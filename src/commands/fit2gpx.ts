@@ -14,6 +14,7 @@ import type { AtomicFile } from '../core/platform/atomic-file.js';
 import { inputStat } from '../core/platform/input-file.js';
 import { isStdout, openOutput, outputTarget, refuseInputAsOutput } from '../core/platform/output-file.js';
 import { fromSystemError, isSystemError, withPath } from '../core/platform/system-error.js';
+import { sweepTempsIn } from '../core/platform/temp-registry.js';
 
 interface Job {
   input: string;
@@ -151,6 +152,8 @@ timer segment. Other unstamped names never match. --all-waypoints keeps every lo
     const results: JobResult[] = new Array(jobs.length);
     let next = 0;
     const workerCount = Math.min(size, jobs.length);
+    // A signal may overtake a worker's note of its temporary file: sweep where they write.
+    if (workerCount > 1) for (const j of jobs) if (j.output && j.output !== '-') sweepTempsIn(dirname(j.output));
     const work = async (worker: Worker | undefined, profile: Profile | undefined) => {
       while (next < jobs.length) {
         const i = next++;

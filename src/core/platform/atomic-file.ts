@@ -7,9 +7,7 @@
  * place instead, through a descriptor the caller opened: then there is nothing to rename or remove.
  */
 import { closeSync, fchmodSync, fchownSync, fsyncSync, openSync, renameSync, unlinkSync, write, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { trackTemp, untrackTemp } from './temp-registry.js';
+import { tempPathFor, trackTemp, untrackTemp } from './temp-registry.js';
 
 export interface AtomicFileOptions {
   /** Write in place through this open descriptor (no temporary file, no rename). */
@@ -45,7 +43,7 @@ export class AtomicFile {
       this.#fd = opts.fd;
       return;
     }
-    const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    const temp = tempPathFor(path);
     this.#fd = openSync(temp, 'wx', 0o644);
     this.tempPath = temp;
     trackTemp(temp);

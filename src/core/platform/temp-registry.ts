@@ -8,12 +8,16 @@
  * Worker threads have their own copy of this module: theirs reports to the main thread's over a
  * BroadcastChannel, since signals and exit are the main thread's.
  */
-import { rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 
 type Note = { add?: string; remove?: string };
 
 const tracked = new Set<string>();
+/** Folders where worker threads make temporary files: swept for this process's on the way out. */
+const swept = new Set<string>();
 const channel = new BroadcastChannel('fitkit-temp-registry');
 channel.unref();
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -59,8 +63,34 @@ export function untrackTemp(path: string): void {
   else channel.postMessage({ remove: path } satisfies Note);
 }
 
+/**
+ * A temporary name beside `path`, hidden, with this process's id: `.NAME.PID-RANDOM.tmp`. Worker
+ * threads share the id, which is what lets sweepTempsIn() find theirs.
+ */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * Sweeps `dir` on the way out for temporary files of this process (tempPathFor's names). For
+ * worker threads' files: their trackTemp() reaches the main thread by message, which a signal
+ * can overtake.
+ */
+export function sweepTempsIn(dir: string): void {
+  swept.add(dir);
+  hook();
+}
+
 /** Removes every tracked path now (synchronously; errors ignored: it may be gone already). */
 export function removeAllTemps(): void {
+  const ours = new RegExp(`^\\..*\\.${process.pid}-[0-9a-f]{8}\\.tmp$`);
+  for (const dir of swept) {
+    try {
+      for (const n of readdirSync(dir)) if (ours.test(n)) tracked.add(join(dir, n));
+    } catch {
+      // gone or unreadable: nothing of ours to find there
+    }
+  }
   for (const p of tracked) {
     try {
       rmSync(p, { recursive: true, force: true });
