@@ -1,16 +1,14 @@
 /** `fitkit sort` killed at random points (npm run test:slow): never a partial file, the next run completes. */
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LibraryIndex } from '../../src/core/library/library-index.js';
-import { smallFit, writeFile } from '../helpers/sort-files.js';
+import { listLibrary, sha256 as hash, sourceTree } from '../helpers/sort-files.js';
 
 const root = join(import.meta.dirname, '../..');
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `fitkit-${p}-`));
-const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** A wide terminal, so the summary is a table (narrower: a line per device, see conventions.test.ts). */
 function fitkit(args: string[]) {
@@ -18,35 +16,10 @@ function fitkit(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Library files (not .fitkit), relative; temporary files separately. */
-function listLibrary(dir: string, rel = ''): string[] {
-  if (!existsSync(join(dir, rel))) return [];
-  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) => {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (r === '.fitkit') return [];
-    return e.isDirectory() ? listLibrary(dir, r) : [r];
-  });
-}
-
 /** A deterministic LCG, so a failing kill schedule can be replayed from its seed. */
 function rng(seed: number) {
   let s = seed >>> 0;
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-function sourceTree(n: number): { dir: string; hashes: Set<string> } {
-  const dir = tmp('sortsrc');
-  const hashes = new Set<string>();
-  const types = [4, 4, 4, 6, 1, 15, 9];
-  for (let i = 0; i < n; i++) {
-    const bytes = smallFit({ type: types[i % types.length], serial: 1000 + (i % 3), seed: i, records: 2 + (i % 40) });
-    hashes.add(hash(bytes));
-    // Names repeat across folders, so suffixes are exercised too.
-    writeFile(join(dir, `d${i % 8}`, `f${Math.floor(i / 8)}.fit`), bytes);
-  }
-  writeFile(join(dir, 'broken.fit'), 'not a fit file');
-  hashes.add(hash(Buffer.from('not a fit file')));
-  return { dir, hashes };
 }
 
 describe('fitkit sort killed', () => {

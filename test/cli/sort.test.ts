@@ -1,45 +1,18 @@
 /** `fitkit sort` end to end, through the built CLI (worker threads on); runs killed at random points: sort-kill.slow.test.ts. */
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { smallFit, writeFile } from '../helpers/sort-files.js';
+import { listLibrary, sourceTree } from '../helpers/sort-files.js';
 
 const root = join(import.meta.dirname, '../..');
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `fitkit-${p}-`));
-const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** A wide terminal, so the summary is a table (narrower: a line per device, see conventions.test.ts). */
 function fitkit(args: string[]) {
   const r = spawnSync(process.execPath, [join(root, 'bin/run.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', COLUMNS: '200' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Library files (not .fitkit), relative; temporary files separately. */
-function listLibrary(dir: string, rel = ''): string[] {
-  if (!existsSync(join(dir, rel))) return [];
-  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) => {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (r === '.fitkit') return [];
-    return e.isDirectory() ? listLibrary(dir, r) : [r];
-  });
-}
-
-function sourceTree(n: number): { dir: string; hashes: Set<string> } {
-  const dir = tmp('sortsrc');
-  const hashes = new Set<string>();
-  const types = [4, 4, 4, 6, 1, 15, 9];
-  for (let i = 0; i < n; i++) {
-    const bytes = smallFit({ type: types[i % types.length], serial: 1000 + (i % 3), seed: i, records: 2 + (i % 40) });
-    hashes.add(hash(bytes));
-    // Names repeat across folders, so suffixes are exercised too.
-    writeFile(join(dir, `d${i % 8}`, `f${Math.floor(i / 8)}.fit`), bytes);
-  }
-  writeFile(join(dir, 'broken.fit'), 'not a fit file');
-  hashes.add(hash(Buffer.from('not a fit file')));
-  return { dir, hashes };
 }
 
 describe('fitkit sort', () => {

@@ -1,6 +1,8 @@
 /** Small FIT files for the sort tests and bench: a file_id and a few records, built in code. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { BaseType } from '../../src/core/fit/proto/base-types.js';
 import { FitBuilder, MesgNum, type FieldDef, FILE_ID_FIELDS } from './fit-builder.js';
 
@@ -38,4 +40,33 @@ export function writeFile(path: string, bytes: Uint8Array | string): string {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, bytes);
   return path;
+}
+
+/** Library files (not .fitkit), relative; temporary files separately. */
+export function listLibrary(dir: string, rel = ''): string[] {
+  if (!existsSync(join(dir, rel))) return [];
+  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) => {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (r === '.fitkit') return [];
+    return e.isDirectory() ? listLibrary(dir, r) : [r];
+  });
+}
+
+/** SHA-256 of bytes, hex. */
+export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** `n` small FIT files in 8 folders (names repeat across them) and one broken file; their hashes. */
+export function sourceTree(n: number): { dir: string; hashes: Set<string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'fitkit-sortsrc-'));
+  const hashes = new Set<string>();
+  const types = [4, 4, 4, 6, 1, 15, 9];
+  for (let i = 0; i < n; i++) {
+    const bytes = smallFit({ type: types[i % types.length], serial: 1000 + (i % 3), seed: i, records: 2 + (i % 40) });
+    hashes.add(sha256(bytes));
+    // Names repeat across folders, so suffixes are exercised too.
+    writeFile(join(dir, `d${i % 8}`, `f${Math.floor(i / 8)}.fit`), bytes);
+  }
+  writeFile(join(dir, 'broken.fit'), 'not a fit file');
+  hashes.add(sha256(Buffer.from('not a fit file')));
+  return { dir, hashes };
 }
