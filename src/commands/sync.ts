@@ -8,7 +8,7 @@ import { plural } from '../cli/plural.js';
 import { FitkitError } from '../core/errors.js';
 import { parseTypeFilter } from '../core/library/layout.js';
 import { checkLibraryState } from '../core/library/library-dirs.js';
-import { openLibrary } from '../core/library/sorter.js';
+import { openLibrary } from '../core/library/library.js';
 import { startSimulation, SIMULATIONS, type Simulation } from '../core/sim/simulate.js';
 import type { DeviceProvider, Transport } from '../core/sync/device-source.js';
 import { installCommand } from '../core/sync/install-command.js';

@@ -103,7 +103,6 @@ export const ERROR_CODES = [
   'device_read_denied',
   'device_read_failed',
   'device_remove_failed',
-  'device_removed',
   'encode_base_type',
   'encode_definition',
   'encode_finished',
@@ -159,6 +158,9 @@ export const ERROR_CODES = [
   'unreadable',
   'unsafe_path',
   'usage',
+  'usb_io',
+  'usb_overflow',
+  'usb_stall',
   'worker_failed',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -201,6 +203,15 @@ export class FitkitError extends Error {
     const where = this.offset === undefined ? '' : ` (at byte ${this.offset})`;
     return `${this.file ? this.file + ': ' : ''}${this.message}${where}`;
   }
+}
+
+/**
+ * The device went away (unplugged, unmounted, re-enumerated, out of radio range for good):
+ * every transport raises it with code `device_gone` (a UsbError of kind `no_device` has that
+ * code too), and the sync engine ends the run on it without blaming the file.
+ */
+export function isDeviceGone(e: unknown): e is FitkitError {
+  return e instanceof FitkitError && e.code === 'device_gone';
 }
 
 export function diagnosticToError(d: Diagnostic, file?: string): FitkitError {

@@ -160,7 +160,6 @@ function stickName(device: UsbDevice): string {
 
 /** A UsbError as a FitkitError that says what to do about it. */
 function usbError(e: unknown, where: string, op: 'open' | 'claim' | 'write' | 'set up the serial bridge of'): FitkitError {
-  if (e instanceof FitkitError) return e;
   if (e instanceof UsbError) {
     switch (e.kind) {
       case 'no_device':
@@ -174,7 +173,7 @@ function usbError(e: unknown, where: string, op: 'open' | 'claim' | 'write' | 's
           { cause: e },
         );
     }
-  }
+  } else if (e instanceof FitkitError) return e;
   const message = e instanceof Error ? e.message : String(e);
   return new FitkitError('ant_usb', `USB error on ${where} (${op}): ${message}`, { cause: e });
 }

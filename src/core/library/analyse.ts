@@ -33,9 +33,14 @@ export function sha256(bytes: Uint8Array): string {
 }
 
 export function analyseBytes(bytes: Uint8Array): Analysis {
+  return inspectBytes(bytes, sha256(bytes));
+}
+
+/** analyseBytes() for bytes whose hash is already known (a download hashed as it streamed in). */
+export function inspectBytes(bytes: Uint8Array, hash: string): Analysis {
   const scan = scanFit(bytes);
   const fatal = scan.diagnostics.find((d) => d.level === 'error');
-  const a: Analysis = { sha256: sha256(bytes), size: bytes.length, chained: scan.files };
+  const a: Analysis = { sha256: hash, size: bytes.length, chained: scan.files };
   if (fatal) a.damage = { code: fatal.code, message: fatal.message, offset: fatal.offset };
   if (fatal?.code !== 'not_fit') {
     const id = readFileId(bytes.subarray(0, FILE_ID_PREFIX));

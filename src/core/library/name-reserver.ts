@@ -8,6 +8,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { FitkitError } from '../errors.js';
 import { sha256 } from './analyse.js';
+import type { IoMeter } from './io-meter.js';
 import type { LibraryDirs } from './library-dirs.js';
 import type { LibraryIndex } from './library-index.js';
 import { suffixed } from './sanitise.js';
@@ -26,11 +27,13 @@ const MAX_SUFFIX = 100_000;
 export class NameReserver {
   #dirs: LibraryDirs;
   #index: LibraryIndex;
+  #meter?: IoMeter;
   #reserved = new Set<string>();
 
-  constructor(dirs: LibraryDirs, index: LibraryIndex) {
+  constructor(dirs: LibraryDirs, index: LibraryIndex, meter?: IoMeter) {
     this.#dirs = dirs;
     this.#index = index;
+    this.#meter = meter;
   }
 
   /** First free (or adoptable) name for content `hash` of `size` bytes in folder `dir`, from suffix `from`. */
@@ -47,11 +50,17 @@ export class NameReserver {
         this.#reserved.add(path);
         return { path, adopted: false, n };
       }
-      if (st.isFile() && st.size === size && sha256(readFileSync(abs)) === hash) {
+      if (st.isFile() && st.size === size && this.#hash(abs) === hash) {
         this.#reserved.add(path);
         return { path, adopted: true, n };
       }
     }
     throw new FitkitError('names_exhausted', `no free name for ${name} in ${dir}`);
+  }
+
+  #hash(abs: string): string {
+    const bytes = readFileSync(abs);
+    this.#meter?.hashed(bytes.length);
+    return sha256(bytes);
   }
 }

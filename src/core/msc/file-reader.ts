@@ -38,7 +38,7 @@ function errnoCode(e: unknown): string | undefined {
 export function volumeReadError(e: unknown, shown: string): unknown {
   if (e instanceof FitkitError || (e instanceof Error && e.name === 'AbortError')) return e;
   const code = errnoCode(e);
-  if (code && REMOVED.has(code)) return new FitkitError('device_removed', `device removed while reading ${shown} (${code})`, { file: shown, cause: e });
+  if (code && REMOVED.has(code)) return new FitkitError('device_gone', `device removed while reading ${shown} (${code})`, { file: shown, cause: e });
   if (code === 'EACCES' || code === 'EPERM') return new FitkitError('device_read_denied', `cannot read ${shown} on the device: permission denied`, { file: shown, cause: e });
   if (code === 'ELOOP') return new FitkitError('device_file_unsafe', `${shown} is a symbolic link on the device; not followed`, { file: shown, cause: e });
   return new FitkitError('device_read_failed', `reading ${shown} failed${code ? ` (${code})` : ''}`, { file: shown, cause: e });

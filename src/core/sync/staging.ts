@@ -2,11 +2,14 @@
  * Where downloads wait before the library takes them: `.fitkit/incoming/<pid>-<random>/<n>/`,
  * one folder per run and one per file (device names may repeat). A download is written to
  * `<name>.part`, fsynced, and renamed to its device name only when complete, so nothing partial ever
- * carries a final name. Run folders of processes that are gone are removed at start.
+ * carries a final name. Run folders of processes that are gone are removed at start. Staging is
+ * inside the library's file system, so the library takes a staged file by one link
+ * (docs/library-durability.md).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { IoMeter } from '../library/io-meter.js';
 import { checkLibraryPath, ensureLibraryFolder } from '../library/library-dirs.js';
 import { processAlive } from '../library/lock.js';
 import { trackTemp, untrackTemp } from '../platform/temp-registry.js';
@@ -16,31 +19,33 @@ export const INCOMING_DIR = 'incoming';
 
 export class Staging {
   readonly dir: string;
+  readonly #meter?: IoMeter;
   #n = 0;
 
-  private constructor(dir: string) {
+  private constructor(dir: string, meter?: IoMeter) {
     this.dir = dir;
+    this.#meter = meter;
   }
 
   /**
    * A fresh run folder under `<stateDir>/incoming`, after sweeping those of dead processes.
    * `incoming` must be a real folder of ours (checked before the sweep deletes anything in it).
    */
-  static create(stateDir: string): Staging {
+  static create(stateDir: string, meter?: IoMeter): Staging {
     checkLibraryPath(stateDir, 'folder');
     const base = ensureLibraryFolder(join(stateDir, INCOMING_DIR), 0o700);
     sweepStale(base);
     const dir = join(base, `${process.pid}-${randomBytes(4).toString('hex')}`);
     mkdirSync(dir, { mode: 0o700 });
     trackTemp(dir);
-    return new Staging(dir);
+    return new Staging(dir, meter);
   }
 
   /** A writer for one download, to be named `name` (sanitised) when complete. */
   open(name: string): StagedFile {
     const dir = join(this.dir, String(this.#n++));
     mkdirSync(dir);
-    return new StagedFile(dir, sanitiseFileName(name) || 'download.fit');
+    return new StagedFile(dir, sanitiseFileName(name) || 'download.fit', this.#meter);
   }
 
   dispose(): void {
@@ -53,11 +58,13 @@ export class StagedFile {
   readonly path: string;
   readonly #part: string;
   readonly #dir: string;
+  readonly #meter?: IoMeter;
   #fd: number | undefined;
   bytes = 0;
 
-  constructor(dir: string, name: string) {
+  constructor(dir: string, name: string, meter?: IoMeter) {
     this.#dir = dir;
+    this.#meter = meter;
     this.path = join(dir, name);
     this.#part = this.path + '.part';
     this.#fd = openSync(this.#part, 'wx', 0o644);
@@ -69,9 +76,11 @@ export class StagedFile {
     this.bytes += chunk.length;
   }
 
-  /** fsync and give it its name. */
-  commit(): string {
+  /** Sets its mtime, fsyncs, and gives it its name. */
+  commit(mtime?: Date): string {
+    if (mtime) futimesSync(this.#fd!, mtime, mtime);
     fsyncSync(this.#fd!);
+    this.#meter?.wrote(this.bytes);
     closeSync(this.#fd!);
     this.#fd = undefined;
     renameSync(this.#part, this.path);
@@ -80,6 +89,8 @@ export class StagedFile {
 
   /** Throws the partial download away. */
   discard(): void {
+    if (this.bytes > 0) this.#meter?.wrote(this.bytes);
+    this.bytes = 0;
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
     rmSync(this.#dir, { recursive: true, force: true });

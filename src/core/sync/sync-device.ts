@@ -1,13 +1,15 @@
 /**
- * One device into the library: list, skip what is known, download the rest to staging, land
- * them through the sorter (sorted by serial and type, damaged ones quarantined, duplicates by
- * content recognised), remember each in the device's sync state, and with `delete` remove a file
- * from the device only once its library copy has been read back with the same hash.
+ * One device into the library: list, skip what is known, download the rest to staging (written
+ * once, hashed as it streams in), analyse the bytes in memory, and admit each staged file to the
+ * library (library.ts: one link, no second write; sorted by serial and type, damaged ones
+ * quarantined, duplicates by content recognised); remember each in the device's sync state, and
+ * with `delete` remove a file from the device only once its library copy has been read back with
+ * the same hash.
  *
  * Bounded against any device: a file listed bigger than `maxFileBytes` is refused; a download
  * that sends more than the listed size, or nothing for `idleTimeoutMs`, is stopped; a device that
- * goes away ends the run at once with what was already downloaded landed and nothing partial
- * left behind. A file whose download fails MAX_FAILURES times in a row is given up until its size
+ * goes away (any transport's `device_gone`, errors.ts) ends the run at once as "device gone",
+ * with what was already downloaded landed, nothing partial left behind and no file blamed. A file whose download fails MAX_FAILURES times in a row is given up until its size
  * or time changes. Every download is checked as a whole FIT file (header and CRC, fit-check.ts)
  * before it lands: a bad copy is downloaded once more, and a second bad one is quarantined with
  * the reason (a watch may hand over the right number of zero bytes).
@@ -15,13 +17,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FitkitError } from '../errors.js';
-import { standardProfile, type Profile } from '../fit/profile/profile.js';
+import { FitkitError, isDeviceGone } from '../errors.js';
+import type { Profile } from '../fit/profile/profile.js';
+import { inspectBytes, type Analysis } from '../library/analyse.js';
+import { IoMeter } from '../library/io-meter.js';
 import { STATE_DIR } from '../library/layout.js';
 import { LibraryIndex } from '../library/library-index.js';
 import { LibraryDirs } from '../library/library-dirs.js';
-import { openLibrary, sortIntoLibrary } from '../library/sorter.js';
-import { isUsbError } from '../usb/backend.js';
+import { copyTime, Library, openLibrary, type Admitted } from '../library/library.js';
 import type { DeviceIdentity, DeviceSession, RemoteFile } from './device-source.js';
 import { FitCheck } from './fit-check.js';
 import { Staging, type StagedFile } from './staging.js';
@@ -70,9 +73,11 @@ export interface SyncDeviceOptions {
   maxFileBytes?: number;
   lockTimeoutMs?: number;
   onEvent?: (e: SyncEvent) => void;
+  /** Counts bytes written and hash passes (tests). */
+  meter?: IoMeter;
 }
 
-/** Files (or bytes) landed per sorter call: fewer lock and index rounds than one per file. */
+/** Files (or bytes) admitted per library opening: fewer lock and index rounds than one per file. */
 const LAND_FILES = 32;
 const LAND_BYTES = 64 * 1024 * 1024;
 /** Head room kept free on the library's file system. */
@@ -81,8 +86,8 @@ const SPACE_MARGIN = 64 * 1024 * 1024;
 interface Staged {
   file: RemoteFile;
   path: string;
-  sha256: string;
-  /** Why both copies failed the FIT check (then the sorter quarantines it). */
+  analysis: Analysis;
+  /** Why both copies failed the FIT check (then the library quarantines it). */
   problem?: string;
 }
 
@@ -91,13 +96,9 @@ function baseName(path: string): string {
   return parts[parts.length - 1] || 'download.fit';
 }
 
-function deviceGone(e: unknown, signal?: AbortSignal): boolean {
-  return isUsbError(e, 'no_device') || signal?.aborted === true || (e instanceof FitkitError && e.code === 'device_gone');
-}
-
 export async function syncDevice(session: DeviceSession, opts: SyncDeviceOptions): Promise<DeviceSyncReport> {
   const device = session.identity;
-  const profile = opts.profile ?? standardProfile();
+  const meter = opts.meter ?? new IoMeter();
   const maxFileBytes = opts.maxFileBytes ?? 256 * 1024 * 1024;
   const idleTimeoutMs = opts.idleTimeoutMs ?? 60_000;
   const emit = opts.onEvent ?? (() => {});
@@ -139,7 +140,7 @@ export async function syncDevice(session: DeviceSession, opts: SyncDeviceOptions
     if (todo.length === 0) return finish(report);
     checkSpace(root, need);
 
-    staging = Staging.create(stateDir);
+    staging = Staging.create(stateDir, meter);
     let batch: Staged[] = [];
     let batchBytes = 0;
     const land = async () => {
@@ -147,7 +148,7 @@ export async function syncDevice(session: DeviceSession, opts: SyncDeviceOptions
       const b = batch;
       batch = [];
       batchBytes = 0;
-      for (const [sha, path] of await landBatch(b, session, opts, profile, root, state, done)) held.set(sha, path);
+      for (const [sha, path] of await landBatch(b, session, opts, root, state, meter, done)) held.set(sha, path);
     };
 
     try {
@@ -158,11 +159,11 @@ export async function syncDevice(session: DeviceSession, opts: SyncDeviceOptions
         }
         emit({ kind: 'file', device, file: f });
         let sf = staging.open(baseName(f.path));
-        let sha: string;
+        let got: Downloaded;
         let problem: string | undefined;
         try {
-          const dl = () => download(session, f, sf, { signal: opts.signal, idleTimeoutMs, onBytes: (n) => emit({ kind: 'bytes', device, bytes: n }) });
-          let got = await dl();
+          const dl = () => download(session, f, sf, meter, { signal: opts.signal, idleTimeoutMs, onBytes: (n) => emit({ kind: 'bytes', device, bytes: n }) });
+          got = await dl();
           if (got.problem) {
             // Once more: a copy can come out wrong (zeros) and the next one right.
             sf.discard();
@@ -171,32 +172,32 @@ export async function syncDevice(session: DeviceSession, opts: SyncDeviceOptions
             got = await dl();
             if (got.problem) problem = `both downloads failed the FIT check (${first === got.problem ? first : `${first}; then ${got.problem}`})`;
           }
-          sha = got.sha256;
           report.totals.downloadedBytes += f.size;
         } catch (e) {
           sf.discard();
-          const reason = (e as Error).message;
-          if (deviceGone(e, opts.signal)) {
-            // Not the file's fault: no failure recorded; the next sync gets it.
-            report.interrupted = opts.signal?.aborted ? 'cancelled' : `device gone: ${reason}`;
-            done({ path: f.path, size: f.size, outcome: 'failed', reason: report.interrupted });
+          if (isDeviceGone(e) || opts.signal?.aborted) {
+            // Not the file's fault: nothing recorded as failed; the next sync gets it.
+            report.interrupted = opts.signal?.aborted ? 'cancelled' : `device gone: ${(e as Error).message}`;
             break;
           }
+          const reason = (e as Error).message;
           state.append([{ path: f.path, size: f.size, mtimeMs: f.mtimeMs, outcome: 'failed', reason, at: now() }]);
           done({ path: f.path, size: f.size, outcome: 'failed', reason });
           continue;
         }
-        const have = index.byHash(sha) ?? (held.has(sha) ? { path: held.get(sha)! } : undefined);
-        if (have) {
+        // Analysed in memory (no second read, no second hash); the staged copy gets file_id's time.
+        const analysis = inspectBytes(got.bytes, got.sha256);
+        const have = index.byHash(got.sha256)?.path ?? held.get(got.sha256);
+        if (have !== undefined) {
           // Already in the library (another path, another device, or an earlier version).
           sf.discard();
-          const r: SyncedFile = { path: f.path, size: f.size, outcome: 'duplicate', libraryPath: have.path };
-          state.append([{ path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha256: sha, outcome: 'duplicate', at: now() }]);
-          if (opts.delete && session.remove && verifyCopy(root, have.path, sha)) await removeFromDevice(session, f, r);
+          const r: SyncedFile = { path: f.path, size: f.size, outcome: 'duplicate', libraryPath: have };
+          state.append([{ path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha256: got.sha256, type: analysis.fileId?.type ?? 'unknown', outcome: 'duplicate', at: now() }]);
+          if (opts.delete && session.remove && verifyCopy(root, have, got.sha256, meter)) await removeFromDevice(session, f, r);
           done(r);
           continue;
         }
-        batch.push({ file: f, path: sf.path, sha256: sha, problem });
+        batch.push({ file: f, path: sf.commit(copyTime(analysis, f.mtimeMs)), analysis, problem });
         batchBytes += f.size;
         if (batch.length >= LAND_FILES || batchBytes >= LAND_BYTES) await land();
       }
@@ -244,14 +245,23 @@ interface DownloadOpts {
   onBytes: (n: number) => void;
 }
 
+interface Downloaded {
+  sha256: string;
+  /** The whole download, for analysis in memory (bounded by maxFileBytes). */
+  bytes: Uint8Array;
+  /** What the FIT check found wrong (an empty file is not checked). */
+  problem?: string;
+}
+
 /**
- * Streams one file into `sf` and commits it; returns its SHA-256 and what the FIT check found
- * wrong with it, if anything (an empty file is not checked). Stops on more bytes than listed, on
- * silence, and on abort, even if the transport ignores the abort signal.
+ * Streams one file into `sf` (not yet committed), hashing it on the way; returns its hash, its
+ * bytes and what the FIT check found wrong with it, if anything. Stops on more bytes than listed,
+ * on silence, and on abort, even if the transport ignores the abort signal.
  */
-async function download(session: DeviceSession, f: RemoteFile, sf: StagedFile, o: DownloadOpts): Promise<{ sha256: string; problem?: string }> {
+async function download(session: DeviceSession, f: RemoteFile, sf: StagedFile, meter: IoMeter, o: DownloadOpts): Promise<Downloaded> {
   const hash = createHash('sha256');
   const check = new FitCheck();
+  const chunks: Uint8Array[] = [];
   const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let stop: (e: Error) => void = () => {};
@@ -280,6 +290,7 @@ async function download(session: DeviceSession, f: RemoteFile, sf: StagedFile, o
         sf.write(chunk);
         hash.update(chunk);
         check.push(chunk);
+        chunks.push(chunk);
         o.onBytes(chunk.length);
         arm();
       },
@@ -287,49 +298,50 @@ async function download(session: DeviceSession, f: RemoteFile, sf: StagedFile, o
     );
     await Promise.race([run, stopped]);
     if (sf.bytes !== f.size) throw new FitkitError('short', `${f.path}: got ${sf.bytes} of the ${f.size} bytes listed`);
-    sf.commit();
-    return { sha256: hash.digest('hex'), problem: f.size > 0 ? check.problem() : undefined };
+    meter.hashed(sf.bytes);
+    return { sha256: hash.digest('hex'), bytes: Buffer.concat(chunks, sf.bytes), problem: f.size > 0 ? check.problem() : undefined };
   } finally {
     clearTimeout(timer);
     o.signal?.removeEventListener('abort', onOuter);
   }
 }
 
+/**
+ * Admits a batch of staged downloads to the library (one lock, one commit), then records them
+ * in the device's state and, with `delete`, removes the verified ones from the device.
+ */
 async function landBatch(
   batch: Staged[],
   session: DeviceSession,
   opts: SyncDeviceOptions,
-  profile: Profile,
   root: string,
   state: SyncState,
+  meter: IoMeter,
   done: (f: SyncedFile) => void,
 ): Promise<[sha256: string, path: string][]> {
   const device = session.identity;
-  const origins = new Map(batch.map((b) => [b.path, `${device.key}:${b.file.path}`]));
-  const sorted = await sortIntoLibrary({
-    sources: batch.map((b) => b.path),
-    library: root,
-    profile,
-    types: opts.types,
-    move: true,
-    staged: true,
-    origins,
-    threads: 0,
-    lockTimeoutMs: opts.lockTimeoutMs,
-  });
-  const bySource = new Map(sorted.files.map((f) => [f.source, f]));
+  const lib = await Library.open(root, { profile: opts.profile, types: opts.types, lockTimeoutMs: opts.lockTimeoutMs, meter });
+  const admitted: Admitted[] = [];
+  try {
+    const pending = batch.map((b) => lib.admit({ name: baseName(b.file.path), origin: `${device.key}:${b.file.path}`, analysis: b.analysis, staged: b.path }));
+    admitted.push(...(await Promise.all(pending)));
+    await lib.commit();
+  } finally {
+    lib.release();
+  }
   const entries: StateEntry[] = [];
   const out: SyncedFile[] = [];
   const at = new Date().toISOString();
-  for (const b of batch) {
-    const s = bySource.get(b.path);
+  for (let i = 0; i < batch.length; i++) {
+    const b = batch[i];
+    const s = admitted[i];
     const f = b.file;
-    const r: SyncedFile = { path: f.path, size: f.size, outcome: s?.outcome ?? 'failed' };
-    if (s?.path) r.libraryPath = s.path;
-    if (s?.reason || !s) r.reason = s?.reason ?? 'not landed';
+    const r: SyncedFile = { path: f.path, size: f.size, outcome: s.outcome };
+    if (s.path) r.libraryPath = s.path;
+    if (s.reason) r.reason = s.reason;
     if (b.problem) r.reason = r.outcome === 'quarantined' ? `${b.problem}: ${r.reason}` : b.problem;
-    const e: StateEntry = { path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha256: b.sha256, outcome: r.outcome === 'copied' ? 'sorted' : (r.outcome as StateEntry['outcome']), at };
-    if (s) e.type = s.fileType ?? 'unknown';
+    const e: StateEntry = { path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha256: b.analysis.sha256, outcome: r.outcome === 'copied' ? 'sorted' : (r.outcome as StateEntry['outcome']), at };
+    e.type = s.fileType ?? 'unknown';
     if (r.reason) e.reason = r.reason;
     entries.push(e);
     out.push(r);
@@ -340,18 +352,20 @@ async function landBatch(
     const r = out[i];
     // Deleted from the device only when the library holds a sorted copy that reads back right.
     const safe = r.outcome === 'copied' || r.outcome === 'duplicate';
-    if (opts.delete && session.remove && safe && r.libraryPath && verifyCopy(root, r.libraryPath, batch[i].sha256)) {
+    if (opts.delete && session.remove && safe && r.libraryPath && verifyCopy(root, r.libraryPath, batch[i].analysis.sha256, meter)) {
       await removeFromDevice(session, batch[i].file, r);
     }
     done(r);
   }
-  return batch.flatMap((b, i) => (out[i].libraryPath ? [[b.sha256, out[i].libraryPath!] as [string, string]] : []));
+  return batch.flatMap((b, i) => (out[i].libraryPath ? [[b.analysis.sha256, out[i].libraryPath!] as [string, string]] : []));
 }
 
 /** The library copy at `rel` reads back with hash `sha256`. */
-function verifyCopy(root: string, rel: string, sha256: string): boolean {
+function verifyCopy(root: string, rel: string, sha256: string, meter: IoMeter): boolean {
   try {
-    return createHash('sha256').update(readFileSync(join(root, ...rel.split('/')))).digest('hex') === sha256;
+    const bytes = readFileSync(join(root, ...rel.split('/')));
+    meter.hashed(bytes.length);
+    return createHash('sha256').update(bytes).digest('hex') === sha256;
   } catch {
     return false;
   }

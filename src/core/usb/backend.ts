@@ -3,6 +3,7 @@
  * and the ANT stick need, promise-based, with one error type. The real adapter (node-usb.ts)
  * and the simulators (../sim/) implement it; nothing above this layer imports `usb`.
  */
+import { FitkitError, type ErrorCode } from '../errors.js';
 
 export type UsbErrorKind =
   /** No answer within the timeout (the transfer was cancelled). */
@@ -21,10 +22,22 @@ export type UsbErrorKind =
   | 'cancelled'
   | 'io';
 
-export class UsbError extends Error {
+/** The FitkitError code of each kind: `no_device` is the one `device_gone` every transport raises. */
+const CODES: Record<UsbErrorKind, ErrorCode> = {
+  timeout: 'timeout',
+  stall: 'usb_stall',
+  no_device: 'device_gone',
+  busy: 'busy',
+  access: 'permission_denied',
+  overflow: 'usb_overflow',
+  cancelled: 'cancelled',
+  io: 'usb_io',
+};
+
+export class UsbError extends FitkitError {
   readonly kind: UsbErrorKind;
   constructor(kind: UsbErrorKind, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(CODES[kind], message, { cause: options?.cause });
     this.name = 'UsbError';
     this.kind = kind;
   }

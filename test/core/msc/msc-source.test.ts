@@ -99,14 +99,14 @@ describe('MscProvider against a simulated Edge 530 volume', () => {
     const got: Uint8Array[] = [];
     const err = await s.download(byPath(files, f.path), (c) => void got.push(c)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FitkitError);
-    expect(err).toMatchObject({ code: 'device_removed', file: f.path });
+    expect(err).toMatchObject({ code: 'device_gone', file: f.path });
     expect((err as Error).message).toBe(`device removed while reading ${f.path} (EIO)`);
     // Everything before the pull arrived intact, nothing after it.
     expect(Buffer.concat(got).equals(Buffer.from(f.bytes.subarray(0, k)))).toBe(true);
     expect(v.vanishes).toBe(1);
     // The rest of the session fails the same clear way; the volume is no longer found.
-    await expect(s.download(byPath(files, v.files[0].path), () => undefined)).rejects.toMatchObject({ code: 'device_removed' });
-    await expect(s.listFiles()).rejects.toMatchObject({ code: 'device_removed' });
+    await expect(s.download(byPath(files, v.files[0].path), () => undefined)).rejects.toMatchObject({ code: 'device_gone' });
+    await expect(s.listFiles()).rejects.toMatchObject({ code: 'device_gone' });
     expect(await provider.scan()).toEqual([]);
     // Plugged back in: found again, and the interrupted file resumes where it stopped.
     v.appear();

@@ -83,7 +83,7 @@ export class MscSession implements DeviceSession {
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
       const code = errnoCode(e);
-      throw new FitkitError('device_removed', `cannot list ${root}: the device was removed or unmounted (${code ?? 'error'})`, { file: root, cause: e });
+      throw new FitkitError('device_gone', `cannot list ${root}: the device was removed or unmounted (${code ?? 'error'})`, { file: root, cause: e });
     }
     this.warnings.push(...listing.warnings);
     return listing.files.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, ref: f.abs }));
