@@ -46,7 +46,7 @@ interface NativeSetup {
   value: number;
   index: number;
 }
-interface NativeDevice {
+export interface NativeDevice {
   vendorId: number;
   productId: number;
   deviceClass: number;
@@ -69,7 +69,7 @@ interface NativeDevice {
   nativeControlTransferOut(setup: NativeSetup, timeout: number, data?: Uint8Array): Promise<number>;
   clearHalt(direction: 'in' | 'out', endpointNumber: number): Promise<void>;
 }
-interface NativeModule {
+export interface NativeModule {
   nativeGetDevices(): Promise<NativeDevice[]>;
   Emitter: new () => {
     addAttach(cb: (d: NativeDevice) => void): Promise<void>;
@@ -79,10 +79,15 @@ interface NativeModule {
   };
 }
 
-/** node-usb's errors carry only a message; these are the kinds it tells apart. */
+/**
+ * node-usb's errors carry only a message (nusb's and Rust's error texts, e.g. "device
+ * disconnected", "endpoint stalled", "interface is busy", "entity not found" for a device node
+ * that is gone); these are the kinds it tells apart. "endpoint not found" and the like are
+ * mistakes of the caller, not a device that left.
+ */
 function kindOf(message: string): UsbErrorKind {
   if (/timed? ?out/i.test(message)) return 'timeout';
-  if (/disconnect|no such device|ENODEV|not found|gone/i.test(message)) return 'no_device';
+  if (/disconnect|no such device|ENODEV|entity not found|gone/i.test(message)) return 'no_device';
   if (/busy|EBUSY/i.test(message)) return 'busy';
   if (/permission|access|EACCES|EPERM/i.test(message)) return 'access';
   if (/stall|pipe/i.test(message)) return 'stall';
@@ -255,6 +260,11 @@ class NodeUsbBackend implements UsbBackend {
   }
 }
 
+/** A backend over a given native module (the real one below; tests pass a fake). */
+export function nodeUsbBackendOver(native: NativeModule): UsbBackend {
+  return new NodeUsbBackend(native);
+}
+
 let loaded: UsbBackend | undefined;
 
 /** The real USB backend (loads the native module on first use). */
@@ -267,6 +277,6 @@ export function nodeUsbBackend(): UsbBackend {
   } catch (e) {
     throw new UsbError('io', `the USB library (npm package "usb") could not be loaded: ${(e as Error).message}`, { cause: e });
   }
-  loaded = new NodeUsbBackend(native);
+  loaded = nodeUsbBackendOver(native);
   return loaded;
 }

@@ -7,6 +7,13 @@ import { watchFiles, WATCH_MODELS } from '../../../src/core/sim/watch-files.js';
 import { MAX_FAILURES } from '../../../src/core/sync/sync-state.js';
 import { inspectLibrary, sha } from '../../helpers/library-check.js';
 import { MemoryDevice, type MemFile } from '../../helpers/memory-device.js';
+import { simVolumes } from '../../helpers/msc-volumes.js';
+import { IoMeter } from '../../../src/core/library/io-meter.js';
+import { MscProvider } from '../../../src/core/sync/sources/msc-source.js';
+import { SyncState } from '../../../src/core/sync/sync-state.js';
+import { STATE_DIR } from '../../../src/core/library/layout.js';
+import { FitkitError, isDeviceGone } from '../../../src/core/errors.js';
+import { UsbError } from '../../../src/core/usb/backend.js';
 
 const dirs: string[] = [];
 function lib(): string {
@@ -19,6 +26,7 @@ afterEach(() => {
 });
 
 const model = WATCH_MODELS.fr945;
+const sim = simVolumes();
 function device(files: MemFile[] = watchFiles(model).map((f) => ({ ...f }))): MemoryDevice {
   return new MemoryDevice({ key: 'msc:3996731245', serial: String(model.serial), model: model.name }, files);
 }
@@ -146,5 +154,51 @@ describe('syncDevice', () => {
     const r3 = await syncDevice(dev, { library });
     expect(r3.totals.copied + r3.totals.quarantined).toBe(r1.totals.filtered);
     expect(r3.totals.filtered).toBe(0);
+  });
+
+  it('writes each new file once and hashes it once (one link lands it from staging)', async () => {
+    const library = lib();
+    // Whole FIT files only: a bad copy is downloaded twice on purpose.
+    const files = watchFiles(model).filter((f) => f.bytes.length > 0).slice(0, 6).map((f) => ({ ...f }));
+    const meter = new IoMeter();
+    const r = await syncDevice(device(files), { library, meter });
+    const landed = r.totals.copied + r.totals.quarantined;
+    expect(landed).toBe(files.length);
+    const bytes = files.reduce((n, f) => n + f.bytes.length, 0);
+    expect(meter).toMatchObject({ writes: files.length, bytesWritten: bytes, hashes: files.length, bytesHashed: bytes });
+    expect(new Set(inspectLibrary(library).files.values())).toEqual(new Set(files.map((f) => sha(f.bytes))));
+  });
+
+  it('a mass-storage watch pulled out mid-sync ends the run as "device gone", nothing counted as failed', async () => {
+    const library = lib();
+    const v = sim();
+    const provider = new MscProvider(v.providerOptions());
+    const session = await (await provider.scan())[0].open();
+    const listed = await session.listFiles();
+    const big = v.files.find((x) => x.bytes.length > 1024 * 1024)!;
+    v.failAt(big.path, 500_000);
+    const r = await syncDevice(session, { library });
+    expect(r.interrupted).toMatch(/^device gone: device removed while reading/);
+    expect(r.totals.failed).toBe(0);
+    expect(r.totals.given_up).toBe(0);
+    expect(r.files.length).toBeLessThan(listed.length);
+    // No failure remembered against any file: three pulls in a row give nothing up.
+    const state = SyncState.load(join(library, STATE_DIR), session.identity.key);
+    for (const f of listed) expect([f.path, state.failures(f.path, f.size, f.mtimeMs)]).toEqual([f.path, 0]);
+    state.close();
+    expect(inspectLibrary(library).problems).toEqual([]);
+    // Back in: the next sync takes everything.
+    v.appear();
+    const again = await (await provider.scan())[0].open();
+    const r2 = await syncDevice(again, { library });
+    expect(r2.interrupted).toBeUndefined();
+    expect(r2.totals.failed).toBe(0);
+    expect(new Set(inspectLibrary(library).files.values())).toEqual(new Set(v.files.map((f) => sha(f.bytes))));
+  });
+
+  it('every transport names a vanished device the same way', () => {
+    expect(isDeviceGone(new UsbError('no_device', 'gone'))).toBe(true);
+    expect(isDeviceGone(new UsbError('timeout', 'slow'))).toBe(false);
+    expect(new UsbError('no_device', 'gone')).toBeInstanceOf(FitkitError);
   });
 });
