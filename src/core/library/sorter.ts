@@ -1,20 +1,22 @@
 /**
  * `fitkit sort`: walk the sources, analyse each file on the worker pool (hash, structure and CRC
- * scan, file_id), and admit it to the library (library.ts) in input order. Progress is reported
+ * scan, file_id), and admit it to the library (library.ts) in input order. A file seen before
+ * and unchanged by its stat (stat-cache.ts) whose content the library holds is not read again. Progress is reported
  * after each commit, so what is reported done survives a crash (docs/library-durability.md).
  * `--move` deletes a source only after its commit, once the library copy reads back with the
  * source's hash and the source is unchanged.
  */
 import { readFileSync, statSync, unlinkSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { FitkitError } from '../errors.js';
 import type { Profile } from '../fit/profile/profile.js';
 import { AnalysePool } from './analyse-pool.js';
-import { sha256 } from './analyse.js';
+import { sha256, type Analysis } from './analyse.js';
 import type { IoMeter } from './io-meter.js';
+import { STATE_DIR } from './layout.js';
 import { Library, type Admitted } from './library.js';
 import { summaryRows, totalsOf, type SortedFile, type SortReport } from './sort-report.js';
-import type { SourceRead } from './source-file.js';
+import { sameStamp, stampOf, StatCache, type FileStamp } from './stat-cache.js';
 import { walkSources } from './walk.js';
 
 export interface SortOptions {
@@ -40,42 +42,54 @@ export interface SortOptions {
 /** Files decided between progress reports (and commits, at the latest). */
 const PROGRESS_BATCH = 64;
 
-type ReadResult = { ok: true; read: SourceRead } | { ok: false; error: Error };
+/** A source's analysis: read now (with its bytes), or from the stat cache (without). */
+type Read = Analysis & { bytes?: Uint8Array; mtimeMs?: number; stamp: FileStamp };
+type ReadResult = { ok: true; read: Read } | { ok: false; error: Error };
 
 export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
   const dryRun = opts.dryRun ?? false;
   const move = (opts.move ?? false) && !dryRun;
   const lib = await Library.open(opts.library, { profile: opts.profile, dryRun, types: opts.types, lockTimeoutMs: opts.lockTimeoutMs, meter: opts.meter });
-  const pool = new AnalysePool(opts.threads);
+  // --move deletes sources: it trusts only bytes it has just read, never the stat cache.
+  const cache = StatCache.open(join(lib.root, STATE_DIR), !dryRun);
+  let pool: AnalysePool | undefined;
   try {
     const { files: inputs, ignored } = walkSources(opts.sources, lib.root);
     const warnings: string[] = [];
     const results: SortedFile[] = [];
+    const fresh = (path: string): Promise<ReadResult> => {
+      pool ??= new AnalysePool(opts.threads);
+      return pool.analyse(path).then((read) => ({ ok: true, read }) as const, (error: Error) => ({ ok: false, error }) as const);
+    };
+    const analyse = (path: string): Promise<ReadResult> => {
+      const hit = move ? undefined : cache.lookup(path);
+      return hit && lib.held(hit.sha256) !== undefined ? Promise.resolve({ ok: true, read: hit }) : fresh(path);
+    };
     const reads: Promise<ReadResult>[] = [];
-    const ahead = Math.max(8, pool.threads * 4);
     const prefetch = (upTo: number) => {
-      for (let i = reads.length; i < Math.min(upTo, inputs.length); i++) {
-        reads.push(pool.analyse(inputs[i]).then((read) => ({ ok: true, read }) as const, (error: Error) => ({ ok: false, error }) as const));
-      }
+      for (let i = reads.length; i < Math.min(upTo, inputs.length); i++) reads.push(analyse(inputs[i]));
     };
 
     let i = 0;
     while (i < inputs.length) {
       const start = i;
       const admitted: Promise<void>[] = [];
-      const toMove: { file: SortedFile; read: SourceRead }[] = [];
+      const toMove: { file: SortedFile; read: Read }[] = [];
       for (; i < inputs.length && i - start < PROGRESS_BATCH && !lib.full; i++) {
-        prefetch(i + ahead);
-        const r = await reads[i];
+        prefetch(i + Math.max(8, (pool?.threads ?? 2) * 4));
+        let r = await reads[i];
         delete reads[i];
         const source = inputs[i];
+        // A cached file is admitted without its bytes, so only while the library holds its content.
+        if (r.ok && !r.read.bytes && lib.held(r.read.sha256) === undefined) r = await fresh(source);
         if (!r.ok) {
           const code = r.error instanceof FitkitError ? r.error.code : 'unreadable';
           results.push({ source, outcome: 'failed', reason: `${code}: ${r.error.message}` });
           continue;
         }
         const read = r.read;
-        lib.meter.hashed(read.size);
+        if (read.bytes) lib.meter.hashed(read.size);
+        cache.remember(source, read.stamp, read);
         const file: SortedFile = { source, outcome: 'copied', sha256: read.sha256, size: read.size };
         results.push(file);
         admitted.push(
@@ -91,10 +105,11 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
       // Progress after the batch is durable: what is reported done survives a crash.
       for (let k = start; k < i; k++) opts.onProgress?.(k + 1, inputs.length, results[k]);
     }
-
+    cache.save();
     return { library: lib.root, dryRun, move, totals: totalsOf(results, ignored), files: results, ignored, sweptTemp: lib.sweptTemp, warnings };
   } finally {
-    await pool.close();
+    cache.discard();
+    await pool?.close();
     lib.release();
   }
 }
@@ -113,7 +128,7 @@ function fill(file: SortedFile, a: Admitted): void {
  * `--move`: deletes the source once the library copy reads back with the source's hash, and the
  * source is unchanged since it was read. Otherwise the source stays, with a warning.
  */
-function moveSource(file: SortedFile, read: SourceRead, lib: Library, warnings: string[]): void {
+function moveSource(file: SortedFile, read: Read, lib: Library, warnings: string[]): void {
   try {
     const copy = readFileSync(lib.dirs.abs(file.path!));
     lib.meter.hashed(copy.length);
@@ -121,8 +136,7 @@ function moveSource(file: SortedFile, read: SourceRead, lib: Library, warnings: 
       warnings.push(`${file.source}: kept: the library copy ${file.path} does not match it`);
       return;
     }
-    const st = statSync(file.source);
-    if (st.size !== read.size || st.mtimeMs !== read.mtimeMs) {
+    if (!sameStamp(stampOf(statSync(file.source, { bigint: true })), read.stamp)) {
       warnings.push(`${file.source}: kept: it changed while being sorted`);
       return;
     }

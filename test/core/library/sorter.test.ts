@@ -1,5 +1,5 @@
 /** The sort engine on small FIT files built in code (inline analysis: the worker script is compiled only in dist/). */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,8 @@ import { FIT_EPOCH_S } from '../../../src/core/fit/kit/time.js';
 import { readFileId } from '../../../src/core/library/file-id.js';
 import { LibraryIndex } from '../../../src/core/library/library-index.js';
 import { sortIntoLibrary } from '../../../src/core/library/sorter.js';
+import { sha256 } from '../../../src/core/library/analyse.js';
+import { IoMeter } from '../../../src/core/library/io-meter.js';
 import { FitBuilder } from '../../helpers/fit-builder.js';
 import { smallFit, writeFile } from '../../helpers/sort-files.js';
 
@@ -195,5 +197,55 @@ describe('sortIntoLibrary', () => {
     ]);
     expect(readdirSync(outside)).toEqual(['secret.fit']);
     expect(lstatSync(join(lib2, '3945849289')).isDirectory()).toBe(true);
+  });
+
+  it('skips re-hashing a file it has seen unchanged, as git does; a rewrite that keeps size and mtime is still taken', async () => {
+    const src = tmp('src');
+    const lib = tmp('lib');
+    const a = smallFit({ type: 4, serial: 11, seed: 1 });
+    const b = smallFit({ type: 4, serial: 11, seed: 2 });
+    expect(b.length).toBe(a.length);
+    expect(sha256(b)).not.toBe(sha256(a));
+    const p = writeFile(join(src, 'run.fit'), a);
+    writeFile(join(src, 'other.fit'), smallFit({ type: 6, serial: 22 }));
+    const old = new Date('2020-01-01T00:00:00Z');
+    for (const f of ['run.fit', 'other.fit']) utimesSync(join(src, f), old, old);
+    // Past the coarse clock's tick: the files' ctimes are older than the run that caches them.
+    await new Promise((r) => setTimeout(r, 50));
+    const m1 = new IoMeter();
+    expect((await sortIntoLibrary({ sources: [src], library: lib, threads: 0, meter: m1 })).totals.copied).toBe(2);
+    expect(m1.hashes).toBe(2);
+
+    // Unchanged: decided from the stat cache, nothing read or hashed; the same report.
+    const m2 = new IoMeter();
+    const again = await sortIntoLibrary({ sources: [src], library: lib, threads: 0, meter: m2 });
+    expect(m2.hashes).toBe(0);
+    expect(again.totals).toMatchObject({ inputs: 2, duplicates: 2, copied: 0 });
+    expect(again.files.find((f) => f.source === p)).toMatchObject({ outcome: 'duplicate', sha256: sha256(a), device: '11', type: 'activity', fileType: 4 });
+
+    // Same path, same size, mtime put back: only the ctime (and content) differ.
+    const before = statSync(p);
+    writeFileSync(p, b);
+    utimesSync(p, before.atime, before.mtime);
+    expect(statSync(p)).toMatchObject({ size: before.size, mtimeMs: before.mtimeMs });
+    const m3 = new IoMeter();
+    const third = await sortIntoLibrary({ sources: [src], library: lib, threads: 0, meter: m3 });
+    expect(m3.hashes).toBe(1);
+    expect(third.files.find((f) => f.source === p)).toMatchObject({ outcome: 'copied', sha256: sha256(b) });
+    const held = new Set([...LibraryIndex.load(join(lib, '.fitkit')).entries()].map((e) => e.sha256));
+    expect(held.has(sha256(b))).toBe(true);
+  });
+
+  it('does not trust a cache entry recorded in the same clock tick as the file changed (racy git)', async () => {
+    const src = tmp('src');
+    const lib = tmp('lib');
+    writeFile(join(src, 'new.fit'), smallFit({ type: 4, serial: 11, seed: 3 }));
+    // No pause: the file's times are not older than the run that records it, so it is hashed again.
+    await sortIntoLibrary({ sources: [src], library: lib, threads: 0 });
+    const cache = JSON.parse(readFileSync(join(lib, '.fitkit', 'stat-cache.json'), 'utf8')) as { since: string; entries: [string, { ctimeNs: string }][] };
+    const racy = BigInt(cache.entries[0][1].ctimeNs) >= BigInt(cache.since);
+    const m = new IoMeter();
+    await sortIntoLibrary({ sources: [src], library: lib, threads: 0, meter: m });
+    expect(m.hashes).toBe(racy ? 1 : 0);
   });
 });

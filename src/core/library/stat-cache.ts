@@ -1,0 +1,160 @@
+/**
+ * What `sort` remembers of the source files it has read, so that a file it has seen, unchanged,
+ * is not read and hashed again: git's index trick. `.fitkit/stat-cache.json` maps a source path
+ * to its stat (device, inode, size, mtime and ctime to the nanosecond) and the analysis of its
+ * bytes. A file whose stat matches in every field is taken as unchanged: rewriting a file changes
+ * its ctime even when its size is kept and its mtime is set back (utimes sets ctime too), and
+ * replacing it changes its inode.
+ *
+ * The racy case (git's "racily clean" entries): file times have the granularity of the kernel's
+ * coarse clock, so a file changed just after it was stat'ed can keep the same times. Each cache
+ * records `since`, the file-system time when the run that wrote it started (the mtime of the
+ * cache's temporary file, created first); an entry whose mtime or ctime is not older than that
+ * is never trusted: such files are read and hashed again.
+ *
+ * Bounded (MAX_ENTRIES, this run's files first) and rewritten whole through a temporary file and
+ * a rename, so it is either the old cache or the new one. Losing it costs only re-hashing.
+ */
+import { closeSync, constants, fstatSync, openSync, readFileSync, renameSync, statSync, writeSync, fsyncSync, type BigIntStats } from 'node:fs';
+import { join } from 'node:path';
+import { discardTemp, tempName } from '../platform/durable-file.js';
+import { trackTemp, untrackTemp } from '../platform/temp-registry.js';
+import type { Analysis } from './analyse.js';
+import { checkLibraryPath } from './library-dirs.js';
+
+export const STAT_CACHE_FILE = 'stat-cache.json';
+const MAX_ENTRIES = 250_000;
+const VERSION = 1;
+
+/** A file's identity and times, as decimal strings (JSON and structured clone keep them exact). */
+export interface FileStamp {
+  dev: string;
+  ino: string;
+  size: string;
+  mtimeNs: string;
+  ctimeNs: string;
+}
+
+export function stampOf(st: BigIntStats): FileStamp {
+  return { dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
+}
+
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+/** The analysis of a file's bytes without the bytes. */
+function factsOf(a: Analysis): Analysis {
+  const f: Analysis = { sha256: a.sha256, size: a.size, chained: a.chained };
+  if (a.fileId) f.fileId = a.fileId;
+  if (a.damage) f.damage = a.damage;
+  return f;
+}
+
+type Row = [path: string, stamp: FileStamp, analysis: Analysis];
+
+export class StatCache {
+  readonly file: string;
+  #old = new Map<string, Row>();
+  #new = new Map<string, Row>();
+  #temp?: string;
+  #since = -1n;
+
+  private constructor(file: string) {
+    this.file = file;
+  }
+
+  /**
+   * Reads `<stateDir>/stat-cache.json` (absent or unreadable: empty). With `write`, starts the
+   * next cache's temporary file now: its mtime is this run's `since`.
+   */
+  static open(stateDir: string, write: boolean): StatCache {
+    const c = new StatCache(join(stateDir, STAT_CACHE_FILE));
+    try {
+      if (checkLibraryPath(c.file, 'file')) c.#load();
+    } catch {
+      c.#old.clear();
+    }
+    if (write) {
+      const temp = join(stateDir, tempName());
+      const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      trackTemp(temp);
+      try {
+        c.#since = fstatSync(fd, { bigint: true }).mtimeNs;
+      } finally {
+        closeSync(fd);
+      }
+      c.#temp = temp;
+    }
+    return c;
+  }
+
+  /** The cached analysis of `path` if it is, by its stat, the file that was analysed. */
+  lookup(path: string): (Analysis & { stamp: FileStamp }) | undefined {
+    const row = this.#old.get(path);
+    if (!row) return undefined;
+    let st;
+    try {
+      st = statSync(path, { bigint: true, throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+    if (!st?.isFile()) return undefined;
+    const stamp = stampOf(st);
+    return sameStamp(stamp, row[1]) ? { ...row[2], stamp } : undefined;
+  }
+
+  /** Records what `path` (with stat `stamp`, taken before its bytes were read) was found to be. */
+  remember(path: string, stamp: FileStamp, analysis: Analysis): void {
+    if (this.#new.size < MAX_ENTRIES) this.#new.set(path, [path, stamp, factsOf(analysis)]);
+  }
+
+  /** Writes the cache (this run's entries, then older ones up to the bound) and renames it into place. */
+  save(): void {
+    const temp = this.#temp;
+    if (!temp) return;
+    this.#temp = undefined;
+    try {
+      const rows = [...this.#new.values()];
+      for (const [p, r] of this.#old) if (rows.length < MAX_ENTRIES && !this.#new.has(p)) rows.push(r);
+      const buf = Buffer.from(JSON.stringify({ v: VERSION, since: String(this.#since), entries: rows }));
+      const fd = openSync(temp, constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
+      try {
+        let off = 0;
+        while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, this.file);
+      untrackTemp(temp);
+    } finally {
+      discardTemp(temp);
+    }
+  }
+
+  /** Drops the temporary file without writing (a dry run, or a run that failed). */
+  discard(): void {
+    if (this.#temp) discardTemp(this.#temp);
+    this.#temp = undefined;
+  }
+
+  #load(): void {
+    const fd = openSync(this.file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    let data: { v?: number; since?: string; entries?: Row[] };
+    try {
+      data = JSON.parse(readFileSync(fd, 'utf8')) as typeof data;
+    } finally {
+      closeSync(fd);
+    }
+    if (data.v !== VERSION || typeof data.since !== 'string' || !Array.isArray(data.entries)) return;
+    const since = BigInt(data.since);
+    for (const row of data.entries) {
+      const [path, s, a] = row;
+      if (typeof path !== 'string' || !s || !a || typeof a.sha256 !== 'string') continue;
+      // Racily clean: changed in the same tick as (or after) the run that recorded it began.
+      if (BigInt(s.mtimeNs) >= since || BigInt(s.ctimeNs) >= since) continue;
+      this.#old.set(path, row);
+    }
+  }
+}
