@@ -16,7 +16,7 @@ import type { IoMeter } from './io-meter.js';
 import { STATE_DIR } from './layout.js';
 import { Library, type Admitted } from './library.js';
 import { summaryRows, totalsOf, type SortedFile, type SortReport } from './sort-report.js';
-import { sameStamp, stampOf, StatCache, type FileStamp } from './stat-cache.js';
+import { stampOf, StatCache, type FileStamp } from './stat-cache.js';
 import { walkSources } from './walk.js';
 
 export interface SortOptions {
@@ -89,12 +89,12 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
         }
         const read = r.read;
         if (read.bytes) lib.meter.hashed(read.size);
-        cache.remember(source, read.stamp, read);
-        const file: SortedFile = { source, outcome: 'copied', sha256: read.sha256, size: read.size };
-        results.push(file);
+        cache.remember(source, read.stamp, read, !read.bytes);
+        const k = results.length;
+        results.push({ source, outcome: 'copied' });
         admitted.push(
           lib.admit({ name: basename(source), origin: source, analysis: read, bytes: read.bytes, mtimeMs: read.mtimeMs }).then((a) => {
-            fill(file, a);
+            const file = (results[k] = sortedFile(source, read, a));
             if (move && a.outcome !== 'filtered' && a.outcome !== 'failed') toMove.push({ file, read });
           }),
         );
@@ -114,14 +114,13 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
   }
 }
 
-/** The library's decision, in the report's terms (same field order as before: JSON output). */
-function fill(file: SortedFile, a: Admitted): void {
-  const { source, sha256: hash, size } = file;
-  for (const k of Object.keys(file)) delete (file as unknown as Record<string, unknown>)[k];
-  Object.assign(file, { source, outcome: a.outcome, device: a.device, type: a.type, fileType: a.fileType, sha256: hash, size });
+/** The library's decision, in the report's terms (keys in the order JSON output has always had). */
+function sortedFile(source: string, read: Read, a: Admitted): SortedFile {
+  const file: SortedFile = { source, outcome: a.outcome, device: a.device, type: a.type, fileType: a.fileType, sha256: read.sha256, size: read.size };
   if (a.path !== undefined) file.path = a.path;
   if (a.adopted) file.adopted = true;
   if (a.reason !== undefined) file.reason = a.reason;
+  return file;
 }
 
 /**
@@ -136,7 +135,7 @@ function moveSource(file: SortedFile, read: Read, lib: Library, warnings: string
       warnings.push(`${file.source}: kept: the library copy ${file.path} does not match it`);
       return;
     }
-    if (!sameStamp(stampOf(statSync(file.source, { bigint: true })), read.stamp)) {
+    if (stampOf(statSync(file.source, { bigint: true })) !== read.stamp) {
       warnings.push(`${file.source}: kept: it changed while being sorted`);
       return;
     }

@@ -10,8 +10,9 @@
  * coarse clock, so a file changed just after it was stat'ed can keep the same times. Each cache
  * records `since`, the file-system time when the run that wrote it started (the mtime of the
  * cache's temporary file, created first); an entry whose mtime or ctime is not older than that
- * is never trusted: such files are read and hashed again.
+ * is not kept: such files are read and hashed again next time.
  *
+ * Racy entries are dropped when the cache is written, so loading it checks nothing but the stat.
  * Bounded (MAX_ENTRIES, this run's files first) and rewritten whole through a temporary file and
  * a rename, so it is either the old cache or the new one. Losing it costs only re-hashing.
  */
@@ -26,21 +27,17 @@ export const STAT_CACHE_FILE = 'stat-cache.json';
 const MAX_ENTRIES = 250_000;
 const VERSION = 1;
 
-/** A file's identity and times, as decimal strings (JSON and structured clone keep them exact). */
-export interface FileStamp {
-  dev: string;
-  ino: string;
-  size: string;
-  mtimeNs: string;
-  ctimeNs: string;
-}
+/** A file's identity and times: `dev:ino:size:mtimeNs:ctimeNs` (decimal, exact). */
+export type FileStamp = string;
 
 export function stampOf(st: BigIntStats): FileStamp {
-  return { dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs) };
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 }
 
-export function sameStamp(a: FileStamp, b: FileStamp): boolean {
-  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+/** Changed in the same clock tick as, or after, `since` (git's "racily clean"). */
+function racy(stamp: FileStamp, since: bigint): boolean {
+  const [, , , m, c] = stamp.split(':');
+  return BigInt(m) >= since || BigInt(c) >= since;
 }
 
 /** The analysis of a file's bytes without the bytes. */
@@ -52,11 +49,16 @@ function factsOf(a: Analysis): Analysis {
 }
 
 type Row = [path: string, stamp: FileStamp, analysis: Analysis];
+interface NewRow {
+  row: Row;
+  /** Found unchanged by its stat in this run: it passed the racy check of an older cache. */
+  checked: boolean;
+}
 
 export class StatCache {
   readonly file: string;
   #old = new Map<string, Row>();
-  #new = new Map<string, Row>();
+  #new = new Map<string, NewRow>();
   #temp?: string;
   #since = -1n;
 
@@ -101,12 +103,15 @@ export class StatCache {
     }
     if (!st?.isFile()) return undefined;
     const stamp = stampOf(st);
-    return sameStamp(stamp, row[1]) ? { ...row[2], stamp } : undefined;
+    return stamp === row[1] ? { ...row[2], stamp } : undefined;
   }
 
-  /** Records what `path` (with stat `stamp`, taken before its bytes were read) was found to be. */
-  remember(path: string, stamp: FileStamp, analysis: Analysis): void {
-    if (this.#new.size < MAX_ENTRIES) this.#new.set(path, [path, stamp, factsOf(analysis)]);
+  /**
+   * Records what `path` (with stat `stamp`, taken before its bytes were read) was found to be;
+   * `cached`: it came from lookup().
+   */
+  remember(path: string, stamp: FileStamp, analysis: Analysis, cached = false): void {
+    if (this.#new.size < MAX_ENTRIES) this.#new.set(path, { row: [path, stamp, cached ? this.#old.get(path)![2] : factsOf(analysis)], checked: cached });
   }
 
   /** Writes the cache (this run's entries, then older ones up to the bound) and renames it into place. */
@@ -115,7 +120,8 @@ export class StatCache {
     if (!temp) return;
     this.#temp = undefined;
     try {
-      const rows = [...this.#new.values()];
+      const rows: Row[] = [];
+      for (const n of this.#new.values()) if (n.checked || !racy(n.row[1], this.#since)) rows.push(n.row);
       for (const [p, r] of this.#old) if (rows.length < MAX_ENTRIES && !this.#new.has(p)) rows.push(r);
       const buf = Buffer.from(JSON.stringify({ v: VERSION, since: String(this.#since), entries: rows }));
       const fd = openSync(temp, constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
@@ -148,13 +154,9 @@ export class StatCache {
       closeSync(fd);
     }
     if (data.v !== VERSION || typeof data.since !== 'string' || !Array.isArray(data.entries)) return;
-    const since = BigInt(data.since);
     for (const row of data.entries) {
-      const [path, s, a] = row;
-      if (typeof path !== 'string' || !s || !a || typeof a.sha256 !== 'string') continue;
-      // Racily clean: changed in the same tick as (or after) the run that recorded it began.
-      if (BigInt(s.mtimeNs) >= since || BigInt(s.ctimeNs) >= since) continue;
-      this.#old.set(path, row);
+      const [path, stamp, a] = row;
+      if (typeof path === 'string' && typeof stamp === 'string' && typeof a?.sha256 === 'string') this.#old.set(path, row);
     }
   }
 }
