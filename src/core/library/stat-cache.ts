@@ -120,6 +120,8 @@ export class StatCache {
     if (!temp) return;
     this.#temp = undefined;
     try {
+      // Every file found unchanged and no other entry: the cache on disk says it all already.
+      if (this.#new.size === this.#old.size && [...this.#new.values()].every((n) => n.checked)) return;
       const rows: Row[] = [];
       for (const n of this.#new.values()) if (n.checked || !racy(n.row[1], this.#since)) rows.push(n.row);
       for (const [p, r] of this.#old) if (rows.length < MAX_ENTRIES && !this.#new.has(p)) rows.push(r);
