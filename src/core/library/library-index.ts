@@ -2,12 +2,9 @@
  * The library's memory of what it holds: `.fitkit/index.jsonl`, an append-only journal with one
  * JSON object per line: content hash, size, where the file went, where it came from.
  *
- * Crash safety: entries are appended with one write() on an O_APPEND descriptor and fsynced
- * before anything depends on them (a `--move` deletion). A crash can leave at most a torn last
- * line; loading skips lines that do not parse and the next append starts on a fresh line. A
- * file linked into the library whose entry never made it to disk is found again by the sorter
- * (same name, same hash) and adopted, so it is neither lost nor copied twice.
- * Concurrent runs are kept apart by the library lock (lock.ts), not by this file.
+ * Entries are appended with one write() and fsynced before anything depends on them; what a
+ * crash leaves and how the next run recovers: docs/library-durability.md. Concurrent runs are
+ * kept apart by the library lock (lock.ts), not by this file.
  */
 import { join } from 'node:path';
 import { JsonlJournal } from '../platform/jsonl-journal.js';

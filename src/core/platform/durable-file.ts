@@ -2,9 +2,8 @@
  * Files that appear whole under a final name that was free, or not at all. AtomicFile
  * (atomic-file.ts) renames over its target, which is right for outputs the user names; a library
  * must never overwrite, so here the final step is link(2), which fails if the name is taken,
- * and the caller picks another. Order: write to a temporary name in the target folder, set the
- * times, fsync, link to the final name, unlink the temporary, and (once per batch) fsync the
- * folder so the new name survives a power cut before anything depends on it.
+ * and the caller picks another. The order of writes, fsyncs and links the library relies on is
+ * in docs/library-durability.md.
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';

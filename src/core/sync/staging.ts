@@ -1,10 +1,10 @@
 /**
  * Where downloads wait before the library takes them: `.fitkit/incoming/<pid>-<random>/<n>/`,
  * one folder per run and one per file (device names may repeat). A download is written to
- * `<name>.part`, fsynced, and renamed to its device name only when complete, so nothing partial ever
- * carries a final name. Run folders of processes that are gone are removed at start. Staging is
- * inside the library's file system, so the library takes a staged file by one link
- * (docs/library-durability.md).
+ * `<name>.part`, fsynced, and renamed to its device name only when complete, so nothing partial
+ * ever carries a final name. Staging is inside the library's file system, so the library takes a
+ * staged file by one link (docs/library-durability.md). Run folders of processes that are gone
+ * are removed at start.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';

@@ -5,8 +5,8 @@
  * downloaded again. Failures are counted so a file that fails every time is given up after a
  * few tries instead of being downloaded forever; a changed size or time starts over.
  *
- * Same crash rules as the library index: one append per batch, fsynced; a torn last line is
- * skipped on load. Only one sync of a device runs at a time (the service serialises per device,
+ * Same crash rules as the library index (docs/library-durability.md): appended after the
+ * library's commit, one append per batch, fsynced; a torn last line is skipped on load. Only one sync of a device runs at a time (the service serialises per device,
  * and two processes at worst both download a file once more).
  */
 import { join } from 'node:path';
