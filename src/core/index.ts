@@ -1,7 +1,7 @@
 /**
  * fitkit's library surface: everything the commands use, usable without the CLI.
  */
-export { FitkitError, type Diagnostic, type Severity } from './errors.js';
+export { FitkitError, isDeviceGone, type Diagnostic, type Severity } from './errors.js';
 export { crc16 } from './bytes/crc16.js';
 export { BaseType, BASE_TYPES, type BaseTypeInfo } from './fit/proto/base-types.js';
 export { Profile, standardProfile } from './fit/profile/profile.js';
@@ -18,6 +18,8 @@ export { fieldValue, messageToObject, jsonReplacer, type Value, type ValueOption
 export { ObjectDecoder, decodeFitObjects, decodeFitObjectsStream, type ObjectDecodeOptions, type ObjectDecodeResult } from './fit/decode/objects.js';
 export { ColumnDecoder, decodeFitColumns, decodeFitColumnsStream, columnRows, cellAt, type ColumnDecodeOptions, type ColumnDecodeResult, type MessageColumns, type Column, type NumberColumn, type TimeColumn, type StringColumn, type ArrayColumn, type ValuesColumn } from './fit/decode/columns.js';
 export { sortIntoLibrary, type SortOptions } from './library/sorter.js';
+export { Library, type Admission, type Admitted, type LibraryOptions } from './library/library.js';
+export { analyseBytes, type Analysis } from './library/analyse.js';
 export type { SortReport, SortedFile, SortTotals } from './library/sort-report.js';
 export { readFileId, readFileIdFromFile } from './library/file-id.js';
 export { LibraryIndex } from './library/library-index.js';
