@@ -110,7 +110,8 @@ it('through the sync engine: a session whose watch walks away lands only whole f
     const report = await syncDevice(s, { library }).finally(() => s.close());
     r.clock.stop();
     expect(report.interrupted).toMatch(/^device gone: /);
-    expect(report.files.filter((f) => f.outcome === 'failed').at(-1)!.reason).toBe(report.interrupted);
+    // The watch leaving is not a file's fault: nothing is counted as failed.
+    expect(report.totals.failed).toBe(0);
     // Nothing partial anywhere in the library, staging included.
     const all = readdirSync(library, { recursive: true }).map(String);
     expect(all.filter((p) => /\.part$|staging\/.+/.test(p))).toEqual([]);
