@@ -7,7 +7,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { errorJson, type ErrorJson } from '../cli/error-output.js';
 import { plural } from '../cli/plural.js';
-import { fitToGpx, readLocations, type FitToGpxOptions } from '../core/activity/fit-gpx.js';
+import { fitToGpx, readLocations, type FitToGpxOptions } from '../core/activity/gpx/fit-gpx.js';
 import { FitkitError } from '../core/errors.js';
 import type { Profile } from '../core/fit/profile/profile.js';
 import type { AtomicFile } from '../core/platform/atomic-file.js';

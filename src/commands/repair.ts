@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { plural } from '../cli/plural.js';
-import { planRepair, type RepairResult } from '../core/activity/repair.js';
-import type { SummaryMessage } from '../core/activity/summary.js';
-import { timeZoneOffset } from '../core/activity/tcx-to-fit.js';
+import { planRepair, type RepairResult } from '../core/activity/repair/repair.js';
+import type { SummaryMessage } from '../core/activity/summaries/summary.js';
+import { timeZoneOffset } from '../core/activity/tcx/tcx-to-fit.js';
 import { FitkitError } from '../core/errors.js';
 import { isoFromFitTime } from '../core/fit/kit/time.js';
 import { fileChunks } from '../core/platform/file-chunks.js';

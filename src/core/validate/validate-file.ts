@@ -7,9 +7,9 @@
  * Other file types carry the checklist too, for comparison with FitCSVTool, but it does not
  * decide their verdict: a course is not supposed to pass "FileId Message Type Is Activity".
  */
-import { ChecklistCollector, passesRequired, type CheckResult } from '../activity/checklist.js';
-import { SanityCollector } from '../activity/file-sanity.js';
-import { integrityDiagnostics } from '../activity/integrity.js';
+import { ChecklistCollector, passesRequired, type CheckResult } from '../activity/checks/checklist.js';
+import { SanityCollector } from '../activity/checks/file-sanity.js';
+import { integrityDiagnostics } from '../activity/checks/integrity.js';
 import type { Diagnostic, ErrorCode, Severity } from '../errors.js';
 import type { Profile } from '../fit/profile/profile.js';
 import { decodeForCheck, isDataSizeStop } from './decode-for-check.js';

@@ -5,7 +5,7 @@
  */
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { describe, expect, it } from 'vitest';
-import { salvageFit } from '../../../src/core/activity/salvage.js';
+import { salvageFit } from '../../../src/core/activity/repair/salvage.js';
 import { crc16 } from '../../../src/core/bytes/crc16.js';
 import { decodeFit } from '../../../src/core/fit/decode/decoder.js';
 import { encodeFit } from '../../../src/core/fit/encode/encoder.js';

@@ -6,9 +6,9 @@
  * its 1 s samples), so smart recording and pauses do not skew them. Checked against what devices
  * wrote for 80 corpus activities (test/corpus/repair.test.ts).
  */
-import type { FieldValues } from '../fit/encode/encoder.js';
-import type { FitMessage } from '../fit/decode/message.js';
-import { num } from './checklist.js';
+import type { FieldValues } from '../../fit/encode/encoder.js';
+import type { FitMessage } from '../../fit/decode/message.js';
+import { num } from '../checks/checklist.js';
 import type { ActivityTimer } from './timer.js';
 
 /** One record, the values a summary uses; positions in semicircles. */

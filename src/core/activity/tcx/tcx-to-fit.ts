@@ -9,11 +9,11 @@
  * Laps: the TCX laps as they are (what Garmin Connect and Strava do with an uploaded TCX), or,
  * with `split`, laps of that many metres cut at the exact distance in each session.
  */
-import { FitkitError } from '../errors.js';
-import { encodeFit, type FitEncoder, type FieldValues } from '../fit/encode/encoder.js';
-import { fitTimeFromDate } from '../fit/kit/time.js';
-import type { Profile } from '../fit/profile/profile.js';
-import type { TcxWorkout } from '../formats/tcx.js';
+import { FitkitError } from '../../errors.js';
+import { encodeFit, type FitEncoder, type FieldValues } from '../../fit/encode/encoder.js';
+import { fitTimeFromDate } from '../../fit/kit/time.js';
+import type { Profile } from '../../fit/profile/profile.js';
+import type { TcxWorkout } from '../../formats/tcx.js';
 import { keytelCalorieRate, powerCalorieRate, type CalorieRate, type Physique } from './calories.js';
 import { zoneOf, zonesFromMaxHr, type HrZones } from './hr-zones.js';
 import { roundParts, shareOf, spanStats, splitCount, splitLaps, type LapSpan } from './laps.js';

@@ -10,9 +10,9 @@
  * of the activity (the year nearest to it across a new year), and matches when any second of
  * that minute lies inside a timer segment. Locations with neither are never matched.
  */
-import type { MessageObject } from '../fit/decode/values.js';
-import { FIT_EPOCH_S } from '../fit/kit/time.js';
-import type { GpxWaypoint } from '../formats/gpx.js';
+import type { MessageObject } from '../../fit/decode/values.js';
+import { FIT_EPOCH_S } from '../../fit/kit/time.js';
+import type { GpxWaypoint } from '../../formats/gpx.js';
 import { fitTimeValue, numberValue, textValue } from './field-value.js';
 import { degrees, validPosition } from './track.js';
 

@@ -7,10 +7,10 @@
  * Gathered in one streaming pass (SanityCollector): counts and the first offender of each kind,
  * and only small messages kept (workout steps, course points), so any file size is fine.
  */
-import type { Diagnostic, DiagnosticCode } from '../errors.js';
-import type { FitMessage } from '../fit/decode/message.js';
-import type { Profile } from '../fit/profile/profile.js';
-import { snakeName } from '../fit/profile/names.js';
+import type { Diagnostic, DiagnosticCode } from '../../errors.js';
+import type { FitMessage } from '../../fit/decode/message.js';
+import type { Profile } from '../../fit/profile/profile.js';
+import { snakeName } from '../../fit/profile/names.js';
 import { num } from './checklist.js';
 import { recordPoint, type RecordPoint } from './record-point.js';
 

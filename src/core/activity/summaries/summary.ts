@@ -16,14 +16,14 @@
  * the second feeds the records to the spans that need their statistics (summaryJob).
  * Ref: FIT SDK, "Encoding Activity Files" (summary messages, their order, local time).
  */
-import type { FieldValues } from '../fit/encode/encoder.js';
-import type { FitMessage } from '../fit/decode/message.js';
-import type { Profile } from '../fit/profile/profile.js';
-import { snakeName } from '../fit/profile/names.js';
-import { dateFromFitTime } from '../fit/kit/time.js';
-import { num } from './checklist.js';
+import type { FieldValues } from '../../fit/encode/encoder.js';
+import type { FitMessage } from '../../fit/decode/message.js';
+import type { Profile } from '../../fit/profile/profile.js';
+import { snakeName } from '../../fit/profile/names.js';
+import { dateFromFitTime } from '../../fit/kit/time.js';
+import { num } from '../checks/checklist.js';
 import { RecordClock, SpanAccumulator, type SpanStats } from './record-stats.js';
-import { timeZoneOffset } from './tcx-to-fit.js';
+import { timeZoneOffset } from '../tcx/tcx-to-fit.js';
 import { ActivityTimer, type TimerEvent } from './timer.js';
 
 export interface SummaryOptions {

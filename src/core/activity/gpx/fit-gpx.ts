@@ -7,12 +7,12 @@
  *
  * No file system here: the caller opens the input (twice) and receives the text.
  */
-import { FitkitError, type Diagnostic } from '../errors.js';
-import { decodeFitObjects, decodeFitObjectsStream } from '../fit/decode/objects.js';
-import type { MessageObject } from '../fit/decode/values.js';
-import { FIT_EPOCH_S, FIT_MIN_ABSOLUTE } from '../fit/kit/time.js';
-import { standardProfile, type Profile } from '../fit/profile/profile.js';
-import { GpxWriter, isoTime, type GpxPoint, type GpxWaypoint } from '../formats/gpx.js';
+import { FitkitError, type Diagnostic } from '../../errors.js';
+import { decodeFitObjects, decodeFitObjectsStream } from '../../fit/decode/objects.js';
+import type { MessageObject } from '../../fit/decode/values.js';
+import { FIT_EPOCH_S, FIT_MIN_ABSOLUTE } from '../../fit/kit/time.js';
+import { standardProfile, type Profile } from '../../fit/profile/profile.js';
+import { GpxWriter, isoTime, type GpxPoint, type GpxWaypoint } from '../../formats/gpx.js';
 import { describeDevice } from './device.js';
 import { HrMerger } from './hr-merge.js';
 import { locationFromMessage, locationWaypoint, selectLocations, type SavedLocation } from './locations.js';

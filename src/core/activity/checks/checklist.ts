@@ -17,10 +17,10 @@
  * messages (file_id, activity, session, lap, device_info) with only the fields the checks read,
  * and a handful of numbers for the records, so a file of any size is checked in bounded memory.
  */
-import type { Profile } from '../fit/profile/profile.js';
-import { upperSnake } from '../fit/profile/names.js';
-import type { FitMessage } from '../fit/decode/message.js';
-import { fieldValue } from '../fit/decode/values.js';
+import type { Profile } from '../../fit/profile/profile.js';
+import { upperSnake } from '../../fit/profile/names.js';
+import type { FitMessage } from '../../fit/decode/message.js';
+import { fieldValue } from '../../fit/decode/values.js';
 import { recordPoint, type RecordPoint } from './record-point.js';
 
 export const CheckLevel = { required: 'REQUIRED', optional: 'OPTIONAL' } as const;

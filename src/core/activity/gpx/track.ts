@@ -13,7 +13,7 @@
  *   window of `windowS` seconds, which the caller sizes from a first pass over the file, so an
  *   ordered file holds one pending point and a disordered one only as much as its disorder.
  */
-import type { MessageObject } from '../fit/decode/values.js';
+import type { MessageObject } from '../../fit/decode/values.js';
 import { fitTimeValue, numberValue } from './field-value.js';
 
 /** Time in FIT seconds; position in semicircles. */

@@ -5,9 +5,9 @@
  * stray from time order, which sizes the second pass's sorting window. Memory: a few numbers per
  * session, event, course point, location and hr sample; nothing per record.
  */
-import type { MessageObject } from '../fit/decode/values.js';
-import { FIT_MIN_ABSOLUTE } from '../fit/kit/time.js';
-import type { GpxBounds } from '../formats/gpx.js';
+import type { MessageObject } from '../../fit/decode/values.js';
+import { FIT_MIN_ABSOLUTE } from '../../fit/kit/time.js';
+import type { GpxBounds } from '../../formats/gpx.js';
 import { HrExpander, type HrSample } from './hr-merge.js';
 import { enumValue, fitTimeValue, numberValue, textValue } from './field-value.js';
 import { degrees, pointFromRecord, validPosition } from './track.js';
