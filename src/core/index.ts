@@ -46,4 +46,4 @@ export { MscProvider, type MscProviderOptions } from './sync/sources/msc-source.
 export { AntProvider, type AntProviderOptions } from './sync/sources/antfs-source.js';
 export { installPlan, udevRules, systemdUnit, type InstallOptions } from './sync/install.js';
 export { installFiles } from './sync/install-files.js';
-export { startSimulation, SIMULATIONS } from './sim/simulate.js';
+export { startSimulation, SIMULATIONS, type Simulation, type SimulationOptions } from './sync/simulate.js';
