@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { plural } from '../cli/plural.js';
 import { FitkitError, type Diagnostic } from '../core/errors.js';
 import { decodeFitStream } from '../core/fit/decode/decoder.js';
 import { jsonReplacer, messageToObject } from '../core/fit/decode/values.js';

@@ -189,7 +189,10 @@ function courseOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, r: FitToG
       if (!p || p.lat === undefined) return;
       if (!prev) {
         if (opts.route) w.beginRoute(info);
-        else (w.beginTrack(info), w.beginSegment());
+        else {
+          w.beginTrack(info);
+          w.beginSegment();
+        }
         r.tracks = r.segments = 1;
       }
       const before = opts.extensions === 'v2' ? prev : undefined;
@@ -201,7 +204,10 @@ function courseOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, r: FitToG
     end() {
       if (!prev) return;
       if (opts.route) w.endRoute();
-      else (w.endSegment(), w.endTrack());
+      else {
+        w.endSegment();
+        w.endTrack();
+      }
     },
   };
 }
@@ -225,7 +231,10 @@ function activityOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, device:
     let s = Math.max(session, 0);
     while (s + 1 < sessions.length && p.t >= sessions[s + 1].start) s++;
     if (s !== session) {
-      if (session >= 0) (w.endSegment(), w.endTrack());
+      if (session >= 0) {
+        w.endSegment();
+        w.endTrack();
+      }
       const sess = sessions[s];
       const sport = sess?.sport ?? 'activity';
       const start = sess?.start ?? (p.timed ? p.t : undefined);
@@ -256,7 +265,10 @@ function activityOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, device:
     },
     end() {
       orderer.end();
-      if (session >= 0) (w.endSegment(), w.endTrack());
+      if (session >= 0) {
+        w.endSegment();
+        w.endTrack();
+      }
       if (orderer.late > 0) r.warnings.push(`${orderer.late} record(s) too far out of time order were left out`);
     },
   };

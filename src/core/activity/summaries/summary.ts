@@ -219,7 +219,6 @@ export function summaryJob(facts: SummaryFacts, profile: Profile, opts: SummaryO
   let sessionSpan: Span | undefined;
   let open: LapSpan[] = [];
   let covered = 0;
-  let lastEnd: number | null = null;
   if (facts.records === 0) {
     if (laps.length === 0 || sessions.length === 0) plan.notes.push('no record with a timestamp: no lap or session to compute');
   } else if (end - start > MAX_ELAPSED) {
@@ -228,7 +227,7 @@ export function summaryJob(facts: SummaryFacts, profile: Profile, opts: SummaryO
     timer = new ActivityTimer(timerEvents, start, end);
     covered = coveredLaps(sessions, laps);
     const sessionEnds = sessions.map(endOf).filter((x): x is number => x !== null);
-    lastEnd = laps.length ? endOf(laps[laps.length - 1]) : sessionEnds.length ? Math.max(...sessionEnds) : null;
+    const lastEnd = laps.length ? endOf(laps[laps.length - 1]) : sessionEnds.length ? Math.max(...sessionEnds) : null;
     open = laps.slice(covered).map((l) => {
       const s = num(l, 'start_time');
       const e = num(l, 'total_elapsed_time');
