@@ -7,6 +7,7 @@
  */
 import { encodeFit, type FitEncoder } from '../fit/encode/encoder.js';
 import { standardProfile } from '../fit/profile/profile.js';
+import { semicirclesFromDegrees } from '../fit/kit/semicircles.js';
 
 export interface WatchModel {
   /** Short id used by `--simulate` (`fr945`, `edge530`, `fr310xt`). */
@@ -75,8 +76,8 @@ function activity(m: WatchModel, start: number, seconds: number): Uint8Array {
       dist += 3 + Math.sin(i / 37);
       e.writeMessage('record', {
         timestamp: start + i,
-        position_lat: Math.round((47.37 + 0.004 * Math.sin(a)) * 11930464.711),
-        position_long: Math.round((8.54 + 0.006 * Math.cos(a)) * 11930464.711),
+        position_lat: semicirclesFromDegrees(47.37 + 0.004 * Math.sin(a)),
+        position_long: semicirclesFromDegrees(8.54 + 0.006 * Math.cos(a)),
         distance: Math.round(dist * 100) / 100,
         enhanced_speed: 3 + Math.sin(i / 37),
         heart_rate: 120 + Math.round(30 * Math.sin(i / 300)),

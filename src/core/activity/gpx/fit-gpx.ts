@@ -10,6 +10,7 @@
 import { FitkitError, type Diagnostic } from '../../errors.js';
 import { decodeFitObjects, decodeFitObjectsStream } from '../../fit/decode/objects.js';
 import type { MessageObject } from '../../fit/decode/values.js';
+import { SEMICIRCLES_PER_DEGREE } from '../../fit/kit/semicircles.js';
 import { FIT_EPOCH_S, FIT_MIN_ABSOLUTE } from '../../fit/kit/time.js';
 import { standardProfile, type Profile } from '../../fit/profile/profile.js';
 import { GpxWriter, isoTime, type GpxPoint, type GpxWaypoint } from '../../formats/gpx.js';
@@ -18,7 +19,8 @@ import { HrMerger } from './hr-merge.js';
 import { locationFromMessage, locationWaypoint, selectLocations, type SavedLocation } from './locations.js';
 import { OutlineCollector, type Outline } from './outline.js';
 import { fitTimeValue, numberValue, textValue } from './field-value.js';
-import { bearing, degrees, pointField, pointFromRecord, TimeOrderer, validPosition, type TrackPoint } from './track.js';
+import { bearing, pointField, pointFromRecord, TimeOrderer, validPosition, type TrackPoint } from './track.js';
+import { degreesFromSemicircles } from '../../fit/kit/semicircles.js';
 
 export type FitSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
@@ -82,7 +84,7 @@ export async function fitToGpx(open: () => FitSource, sink: (chunk: Uint8Array) 
   const kind = outline.fileType === 'course' ? 'course' : outline.records === 0 && outline.locations.length > 0 ? 'locations' : 'activity';
 
   const waypoints = pickWaypoints(outline, kind, opts, profile);
-  for (const w of waypoints) collector.include(w.lat * (2 ** 31 / 180), w.lon * (2 ** 31 / 180));
+  for (const w of waypoints) collector.include(w.lat * SEMICIRCLES_PER_DEGREE, w.lon * SEMICIRCLES_PER_DEGREE);
   const bounds = collector.bounds();
 
   const writer = new GpxWriter(sink, { extensions: opts.extensions ?? 'v1', gpsQuality: opts.gpsQuality });
@@ -140,7 +142,7 @@ function pickWaypoints(outline: Outline, kind: FitToGpxResult['kind'], opts: Fit
       const f = m.fields;
       const [lat, lon, time, name, type] = [numberValue(f.position_lat), numberValue(f.position_long), fitTimeValue(f.timestamp), textValue(f.name), textValue(f.type)];
       if (!validPosition(lat, lon)) continue;
-      const w: GpxWaypoint = { lat: degrees(lat!), lon: degrees(lon!) };
+      const w: GpxWaypoint = { lat: degreesFromSemicircles(lat!), lon: degreesFromSemicircles(lon!) };
       if (time !== undefined) w.time = msOf(outline, time);
       if (name !== undefined) w.name = name;
       if (type !== undefined) w.sym = w.type = type;
@@ -161,8 +163,8 @@ interface Output {
 function gpxPoint(o: Outline, p: TrackPoint, prev: TrackPoint | undefined): GpxPoint {
   // All properties set, absent ones undefined: one object shape for the writer.
   return {
-    lat: degrees(p.lat!),
-    lon: degrees(p.lon!),
+    lat: degreesFromSemicircles(p.lat!),
+    lon: degreesFromSemicircles(p.lon!),
     time: p.timed ? msOf(o, p.t) : undefined,
     ele: p.ele,
     hr: p.hr,

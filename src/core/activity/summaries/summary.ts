@@ -23,7 +23,7 @@ import { snakeName } from '../../fit/profile/names.js';
 import { dateFromFitTime } from '../../fit/kit/time.js';
 import { num } from '../checks/checklist.js';
 import { RecordClock, SpanAccumulator, type SpanStats } from './record-stats.js';
-import { timeZoneOffset } from '../tcx/tcx-to-fit.js';
+import { timeZoneOffset } from '../../fit/kit/time-zone.js';
 import { ActivityTimer, type TimerEvent } from './timer.js';
 
 export interface SummaryOptions {
