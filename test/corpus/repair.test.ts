@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { expect, it } from 'vitest';
-import { num } from '../../src/core/activity/checks/checklist.js';
+import { num } from '../../src/core/fit/decode/values.js';
 import { repairFit } from '../../src/core/activity/repair/repair.js';
 import { salvageFit } from '../../src/core/activity/repair/salvage.js';
 import { missingSummary } from '../../src/core/activity/summaries/summary.js';

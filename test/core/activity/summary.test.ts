@@ -5,7 +5,7 @@
  */
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { describe, expect, it } from 'vitest';
-import { num } from '../../../src/core/activity/checks/checklist.js';
+import { num } from '../../../src/core/fit/decode/values.js';
 import { repairFit } from '../../../src/core/activity/repair/repair.js';
 import { missingSummary } from '../../../src/core/activity/summaries/summary.js';
 import { decodeFit } from '../../../src/core/fit/decode/decoder.js';

@@ -20,7 +20,7 @@
 import type { Profile } from '../../fit/profile/profile.js';
 import { upperSnake } from '../../fit/profile/names.js';
 import type { FitMessage } from '../../fit/decode/message.js';
-import { fieldValue } from '../../fit/decode/values.js';
+import { fieldValue, num } from '../../fit/decode/values.js';
 import { recordPoint, type RecordPoint } from './record-point.js';
 
 export const CheckLevel = { required: 'REQUIRED', optional: 'OPTIONAL' } as const;
@@ -55,19 +55,6 @@ export interface ChecklistInput {
 
 type N = number | null;
 
-/** A field's value as a number: scaled, dates as FIT seconds; null when absent or invalid. */
-export function num(m: FitMessage, name: string): N {
-  for (const f of m.fields) {
-    if (f.name !== name || f.kind === 'developer') continue;
-    const v = fieldValue(f, { dates: 'raw' });
-    const x = Array.isArray(v) ? v[0] : v;
-    if (x === null || x === undefined) return null;
-    if (typeof x === 'number') return x;
-    if (typeof x === 'bigint') return Number(x);
-    return null;
-  }
-  return null;
-}
 
 /** A field's stored value, unscaled (message_index is compared bit for bit). */
 function rawNum(m: FitMessage, name: string): N {

@@ -11,7 +11,7 @@ import type { Diagnostic, DiagnosticCode } from '../../errors.js';
 import type { FitMessage } from '../../fit/decode/message.js';
 import type { Profile } from '../../fit/profile/profile.js';
 import { snakeName } from '../../fit/profile/names.js';
-import { num } from './checklist.js';
+import { num } from '../../fit/decode/values.js';
 import { recordPoint, type RecordPoint } from './record-point.js';
 
 export interface SanityResult {

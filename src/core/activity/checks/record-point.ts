@@ -6,7 +6,7 @@
  */
 import type { DefinitionFrame } from '../../fit/decode/frames.js';
 import type { FitMessage } from '../../fit/decode/message.js';
-import { num } from './checklist.js';
+import { num } from '../../fit/decode/values.js';
 
 export interface RecordPoint {
   /** Byte offset of the record. */

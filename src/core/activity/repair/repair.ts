@@ -20,7 +20,7 @@ import { RawDecoder } from '../../fit/decode/raw.js';
 import { encodeFit } from '../../fit/encode/encoder.js';
 import { HEADER_SIZE } from '../../fit/encode/writer.js';
 import type { Profile } from '../../fit/profile/profile.js';
-import { num } from '../checks/checklist.js';
+import { num } from '../../fit/decode/values.js';
 import { RecordPointReader, type RecordPoint } from '../checks/record-point.js';
 import { concat, SalvageCollector, salvagedFiles, writeSalvaged, type SalvageResult } from './salvage.js';
 import { SummaryFacts, summaryJob, type SummaryMessage, type SummaryOptions } from '../summaries/summary.js';

@@ -8,7 +8,7 @@
  */
 import type { FieldValues } from '../../fit/encode/encoder.js';
 import type { FitMessage } from '../../fit/decode/message.js';
-import { num } from '../checks/checklist.js';
+import { num } from '../../fit/decode/values.js';
 import type { ActivityTimer } from './timer.js';
 import { RADIANS_PER_SEMICIRCLE } from '../../fit/kit/semicircles.js';
 

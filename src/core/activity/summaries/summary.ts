@@ -21,7 +21,7 @@ import type { FitMessage } from '../../fit/decode/message.js';
 import type { Profile } from '../../fit/profile/profile.js';
 import { snakeName } from '../../fit/profile/names.js';
 import { dateFromFitTime } from '../../fit/kit/time.js';
-import { num } from '../checks/checklist.js';
+import { num } from '../../fit/decode/values.js';
 import { RecordClock, SpanAccumulator, type SpanStats } from './record-stats.js';
 import { timeZoneOffset } from '../../fit/kit/time-zone.js';
 import { ActivityTimer, type TimerEvent } from './timer.js';
