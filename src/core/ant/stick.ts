@@ -21,7 +21,7 @@
 import { FitkitError } from '../errors.js';
 import type { UsbDevice } from '../usb/backend.js';
 import { BurstAssembler, burstPackets } from './burst.js';
-import { abortError, sleep, systemClock, type Clock } from './clock.js';
+import { abortError, sleep, systemClock, type Clock } from '../platform/clock.js';
 import * as cmd from './commands.js';
 import { Code, codeName, describeMessage, encode, MessageId as M, messageName, RF_EVENT, type AntMessage } from './message.js';
 import { FrameSplitter } from './splitter.js';

@@ -13,7 +13,7 @@
  * file at once; everything else is bounded by `maxFailures` tries in a row and `timeoutMs`.
  */
 import { crc16 } from '../bytes/crc16.js';
-import { abortError, holding, sleep, type Clock } from '../ant/clock.js';
+import { abortError, holding, sleep, type Clock } from '../platform/clock.js';
 import { FitkitError } from '../errors.js';
 import { downloadCommand } from './command.js';
 import { LinkLost } from './radio.js';

@@ -15,8 +15,8 @@
  * since failures come in runs of 8. A download answer that does not come within about a second
  * of the last BUSY beacon is asked for again.
  */
-import type { Clock } from '../ant/clock.js';
-import { pick, type Rng } from '../ant/random.js';
+import type { Clock } from '../platform/clock.js';
+import { pick, type Rng } from '../platform/random.js';
 import type { AntStick } from '../ant/stick.js';
 import { FitkitError } from '../errors.js';
 import type { Beacon } from './beacon.js';

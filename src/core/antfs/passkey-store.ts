@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { FitkitError } from '../errors.js';
 import { configDir } from '../platform/xdg.js';
-import { randomU32, type Rng } from '../ant/random.js';
+import { randomU32, type Rng } from '../platform/random.js';
 
 export interface PasskeyRecord {
   passkey: Uint8Array;

@@ -8,7 +8,7 @@
  *
  * Generic, not ANT-specific; it lives here because only the ANT simulator uses it so far.
  */
-import type { Clock } from '../ant/clock.js';
+import type { Clock } from '../platform/clock.js';
 
 interface Timer {
   at: number;

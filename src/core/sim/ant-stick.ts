@@ -34,9 +34,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { burstSequenceByte } from '../ant/burst.js';
-import type { Clock } from '../ant/clock.js';
+import type { Clock } from '../platform/clock.js';
 import { Code, encodeMessage, MessageId as M, RF_EVENT, StartupReason, SYNC, xorChecksum } from '../ant/message.js';
-import { seededRng, type Rng } from '../ant/random.js';
+import { seededRng, type Rng } from '../platform/random.js';
 import { SimUsbBus, SimUsbDevice } from './usb-sim.js';
 import { SimAntWatch, type SimAntWatchOptions } from './ant-watch.js';
 import { VirtualClock } from './ant-clock.js';

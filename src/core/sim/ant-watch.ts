@@ -21,7 +21,7 @@
  * Built on the codecs (beacon, command, response, directory, CRC), never on the host engine.
  */
 import { crc16 } from '../bytes/crc16.js';
-import { seededRng, type Rng } from '../ant/random.js';
+import { seededRng, type Rng } from '../platform/random.js';
 import { PERIOD_BY_CODE, encodeBeacon, type ClientStateName } from '../antfs/beacon.js';
 import { AuthRequest, decodeCommand, type Command } from '../antfs/command.js';
 import { encodeDirectory, FileFlag, FIT_DATA_TYPE, TimeFormat, type DirectoryEntry } from '../antfs/directory.js';

@@ -24,7 +24,7 @@ import { garminDeviceInfo, mtpWatchDescriptor, objectInfo } from './mtp-watch-id
 import { SimUsbDevice } from './usb-sim.js';
 import { WATCH_MODELS, garminDeviceXml, watchFiles, type WatchModel } from './watch-files.js';
 import { concatBytes } from '../bytes/concat.js';
-import type { Clock } from '../ant/clock.js';
+import type { Clock } from '../platform/clock.js';
 
 export { mtpWatchDescriptor };
 export const PRIMARY_STORAGE = 0x0002_0001;
