@@ -1,6 +1,6 @@
 /**
  * An ANT USB stick (USB1 0fcf:1004, ANTUSB2 0fcf:1008, ANTUSB-m 0fcf:1009; stick-models.ts),
- * device-protocols.md §1: messages over the USB pipe (usb-pipe.ts), split from its byte stream,
+ * docs/ant-fs.md, The ANT stick: messages over the USB pipe (usb-pipe.ts), split from its byte stream,
  * and routed: command responses to the command that waits for them, data, bursts and RF events
  * to the channel's listeners.
  *

@@ -1,5 +1,5 @@
 /**
- * The ANT-FS host (device-protocols.md §2): find a watch's beacon, link it to a frequency of our
+ * The ANT-FS host (docs/ant-fs.md): find a watch's beacon, link it to a frequency of our
  * choosing, authenticate (serial request; our stored passkey, or pairing the first time, which
  * the user accepts on the watch), then read the directory and files, erase on request, and
  * disconnect. A watch lost mid-session (out of range, §6.5) is found again — it may come back on

@@ -1,5 +1,5 @@
 /**
- * Pairing secrets (device-protocols.md §2.4): the passkey each watch gave us when the user
+ * Pairing secrets (docs/ant-fs.md): the passkey each watch gave us when the user
  * accepted pairing, one file per watch serial, and our own ANT-FS host serial, which the watch
  * binds the pairing to and must therefore stay the same across runs.
  *

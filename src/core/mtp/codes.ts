@@ -1,5 +1,5 @@
 /**
- * PTP/MTP code tables (device-protocols.md §3.2–§3.7): container types, the operations fitkit
+ * PTP/MTP code tables (docs/mtp.md): container types, the operations fitkit
  * uses or must recognise, response and event codes, object formats and the PTP class requests.
  * Each table is an `as const` object so one name serves as value and type; `*Name()` turns a
  * code into text for errors and traces.

@@ -1,5 +1,5 @@
 /**
- * A simulated ANT-FS watch (device-protocols.md §6.2), FR310XT-like by default: the ANT master
+ * A simulated ANT-FS watch (docs/architecture.md), FR310XT-like by default: the ANT master
  * and ANT-FS client behind the simulated stick (ant-stick.ts), which asks it what it transmits
  * in each of its channel periods and hands it what the host sent.
  *

@@ -1,5 +1,5 @@
 /**
- * A simulated Garmin MTP watch on the simulated USB bus (device-protocols.md §6.3): the FR645
+ * A simulated Garmin MTP watch on the simulated USB bus (docs/architecture.md): the FR645
  * Music descriptor layout of §3.1, a DeviceInfo modelled on the Garmin logs, one storage
  * ("Primary") holding the model's FIT files and GARMIN/GarminDevice.xml, and a PTP responder
  * that enforces the session rules and answers errors as a strict device would. It reuses

@@ -1,7 +1,7 @@
 /**
  * The files a simulated watch carries, all made here with fitkit's encoder and carrying the
  * watch's own serial number, so a sync lands them under that serial (nothing is read from disk:
- * `--simulate` works from the installed package alone). Sizes cover the transport edge cases of device-protocols.md §6.3:
+ * `--simulate` works from the installed package alone). Sizes cover the transport edge cases of docs/architecture.md:
  * exactly 500 bytes (a 512-byte MTP data container), exactly 1012 bytes (1024), 0 bytes, and
  * one over 1 MiB; plus a non-ASCII name. Deterministic: same model, same bytes.
  */

@@ -2,8 +2,8 @@
  * Garmin watches over MTP as a sync DeviceProvider: scans the USB backend for Garmin devices
  * with an MTP interface and opens them with the MTP client (src/core/mtp). Identity comes from
  * GARMIN/GarminDevice.xml when the watch has one (model, part number, unit id), else from
- * DeviceInfo, whose serial string is read as the unit id in hex (device-protocols.md §3.8,
- * §7.1: a strong pattern, not verified on hardware).
+ * DeviceInfo, whose serial string is read as the unit id in hex (docs/mtp.md:
+ * a strong pattern, not verified on hardware).
  */
 import { parseGarminDeviceXml } from '../../msc/garmin-device-xml.js';
 import { isUsbError, type UsbBackend, type UsbDevice } from '../../usb/backend.js';
