@@ -32,7 +32,7 @@ const LAYERS: string[][] = [
   ['fit', 'platform'],
   ['formats', 'mtp', 'ant', 'msc', 'library'],
   ['activity', 'antfs'],
-  ['validate', 'sim'],
+  ['validate', 'sim', 'batch'],
   ['sync'],
 ];
 const SAME_LAYER_ALLOWED = new Set(['core/fit/profile/sdk-profile.ts -> core/platform/sdk-profile-cache.ts', 'core/platform/sdk-profile-cache.ts -> core/fit/profile/sdk-extract.ts', 'core/platform/sdk-profile-cache.ts -> core/fit/profile/sdk-profile.ts']);
