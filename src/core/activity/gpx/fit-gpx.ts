@@ -7,7 +7,7 @@
  *
  * No file system here: the caller opens the input (twice) and receives the text.
  */
-import { FitkitError, type Diagnostic } from '../../errors.js';
+import { diagnosticToError, type Diagnostic } from '../../errors.js';
 import { decodeFitObjects, decodeFitObjectsStream } from '../../fit/decode/objects.js';
 import type { MessageObject } from '../../fit/decode/values.js';
 import { SEMICIRCLES_PER_DEGREE } from '../../fit/kit/semicircles.js';
@@ -62,7 +62,7 @@ const msOf = (o: Outline, t: number) => ms(t < FIT_MIN_ABSOLUTE ? t + o.relative
 
 function throwIfNotFit(diagnostics: Diagnostic[], messages: number): void {
   const fatal = diagnostics.find((d) => d.level === 'error');
-  if (fatal && messages === 0) throw new FitkitError(fatal.code, fatal.message, { offset: fatal.offset });
+  if (fatal && messages === 0) throw diagnosticToError(fatal);
 }
 
 /** The locations of a Locations.fit / Lctns.fit held in memory (a few KB). */
