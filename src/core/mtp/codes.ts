@@ -138,7 +138,6 @@ function namer(table: Record<string, number>): (code: number) => string {
 
 export const operationName = namer(Operation);
 export const responseName = namer(Response);
-export const eventName = namer(Event);
 
 /** `GeneralError (0x2002)`: name and hex, for messages. */
 export function describeResponse(code: number): string {

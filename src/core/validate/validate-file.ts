@@ -49,12 +49,6 @@ export interface FileReport {
   error?: { code: ErrorCode; message: string };
 }
 
-export function worstLevel(ds: readonly Diagnostic[]): Severity | null {
-  if (ds.some((d) => d.level === 'error')) return 'error';
-  if (ds.some((d) => d.level === 'warning')) return 'warning';
-  return ds.length > 0 ? 'info' : null;
-}
-
 /** Validates a whole file held in memory. Never throws on bad input: that is what it reports. */
 export function validateBytes(file: string, bytes: Uint8Array, profile: Profile): FileReport {
   return validateChunks(file, bytes.length, [bytes], profile);

@@ -225,9 +225,3 @@ export class SanityCollector {
   }
 }
 
-/** Type-specific sanity findings for a decoded file. */
-export function fileSanity(msgs: readonly FitMessage[], profile: Profile): SanityResult {
-  const c = new SanityCollector();
-  for (const m of msgs) c.add(m);
-  return c.finish(profile);
-}

@@ -76,17 +76,6 @@ export class RecordClock {
   }
 }
 
-/** The records of a decoded file, in file order (see RecordClock). */
-export function recordSamples(messages: readonly FitMessage[]): RecordSample[] {
-  const clock = new RecordClock();
-  const out: RecordSample[] = [];
-  for (const m of messages) {
-    const s = clock.sample(m);
-    if (s) out.push(s);
-  }
-  return out;
-}
-
 function haversine(a: RecordSample, b: RecordSample): number {
   const dLat = (b.lat! - a.lat!) * RADIANS_PER_SEMICIRCLE;
   const dLon = (b.lon! - a.lon!) * RADIANS_PER_SEMICIRCLE;
