@@ -10,7 +10,7 @@
 import { ChecklistCollector, passesRequired, type CheckResult } from '../activity/checks/checklist.js';
 import { SanityCollector } from '../activity/checks/file-sanity.js';
 import { integrityDiagnostics } from '../activity/checks/integrity.js';
-import type { Diagnostic, ErrorCode, Severity } from '../errors.js';
+import type { Diagnostic, ErrorCode } from '../errors.js';
 import type { Profile } from '../fit/profile/profile.js';
 import { decodeForCheck, isDataSizeStop } from './decode-for-check.js';
 
