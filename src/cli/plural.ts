@@ -1,4 +1,2 @@
-/** Counts in words: `plural(1, 'lap')` is "1 lap", `plural(2, 'lap')` "2 laps". */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
+/** Counts in words; lives in core (formats/plural.ts) so core messages and the CLI say them alike. */
+export { plural } from '../core/formats/plural.js';

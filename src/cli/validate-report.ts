@@ -2,7 +2,7 @@
 import chalk from 'chalk';
 import Table from 'cli-table3';
 import { isAbsolute, relative } from 'node:path';
-import type { CheckResult } from '../core/activity/checklist.js';
+import type { CheckResult } from '../core/activity/checks/checklist.js';
 import type { FileReport, ValidateDiagnostic } from '../core/validate/validate-file.js';
 import { plural } from './plural.js';
 import { termWidth, wrapLine } from './width.js';

@@ -71,14 +71,6 @@ export function wrapLine(line: string, width: number, indent = ''): string[] {
   return out;
 }
 
-/** Every line of `text` wrapped (see wrapLine). */
-export function wrapText(text: string, width: number, indent = '  '): string {
-  return text
-    .split('\n')
-    .flatMap((l) => wrapLine(l, width, /^ */.exec(l)![0] + indent))
-    .join('\n');
-}
-
 /** Widest line of a block of text, in visible columns. */
 export function widest(text: string): number {
   return Math.max(0, ...text.split('\n').map(visibleLength));
@@ -95,19 +87,3 @@ export function tableOrLines(table: string, rows: () => string[], width: number)
     .join('\n');
 }
 
-/**
- * Column widths (padding included) for a table with vertical borders: the fixed columns keep
- * their width, the flexible ones share what is left of `width` in proportion to `shares`.
- */
-export function columnWidths(width: number, fixed: (number | undefined)[], shares: number[]): number[] {
-  const borders = fixed.length + 1;
-  const free = width - borders - fixed.reduce<number>((a, b) => a + (b ?? 0), 0);
-  const total = shares.reduce((a, b) => a + b, 0);
-  let k = 0;
-  const out = fixed.map((f) => f ?? Math.max(6, Math.floor((free * shares[k++]) / total)));
-  // Rounding down may leave a column or two: give them to the last flexible column.
-  const used = out.reduce((a, b) => a + b, 0) + borders;
-  const last = fixed.lastIndexOf(undefined);
-  if (last >= 0 && used < width) out[last] += width - used;
-  return out;
-}

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { plural } from '../cli/plural.js';
-import { FitkitError, type Diagnostic } from '../core/errors.js';
+import { diagnosticToError, type Diagnostic } from '../core/errors.js';
 import { decodeFitStream } from '../core/fit/decode/decoder.js';
 import { jsonReplacer, messageToObject } from '../core/fit/decode/values.js';
 import { dumpFitCsv, hiddenSummary } from '../core/formats/fitcsv-dump.js';
@@ -178,7 +177,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
     for (const d of diagnostics) {
       if (d !== fatal) this.logToStderr(`fitkit: warning: ${name}: ${d.message} (at byte ${d.offset})`);
     }
-    if (fatal) throw new FitkitError(fatal.code, fatal.message, { file: name, offset: fatal.offset });
+    if (fatal) throw diagnosticToError(fatal, name);
   }
 }
 

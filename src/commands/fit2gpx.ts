@@ -1,47 +1,21 @@
-import { once } from 'node:events';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { basename, join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { errorJson, type ErrorJson } from '../cli/error-output.js';
 import { plural } from '../cli/plural.js';
-import { fitToGpx, readLocations, type FitToGpxOptions } from '../core/activity/fit-gpx.js';
+import { convertMany } from '../core/batch/fit2gpx-batch.js';
+import { convertJob, type Job, type JobError, type JobResult } from '../core/batch/fit2gpx-job.js';
 import { FitkitError } from '../core/errors.js';
-import type { Profile } from '../core/fit/profile/profile.js';
-import type { AtomicFile } from '../core/platform/atomic-file.js';
-import { inputStat } from '../core/platform/input-file.js';
-import { isStdout, openOutput, outputTarget, refuseInputAsOutput } from '../core/platform/output-file.js';
-import { fromSystemError, isSystemError, withPath } from '../core/platform/system-error.js';
-import { sweepTempsIn } from '../core/platform/temp-registry.js';
-
-interface Job {
-  input: string;
-  /** undefined: standard output. */
-  output?: string;
-  locations?: string;
-  extensions: 'v1' | 'v2' | 'none';
-  gps: boolean;
-  route: boolean;
-  allWaypoints: boolean;
-  profileExtra: string[];
-}
-
-interface JobResult {
-  input: string;
-  output?: string;
-  /** Lines for stderr, already prefixed. */
-  messages: string[];
-  error?: ErrorJson['error'];
-}
+import { isStdout, refuseInputAsOutput } from '../core/platform/output-file.js';
+import { withPath } from '../core/platform/system-error.js';
 
 /** One input's outcome under --json. */
 export interface Fit2gpxFile {
   input: string;
   output: string | null;
   ok: boolean;
-  error?: ErrorJson['error'];
+  error?: JobError;
   /** The warnings printed on stderr for this file. */
   messages: string[];
 }
@@ -51,7 +25,7 @@ export interface Fit2gpxOutput {
   totals: { files: number; converted: number; failed: number };
 }
 
-const asError = (e: NonNullable<JobResult['error']>) => new FitkitError(e.code, e.message, { file: e.file ?? undefined, offset: e.offset ?? undefined });
+const asError = (e: JobError) => new FitkitError(e.code, e.message, { file: e.file ?? undefined, offset: e.offset ?? undefined });
 
 export default class Fit2gpx extends BaseCommand {
   static override description = `Convert FIT activities, courses and Locations files to GPX 1.1.
@@ -125,7 +99,7 @@ timer segment. Other unstamped names never match. --all-waypoints keeps every lo
     }));
 
     if (jobs.length === 1 && !flags.dir) {
-      const r = await convert(jobs[0], this.loadProfile(jobs[0].profileExtra));
+      const r = await convertJob(jobs[0], this.loadProfile(jobs[0].profileExtra));
       for (const m of r.messages) this.logToStderr(m);
       if (r.error) throw asError(r.error);
       return outcome([r]);
@@ -141,7 +115,7 @@ timer segment. Other unstamped names never match. --all-waypoints keeps every lo
     return out;
   }
 
-  /** Converts in a pool of worker threads, with a progress bar on a terminal. */
+  /** Converts in a pool of worker threads (core/batch), with a progress bar on a terminal. */
   async #batch(jobs: Job[], size: number): Promise<JobResult[]> {
     // Loaded here: a single conversion should not pay for it at start-up.
     const { default: cliProgress } = await import('cli-progress');
@@ -149,26 +123,11 @@ timer segment. Other unstamped names never match. --all-waypoints keeps every lo
       ? new cliProgress.SingleBar({ format: 'fit2gpx [{bar}] {value}/{total} {file}', stream: process.stderr }, cliProgress.Presets.shades_classic)
       : undefined;
     bar?.start(jobs.length, 0, { file: '' });
-    const results: JobResult[] = new Array(jobs.length);
-    let next = 0;
-    const workerCount = Math.min(size, jobs.length);
-    // A signal may overtake a worker's note of its temporary file: sweep where they write.
-    if (workerCount > 1) for (const j of jobs) if (j.output && j.output !== '-') sweepTempsIn(dirname(j.output));
-    const work = async (worker: Worker | undefined, profile: Profile | undefined) => {
-      while (next < jobs.length) {
-        const i = next++;
-        results[i] = worker ? await ask(worker, jobs[i]) : await convert(jobs[i], profile!);
-        bar?.increment(1, { file: basename(jobs[i].input) });
-      }
-      await worker?.terminate();
-    };
     try {
-      if (workerCount <= 1) await work(undefined, this.loadProfile(jobs[0].profileExtra));
-      else await Promise.all(Array.from({ length: workerCount }, () => work(new Worker(new URL(import.meta.url), { workerData: { fit2gpxWorker: true } }), undefined)));
+      return await convertMany(jobs, { threads: size, profile: () => this.loadProfile(jobs[0].profileExtra), onDone: (j) => bar?.increment(1, { file: basename(j.input) }) });
     } finally {
       bar?.stop();
     }
-    return results;
   }
 }
 
@@ -176,129 +135,4 @@ function outcome(results: JobResult[]): Fit2gpxOutput {
   const files = results.map((r) => ({ input: r.input, output: r.output ?? null, ok: !r.error, ...(r.error ? { error: r.error } : {}), messages: r.messages }));
   const failed = files.filter((f) => !f.ok).length;
   return { files, totals: { files: files.length, converted: files.length - failed, failed } };
-}
-
-function ask(worker: Worker, job: Job): Promise<JobResult> {
-  return new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.postMessage(job);
-  });
-}
-
-/**
- * The Locations file of the device tree an activity sits in, if any: Edge
- * `Garmin/Activities/X.fit` → `Garmin/Locations/Locations.fit`, fenix `GARMIN/Activity/X.fit` →
- * `GARMIN/Location/Lctns.fit`; names matched without regard to case (FAT volumes, copies).
- */
-function findLocations(activity: string): string | undefined {
-  const folder = dirname(activity);
-  if (!/^activit(y|ies)$/i.test(basename(folder))) return undefined;
-  const root = dirname(folder);
-  if (basename(root).toLowerCase() !== 'garmin') return undefined;
-  const pick = (dir: string, re: RegExp) => {
-    try {
-      const n = readdirSync(dir).find((x) => re.test(x));
-      return n === undefined ? undefined : join(dir, n);
-    } catch {
-      return undefined;
-    }
-  };
-  const locDir = pick(root, /^locations?$/i);
-  return locDir ? pick(locDir, /^(locations|lctns)\.fit$/i) : undefined;
-}
-
-async function convert(job: Job, profile: Profile): Promise<JobResult> {
-  const name = job.input === '-' ? '<stdin>' : job.input;
-  const res: JobResult = { input: job.input, output: job.output, messages: [] };
-  let out: AtomicFile | undefined;
-  try {
-    const regular = job.input !== '-' && inputStat(job.input).isFile();
-    if (job.output) outputTarget(job.output);
-    // Standard input (or a FIFO, a device) is read once and kept: the conversion reads its input twice.
-    const stdin = job.input === '-' ? await readAll(process.stdin) : !regular ? await readAll(createReadStream(job.input)) : undefined;
-    const open = () => (stdin ? [stdin] : createReadStream(job.input, { highWaterMark: 1 << 20 }));
-    const locPath = job.locations ?? (job.input === '-' ? undefined : findLocations(job.input));
-    const opts: FitToGpxOptions = {
-      profile,
-      extensions: job.extensions,
-      gpsQuality: job.gps,
-      route: job.route,
-      allWaypoints: job.allWaypoints,
-      name: job.input === '-' ? undefined : basename(name).replace(/\.fit$/i, ''),
-    };
-    if (locPath) {
-      try {
-        inputStat(locPath);
-        opts.locations = readLocations(withPath(locPath, 'input', () => readFileSync(locPath)), profile);
-      } catch (e) {
-        if (e instanceof FitkitError) e.file ??= locPath;
-        throw e;
-      }
-    }
-    out = job.output ? await openOutput(job.output) : undefined;
-    // Written in the background while the next points are made; held back when behind.
-    const file = out;
-    const sink = file ? (b: Uint8Array) => file.enqueue(b) : (b: Uint8Array) => void process.stdout.write(Buffer.from(b));
-    opts.drain = file ? () => file.drained() : () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => {}) : undefined);
-    const r = await fitToGpx(open, sink, opts);
-    try {
-      await file?.commitQueued();
-    } catch (e) {
-      throw fromSystemError(e, job.output, 'output');
-    }
-    for (const w of r.warnings) res.messages.push(`fitkit: warning: ${name}: ${w}`);
-    if (r.kind === 'activity' && r.points === 0) res.messages.push(`fitkit: ${name}: no positions (indoor?): wrote a GPX without a track`);
-    if (locPath && r.kind === 'activity') res.messages.push(`fitkit: ${name}: ${plural(r.waypoints, 'waypoint')} from ${locPath}`);
-    const fatal = r.diagnostics.find((d) => d.level === 'error');
-    for (const d of r.diagnostics) if (d !== fatal) res.messages.push(`fitkit: warning: ${name}: ${d.message} (at byte ${d.offset})`);
-    // Like dump: what was read before the damage is written, and the run still fails.
-    if (fatal) res.error = errorJson(new FitkitError(fatal.code, fatal.message, { file: name, offset: fatal.offset })).error;
-  } catch (err) {
-    out?.abort();
-    // With a path: the input's read stream; without: a write to the output's descriptor.
-    const e = isSystemError(err) ? fromSystemError(err, err.path ?? job.output, err.path ? 'input' : 'output') : err;
-    if (!(e instanceof FitkitError)) throw e;
-    e.file ??= name;
-    res.error = errorJson(e).error;
-  }
-  return res;
-}
-
-async function readAll(s: NodeJS.ReadableStream): Promise<Uint8Array> {
-  const parts: Buffer[] = [];
-  for await (const c of s) parts.push(Buffer.from(c as Buffer));
-  return Buffer.concat(parts);
-}
-
-// Worker side of the pool: the same module, started with workerData.fit2gpxWorker.
-if (!isMainThread && (workerData as { fit2gpxWorker?: boolean } | null)?.fit2gpxWorker && parentPort) {
-  const port = parentPort;
-  const { Profile: P } = await import('../core/fit/profile/profile.js');
-  const { profileExtraPath } = await import('../core/platform/xdg.js');
-  const profiles = new Map<string, Profile>();
-  const profileFor = (extra: string[]): Profile => {
-    const key = extra.join('\0');
-    let profile = profiles.get(key);
-    if (!profile) {
-      profile = P.standard();
-      const user = profileExtraPath();
-      if (existsSync(user)) profile.extendFromFile(user);
-      for (const f of extra) profile.extendFromFile(f);
-      profiles.set(key, profile);
-    }
-    return profile;
-  };
-  port.on('message', (job: Job) => {
-    Promise.resolve()
-      .then(() => convert(job, profileFor(job.profileExtra)))
-      .then(
-        (r) => port.postMessage(r),
-        (e: Error) => {
-          const err = e instanceof FitkitError ? e : new FitkitError('internal_error', e.message, { file: job.input });
-          err.file ??= job.input;
-          port.postMessage({ input: job.input, messages: [], error: errorJson(err).error });
-        },
-      );
-  });
 }

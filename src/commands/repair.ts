@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { plural } from '../cli/plural.js';
-import { planRepair, type RepairResult } from '../core/activity/repair.js';
-import type { SummaryMessage } from '../core/activity/summary.js';
-import { timeZoneOffset } from '../core/activity/tcx-to-fit.js';
+import { planRepair, type RepairResult } from '../core/activity/repair/repair.js';
+import type { SummaryMessage } from '../core/activity/summaries/summary.js';
+import { localTimeZone, timeZoneOffset } from '../core/fit/kit/time-zone.js';
 import { FitkitError } from '../core/errors.js';
 import { isoFromFitTime } from '../core/fit/kit/time.js';
 import { fileChunks } from '../core/platform/file-chunks.js';
@@ -64,7 +64,7 @@ records hold. The activity's local time comes from the file when it says its tim
     if (target.kind === 'replace' && target.existing && !flags.force) {
       this.error(`${flags.output} exists; add --force to replace it`, { exit: 2 });
     }
-    const timeZone = flags.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const timeZone = flags.tz ?? localTimeZone();
     timeZoneOffset(new Date(), timeZone); // an unknown zone is a usage error, even when the file has its own
     // Streamed: the input is read in pieces (three passes at most), whatever its size.
     const r = planRepair(() => fileChunks(args.file), inputSize, this.loadProfile(flags['profile-extra']), { summary: flags.summary, timeZone });

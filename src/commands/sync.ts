@@ -9,7 +9,7 @@ import { FitkitError } from '../core/errors.js';
 import { parseTypeFilter } from '../core/library/layout.js';
 import { checkLibraryState } from '../core/library/library-dirs.js';
 import { openLibrary } from '../core/library/library.js';
-import { startSimulation, SIMULATIONS, type Simulation } from '../core/sim/simulate.js';
+import { startSimulation, SIMULATIONS, type Simulation } from '../core/sync/simulate.js';
 import type { DeviceProvider, Transport } from '../core/sync/device-source.js';
 import { installCommand } from '../core/sync/install-command.js';
 import { realProviders } from '../core/sync/providers.js';

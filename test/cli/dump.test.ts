@@ -31,7 +31,7 @@ describe('fitkit dump', () => {
     expect(r.code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['a.csv', 'a_data.csv']);
     const data = readFileSync(join(dir, 'a_data.csv'), 'utf8').split('\n');
-    // docs/fitcsv-format.md §11, from this very file.
+    // docs/fitcsv-options.md, `_data.csv`, from this very file.
     expect(data[0]).toBe(
       'event.timestamp[s],event.timer_trigger,event.event,event.event_type,event.event_group,record.timestamp[s],record.position_lat[semicircles],record.position_long[semicircles],record.distance[m],record.altitude[m],record.speed[m/s],record.enhanced_altitude[m],record.enhanced_speed[m/s],event.data,',
     );

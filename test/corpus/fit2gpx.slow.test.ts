@@ -11,8 +11,8 @@ import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { fitToGpx, type FitToGpxOptions } from '../../src/core/activity/fit-gpx.js';
-import { salvageFit } from '../../src/core/activity/salvage.js';
+import { fitToGpx, type FitToGpxOptions } from '../../src/core/activity/gpx/fit-gpx.js';
+import { salvageFit } from '../../src/core/activity/repair/salvage.js';
 import { FitkitError } from '../../src/core/errors.js';
 import { corpusFitFiles, corpusPath, describeCorpus } from '../helpers/corpus.js';
 import { allTrackPoints, readGpx, type ReadPoint } from '../helpers/gpx-read.js';

@@ -3,7 +3,7 @@
  * (csv-oracle/, FitCSVTool 21.202). The oracle's profile is older than ours, so a file that
  * differs with our profile is dumped again with @garmin/fitsdk 21.202's profile: equal then
  * means "identical modulo profile version". What still differs must be one of the FitCSVTool
- * artefacts docs/fitcsv-format.md §9 says not to copy; anything else fails.
+ * artefacts docs/fitcsv-format.md says not to copy; anything else fails.
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { expect, it } from 'vitest';
-import { num } from '../../src/core/activity/checklist.js';
-import { repairFit } from '../../src/core/activity/repair.js';
-import { salvageFit } from '../../src/core/activity/salvage.js';
-import { missingSummary } from '../../src/core/activity/summary.js';
+import { num } from '../../src/core/fit/decode/values.js';
+import { repairFit } from '../../src/core/activity/repair/repair.js';
+import { salvageFit } from '../../src/core/activity/repair/salvage.js';
+import { missingSummary } from '../../src/core/activity/summaries/summary.js';
 import { crc16 } from '../../src/core/bytes/crc16.js';
 import { decodeFit } from '../../src/core/fit/decode/decoder.js';
 import { fitHeader } from '../../src/core/fit/encode/writer.js';

@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { tcxToFit } from '../../src/core/activity/tcx-to-fit.js';
-import { ActivityTimer } from '../../src/core/activity/timer.js';
+import { tcxToFit } from '../../src/core/activity/tcx/tcx-to-fit.js';
+import { ActivityTimer } from '../../src/core/activity/summaries/timer.js';
 import { decodeFit } from '../../src/core/fit/decode/decoder.js';
 import { messageToObject } from '../../src/core/fit/decode/values.js';
 import { standardProfile } from '../../src/core/fit/profile/profile.js';

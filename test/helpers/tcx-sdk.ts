@@ -6,6 +6,7 @@ export interface SdkResult {
   integrity: boolean;
   errors: unknown[];
   // The SDK's messages, camelCase fields (lapMesgs, sessionMesgs, recordMesgs…).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's untyped output, read field by field in tests
   messages: Record<string, Record<string, any>[]>;
 }
 

@@ -16,9 +16,19 @@ describe('npm package', () => {
     expect(r.status, r.stderr).toBe(0);
     const [pack] = JSON.parse(r.stdout) as { files: { path: string }[] }[];
     const paths = pack.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'package.json', 'README.md', 'bin/run.js', 'dist/commands/sync.js', 'dist/core/sim/simulate.js']));
+    expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'package.json', 'README.md', 'bin/run.js', 'dist/commands/sync.js', 'dist/core/sim/index.js', 'dist/core/sync/simulate.js']));
     const stray = paths.filter((p) => /^(fixtures|src|test|bench|scripts)\//.test(p) || p.endsWith('sdk-profile.json'));
     expect(stray).toEqual([]);
+  });
+
+  it('exports the library and the simulators as a subpath (fitkit/sim), which the library does not load', async () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
+      const core = await import('fitkit');
+      const sim = await import('fitkit/sim');
+      console.log(JSON.stringify([typeof core.startSimulation, 'SimUsbBus' in core, typeof sim.SimUsbBus, typeof sim.SimMtpWatch, Object.keys(sim.WATCH_MODELS).length > 0]));
+    `], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(['function', false, 'function', 'function', true]);
   });
 
   it('installing the package runs nothing: no install scripts, no prepare (the repo builds with npm run build)', () => {

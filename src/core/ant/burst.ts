@@ -1,5 +1,5 @@
 /**
- * Burst transfers (device-protocols.md §1.5): data longer than 8 bytes goes as consecutive 0x50
+ * Burst transfers (docs/ant-fs.md): data longer than 8 bytes goes as consecutive 0x50
  * messages of 8 bytes. The first byte of each carries the channel in bits 4..0 and a sequence in
  * bits 7..5: 0 for the first packet, then 1, 2, 3, 1, 2, 3 …, and bit 7 added on the last packet.
  */

@@ -1,5 +1,5 @@
 /**
- * Host → stick messages (device-protocols.md §1.3), as AntMessage values ready to encode. Pure;
+ * Host → stick messages (docs/ant-fs.md), as AntMessage values ready to encode. Pure;
  * the stick engine (stick.ts) sends them and waits for their replies.
  */
 import { MessageId as M, type AntMessage } from './message.js';

@@ -3,7 +3,7 @@
  * host waits for "the next thing" with a deadline instead of juggling callbacks. Bounded: when
  * nobody reads (a slow sink), the oldest items are dropped, beacons first.
  */
-import { abortError, type Clock } from './clock.js';
+import { abortError, type Clock } from '../platform/clock.js';
 import type { AntStick, ChannelItem } from './stick.js';
 
 export class ChannelInbox {

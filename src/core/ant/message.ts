@@ -1,5 +1,5 @@
 /**
- * ANT serial messages (device-protocols.md §1.2–1.4): `A4 len id payload… xor`, the same in both
+ * ANT serial messages (docs/ant-fs.md): `A4 len id payload… xor`, the same in both
  * directions over USB. Message ids and channel response/event codes with their names, the frame
  * encoder and a one-line description for traces, which never shows a network key.
  */

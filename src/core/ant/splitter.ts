@@ -1,6 +1,6 @@
 /**
  * The stick's IN pipe is a byte stream: one USB transfer may hold several messages, a message
- * may span transfers, and garbage or zero padding happens (device-protocols.md §1.2). This turns
+ * may span transfers, and garbage or zero padding happens (docs/ant-fs.md). This turns
  * chunks into whole, checksum-valid messages. It never throws: on a bad length or checksum it
  * drops one byte and looks for the next sync byte, and counts the event.
  */

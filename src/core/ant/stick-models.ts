@@ -1,5 +1,5 @@
 /**
- * The ANT USB sticks fitkit drives (device-protocols.md §1.1, docs/ant-fs.md) and what differs
+ * The ANT USB sticks fitkit drives (docs/ant-fs.md) and what differs
  * between them. The ANT messages are the same; the byte pipe and a few habits are not:
  *
  * - USB1 (0fcf:1004), Garmin's first stick: a CP210x USB-UART bridge in front of the ANT chip

@@ -1,6 +1,6 @@
 /**
  * An ANT USB stick (USB1 0fcf:1004, ANTUSB2 0fcf:1008, ANTUSB-m 0fcf:1009; stick-models.ts),
- * device-protocols.md §1: messages over the USB pipe (usb-pipe.ts), split from its byte stream,
+ * docs/ant-fs.md, The ANT stick: messages over the USB pipe (usb-pipe.ts), split from its byte stream,
  * and routed: command responses to the command that waits for them, data, bursts and RF events
  * to the channel's listeners.
  *
@@ -21,7 +21,7 @@
 import { FitkitError } from '../errors.js';
 import type { UsbDevice } from '../usb/backend.js';
 import { BurstAssembler, burstPackets } from './burst.js';
-import { abortError, sleep, systemClock, type Clock } from './clock.js';
+import { abortError, sleep, systemClock, type Clock } from '../platform/clock.js';
 import * as cmd from './commands.js';
 import { Code, codeName, describeMessage, encode, MessageId as M, messageName, RF_EVENT, type AntMessage } from './message.js';
 import { FrameSplitter } from './splitter.js';

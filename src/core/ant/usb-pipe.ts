@@ -1,5 +1,5 @@
 /**
- * The ANT stick's USB side (device-protocols.md §1.1): open the device, claim interface 0
+ * The ANT stick's USB side (docs/ant-fs.md): open the device, claim interface 0
  * (detaching usb-serial-simple's "suunto" binding of 0fcf:1008/1009, or cp210x's of 0fcf:1004),
  * set up a USB-UART bridge if the stick has one (cp210x.ts), take the first bulk IN and OUT
  * endpoints, keep IN transfers pending and hand every chunk on in order, write one message per

@@ -1,5 +1,5 @@
 /**
- * The ANT-FS beacon (device-protocols.md §2.2): 8 bytes the watch broadcasts every channel
+ * The ANT-FS beacon (docs/ant-fs.md): 8 bytes the watch broadcasts every channel
  * period, also the first packet of every burst it sends. Encoded here too, for the simulator.
  */
 

@@ -1,5 +1,5 @@
 /**
- * ANT-FS commands, host → client (device-protocols.md §2.3–2.7). Each starts `44 <id>` and is
+ * ANT-FS commands, host → client (docs/ant-fs.md). Each starts `44 <id>` and is
  * zero-padded to a multiple of 8: exactly 8 bytes go as one acknowledged message, longer ones
  * as a burst. Decoders are here for the simulated watch.
  */

@@ -1,5 +1,5 @@
 /**
- * The ANT-FS directory, file index 0 (device-protocols.md §2.5): a 16-byte header, then one
+ * The ANT-FS directory, file index 0 (docs/ant-fs.md): a 16-byte header, then one
  * 16-byte entry per file. Dates count seconds since the FIT epoch; values below 0x10000000 are
  * the watch's "system time" (seconds since power-up), not calendar time. The encoder is for the
  * simulated watch.

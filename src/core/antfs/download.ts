@@ -1,5 +1,5 @@
 /**
- * Downloading one ANT-FS file in blocks (device-protocols.md §2.5). Each block is verified
+ * Downloading one ANT-FS file in blocks (docs/ant-fs.md). Each block is verified
  * against the CRC the watch sends, computed from the seed we asked with, and goes to the sink
  * only then. The traced Garmin host's continuation is followed: initial = 1 at offset 0, then
  * initial = 0 with the running CRC as seed, so the watch can check we hold what it sent.
@@ -13,7 +13,7 @@
  * file at once; everything else is bounded by `maxFailures` tries in a row and `timeoutMs`.
  */
 import { crc16 } from '../bytes/crc16.js';
-import { abortError, holding, sleep, type Clock } from '../ant/clock.js';
+import { abortError, holding, sleep, type Clock } from '../platform/clock.js';
 import { FitkitError } from '../errors.js';
 import { downloadCommand } from './command.js';
 import { LinkLost } from './radio.js';

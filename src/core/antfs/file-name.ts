@@ -1,6 +1,6 @@
 /**
  * Stable device paths for ANT-FS files. Directory indices are not identities — watches renumber
- * files after downloads (antpm, device-protocols.md §2.6) — so a path is built from what
+ * files after downloads (antpm, docs/ant-fs.md) — so a path is built from what
  * identifies the file: FIT type, date (UTC, so DST never renames anything) and file number:
  *
  *   ANT-FS/<TypeFolder>/<YYYY-MM-DDTHH-MM-SSZ>_<type>_<number>.fit

@@ -1,5 +1,5 @@
 /**
- * The ANT-FS host (device-protocols.md §2): find a watch's beacon, link it to a frequency of our
+ * The ANT-FS host (docs/ant-fs.md): find a watch's beacon, link it to a frequency of our
  * choosing, authenticate (serial request; our stored passkey, or pairing the first time, which
  * the user accepts on the watch), then read the directory and files, erase on request, and
  * disconnect. A watch lost mid-session (out of range, §6.5) is found again — it may come back on
@@ -15,8 +15,8 @@
  * since failures come in runs of 8. A download answer that does not come within about a second
  * of the last BUSY beacon is asked for again.
  */
-import type { Clock } from '../ant/clock.js';
-import { pick, type Rng } from '../ant/random.js';
+import type { Clock } from '../platform/clock.js';
+import { pick, type Rng } from '../platform/random.js';
 import type { AntStick } from '../ant/stick.js';
 import { FitkitError } from '../errors.js';
 import type { Beacon } from './beacon.js';

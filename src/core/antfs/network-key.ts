@@ -1,5 +1,5 @@
 /**
- * The ANT-FS network key is configuration the user supplies (device-protocols.md §1.6): an ANT
+ * The ANT-FS network key is configuration the user supplies (docs/ant-fs.md): an ANT
  * radio only hears watches that use the same 8-byte key, and its licensing is Dynastream's, so
  * fitkit ships none. Where it comes from, first found wins:
  *

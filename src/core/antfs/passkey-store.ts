@@ -1,5 +1,5 @@
 /**
- * Pairing secrets (device-protocols.md §2.4): the passkey each watch gave us when the user
+ * Pairing secrets (docs/ant-fs.md): the passkey each watch gave us when the user
  * accepted pairing, one file per watch serial, and our own ANT-FS host serial, which the watch
  * binds the pairing to and must therefore stay the same across runs.
  *
@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { FitkitError } from '../errors.js';
 import { configDir } from '../platform/xdg.js';
-import { randomU32, type Rng } from '../ant/random.js';
+import { randomU32, type Rng } from '../platform/random.js';
 
 export interface PasskeyRecord {
   passkey: Uint8Array;

@@ -7,7 +7,7 @@
  * Losing the watch (GO_TO_SEARCH, the channel closing, the watch back in LINK or talking to
  * another host) surfaces as LinkLost, for the host to recover from.
  */
-import type { Clock } from '../ant/clock.js';
+import type { Clock } from '../platform/clock.js';
 import { ChannelType } from '../ant/commands.js';
 import { ChannelInbox } from '../ant/inbox.js';
 import { Code, codeName } from '../ant/message.js';

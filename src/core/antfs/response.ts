@@ -1,5 +1,5 @@
 /**
- * ANT-FS responses, client → host (device-protocols.md §2.4, §2.5, §2.7). They arrive as a burst
+ * ANT-FS responses, client → host (docs/ant-fs.md). They arrive as a burst
  * whose first 8 bytes are the watch's current beacon; the response starts at byte 8 with
  * `44 <command id | 0x80>`. Encoders are here for the simulated watch.
  */

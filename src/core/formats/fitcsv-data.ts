@@ -1,7 +1,7 @@
 /**
  * FitCSVTool's `OUT_data.csv` (written with `--data`): one column per `message.field[units]`,
  * one row per selected data message, values carried forward from earlier rows of any message
- * (docs/fitcsv-format.md §11). `-g` blanks a message's own columns before each of its rows.
+ * (docs/fitcsv-options.md, `_data.csv`). `-g` blanks a message's own columns before each of its rows.
  * A row has one cell per column known so far, padded with empty cells up to the most fields any
  * selected message of the whole file has (developer fields not counted), so the rows are held
  * until the end; it is a table of the messages asked for, not of the whole file.

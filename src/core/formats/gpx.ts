@@ -83,7 +83,6 @@ const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"
 
 /** Text and attribute escaping; control characters XML 1.0 forbids are dropped. */
 export function escapeXml(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[&<>"]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => ESC[c] ?? '');
 }
 

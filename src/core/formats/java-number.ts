@@ -5,6 +5,7 @@
  * and `-deg` coordinates have to be printed the way `Float.toString`, `Double.toString` and
  * `String.format("%.8f")` print them, not the way JavaScript does.
  */
+import { degreesFromSemicircles } from '../fit/kit/semicircles.js';
 
 /** A positive decimal 0.d1d2d3… × 10^decExp, the form Java's FloatingDecimal works with. */
 interface Decimal {
@@ -258,5 +259,5 @@ export function formatJavaFixed(v: number, precision: number): string {
 
 /** FitCSVTool's `-deg` output: semicircles → degrees in double precision, printed with "%.8f". */
 export function formatJavaDegrees(semicircles: number): string {
-  return formatJavaFixed(semicircles * (180.0 / 2147483648.0), 8);
+  return formatJavaFixed(degreesFromSemicircles(semicircles), 8);
 }

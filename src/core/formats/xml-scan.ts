@@ -302,9 +302,3 @@ export class XmlScanner {
   }
 }
 
-/** Scans `src` to the end, calling `handler`; throws XmlError on the first fault. */
-export function scanXml(src: string, handler: XmlHandler, opts?: XmlScanOptions): XmlScanner {
-  const sc = new XmlScanner(src, handler, opts);
-  sc.run();
-  return sc;
-}

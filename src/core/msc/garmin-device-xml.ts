@@ -1,6 +1,6 @@
 /**
- * GARMIN/GarminDevice.xml: who the unit is and where it keeps each data type (device-protocols.md
- * §4.4). Elements are matched by local name, so the GarminDevice/v2 namespace, a future version
+ * GARMIN/GarminDevice.xml: who the unit is and where it keeps each data type
+ * (docs/mass-storage.md). Elements are matched by local name, so the GarminDevice/v2 namespace, a future version
  * or a prefix all read the same. Only the fields below are copied out: the file also carries
  * device-specific key material (Extensions/IQAppExt/StoreKey), which must never reach a log, an
  * error message or the library — so neither the raw text nor the parsed tree is kept, and

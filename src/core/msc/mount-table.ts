@@ -2,7 +2,7 @@
  * The kernel's mount table, from `/proc/self/mountinfo` (proc(5)). Preferred over `/proc/mounts`
  * because it also names the mounted subtree (`root`), and both escape space, tab, newline and
  * backslash in paths as three-digit octal (`\040`) — mount points like `/media/u/GARMIN 2` exist.
- * Ref: device-protocols.md §4.2 step 5.
+ * Ref: docs/mass-storage.md.
  */
 import { readFileSync } from 'node:fs';
 

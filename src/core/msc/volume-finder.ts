@@ -1,5 +1,5 @@
 /**
- * Which mounted volumes are Garmin units (device-protocols.md §4.1–4.2). The label GARMIN is only a
+ * Which mounted volumes are Garmin units (docs/mass-storage.md). The label GARMIN is only a
  * hint (some units name the volume after themselves), so a FAT mount counts when it has a
  * `GARMIN/GarminDevice.xml` (any case: FAT is case-insensitive, Garmin's own docs write
  * `Garmin\GarminDevice.xml`), or when its block device carries the label GARMIN. fitkit never

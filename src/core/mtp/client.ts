@@ -1,5 +1,5 @@
 /**
- * The MTP side of `fitkit sync` (device-protocols.md §3.10): open and claim the watch, read
+ * The MTP side of `fitkit sync` (docs/mtp.md): open and claim the watch, read
  * DeviceInfo, open a session, find the storage(s) holding a `GARMIN` folder (by name, any
  * case — storage names differ by model), and walk below it folder by folder with
  * GetObjectHandles + GetObjectInfo (never GetObjPropList). Everything a device can inflate is

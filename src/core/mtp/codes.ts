@@ -1,5 +1,5 @@
 /**
- * PTP/MTP code tables (device-protocols.md §3.2–§3.7): container types, the operations fitkit
+ * PTP/MTP code tables (docs/mtp.md): container types, the operations fitkit
  * uses or must recognise, response and event codes, object formats and the PTP class requests.
  * Each table is an `as const` object so one name serves as value and type; `*Name()` turns a
  * code into text for errors and traces.
@@ -138,7 +138,6 @@ function namer(table: Record<string, number>): (code: number) => string {
 
 export const operationName = namer(Operation);
 export const responseName = namer(Response);
-export const eventName = namer(Event);
 
 /** `GeneralError (0x2002)`: name and hex, for messages. */
 export function describeResponse(code: number): string {

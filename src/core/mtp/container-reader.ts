@@ -1,5 +1,5 @@
 /**
- * Reassembles containers from the bulk IN pipe (device-protocols.md §3.2). The device sends each
+ * Reassembles containers from the bulk IN pipe (docs/mtp.md). The device sends each
  * container as packets of wMaxPacketSize; a USB read ends when the request is filled or a short
  * or zero-length packet arrives. So:
  *

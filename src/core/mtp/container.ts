@@ -1,5 +1,5 @@
 /**
- * The PTP USB container (device-protocols.md §3.2): a 12-byte header — length (including the
+ * The PTP USB container (docs/mtp.md): a 12-byte header — length (including the
  * header), type, code, transaction id — then up to five u32 parameters (command, response,
  * event: three) or the dataset bytes (data). Pure, synchronous; all little-endian.
  */

@@ -1,5 +1,5 @@
 /**
- * PTP dataset primitives (device-protocols.md §3.5): little-endian integers, length-prefixed
+ * PTP dataset primitives (docs/mtp.md): little-endian integers, length-prefixed
  * arrays and PTP strings (a count byte of UTF-16LE code units including the terminating NUL,
  * then the units). The reader never trusts a count: an array or string that would run past the
  * end is a dataset error carrying the byte offset, so a hostile count cannot make us allocate.

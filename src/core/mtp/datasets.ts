@@ -1,5 +1,5 @@
 /**
- * The PTP datasets fitkit reads (device-protocols.md §3.5): DeviceInfo, StorageInfo, ObjectInfo
+ * The PTP datasets fitkit reads (docs/mtp.md): DeviceInfo, StorageInfo, ObjectInfo
  * and the u32 arrays of StorageIDs/ObjectHandles. Decoders are for the client, encoders for the
  * simulated watch; both pure.
  */

@@ -1,5 +1,5 @@
 /**
- * PTP DateTime strings (device-protocols.md §3.5): `YYYYMMDDThhmmss`, optional `.s` tenths,
+ * PTP DateTime strings (docs/mtp.md): `YYYYMMDDThhmmss`, optional `.s` tenths,
  * optional `Z` or `±hhmm`.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Finding the MTP interface of a USB device (device-protocols.md §3.1): an interface with
+ * Finding the MTP interface of a USB device (docs/mtp.md): an interface with
  * exactly one bulk IN, one bulk OUT and one interrupt IN endpoint that is either class 6/1/1
  * (Still Image / PTP) or names itself "MTP" in its interface string. Product ids are never
  * consulted: most Garmin watches are unknown to every list and still work.

@@ -1,5 +1,5 @@
 /**
- * A PTP/MTP session (device-protocols.md §3.3–§3.6) on a transaction runner: the operations
+ * A PTP/MTP session (docs/mtp.md) on a transaction runner: the operations
  * fitkit uses, each checked against DeviceInfo's list, with the client reactions of §3.6 —
  * DeviceBusy/StoreNotAvailable → bounded exponential backoff; SessionNotOpen and
  * InvalidTransactionID → reopen the session and retry once; anything else → MtpError.

@@ -1,5 +1,5 @@
 /**
- * The MTP transaction runner (device-protocols.md §3.2–§3.3): command container on bulk OUT,
+ * The MTP transaction runner (docs/mtp.md): command container on bulk OUT,
  * optional device→host data phase, response container, over a UsbDevice. It owns the
  * transaction-id counter and the recovery rules:
  *

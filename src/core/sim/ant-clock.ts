@@ -1,5 +1,5 @@
 /**
- * A virtual clock for the ANT simulator and the engines under test (device-protocols.md §6.1).
+ * A virtual clock for the ANT simulator and the engines under test (docs/architecture.md).
  * Time stands still while anything is happening and jumps to the next timer when everything is
  * idle: each timer fires in its own macrotask, after the promise chains the previous one started
  * have run out. So a beacon every 125 ms, a 10 s response timeout or a 60 s pairing prompt cost
@@ -8,7 +8,7 @@
  *
  * Generic, not ANT-specific; it lives here because only the ANT simulator uses it so far.
  */
-import type { Clock } from '../ant/clock.js';
+import type { Clock } from '../platform/clock.js';
 
 interface Timer {
   at: number;

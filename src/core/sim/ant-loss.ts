@@ -9,7 +9,7 @@
  * and CaptureScript, the capture's own session replayed fault by fault.
  */
 import { CommandType, COMMAND_ID } from '../antfs/command.js';
-import { seededRng, type Rng } from '../ant/random.js';
+import { seededRng, type Rng } from '../platform/random.js';
 
 /** What a host transfer is, from its first 8 bytes. */
 export type HostTransferKind = 'link' | 'serial' | 'passkey' | 'pairing' | 'download' | 'disconnect' | 'other';

@@ -1,5 +1,5 @@
 /**
- * A simulated ANT USB stick (device-protocols.md §6.2) plugged in at the USB facade: interface 0,
+ * A simulated ANT USB stick (docs/architecture.md) plugged in at the USB facade: interface 0,
  * bulk OUT 0x01 and IN 0x81, 64-byte packets. It speaks the ANT serial protocol of §1 with the
  * real framing — answering malformed messages with serial errors, resets with a startup message
  * (after a stale event, as some sticks do), requests for serial, version, capabilities, channel
@@ -34,9 +34,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { burstSequenceByte } from '../ant/burst.js';
-import type { Clock } from '../ant/clock.js';
+import type { Clock } from '../platform/clock.js';
 import { Code, encodeMessage, MessageId as M, RF_EVENT, StartupReason, SYNC, xorChecksum } from '../ant/message.js';
-import { seededRng, type Rng } from '../ant/random.js';
+import { seededRng, type Rng } from '../platform/random.js';
 import { SimUsbBus, SimUsbDevice } from './usb-sim.js';
 import { SimAntWatch, type SimAntWatchOptions } from './ant-watch.js';
 import { VirtualClock } from './ant-clock.js';

@@ -1,5 +1,5 @@
 /**
- * A simulated ANT-FS watch (device-protocols.md §6.2), FR310XT-like by default: the ANT master
+ * A simulated ANT-FS watch (docs/architecture.md), FR310XT-like by default: the ANT master
  * and ANT-FS client behind the simulated stick (ant-stick.ts), which asks it what it transmits
  * in each of its channel periods and hands it what the host sent.
  *
@@ -21,13 +21,12 @@
  * Built on the codecs (beacon, command, response, directory, CRC), never on the host engine.
  */
 import { crc16 } from '../bytes/crc16.js';
-import { seededRng, type Rng } from '../ant/random.js';
+import { seededRng, type Rng } from '../platform/random.js';
 import { PERIOD_BY_CODE, encodeBeacon, type ClientStateName } from '../antfs/beacon.js';
 import { AuthRequest, decodeCommand, type Command } from '../antfs/command.js';
 import { encodeDirectory, FileFlag, FIT_DATA_TYPE, TimeFormat, type DirectoryEntry } from '../antfs/directory.js';
 import { AuthResponse, DownloadCode, encodeAuthResponse, encodeDownloadResponse, encodeEraseResponse, EraseCode } from '../antfs/response.js';
 import { FIT_EPOCH_S } from '../fit/kit/time.js';
-import { readFileId } from '../library/file-id.js';
 import { WATCH_MODELS, watchFiles, type WatchFile, type WatchModel } from './watch-files.js';
 import { concatBytes } from '../bytes/concat.js';
 
@@ -487,7 +486,7 @@ export class SimAntWatch {
 export function buildTable(files: WatchFile[]): SimAntFile[] {
   const table: SimAntFile[] = files.map((w, i) => {
     const folder = w.path.split('/')[1] ?? '';
-    const subType = readFileId(w.bytes)?.type ?? FOLDER_TYPES[folder] ?? 4;
+    const subType = w.fileType ?? FOLDER_TYPES[folder] ?? 4;
     const date = Math.floor(w.mtimeMs / 1000) - FIT_EPOCH_S;
     const flags = FileFlag.READ | (subType === 4 || subType === 32 || subType === 15 ? FileFlag.ERASE : FileFlag.WRITE) | (i === 0 ? FileFlag.ARCHIVED : 0);
     return { index: i + 1, dataType: FIT_DATA_TYPE, subType, number: subType === 4 ? 0 : i, flags, date, bytes: w.bytes, source: w.path };

@@ -1,5 +1,5 @@
 /**
- * A simulated Garmin unit in USB mass-storage mode (device-protocols.md §6.4): a temporary folder
+ * A simulated Garmin unit in USB mass-storage mode (docs/architecture.md): a temporary folder
  * standing in for the mounted FAT volume, filled with the watch's real FIT files
  * (watchFiles()) and a GarminDevice.xml variant, plus what the host would show around it — a
  * mountinfo table listing it as vfat, a /dev/disk/by-label link with its label, and another

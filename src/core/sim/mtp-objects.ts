@@ -1,6 +1,6 @@
 /**
  * The object store of the simulated MTP watch: storages, folders and files with handles, built
- * from `/`-separated paths (device-protocols.md §6.3). File content is either bytes (served as
+ * from `/`-separated paths (docs/architecture.md). File content is either bytes (served as
  * views, never copied) or a function of the offset, so a test can put a 2 GB or endless file
  * on the watch without allocating it. Also the hostile object sets and deterministic bytes.
  */

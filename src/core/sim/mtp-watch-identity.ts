@@ -1,5 +1,5 @@
 /**
- * Who the simulated MTP watch says it is: its USB descriptors (device-protocols.md §3.1, the
+ * Who the simulated MTP watch says it is: its USB descriptors (docs/mtp.md, the
  * FR645 Music layout, with the variants of §6.3), its DeviceInfo (modelled on the Garmin logs of
  * §3.4/§3.8) and the ObjectInfo it reports for a file or folder.
  */

@@ -1,5 +1,5 @@
 /**
- * A simulated Garmin MTP watch on the simulated USB bus (device-protocols.md §6.3): the FR645
+ * A simulated Garmin MTP watch on the simulated USB bus (docs/architecture.md): the FR645
  * Music descriptor layout of §3.1, a DeviceInfo modelled on the Garmin logs, one storage
  * ("Primary") holding the model's FIT files and GARMIN/GarminDevice.xml, and a PTP responder
  * that enforces the session rules and answers errors as a strict device would. It reuses
@@ -24,7 +24,7 @@ import { garminDeviceInfo, mtpWatchDescriptor, objectInfo } from './mtp-watch-id
 import { SimUsbDevice } from './usb-sim.js';
 import { WATCH_MODELS, garminDeviceXml, watchFiles, type WatchModel } from './watch-files.js';
 import { concatBytes } from '../bytes/concat.js';
-import type { Clock } from '../ant/clock.js';
+import type { Clock } from '../platform/clock.js';
 
 export { mtpWatchDescriptor };
 export const PRIMARY_STORAGE = 0x0002_0001;

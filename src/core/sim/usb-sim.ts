@@ -22,7 +22,7 @@ import {
   type UsbHotplugListener,
 } from '../usb/backend.js';
 import { concatBytes } from '../bytes/concat.js';
-import { systemClock, type Clock } from '../ant/clock.js';
+import { systemClock, type Clock } from '../platform/clock.js';
 
 interface Segment {
   data: Uint8Array;

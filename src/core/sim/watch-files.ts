@@ -1,12 +1,13 @@
 /**
  * The files a simulated watch carries, all made here with fitkit's encoder and carrying the
  * watch's own serial number, so a sync lands them under that serial (nothing is read from disk:
- * `--simulate` works from the installed package alone). Sizes cover the transport edge cases of device-protocols.md §6.3:
+ * `--simulate` works from the installed package alone). Sizes cover the transport edge cases of docs/architecture.md:
  * exactly 500 bytes (a 512-byte MTP data container), exactly 1012 bytes (1024), 0 bytes, and
  * one over 1 MiB; plus a non-ASCII name. Deterministic: same model, same bytes.
  */
 import { encodeFit, type FitEncoder } from '../fit/encode/encoder.js';
 import { standardProfile } from '../fit/profile/profile.js';
+import { semicirclesFromDegrees } from '../fit/kit/semicircles.js';
 
 export interface WatchModel {
   /** Short id used by `--simulate` (`fr945`, `edge530`, `fr310xt`). */
@@ -43,6 +44,8 @@ export interface WatchFile {
   bytes: Uint8Array;
   /** Modification time (ms since epoch). */
   mtimeMs: number;
+  /** The file_id type number written in it (a FIT file type; the folder's type for an empty file). */
+  fileType?: number;
 }
 
 const FIT_EPOCH_MS = Date.UTC(1989, 11, 31);
@@ -73,8 +76,8 @@ function activity(m: WatchModel, start: number, seconds: number): Uint8Array {
       dist += 3 + Math.sin(i / 37);
       e.writeMessage('record', {
         timestamp: start + i,
-        position_lat: Math.round((47.37 + 0.004 * Math.sin(a)) * 11930464.711),
-        position_long: Math.round((8.54 + 0.006 * Math.cos(a)) * 11930464.711),
+        position_lat: semicirclesFromDegrees(47.37 + 0.004 * Math.sin(a)),
+        position_long: semicirclesFromDegrees(8.54 + 0.006 * Math.cos(a)),
         distance: Math.round(dist * 100) / 100,
         enhanced_speed: 3 + Math.sin(i / 37),
         heart_rate: 120 + Math.round(30 * Math.sin(i / 300)),
@@ -146,18 +149,18 @@ export function watchFiles(m: WatchModel): WatchFile[] {
   const t2 = T0 + 2 * 86400;
   const big = T0 + 3 * 86400;
   const files: WatchFile[] = [
-    { path: `GARMIN/${act}/${fitName(T0)}`, bytes: activity(m, T0, 1800), mtimeMs: at(T0 + 1800) },
-    { path: `GARMIN/${act}/${fitName(t1)}`, bytes: activity(m, t1, 95), mtimeMs: at(t1 + 95) },
-    { path: `GARMIN/${act}/${fitName(t2)}`, bytes: activity(m, t2, 420), mtimeMs: at(t2 + 420) },
+    { path: `GARMIN/${act}/${fitName(T0)}`, bytes: activity(m, T0, 1800), mtimeMs: at(T0 + 1800), fileType: 4 },
+    { path: `GARMIN/${act}/${fitName(t1)}`, bytes: activity(m, t1, 95), mtimeMs: at(t1 + 95), fileType: 4 },
+    { path: `GARMIN/${act}/${fitName(t2)}`, bytes: activity(m, t2, 420), mtimeMs: at(t2 + 420), fileType: 4 },
     // Over 1 MiB: many GetPartialObject chunks.
-    { path: `GARMIN/${act}/${fitName(big)}`, bytes: activity(m, big, 40000), mtimeMs: at(big + 40000) },
+    { path: `GARMIN/${act}/${fitName(big)}`, bytes: activity(m, big, 40000), mtimeMs: at(big + 40000), fileType: 4 },
     // Zero bytes: a file the watch never finished writing.
-    { path: `GARMIN/${act}/${fitName(big + 50000)}`, bytes: new Uint8Array(0), mtimeMs: at(big + 50000) },
-    { path: `GARMIN/${mon}/${fitName(T0 + 3600).replace('.fit', '-0.fit')}`, bytes: monitoring(m, T0 + 3600, 240), mtimeMs: at(T0 + 3600 + 240 * 60) },
-    { path: 'GARMIN/Settings/Settings.fit', bytes: small(m, 'settings', T0 - 86400, 500), mtimeMs: at(T0 - 86400) },
-    { path: 'GARMIN/Sports/Running.fit', bytes: small(m, 'sport', T0 - 86000, 1012), mtimeMs: at(T0 - 86000) },
-    { path: 'GARMIN/Totals/Totals.fit', bytes: small(m, 'totals', T0 - 80000), mtimeMs: at(T0 - 80000) },
-    { path: 'GARMIN/Courses/Zürichsee Runde.fit', bytes: small(m, 'course', T0 - 70000), mtimeMs: at(T0 - 70000) },
+    { path: `GARMIN/${act}/${fitName(big + 50000)}`, bytes: new Uint8Array(0), mtimeMs: at(big + 50000), fileType: 4 },
+    { path: `GARMIN/${mon}/${fitName(T0 + 3600).replace('.fit', '-0.fit')}`, bytes: monitoring(m, T0 + 3600, 240), mtimeMs: at(T0 + 3600 + 240 * 60), fileType: 32 },
+    { path: 'GARMIN/Settings/Settings.fit', bytes: small(m, 'settings', T0 - 86400, 500), mtimeMs: at(T0 - 86400), fileType: 2 },
+    { path: 'GARMIN/Sports/Running.fit', bytes: small(m, 'sport', T0 - 86000, 1012), mtimeMs: at(T0 - 86000), fileType: 3 },
+    { path: 'GARMIN/Totals/Totals.fit', bytes: small(m, 'totals', T0 - 80000), mtimeMs: at(T0 - 80000), fileType: 10 },
+    { path: 'GARMIN/Courses/Zürichsee Runde.fit', bytes: small(m, 'course', T0 - 70000), mtimeMs: at(T0 - 70000), fileType: 6 },
   ];
   cache.set(m.id, files);
   return files;

@@ -1,5 +1,5 @@
 /**
- * The text `fitkit sync --install` writes (device-protocols.md §5.3, §5.4): udev rules that give
+ * The text `fitkit sync --install` writes (docs/architecture.md): udev rules that give
  * the service user access to ANT sticks and Garmin MTP watches — permissions only, no RUN+= —
  * and a systemd unit running `fitkit sync --watch`. Together they replace PiFitSync's hook
  * scripts, per-model mount units and jmtpfs. Pure functions: nothing here touches the system

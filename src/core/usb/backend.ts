@@ -1,5 +1,5 @@
 /**
- * The USB facade every transport talks to (device-protocols.md §0): exactly the operations MTP
+ * The USB facade every transport talks to (docs/architecture.md): exactly the operations MTP
  * and the ANT stick need, promise-based, with one error type. The real adapter (node-usb.ts)
  * and the simulators (../sim/) implement it; nothing above this layer imports `usb`.
  */

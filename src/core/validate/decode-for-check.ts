@@ -6,7 +6,7 @@
  * none is kept. The decoder reads on past a stop where it can (it is lenient): what it reads
  * there is counted, not checked.
  */
-import { RecordPointReader, type RecordPoint } from '../activity/record-point.js';
+import { RecordPointReader, type RecordPoint } from '../activity/checks/record-point.js';
 import type { Diagnostic } from '../errors.js';
 import type { HeaderFrame } from '../fit/decode/frames.js';
 import { Interpreter } from '../fit/decode/interpret.js';

@@ -7,10 +7,10 @@
  * Other file types carry the checklist too, for comparison with FitCSVTool, but it does not
  * decide their verdict: a course is not supposed to pass "FileId Message Type Is Activity".
  */
-import { ChecklistCollector, passesRequired, type CheckResult } from '../activity/checklist.js';
-import { SanityCollector } from '../activity/file-sanity.js';
-import { integrityDiagnostics } from '../activity/integrity.js';
-import type { Diagnostic, ErrorCode, Severity } from '../errors.js';
+import { ChecklistCollector, passesRequired, type CheckResult } from '../activity/checks/checklist.js';
+import { SanityCollector } from '../activity/checks/file-sanity.js';
+import { integrityDiagnostics } from '../activity/checks/integrity.js';
+import type { Diagnostic, ErrorCode } from '../errors.js';
 import type { Profile } from '../fit/profile/profile.js';
 import { decodeForCheck, isDataSizeStop } from './decode-for-check.js';
 
@@ -47,12 +47,6 @@ export interface FileReport {
   diagnostics: ValidateDiagnostic[];
   /** The file could not be read at all (missing, unreadable, a folder …). */
   error?: { code: ErrorCode; message: string };
-}
-
-export function worstLevel(ds: readonly Diagnostic[]): Severity | null {
-  if (ds.some((d) => d.level === 'error')) return 'error';
-  if (ds.some((d) => d.level === 'warning')) return 'warning';
-  return ds.length > 0 ? 'info' : null;
 }
 
 /** Validates a whole file held in memory. Never throws on bad input: that is what it reports. */

@@ -1,14 +1,12 @@
 /**
- * Validates files on every core: one worker thread per core, each sent one file at a time, so a
- * huge file does not hold up the small ones behind it. Results come back in input order. A
+ * Validates files on every core (platform/worker-pool.ts: one file per worker at a time, so a
+ * huge file does not hold up the small ones behind it). Results come back in input order. A
  * worker that dies takes only its file with it (reported as unreadable); the others go on.
  * Without the compiled worker script (tests on the TypeScript sources) or with `threads: 0`,
  * files are validated inline, with the same results.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { WorkerExitError, WorkerPool } from '../platform/worker-pool.js';
 import { Profile } from '../fit/profile/profile.js';
 import { unreadableReport, type FileReport } from './validate-file.js';
 import { validatePath } from './validate-path.js';
@@ -33,49 +31,25 @@ export async function validateMany(paths: readonly string[], opts: ValidateManyO
     reports[i] = r;
     opts.onProgress?.(++done, paths.length, r);
   };
-  const script = fileURLToPath(WORKER_URL);
   const wanted = Math.min(opts.threads ?? availableParallelism(), paths.length);
-  if (wanted <= 0 || !existsSync(script) || paths.length === 0) {
+  if (wanted <= 0 || !WorkerPool.available(WORKER_URL) || paths.length === 0) {
     const profile = Profile.standard();
     for (const f of extras) profile.extendFromFile(f);
     paths.forEach((p, i) => finish(i, validatePath(p, profile)));
     return reports;
   }
-  let next = 0;
-  await new Promise<void>((resolveAll) => {
-    let live = wanted;
-    const start = () => {
-      const w = new Worker(WORKER_URL, { workerData: { extras } satisfies ValidateWorkerData });
-      let current = -1;
-      let retiring = false;
-      const feed = () => {
-        if (next >= paths.length) {
-          current = -1;
-          retiring = true;
-          void w.terminate();
-          return;
-        }
-        current = next++;
-        w.postMessage({ id: current, path: paths[current] } satisfies ValidateRequest);
-      };
-      w.on('message', (m: { id: number; report: FileReport }) => {
-        finish(m.id, m.report);
-        feed();
-      });
-      w.on('error', (e) => {
-        if (current >= 0) finish(current, unreadableReport(paths[current], 'worker_failed', `validation crashed: ${e.message}`));
-        current = -1;
-      });
-      w.on('exit', () => {
-        if (current >= 0) finish(current, unreadableReport(paths[current], 'worker_failed', 'validation worker exited'));
-        current = -1;
-        // A worker that died is replaced while files remain, so the rest of the batch still runs.
-        if (!retiring && next < paths.length) start();
-        else if (--live === 0) resolveAll();
-      });
-      feed();
-    };
-    for (let i = 0; i < wanted; i++) start();
-  });
+  const pool = new WorkerPool<ValidateRequest, { id: number; report: FileReport }>(WORKER_URL, { threads: wanted, workerData: { extras } satisfies ValidateWorkerData });
+  try {
+    await Promise.all(
+      paths.map((path, id) =>
+        pool.run({ id, path }).then(
+          (m) => finish(id, m.report),
+          (e: Error) => finish(id, unreadableReport(path, 'worker_failed', e instanceof WorkerExitError ? 'validation worker exited' : `validation crashed: ${e.message}`)),
+        ),
+      ),
+    );
+  } finally {
+    await pool.close();
+  }
   return reports;
 }

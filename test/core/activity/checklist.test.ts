@@ -1,6 +1,6 @@
 /** Garmin's activity checklist on small files built in code: one thing wrong at a time. */
 import { describe, expect, it } from 'vitest';
-import { activityChecklist, passesRequired, type CheckResult } from '../../../src/core/activity/checklist.js';
+import { activityChecklist, passesRequired, type CheckResult } from '../../../src/core/activity/checks/checklist.js';
 import { decodeFit } from '../../../src/core/fit/decode/decoder.js';
 import { Profile } from '../../../src/core/fit/profile/profile.js';
 import { validateBytes } from '../../../src/core/validate/validate-file.js';

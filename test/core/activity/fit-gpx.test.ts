@@ -1,6 +1,6 @@
 /** FIT → GPX end to end in memory, on a ride built in code with a known timeline. */
 import { describe, expect, it } from 'vitest';
-import { fitToGpx, readLocations, type FitToGpxOptions } from '../../../src/core/activity/fit-gpx.js';
+import { fitToGpx, readLocations, type FitToGpxOptions } from '../../../src/core/activity/gpx/fit-gpx.js';
 import { allTrackPoints, readGpx } from '../../helpers/gpx-read.js';
 import { BaseType } from '../../../src/core/fit/proto/base-types.js';
 import { FitBuilder, MesgNum } from '../../helpers/fit-builder.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { describe, expect, it } from 'vitest';
-import { HrExpander, HrMerger } from '../../../src/core/activity/hr-merge.js';
+import { HrExpander, HrMerger } from '../../../src/core/activity/gpx/hr-merge.js';
 import { decodeFitObjects } from '../../../src/core/fit/decode/objects.js';
 import type { MessageObject } from '../../../src/core/fit/decode/values.js';
 import { FIT_EPOCH_S } from '../../../src/core/fit/kit/time.js';

@@ -1,6 +1,6 @@
 /** Which saved locations belong to a ride, including fenix locations named by their local time. */
 import { describe, expect, it } from 'vitest';
-import { selectLocations, timeFromDefaultName, type SavedLocation } from '../../../src/core/activity/locations.js';
+import { selectLocations, timeFromDefaultName, type SavedLocation } from '../../../src/core/activity/gpx/locations.js';
 import { FIT_EPOCH_S } from '../../../src/core/fit/kit/time.js';
 
 const fit = (iso: string) => Date.parse(iso) / 1000 - FIT_EPOCH_S;

@@ -5,7 +5,7 @@
  */
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { describe, expect, it } from 'vitest';
-import { salvageFit } from '../../../src/core/activity/salvage.js';
+import { salvageFit } from '../../../src/core/activity/repair/salvage.js';
 import { crc16 } from '../../../src/core/bytes/crc16.js';
 import { decodeFit } from '../../../src/core/fit/decode/decoder.js';
 import { encodeFit } from '../../../src/core/fit/encode/encoder.js';
@@ -36,7 +36,10 @@ function withDataSize(fit: Uint8Array, size: number): Uint8Array {
 const cat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 };
 

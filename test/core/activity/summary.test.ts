@@ -5,9 +5,9 @@
  */
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { describe, expect, it } from 'vitest';
-import { num } from '../../../src/core/activity/checklist.js';
-import { repairFit } from '../../../src/core/activity/repair.js';
-import { missingSummary } from '../../../src/core/activity/summary.js';
+import { num } from '../../../src/core/fit/decode/values.js';
+import { repairFit } from '../../../src/core/activity/repair/repair.js';
+import { missingSummary } from '../../../src/core/activity/summaries/summary.js';
 import { decodeFit } from '../../../src/core/fit/decode/decoder.js';
 import type { FitMessage } from '../../../src/core/fit/decode/message.js';
 import { encodeFit, type FieldValues, type FitEncoder } from '../../../src/core/fit/encode/encoder.js';

@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FitkitError } from '../../../src/core/errors.js';
-import { tcxToFit, timeZoneOffset, type TcxToFitOptions } from '../../../src/core/activity/tcx-to-fit.js';
+import { tcxToFit, type TcxToFitOptions } from '../../../src/core/activity/tcx/tcx-to-fit.js';
+import { timeZoneOffset } from '../../../src/core/fit/kit/time-zone.js';
 import { decodeFit } from '../../../src/core/fit/decode/decoder.js';
 import { messageToObject, type MessageObject } from '../../../src/core/fit/decode/values.js';
 import { fitTimeFromDate } from '../../../src/core/fit/kit/time.js';

@@ -1,6 +1,6 @@
 /** When the activity timer ran, from its timer events. */
 import { describe, expect, it } from 'vitest';
-import { ActivityTimer } from '../../../src/core/activity/timer.js';
+import { ActivityTimer } from '../../../src/core/activity/summaries/timer.js';
 
 const START = 0;
 const STOP = 1;

@@ -1,6 +1,6 @@
 /** Records → track points: field choice, same-timestamp merging, sorting in a bounded window. */
 import { describe, expect, it } from 'vitest';
-import { bearing, pointFromRecord, TimeOrderer, validPosition, type TrackPoint } from '../../../src/core/activity/track.js';
+import { bearing, pointFromRecord, TimeOrderer, validPosition, type TrackPoint } from '../../../src/core/activity/gpx/track.js';
 import type { MessageObject } from '../../../src/core/fit/decode/values.js';
 
 const rec = (fields: Record<string, unknown>, developer?: Record<string, unknown>): MessageObject =>

@@ -4,7 +4,7 @@ import { codeName, decodeMessage, describeMessage, encode, encodeMessage, messag
 
 const hex = (s: string) => Uint8Array.from(s.split(' ').map((b) => parseInt(b, 16)));
 
-describe('ANT frames (device-protocols.md §1.2 vectors)', () => {
+describe('ANT frames', () => {
   const vectors: [string, Uint8Array, string][] = [
     ['Reset System', encode(cmd.resetSystem()), 'A4 01 4A 00 EF'],
     ['Request capabilities', encode(cmd.requestMessage(0, 0x54)), 'A4 02 4D 00 54 BF'],

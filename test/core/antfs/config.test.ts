@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { seededRng } from '../../../src/core/ant/random.js';
+import { seededRng } from '../../../src/core/platform/random.js';
 import { FitkitError } from '../../../src/core/errors.js';
 import { loadNetworkKey, NETWORK_KEY_ENV } from '../../../src/core/antfs/network-key.js';
 import { PasskeyStore } from '../../../src/core/antfs/passkey-store.js';

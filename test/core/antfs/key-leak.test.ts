@@ -1,5 +1,5 @@
 /**
- * The ANT-FS network key must appear in no output (device-protocols.md §1.6). This runs whole
+ * The ANT-FS network key must appear in no output (docs/ant-fs.md). This runs whole
  * sessions with debug tracing on — pairing, faults, downloads, a damaged file, an erase — and
  * the failure paths (rejected passkey, malformed key in the environment, broken config file, a
  * silent stick, an unplugged stick), collects every log and trace line, every error (message,

@@ -1,7 +1,7 @@
 import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sleep } from '../../../src/core/ant/clock.js';
+import { sleep } from '../../../src/core/platform/clock.js';
 import { SimAntStick } from '../../../src/core/sim/ant-stick.js';
 import { SimUsbDevice } from '../../../src/core/sim/usb-sim.js';
 import { watchFiles } from '../../../src/core/sim/watch-files.js';

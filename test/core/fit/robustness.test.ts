@@ -438,6 +438,7 @@ describe('decoder robustness: memory', () => {
         let r: DecodeResult | undefined = decodeFit(bytes);
         const retained = heapAfterGc() - base;
         expect(r.messages.length).toBeGreaterThan(0);
+        // eslint-disable-next-line no-useless-assignment -- let go of the result before the next run's heap measurement
         r = undefined;
         expect(retained, `retained ${retained} bytes for ${bytes.length}`).toBeLessThan(RETAINED_PER_INPUT_BYTE * bytes.length);
       }),

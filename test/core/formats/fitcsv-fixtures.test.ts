@@ -23,7 +23,7 @@ describe('dump equals FitCSVTool on the fixtures', () => {
   }
 });
 
-/** Rows of the fixtures under FitCSVTool options, as docs/fitcsv-format.md §5–§12 shows them. */
+/** Rows of the fixtures under FitCSVTool options, as docs/fitcsv-format.md shows them. */
 describe('FitCSVTool options', () => {
   const rows = (opts: Parameters<typeof renderCsv>[2], file = 'Activity.fit') =>
     renderCsv(fixture(file), profile, opts).csv.split('\n');

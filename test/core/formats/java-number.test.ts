@@ -234,6 +234,7 @@ describe('formatJavaFixed', () => {
     [1.000000005, '1.00000001'], // the double is 1.00000000499999…, but Java rounds "1.000000005"
     [9.999999995, '10.00000000'],
     [99.999999995, '100.00000000'],
+    // eslint-disable-next-line no-loss-of-precision -- the literal's nearest double is what is printed
     [123456789.123456789, '123456789.12345679'],
     [1e20, '100000000000000000000.00000000'],
     [Number.MIN_VALUE, '0.00000000'],

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sleep } from '../../../src/core/ant/clock.js';
+import { sleep } from '../../../src/core/platform/clock.js';
 import { VirtualClock } from '../../../src/core/sim/ant-clock.js';
 import { SimMtpWatch, type SimMtpWatchOptions } from '../../../src/core/sim/mtp-watch.js';
 import { SimUsbBus } from '../../../src/core/sim/usb-sim.js';

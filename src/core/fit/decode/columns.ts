@@ -216,7 +216,10 @@ export class ColumnDecoder {
         if (col?.kind === 'string') {
           const s = typeof v === 'string' ? v : v.join('\0');
           if (col.rows.at(-1) === row) col.parts[col.parts.length - 1] = s;
-          else (col.rows.push(row), col.parts.push(s));
+          else {
+            col.rows.push(row);
+            col.parts.push(s);
+          }
           continue;
         }
       } else if (Array.isArray(v) && v.every((x) => typeof x === 'number' || x === null)) {

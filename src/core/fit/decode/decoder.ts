@@ -3,7 +3,7 @@
  * default (problems come back as diagnostics, everything read before a fatal one is kept);
  * `strict` turns any diagnostic into a thrown FitkitError.
  */
-import { FitkitError, type Diagnostic } from '../../errors.js';
+import { diagnosticToError, type Diagnostic } from '../../errors.js';
 import { standardProfile, type Profile } from '../profile/profile.js';
 import type { Frame, HeaderFrame } from './frames.js';
 import { Interpreter, type InterpretOptions } from './interpret.js';
@@ -37,7 +37,7 @@ export interface ScanResult {
 function strictHook(strict: boolean | undefined): ((d: Diagnostic) => void) | undefined {
   if (!strict) return undefined;
   return (d) => {
-    throw new FitkitError(d.code, d.message, { offset: d.offset });
+    throw diagnosticToError(d);
   };
 }
 

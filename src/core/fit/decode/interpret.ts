@@ -4,7 +4,7 @@
  * descriptions and adds the timestamp of compressed-timestamp records. Values stay raw here
  * (see values.ts for scaling and names), so every consumer can format them its own way.
  *
- * The rules follow Garmin's SDKs as FitCSVTool shows them (docs/fitcsv-format.md §7–§10).
+ * The rules follow Garmin's SDKs as FitCSVTool shows them (docs/fitcsv-format.md).
  */
 import { BASE_TYPE_BY_NAME, BASE_TYPES, Kind, isInvalid, type BaseTypeInfo } from '../proto/base-types.js';
 import type { Profile } from '../profile/profile.js';

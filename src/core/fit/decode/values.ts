@@ -89,3 +89,17 @@ export function messageToObject(m: FitMessage, o: ValueOptions = {}): MessageObj
 export function jsonReplacer(_key: string, v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v;
 }
+
+/** A field's value as a number: scaled, dates as FIT seconds; null when absent or invalid. */
+export function num(m: FitMessage, name: string): number | null {
+  for (const f of m.fields) {
+    if (f.name !== name || f.kind === 'developer') continue;
+    const v = fieldValue(f, { dates: 'raw' });
+    const x = Array.isArray(v) ? v[0] : v;
+    if (x === null || x === undefined) return null;
+    if (typeof x === 'number') return x;
+    if (typeof x === 'bigint') return Number(x);
+    return null;
+  }
+  return null;
+}

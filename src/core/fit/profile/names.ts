@@ -2,7 +2,7 @@
  * The JS SDK names things in camelCase; FitCSVTool prints the profile's original snake_case.
  * "Insert `_` before each capital" recovers it except at letter→digit boundaries, which follow no
  * rule in the original profile. The table holds every such name the 21.202 profile knows
- * (docs/fitcsv-format.md §4); other names get no `_` before a digit.
+ * (docs/fitcsv-format.md); other names get no `_` before a digit.
  */
 const IRREGULAR: Readonly<Record<string, string>> = {
   activeTime16: 'active_time_16',
@@ -41,7 +41,7 @@ export function snakeName(camel: string): string {
   return IRREGULAR[camel] ?? camel.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
 }
 
-/** Enum label as FitCSVTool's `-e` prints it: best effort (docs/fitcsv-format.md §5.5). */
+/** Enum label as FitCSVTool's `-e` prints it: best effort (docs/fitcsv-format.md, Enum labels). */
 export function upperSnake(camel: string): string {
   const s = camel.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
   return /^[0-9]/.test(s) ? '_' + s : s;

@@ -14,8 +14,8 @@
  * eat the session; the sync state keeps the count across sessions.
  */
 import { join } from 'node:path';
-import { systemClock, type Clock } from '../../ant/clock.js';
-import { randomRng, seededRng } from '../../ant/random.js';
+import { systemClock, type Clock } from '../../platform/clock.js';
+import { randomRng, seededRng } from '../../platform/random.js';
 import { AntStick, type AntStickOptions } from '../../ant/stick.js';
 import { ANT_STICKS, antStickModel } from '../../ant/stick-models.js';
 import { crc16 } from '../../bytes/crc16.js';

@@ -1,6 +1,6 @@
 /**
  * Garmin units in USB mass-storage mode as a DeviceProvider: mounted Garmin volumes (found from
- * the mount table, device-protocols.md §4.2) or the folders named with `--from`. fitkit relies on
+ * the mount table, docs/mass-storage.md) or the folders named with `--from`. fitkit relies on
  * the desktop (udisks2) or fstab to mount them and never mounts as root; a GARMIN disk that is
  * present but not mounted shows up in `diagnostics` instead. Hotplug is a poll of the mount table
  * (mountinfo change notification needs poll(2) on the file, which Node does not offer).

@@ -2,10 +2,10 @@
  * Garmin watches over MTP as a sync DeviceProvider: scans the USB backend for Garmin devices
  * with an MTP interface and opens them with the MTP client (src/core/mtp). Identity comes from
  * GARMIN/GarminDevice.xml when the watch has one (model, part number, unit id), else from
- * DeviceInfo, whose serial string is read as the unit id in hex (device-protocols.md §3.8,
- * §7.1: a strong pattern, not verified on hardware).
+ * DeviceInfo, whose serial string is read as the unit id in hex (docs/mtp.md:
+ * a strong pattern, not verified on hardware).
  */
-import { XMLParser } from 'fast-xml-parser';
+import { parseGarminDeviceXml } from '../../msc/garmin-device-xml.js';
 import { isUsbError, type UsbBackend, type UsbDevice } from '../../usb/backend.js';
 import { MtpClient, type MtpClientOptions } from '../../mtp/client.js';
 import { Response } from '../../mtp/codes.js';
@@ -87,31 +87,10 @@ async function readDeviceXml(client: MtpClient, options: MtpProviderOptions, sig
   return undefined;
 }
 
-/**
- * Model/Description, Model/PartNumber and Id, nothing else. A private minimal reader: the full
- * parser lives with mass storage (msc/garmin-device-xml.ts).
- */
+/** Model/Description, Model/PartNumber and Id, by the one GarminDevice.xml reader (msc/garmin-device-xml.ts). */
 function parseDeviceXml(bytes: Uint8Array): DeviceXml | undefined {
-  const parser = new XMLParser({ ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, processEntities: true });
-  let doc: unknown;
-  try {
-    doc = parser.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return undefined;
-  }
-  const device = field(doc, 'Device');
-  const model = field(device, 'Model');
-  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-  const id = text(field(device, 'Id'));
-  return {
-    model: text(field(model, 'Description')),
-    partNumber: text(field(model, 'PartNumber')),
-    unitId: id && /^\d{1,10}$/.test(id) ? String(Number(id)) : undefined,
-  };
-}
-
-function field(node: unknown, name: string): unknown {
-  return node && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>)[name] : undefined;
+  const { device } = parseGarminDeviceXml(new TextDecoder().decode(bytes));
+  return device && { model: device.model, partNumber: device.partNumber, unitId: device.unitId };
 }
 
 function identityOf(device: UsbDevice, client: MtpClient, xml: DeviceXml | undefined): DeviceIdentity {

@@ -16,14 +16,14 @@
  * the second feeds the records to the spans that need their statistics (summaryJob).
  * Ref: FIT SDK, "Encoding Activity Files" (summary messages, their order, local time).
  */
-import type { FieldValues } from '../fit/encode/encoder.js';
-import type { FitMessage } from '../fit/decode/message.js';
-import type { Profile } from '../fit/profile/profile.js';
-import { snakeName } from '../fit/profile/names.js';
-import { dateFromFitTime } from '../fit/kit/time.js';
-import { num } from './checklist.js';
+import type { FieldValues } from '../../fit/encode/encoder.js';
+import type { FitMessage } from '../../fit/decode/message.js';
+import type { Profile } from '../../fit/profile/profile.js';
+import { snakeName } from '../../fit/profile/names.js';
+import { dateFromFitTime } from '../../fit/kit/time.js';
+import { num } from '../../fit/decode/values.js';
 import { RecordClock, SpanAccumulator, type SpanStats } from './record-stats.js';
-import { timeZoneOffset } from './tcx-to-fit.js';
+import { timeZoneOffset } from '../../fit/kit/time-zone.js';
 import { ActivityTimer, type TimerEvent } from './timer.js';
 
 export interface SummaryOptions {
@@ -219,7 +219,6 @@ export function summaryJob(facts: SummaryFacts, profile: Profile, opts: SummaryO
   let sessionSpan: Span | undefined;
   let open: LapSpan[] = [];
   let covered = 0;
-  let lastEnd: number | null = null;
   if (facts.records === 0) {
     if (laps.length === 0 || sessions.length === 0) plan.notes.push('no record with a timestamp: no lap or session to compute');
   } else if (end - start > MAX_ELAPSED) {
@@ -228,7 +227,7 @@ export function summaryJob(facts: SummaryFacts, profile: Profile, opts: SummaryO
     timer = new ActivityTimer(timerEvents, start, end);
     covered = coveredLaps(sessions, laps);
     const sessionEnds = sessions.map(endOf).filter((x): x is number => x !== null);
-    lastEnd = laps.length ? endOf(laps[laps.length - 1]) : sessionEnds.length ? Math.max(...sessionEnds) : null;
+    const lastEnd = laps.length ? endOf(laps[laps.length - 1]) : sessionEnds.length ? Math.max(...sessionEnds) : null;
     open = laps.slice(covered).map((l) => {
       const s = num(l, 'start_time');
       const e = num(l, 'total_elapsed_time');

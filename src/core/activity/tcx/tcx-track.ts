@@ -5,12 +5,12 @@
  * the timer's pauses. Every step is a pass over typed arrays (one sort when the file needs it).
  * What was changed is counted in `warnings`, one line per kind with the first TCX line.
  */
-import { FitkitError } from '../errors.js';
-import { FIT_EPOCH_S } from '../fit/kit/time.js';
-import { Kind } from '../fit/proto/base-types.js';
-import type { Profile } from '../fit/profile/profile.js';
-import type { Channel, TcxWorkout } from '../formats/tcx.js';
-import { WarningTally } from '../formats/warning-tally.js';
+import { FitkitError } from '../../errors.js';
+import { FIT_EPOCH_S } from '../../fit/kit/time.js';
+import { Kind } from '../../fit/proto/base-types.js';
+import type { Profile } from '../../fit/profile/profile.js';
+import type { Channel, TcxWorkout } from '../../formats/tcx.js';
+import { WarningTally } from '../../formats/warning-tally.js';
 import type { Series } from './laps.js';
 
 /**

@@ -3,7 +3,7 @@
  * from the profile's type tables (`manufacturer`, `garmin_product`), or the product_name string
  * other makers write, plus the serial number from file_id / device_info.
  */
-import type { Profile } from '../fit/profile/profile.js';
+import type { Profile } from '../../fit/profile/profile.js';
 import type { DeviceFields } from './outline.js';
 
 /** `edgeExplore` → `Edge Explore`, `fr945` → `Fr945`, `wahoo_fitness` → `Wahoo Fitness`. */

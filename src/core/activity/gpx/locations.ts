@@ -10,11 +10,12 @@
  * of the activity (the year nearest to it across a new year), and matches when any second of
  * that minute lies inside a timer segment. Locations with neither are never matched.
  */
-import type { MessageObject } from '../fit/decode/values.js';
-import { FIT_EPOCH_S } from '../fit/kit/time.js';
-import type { GpxWaypoint } from '../formats/gpx.js';
+import type { MessageObject } from '../../fit/decode/values.js';
+import { FIT_EPOCH_S } from '../../fit/kit/time.js';
+import type { GpxWaypoint } from '../../formats/gpx.js';
 import { fitTimeValue, numberValue, textValue } from './field-value.js';
-import { degrees, validPosition } from './track.js';
+import { validPosition } from './track.js';
+import { degreesFromSemicircles } from '../../fit/kit/semicircles.js';
 
 export interface SavedLocation {
   name?: string;
@@ -91,7 +92,7 @@ export function selectLocations(locs: SavedLocation[], opts: SelectOptions): Sav
  * `location_symbol` type added with --profile-extra); without one the number is written as is.
  */
 export function locationWaypoint(l: SavedLocation, symbolName?: (n: number) => string | undefined): GpxWaypoint {
-  const w: GpxWaypoint = { lat: degrees(l.lat), lon: degrees(l.lon) };
+  const w: GpxWaypoint = { lat: degreesFromSemicircles(l.lat), lon: degreesFromSemicircles(l.lon) };
   if (l.ele !== undefined) w.ele = l.ele;
   if (l.time !== undefined) w.time = (l.time + FIT_EPOCH_S) * 1000;
   if (l.name) w.name = l.name;

@@ -7,18 +7,20 @@
  *
  * No file system here: the caller opens the input (twice) and receives the text.
  */
-import { FitkitError, type Diagnostic } from '../errors.js';
-import { decodeFitObjects, decodeFitObjectsStream } from '../fit/decode/objects.js';
-import type { MessageObject } from '../fit/decode/values.js';
-import { FIT_EPOCH_S, FIT_MIN_ABSOLUTE } from '../fit/kit/time.js';
-import { standardProfile, type Profile } from '../fit/profile/profile.js';
-import { GpxWriter, isoTime, type GpxPoint, type GpxWaypoint } from '../formats/gpx.js';
+import { diagnosticToError, type Diagnostic } from '../../errors.js';
+import { decodeFitObjects, decodeFitObjectsStream } from '../../fit/decode/objects.js';
+import type { MessageObject } from '../../fit/decode/values.js';
+import { SEMICIRCLES_PER_DEGREE } from '../../fit/kit/semicircles.js';
+import { FIT_EPOCH_S, FIT_MIN_ABSOLUTE } from '../../fit/kit/time.js';
+import { standardProfile, type Profile } from '../../fit/profile/profile.js';
+import { GpxWriter, isoTime, type GpxPoint, type GpxWaypoint } from '../../formats/gpx.js';
 import { describeDevice } from './device.js';
 import { HrMerger } from './hr-merge.js';
 import { locationFromMessage, locationWaypoint, selectLocations, type SavedLocation } from './locations.js';
 import { OutlineCollector, type Outline } from './outline.js';
 import { fitTimeValue, numberValue, textValue } from './field-value.js';
-import { bearing, degrees, pointField, pointFromRecord, TimeOrderer, validPosition, type TrackPoint } from './track.js';
+import { bearing, pointField, pointFromRecord, TimeOrderer, validPosition, type TrackPoint } from './track.js';
+import { degreesFromSemicircles } from '../../fit/kit/semicircles.js';
 
 export type FitSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
@@ -60,7 +62,7 @@ const msOf = (o: Outline, t: number) => ms(t < FIT_MIN_ABSOLUTE ? t + o.relative
 
 function throwIfNotFit(diagnostics: Diagnostic[], messages: number): void {
   const fatal = diagnostics.find((d) => d.level === 'error');
-  if (fatal && messages === 0) throw new FitkitError(fatal.code, fatal.message, { offset: fatal.offset });
+  if (fatal && messages === 0) throw diagnosticToError(fatal);
 }
 
 /** The locations of a Locations.fit / Lctns.fit held in memory (a few KB). */
@@ -82,7 +84,7 @@ export async function fitToGpx(open: () => FitSource, sink: (chunk: Uint8Array) 
   const kind = outline.fileType === 'course' ? 'course' : outline.records === 0 && outline.locations.length > 0 ? 'locations' : 'activity';
 
   const waypoints = pickWaypoints(outline, kind, opts, profile);
-  for (const w of waypoints) collector.include(w.lat * (2 ** 31 / 180), w.lon * (2 ** 31 / 180));
+  for (const w of waypoints) collector.include(w.lat * SEMICIRCLES_PER_DEGREE, w.lon * SEMICIRCLES_PER_DEGREE);
   const bounds = collector.bounds();
 
   const writer = new GpxWriter(sink, { extensions: opts.extensions ?? 'v1', gpsQuality: opts.gpsQuality });
@@ -140,7 +142,7 @@ function pickWaypoints(outline: Outline, kind: FitToGpxResult['kind'], opts: Fit
       const f = m.fields;
       const [lat, lon, time, name, type] = [numberValue(f.position_lat), numberValue(f.position_long), fitTimeValue(f.timestamp), textValue(f.name), textValue(f.type)];
       if (!validPosition(lat, lon)) continue;
-      const w: GpxWaypoint = { lat: degrees(lat!), lon: degrees(lon!) };
+      const w: GpxWaypoint = { lat: degreesFromSemicircles(lat!), lon: degreesFromSemicircles(lon!) };
       if (time !== undefined) w.time = msOf(outline, time);
       if (name !== undefined) w.name = name;
       if (type !== undefined) w.sym = w.type = type;
@@ -161,8 +163,8 @@ interface Output {
 function gpxPoint(o: Outline, p: TrackPoint, prev: TrackPoint | undefined): GpxPoint {
   // All properties set, absent ones undefined: one object shape for the writer.
   return {
-    lat: degrees(p.lat!),
-    lon: degrees(p.lon!),
+    lat: degreesFromSemicircles(p.lat!),
+    lon: degreesFromSemicircles(p.lon!),
     time: p.timed ? msOf(o, p.t) : undefined,
     ele: p.ele,
     hr: p.hr,
@@ -189,7 +191,10 @@ function courseOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, r: FitToG
       if (!p || p.lat === undefined) return;
       if (!prev) {
         if (opts.route) w.beginRoute(info);
-        else (w.beginTrack(info), w.beginSegment());
+        else {
+          w.beginTrack(info);
+          w.beginSegment();
+        }
         r.tracks = r.segments = 1;
       }
       const before = opts.extensions === 'v2' ? prev : undefined;
@@ -201,7 +206,10 @@ function courseOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, r: FitToG
     end() {
       if (!prev) return;
       if (opts.route) w.endRoute();
-      else (w.endSegment(), w.endTrack());
+      else {
+        w.endSegment();
+        w.endTrack();
+      }
     },
   };
 }
@@ -225,7 +233,10 @@ function activityOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, device:
     let s = Math.max(session, 0);
     while (s + 1 < sessions.length && p.t >= sessions[s + 1].start) s++;
     if (s !== session) {
-      if (session >= 0) (w.endSegment(), w.endTrack());
+      if (session >= 0) {
+        w.endSegment();
+        w.endTrack();
+      }
       const sess = sessions[s];
       const sport = sess?.sport ?? 'activity';
       const start = sess?.start ?? (p.timed ? p.t : undefined);
@@ -256,7 +267,10 @@ function activityOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, device:
     },
     end() {
       orderer.end();
-      if (session >= 0) (w.endSegment(), w.endTrack());
+      if (session >= 0) {
+        w.endSegment();
+        w.endTrack();
+      }
       if (orderer.late > 0) r.warnings.push(`${orderer.late} record(s) too far out of time order were left out`);
     },
   };

@@ -12,18 +12,18 @@
  * finds the records and the summary's facts, a second (only when a summary is computed) feeds
  * the records to it, and write() copies the records in a third.
  */
-import { FitkitError } from '../errors.js';
-import type { Frame } from '../fit/decode/frames.js';
-import { Interpreter } from '../fit/decode/interpret.js';
-import type { FitMessage } from '../fit/decode/message.js';
-import { RawDecoder } from '../fit/decode/raw.js';
-import { encodeFit } from '../fit/encode/encoder.js';
-import { HEADER_SIZE } from '../fit/encode/writer.js';
-import type { Profile } from '../fit/profile/profile.js';
-import { num } from './checklist.js';
-import { RecordPointReader, type RecordPoint } from './record-point.js';
+import { FitkitError } from '../../errors.js';
+import type { Frame } from '../../fit/decode/frames.js';
+import { Interpreter } from '../../fit/decode/interpret.js';
+import type { FitMessage } from '../../fit/decode/message.js';
+import { RawDecoder } from '../../fit/decode/raw.js';
+import { encodeFit } from '../../fit/encode/encoder.js';
+import { HEADER_SIZE } from '../../fit/encode/writer.js';
+import type { Profile } from '../../fit/profile/profile.js';
+import { num } from '../../fit/decode/values.js';
+import { RecordPointReader, type RecordPoint } from '../checks/record-point.js';
 import { concat, SalvageCollector, salvagedFiles, writeSalvaged, type SalvageResult } from './salvage.js';
-import { SummaryFacts, summaryJob, type SummaryMessage, type SummaryOptions } from './summary.js';
+import { SummaryFacts, summaryJob, type SummaryMessage, type SummaryOptions } from '../summaries/summary.js';
 
 export interface RepairOptions extends SummaryOptions {
   /** Compute a missing summary (default true). */

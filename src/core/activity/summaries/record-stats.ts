@@ -6,10 +6,11 @@
  * its 1 s samples), so smart recording and pauses do not skew them. Checked against what devices
  * wrote for 80 corpus activities (test/corpus/repair.test.ts).
  */
-import type { FieldValues } from '../fit/encode/encoder.js';
-import type { FitMessage } from '../fit/decode/message.js';
-import { num } from './checklist.js';
+import type { FieldValues } from '../../fit/encode/encoder.js';
+import type { FitMessage } from '../../fit/decode/message.js';
+import { num } from '../../fit/decode/values.js';
 import type { ActivityTimer } from './timer.js';
+import { RADIANS_PER_SEMICIRCLE } from '../../fit/kit/semicircles.js';
 
 /** One record, the values a summary uses; positions in semicircles. */
 export interface RecordSample {
@@ -32,7 +33,6 @@ export interface RecordSample {
  */
 const CLIMB_DEAD_BAND = 1;
 const EARTH_RADIUS = 6371008.8;
-const SEMICIRCLE_RAD = Math.PI / 2 ** 31;
 
 function opt(x: number | null): number | undefined {
   return x === null || !Number.isFinite(x) ? undefined : x;
@@ -76,21 +76,10 @@ export class RecordClock {
   }
 }
 
-/** The records of a decoded file, in file order (see RecordClock). */
-export function recordSamples(messages: readonly FitMessage[]): RecordSample[] {
-  const clock = new RecordClock();
-  const out: RecordSample[] = [];
-  for (const m of messages) {
-    const s = clock.sample(m);
-    if (s) out.push(s);
-  }
-  return out;
-}
-
 function haversine(a: RecordSample, b: RecordSample): number {
-  const dLat = (b.lat! - a.lat!) * SEMICIRCLE_RAD;
-  const dLon = (b.lon! - a.lon!) * SEMICIRCLE_RAD;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat! * SEMICIRCLE_RAD) * Math.cos(b.lat! * SEMICIRCLE_RAD) * Math.sin(dLon / 2) ** 2;
+  const dLat = (b.lat! - a.lat!) * RADIANS_PER_SEMICIRCLE;
+  const dLon = (b.lon! - a.lon!) * RADIANS_PER_SEMICIRCLE;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat! * RADIANS_PER_SEMICIRCLE) * Math.cos(b.lat! * RADIANS_PER_SEMICIRCLE) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 

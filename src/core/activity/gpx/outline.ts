@@ -5,12 +5,13 @@
  * stray from time order, which sizes the second pass's sorting window. Memory: a few numbers per
  * session, event, course point, location and hr sample; nothing per record.
  */
-import type { MessageObject } from '../fit/decode/values.js';
-import { FIT_MIN_ABSOLUTE } from '../fit/kit/time.js';
-import type { GpxBounds } from '../formats/gpx.js';
+import type { MessageObject } from '../../fit/decode/values.js';
+import { FIT_MIN_ABSOLUTE } from '../../fit/kit/time.js';
+import type { GpxBounds } from '../../formats/gpx.js';
 import { HrExpander, type HrSample } from './hr-merge.js';
 import { enumValue, fitTimeValue, numberValue, textValue } from './field-value.js';
-import { degrees, pointFromRecord, validPosition } from './track.js';
+import { pointFromRecord, validPosition } from './track.js';
+import { degreesFromSemicircles } from '../../fit/kit/semicircles.js';
 
 export interface Session {
   /** FIT seconds. */
@@ -190,7 +191,7 @@ export class OutlineCollector {
   bounds(): GpxBounds | undefined {
     const b = this.#b;
     if (b.minLat > b.maxLat) return undefined;
-    return { minLat: degrees(b.minLat), minLon: degrees(b.minLon), maxLat: degrees(b.maxLat), maxLon: degrees(b.maxLon) };
+    return { minLat: degreesFromSemicircles(b.minLat), minLon: degreesFromSemicircles(b.minLon), maxLat: degreesFromSemicircles(b.maxLat), maxLon: degreesFromSemicircles(b.maxLon) };
   }
 
   /** Call once, after the last message. */

@@ -5,9 +5,9 @@
  *    "hrZones": [120, 140, 155, 170, 185] }` (kg, m, years, bpm). Every key is optional.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { FitkitError } from '../errors.js';
-import type { HrZones } from './hr-zones.js';
-import type { UserProfile } from './tcx-to-fit.js';
+import { FitkitError } from '../core/errors.js';
+import type { HrZones } from '../core/activity/tcx/hr-zones.js';
+import type { UserProfile } from '../core/activity/tcx/tcx-to-fit.js';
 
 export interface UserFile extends UserProfile {
   hrZones?: HrZones;

@@ -4,8 +4,8 @@
  * header's declared size against the file's). Every finding has a severity and a byte offset.
  * Ref: FIT protocol, "File Header" and "CRC".
  */
-import type { Diagnostic } from '../errors.js';
-import type { HeaderFrame } from '../fit/decode/frames.js';
+import type { Diagnostic } from '../../errors.js';
+import type { HeaderFrame } from '../../fit/decode/frames.js';
 
 export interface IntegrityInput {
   size: number;

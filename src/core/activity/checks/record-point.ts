@@ -4,9 +4,9 @@
  * (RecordPointReader, for RawDecoder's onRecord) instead of building the whole message; the
  * values are the ones `num()` gives on the decoded message.
  */
-import type { DefinitionFrame } from '../fit/decode/frames.js';
-import type { FitMessage } from '../fit/decode/message.js';
-import { num } from './checklist.js';
+import type { DefinitionFrame } from '../../fit/decode/frames.js';
+import type { FitMessage } from '../../fit/decode/message.js';
+import { num } from '../../fit/decode/values.js';
 
 export interface RecordPoint {
   /** Byte offset of the record. */

@@ -7,11 +7,11 @@
  * Gathered in one streaming pass (SanityCollector): counts and the first offender of each kind,
  * and only small messages kept (workout steps, course points), so any file size is fine.
  */
-import type { Diagnostic, DiagnosticCode } from '../errors.js';
-import type { FitMessage } from '../fit/decode/message.js';
-import type { Profile } from '../fit/profile/profile.js';
-import { snakeName } from '../fit/profile/names.js';
-import { num } from './checklist.js';
+import type { Diagnostic, DiagnosticCode } from '../../errors.js';
+import type { FitMessage } from '../../fit/decode/message.js';
+import type { Profile } from '../../fit/profile/profile.js';
+import { snakeName } from '../../fit/profile/names.js';
+import { num } from '../../fit/decode/values.js';
 import { recordPoint, type RecordPoint } from './record-point.js';
 
 export interface SanityResult {
@@ -225,9 +225,3 @@ export class SanityCollector {
   }
 }
 
-/** Type-specific sanity findings for a decoded file. */
-export function fileSanity(msgs: readonly FitMessage[], profile: Profile): SanityResult {
-  const c = new SanityCollector();
-  for (const m of msgs) c.add(m);
-  return c.finish(profile);
-}

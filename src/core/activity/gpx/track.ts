@@ -13,7 +13,8 @@
  *   window of `windowS` seconds, which the caller sizes from a first pass over the file, so an
  *   ordered file holds one pending point and a disordered one only as much as its disorder.
  */
-import type { MessageObject } from '../fit/decode/values.js';
+import type { MessageObject } from '../../fit/decode/values.js';
+import { MAX_LAT_SEMICIRCLES, MAX_LON_SEMICIRCLES, RADIANS_PER_SEMICIRCLE } from '../../fit/kit/semicircles.js';
 import { fitTimeValue, numberValue } from './field-value.js';
 
 /** Time in FIT seconds; position in semicircles. */
@@ -36,10 +37,6 @@ export interface TrackPoint {
   hdop?: number;
 }
 
-const SEMI = 2 ** 31;
-
-/** Degrees from semicircles. */
-export const degrees = (semicircles: number): number => (semicircles * 180) / SEMI;
 
 /**
  * A position worth writing: inside the globe, and not (0, 0), which devices write for "no fix"
@@ -48,7 +45,7 @@ export const degrees = (semicircles: number): number => (semicircles * 180) / SE
 export function validPosition(lat: number | undefined, lon: number | undefined): boolean {
   if (lat === undefined || lon === undefined) return false;
   if (lat === 0 && lon === 0) return false;
-  return Math.abs(lat) <= SEMI / 2 && Math.abs(lon) < SEMI;
+  return Math.abs(lat) <= MAX_LAT_SEMICIRCLES && Math.abs(lon) < MAX_LON_SEMICIRCLES;
 }
 
 const n = numberValue;
@@ -207,7 +204,7 @@ export class TimeOrderer {
 
 /** Initial bearing from one position to the next, degrees clockwise from true north, [0, 360). */
 export function bearing(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const r = Math.PI / SEMI;
+  const r = RADIANS_PER_SEMICIRCLE;
   const φ1 = lat1 * r;
   const φ2 = lat2 * r;
   const dλ = (lon2 - lon1) * r;

@@ -1,6 +1,6 @@
 /**
  * Seeded randomness for the ANT-FS host (transport frequency, host serial) and the simulator's
- * fault schedules, so a test run repeats exactly from its seed (device-protocols.md §0).
+ * fault schedules, so a test run repeats exactly from its seed (docs/architecture.md).
  */
 import { randomBytes } from 'node:crypto';
 

@@ -12,11 +12,11 @@
  * Streaming, in two passes over the input: SalvageCollector takes the frames of the first and
  * keeps where the records are (a few ranges per file); writeSalvaged() copies them in the second.
  */
-import { crc16 } from '../bytes/crc16.js';
-import type { Diagnostic } from '../errors.js';
-import type { Frame, HeaderFrame } from '../fit/decode/frames.js';
-import { RawDecoder } from '../fit/decode/raw.js';
-import { fitHeader } from '../fit/encode/writer.js';
+import { crc16 } from '../../bytes/crc16.js';
+import type { Diagnostic } from '../../errors.js';
+import type { Frame, HeaderFrame } from '../../fit/decode/frames.js';
+import { RawDecoder } from '../../fit/decode/raw.js';
+import { fitHeader } from '../../fit/encode/writer.js';
 
 export interface SalvagedFile {
   /** Where this FIT file's header was in the input. */

@@ -17,10 +17,10 @@
  * messages (file_id, activity, session, lap, device_info) with only the fields the checks read,
  * and a handful of numbers for the records, so a file of any size is checked in bounded memory.
  */
-import type { Profile } from '../fit/profile/profile.js';
-import { upperSnake } from '../fit/profile/names.js';
-import type { FitMessage } from '../fit/decode/message.js';
-import { fieldValue } from '../fit/decode/values.js';
+import type { Profile } from '../../fit/profile/profile.js';
+import { upperSnake } from '../../fit/profile/names.js';
+import type { FitMessage } from '../../fit/decode/message.js';
+import { fieldValue, num } from '../../fit/decode/values.js';
 import { recordPoint, type RecordPoint } from './record-point.js';
 
 export const CheckLevel = { required: 'REQUIRED', optional: 'OPTIONAL' } as const;
@@ -55,19 +55,6 @@ export interface ChecklistInput {
 
 type N = number | null;
 
-/** A field's value as a number: scaled, dates as FIT seconds; null when absent or invalid. */
-export function num(m: FitMessage, name: string): N {
-  for (const f of m.fields) {
-    if (f.name !== name || f.kind === 'developer') continue;
-    const v = fieldValue(f, { dates: 'raw' });
-    const x = Array.isArray(v) ? v[0] : v;
-    if (x === null || x === undefined) return null;
-    if (typeof x === 'number') return x;
-    if (typeof x === 'bigint') return Number(x);
-    return null;
-  }
-  return null;
-}
 
 /** A field's stored value, unscaled (message_index is compared bit for bit). */
 function rawNum(m: FitMessage, name: string): N {

@@ -11,7 +11,7 @@
  * (previous record time, record time]. Unlike the SDK, a malformed message is skipped with a
  * warning instead of throwing, and records are fed one at a time so memory holds only the samples.
  */
-import type { MessageObject } from '../fit/decode/values.js';
+import type { MessageObject } from '../../fit/decode/values.js';
 
 export interface HrSample {
   /** FIT seconds, fractional. */

@@ -9,11 +9,13 @@
  * Laps: the TCX laps as they are (what Garmin Connect and Strava do with an uploaded TCX), or,
  * with `split`, laps of that many metres cut at the exact distance in each session.
  */
-import { FitkitError } from '../errors.js';
-import { encodeFit, type FitEncoder, type FieldValues } from '../fit/encode/encoder.js';
-import { fitTimeFromDate } from '../fit/kit/time.js';
-import type { Profile } from '../fit/profile/profile.js';
-import type { TcxWorkout } from '../formats/tcx.js';
+import { FitkitError } from '../../errors.js';
+import { encodeFit, type FitEncoder, type FieldValues } from '../../fit/encode/encoder.js';
+import { semicirclesFromDegrees } from '../../fit/kit/semicircles.js';
+import { fitTimeFromDate } from '../../fit/kit/time.js';
+import { localTimeZone, timeZoneOffset } from '../../fit/kit/time-zone.js';
+import type { Profile } from '../../fit/profile/profile.js';
+import type { TcxWorkout } from '../../formats/tcx.js';
 import { keytelCalorieRate, powerCalorieRate, type CalorieRate, type Physique } from './calories.js';
 import { zoneOf, zonesFromMaxHr, type HrZones } from './hr-zones.js';
 import { roundParts, shareOf, spanStats, splitCount, splitLaps, type LapSpan } from './laps.js';
@@ -57,28 +59,12 @@ export interface TcxToFitSummary {
   warnings: string[];
 }
 
-const SEMICIRCLES = 2 ** 31 / 180;
 const SOFTWARE_VERSION = 10; // fitkit 0.1, as FIT's version × 100
 /** message_index and num_laps are uint16 (0xFFFF invalid). */
 const MAX_LAPS = 0xfffe;
 
 /** TCX TriggerMethod → FIT lap_trigger. */
 const TRIGGERS: Record<string, string> = { Manual: 'manual', Distance: 'distance', Location: 'position_lap', Time: 'time', HeartRate: 'manual' };
-
-/** Seconds to add to UTC for local time in `tz` at `d`. */
-export function timeZoneOffset(d: Date, tz: string): number {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-    }).formatToParts(d);
-  } catch (e) {
-    throw new FitkitError('bad_time_zone', `unknown time zone "${tz}"`, { cause: e, exitCode: 2 });
-  }
-  const p = (t: string) => Number(parts.find((x) => x.type === t)?.value);
-  const local = Date.UTC(p('year'), p('month') - 1, p('day'), p('hour'), p('minute'), p('second'));
-  return Math.round((local - Math.floor(d.getTime() / 1000) * 1000) / 1000);
-}
 
 interface OutLap extends LapSpan {
   session: number;
@@ -278,8 +264,8 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
       const alt = num(s.alt[i]);
       e.writeMessage('record', {
         timestamp: at(t[i]),
-        position_lat: pos ? Math.round(s.lat[i] * SEMICIRCLES) : undefined,
-        position_long: pos ? Math.round(s.lon[i] * SEMICIRCLES) : undefined,
+        position_lat: pos ? semicirclesFromDegrees(s.lat[i]) : undefined,
+        position_long: pos ? semicirclesFromDegrees(s.lon[i]) : undefined,
         distance: distance.holds(s.d[i]) ? s.d[i] : undefined,
         speed: speed16(s.speed[i]),
         enhanced_speed: num(s.speed[i]),
@@ -309,7 +295,7 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
         sport, sub_sport: subSport, first_lap_index: ss.firstLap, num_laps: ss.numLaps, ...fields,
       });
     });
-    const offset = timeZoneOffset(end, o.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const offset = timeZoneOffset(end, o.timeZone ?? localTimeZone());
     e.writeMessage('activity', {
       timestamp: end, total_timer_time: timer, num_sessions: sessions.length, type: 'manual', event: 'activity', event_type: 'stop',
       local_timestamp: fitTimeFromDate(end) + offset,

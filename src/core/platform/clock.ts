@@ -1,5 +1,5 @@
 /**
- * Time for the ANT and ANT-FS engines (device-protocols.md §0: all timing through an injectable
+ * Time for the engines that wait on devices (all timing through an injectable
  * clock). The system clock is the real one; tests and `--simulate` pass a virtual clock
  * (sim/ant-clock.ts) that the simulated stick shares, so a 60 s pairing timeout takes no time.
  */
