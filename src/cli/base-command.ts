@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { format } from 'node:util';
-import { Command, Errors, Flags } from '@oclif/core';
+import { Command, Errors, Flags } from './oclif.js';
 import { Profile } from '../core/fit/profile/profile.js';
 import { profileExtraPath } from '../core/platform/xdg.js';
 import { setColour } from './colour.js';

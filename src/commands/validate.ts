@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/oclif.js';
 import { existsSync } from 'node:fs';
 import { BaseCommand } from '../cli/base-command.js';
 import { progressBar } from '../cli/progress.js';
