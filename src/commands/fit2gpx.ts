@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -274,21 +274,8 @@ async function readAll(s: NodeJS.ReadableStream): Promise<Uint8Array> {
 // Worker side of the pool: the same module, started with workerData.fit2gpxWorker.
 if (!isMainThread && (workerData as { fit2gpxWorker?: boolean } | null)?.fit2gpxWorker && parentPort) {
   const port = parentPort;
-  const { Profile: P } = await import('../core/fit/profile/profile.js');
-  const { profileExtraPath } = await import('../core/platform/xdg.js');
-  const profiles = new Map<string, Profile>();
-  const profileFor = (extra: string[]): Profile => {
-    const key = extra.join('\0');
-    let profile = profiles.get(key);
-    if (!profile) {
-      profile = P.standard();
-      const user = profileExtraPath();
-      if (existsSync(user)) profile.extendFromFile(user);
-      for (const f of extra) profile.extendFromFile(f);
-      profiles.set(key, profile);
-    }
-    return profile;
-  };
+  const { loadProfile, profileFiles } = await import('../core/platform/profile-loader.js');
+  const profileFor = (extra: string[]): Profile => loadProfile(profileFiles(extra));
   port.on('message', (job: Job) => {
     Promise.resolve()
       .then(() => convert(job, profileFor(job.profileExtra)))

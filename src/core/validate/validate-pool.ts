@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Profile } from '../fit/profile/profile.js';
+import { loadProfile } from '../platform/profile-loader.js';
 import { unreadableReport, type FileReport } from './validate-file.js';
 import { validatePath } from './validate-path.js';
 import type { ValidateRequest, ValidateWorkerData } from './validate-worker.js';
@@ -36,8 +36,7 @@ export async function validateMany(paths: readonly string[], opts: ValidateManyO
   const script = fileURLToPath(WORKER_URL);
   const wanted = Math.min(opts.threads ?? availableParallelism(), paths.length);
   if (wanted <= 0 || !existsSync(script) || paths.length === 0) {
-    const profile = Profile.standard();
-    for (const f of extras) profile.extendFromFile(f);
+    const profile = loadProfile(extras);
     paths.forEach((p, i) => finish(i, validatePath(p, profile)));
     return reports;
   }
