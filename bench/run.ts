@@ -6,6 +6,7 @@
  *   --files=run-1h,devfields   only files whose name contains one of these, and only the parts
  *                              named (gpx, validate, sort, sync, startup, commands)
  *   --quick                    leave out the 100 MB file (its decoder rows and #17's 100 MB rows)
+ *   --no-decoders              leave out the in-process decoder table (whole-process parts only)
  *   --runs=N                   alternated runs per whole-process comparison (default 15 for
  *                              start-up, 5 for the others; --quick: 7 and 3)
  *   --timeout=120              seconds per child before it is reported as a timeout
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
   console.log('\ndecoding ...');
   const rows: Row[] = [];
   const gpxPairs: GpxPair[] = [];
-  for (const file of files) {
+  for (const file of process.argv.includes('--no-decoders') ? [] : files) {
     for (const mode of MODES) {
       if (mode.skipLarge && file.large) continue;
       const outcome = await runChild(job(file, mode), timeoutMs);
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
 
   const day = files.find((f) => f.name === 'ultra-24h.fit');
   let floor: FloorPair | string | undefined;
-  if (day) {
+  if (day && !process.argv.includes('--no-decoders')) {
     console.log('\nallocation floor alternated with fitkit interpreted, 24 h file ...');
     floor = await floorPair(day, timeoutMs);
   }
