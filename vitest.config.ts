@@ -16,7 +16,7 @@ export const options = {
   maxWorkers: Math.max(2, availableParallelism()),
   // The CLI's bundled oclif (scripts/bundle-oclif.mjs) loads command files with its own import();
   // run natively, as in `bin/run.js`, so they share its classes with test/helpers/run-cli.ts.
-  server: { deps: { external: [/\/dist\/cli\/oclif\.js$/] } },
+  server: { deps: { external: [/\/dist\/cli\/oclif\.js$/] as RegExp[] } },
 } as const;
 
 export default defineConfig({
