@@ -14,6 +14,9 @@ export const options = {
   hookTimeout: 120_000,
   pool: 'forks',
   maxWorkers: Math.max(2, availableParallelism()),
+  // The CLI's bundled oclif (scripts/bundle-oclif.mjs) loads command files with its own import();
+  // run natively, as in `bin/run.js`, so they share its classes with test/helpers/run-cli.ts.
+  server: { deps: { external: [/\/dist\/cli\/oclif\.js$/] as RegExp[] } },
 } as const;
 
 export default defineConfig({

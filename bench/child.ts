@@ -16,10 +16,12 @@ export interface ChildJob {
   minMs: number;
   /** ...or this many iterations are done. */
   maxIterations: number;
+  /** A second mode run alternately with `mode`, run by run, on the same heap (the floor's bound). */
+  alternateWith?: string;
 }
 
 export type ChildResult =
-  | { ok: true; times: number[]; decoded: number; maxRssMB: number }
+  | { ok: true; times: number[]; decoded: number; maxRssMB: number; otherTimes?: number[] }
   | { ok: false; unavailable?: boolean; error: string };
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -32,23 +34,36 @@ async function main(job: ChildJob): Promise<ChildResult> {
   } catch (err) {
     return { ok: false, unavailable: err instanceof Unavailable, error: (err as Error).message };
   }
+  const other = job.alternateWith ? await modeById(job.alternateWith).setup() : undefined;
   const input: Input = { path: job.path, bytes: mode.streaming ? new Uint8Array(0) : readExact(job.path) };
   let decoded = 0;
   // Warm-up is capped in time too: two extra runs of a 1 s decoder teach the JIT nothing new.
-  for (let i = 0, t0 = performance.now(); i < job.warmup && performance.now() - t0 < 500; i++) decoded = await decode(input);
+  for (let i = 0, t0 = performance.now(); i < job.warmup && performance.now() - t0 < 500; i++) {
+    decoded = await decode(input);
+    if (other) await other(input);
+  }
   const times: number[] = [];
+  const otherTimes: number[] = [];
   let total = 0;
   let ms = Infinity;
-  while (times.length < job.maxIterations && (times.length === 0 || total < job.minMs)) {
+  const timed = async (fn: typeof decode) => {
     // Collect a slow run's garbage outside the timing; for sub-10 ms runs GC is part of the cost.
     if (ms >= 10) gc();
     const t0 = performance.now();
-    decoded = await decode(input);
+    const n = await fn(input);
     ms = performance.now() - t0;
-    times.push(ms);
     total += ms;
+    return n;
+  };
+  while (times.length < job.maxIterations && (times.length === 0 || total < job.minMs)) {
+    decoded = await timed(decode);
+    times.push(ms);
+    if (other) {
+      await timed(other);
+      otherTimes.push(ms);
+    }
   }
-  return { ok: true, times, decoded, maxRssMB: peakRssKB() / 1024 };
+  return { ok: true, times, decoded, maxRssMB: peakRssKB() / 1024, ...(other ? { otherTimes } : {}) };
 }
 
 /**

@@ -3,26 +3,34 @@
  * process (a time limit and a fixed heap each), and prints one comparison table.
  *
  * Run with `npm run bench` (builds the library and this bench first). Options, after `--`:
- *   --files=run-1h,devfields   only files whose name contains one of these
- *                              (multiday,validate: validate and repair of the 100 MB file)
+ *   --files=run-1h,devfields   only files whose name contains one of these, and only the parts
+ *                              named (gpx, validate, sort, sync, startup, commands)
+ *   --quick                    leave out the 100 MB file (its decoder rows and #17's 100 MB rows)
+ *   --no-decoders              leave out the in-process decoder table (whole-process parts only)
+ *   --runs=N                   alternated runs per whole-process comparison (default 15 for
+ *                              start-up, 5 for the others; --quick: 7 and 3)
  *   --timeout=120              seconds per child before it is reported as a timeout
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MODES, label, type DecoderMode } from './decoders.js';
 import type { ChildJob, ChildResult } from './child.js';
 import { generateAll, type BenchFile } from './generate.js';
 import { describeOutcome, formatRatios, formatTable, formatTargets, type Outcome, type Row } from './report.js';
 import { benchGpx, type GpxPair } from './gpx.js';
-import { benchSort } from './sort.js';
+import { benchCommands, type CommandResults } from './commands.js';
+import { benchSort, type SortResult } from './sort.js';
+import { benchStartup, formatStartup, type StartupResult } from './startup.js';
 import { benchSync } from './sync.js';
+import { formatTargets17, type FloorPair } from './targets17.js';
 import { benchValidate } from './validate.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 /** A fixed heap so "OOM" means the same thing on every machine. */
 const HEAP_MB = 4096;
 const STARTUP_RUNS = 10;
+const QUICK = process.argv.includes('--quick');
 
 function option(name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -100,9 +108,33 @@ function startupMs(args: string[]): { ms: number; output: string } | { error: st
   return { ms: median(times), output };
 }
 
+/** The allocation floor and fitkit interpreted alternated in one child: the minimum of each. */
+async function floorPair(file: BenchFile, timeoutMs: number): Promise<FloorPair | string> {
+  return new Promise((resolve) => {
+    const job: ChildJob = { mode: 'fitkit-floor', alternateWith: 'fitkit-interpreted', path: file.path, warmup: 2, minMs: 4000, maxIterations: 40 };
+    const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${HEAP_MB}`, CHILD, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', () => {
+      clearTimeout(timer);
+      const last = stdout.trim().split('\n').pop() ?? '';
+      if (!last.startsWith('{')) return resolve('no result');
+      const r = JSON.parse(last) as ChildResult;
+      if (!r.ok || !r.otherTimes) return resolve(r.ok ? 'no alternated runs' : r.error);
+      resolve({ floorMs: Math.min(...r.times), interpretedMs: Math.min(...r.otherTimes), runs: r.times.length });
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const timeoutMs = Number(option('timeout') ?? 120) * 1000;
-  const only = option('files')?.split(',');
+  const filesOpt = option('files')?.split(',');
+  const only = filesOpt ?? (QUICK ? ['run-1h', 'ultra-24h', 'devfields', 'compressed-ts'] : undefined);
+  const want = (part: string) => !filesOpt || filesOpt.includes(part);
+  const runsOpt = option('runs');
+  const startupRuns = Number(runsOpt ?? (QUICK ? 7 : 15));
+  const commandRuns = Number(runsOpt ?? (QUICK ? 3 : 5));
 
   console.log(`fitkit bench: node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM`);
   console.log(`each decoder in its own process (heap ${HEAP_MB} MB, ${timeoutMs / 1000} s limit); MB = 10^6 bytes\n`);
@@ -113,7 +145,7 @@ async function main(): Promise<void> {
   console.log('\ndecoding ...');
   const rows: Row[] = [];
   const gpxPairs: GpxPair[] = [];
-  for (const file of files) {
+  for (const file of process.argv.includes('--no-decoders') ? [] : files) {
     for (const mode of MODES) {
       if (mode.skipLarge && file.large) continue;
       const outcome = await runChild(job(file, mode), timeoutMs);
@@ -127,24 +159,44 @@ async function main(): Promise<void> {
   const unavailable = new Set(rows.flatMap((r) => (r.outcome.kind === 'unavailable' ? [`${label(r.mode)}: ${r.outcome.reason}`] : [])));
   for (const u of unavailable) console.log(`not measured: ${u}`);
 
+  const day = files.find((f) => f.name === 'ultra-24h.fit');
+  let floor: FloorPair | string | undefined;
+  if (day && !process.argv.includes('--no-decoders')) {
+    console.log('\nallocation floor alternated with fitkit interpreted, 24 h file ...');
+    floor = await floorPair(day, timeoutMs);
+  }
+
   // Whole commands beside the tools people use for the same job, in the same run.
-  if (!only || only.some((o) => 'gpx'.includes(o) || o === 'fit2gpx')) {
-    console.log('\nfit2gpx vs gpsbabel (whole processes) ...');
+  if (!filesOpt || filesOpt.some((o) => 'gpx'.includes(o) || o === 'fit2gpx')) {
+    console.log('\nfit2gpx vs gpsbabel (whole processes, alternated) ...');
     const big = files.filter((f) => f.name === 'ultra-24h.fit' || f.name === 'multiday-100mb.fit');
     for (const line of await benchGpx(big.map((f) => ({ name: f.name, path: f.path })), gpxPairs)) console.log(line);
   }
   const hundredMb = files.find((f) => f.name === 'multiday-100mb.fit');
-  if (hundredMb && (!only || only.some((o) => o === 'validate' || o === 'repair'))) {
+  if (hundredMb && filesOpt?.some((o) => o === 'validate' || o === 'repair')) {
     console.log('\nvalidate and repair of the 100 MB file ...');
     for (const line of benchValidate({ name: hundredMb.name, path: hundredMb.path, bytes: hundredMb.bytes })) console.log(line);
   }
-  if (!only || only.includes('sort')) {
+  let sort: SortResult | undefined;
+  if (want('sort')) {
     console.log('\nsort of 10,000 small FIT files vs cp -r ...');
-    for (const line of await benchSort()) console.log(line);
+    sort = await benchSort();
+    for (const line of sort.lines) console.log(line);
   }
-  if (!only || only.includes('sync')) {
+  if (want('sync')) {
     console.log('');
     for (const line of await benchSync()) console.log(line);
+  }
+  let startup: StartupResult | string | undefined;
+  if (want('startup')) {
+    console.log(`\nstart-up of every command beside node -e 0 (${startupRuns} alternated rounds) ...`);
+    startup = benchStartup(startupRuns);
+    for (const line of formatStartup(startup)) console.log(line);
+  }
+  let commands: CommandResults | undefined;
+  if (day && want('commands')) {
+    console.log(`\nissue #17 whole-process rows (median of ${commandRuns}; 100 MB rows once${hundredMb ? '' : ', left out'}) ...`);
+    commands = benchCommands({ day: day.path, big: hundredMb?.path }, commandRuns, (l) => console.log(l));
   }
 
   const node = startupMs(['-e', '0']);
@@ -157,6 +209,9 @@ async function main(): Promise<void> {
   );
   console.log('\ntargets (the foundation and fit2gpx issues), this run:');
   for (const line of formatTargets(rows, gpxPairs, 'ms' in cli ? cli.ms : undefined)) console.log(`  ${line}`);
+  console.log(`\ntargets of issue #17 (fast at every size), this run; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}:`);
+  const lines = formatTargets17({ startup, commands, dayBytes: day?.bytes, bigBytes: hundredMb?.bytes, sort, rows, floor });
+  for (const line of lines) console.log(`  ${line}`);
 }
 
 await main();

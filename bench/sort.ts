@@ -21,7 +21,14 @@ function timed(cmd: string, args: string[], cwd?: string): number {
   return performance.now() - t0;
 }
 
-export async function benchSort(): Promise<string[]> {
+export interface SortResult {
+  lines: string[];
+  /** Files per second, whole process: into a new library, and again with every file held. */
+  newRate: number;
+  heldRate: number;
+}
+
+export async function benchSort(): Promise<SortResult> {
   // bench/sort.js is compiled to dist-bench/bench/; the repository root is three levels up.
   const repo = fileURLToPath(new URL('../../', import.meta.url));
   const work = mkdtempSync(join(tmpdir(), 'fitkit-bench-sort-'));
@@ -37,13 +44,14 @@ export async function benchSort(): Promise<string[]> {
     const cpMs = timed('cp', ['-r', tree, join(work, 'copy')]);
     const again = timed(process.execPath, [join(repo, 'bin/run.js'), 'sort', tree, '--to', join(work, 'lib')], repo);
     const rate = (ms: number) => `${((FILES / ms) * 1000).toFixed(0)} files/s`;
-    return [
+    const lines = [
       `sort: ${FILES} small FIT files (${(bytes / 1e6).toFixed(1)} MB), 4 devices, 7 file types`,
       `  fitkit sort (new library)  ${(sortMs / 1000).toFixed(2)} s  ${rate(sortMs)}  (fsync per file, sha256, CRC scan)`,
       `  fitkit sort (second run)   ${(again / 1000).toFixed(2)} s  ${rate(again)}  (all duplicates)`,
       `  cp -r                      ${(cpMs / 1000).toFixed(2)} s  ${rate(cpMs)}`,
       `  fitkit sort / cp -r: ${(sortMs / cpMs).toFixed(1)}x the time`,
     ];
+    return { lines, newRate: (FILES / sortMs) * 1000, heldRate: (FILES / again) * 1000 };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

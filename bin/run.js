@@ -9,6 +9,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0]
 } else {
   const { guardStdout } = await import('../dist/cli/stdout-guard.js');
   guardStdout();
-  const { execute } = await import('@oclif/core');
+  const { execute } = await import('../dist/cli/oclif.js');
   await execute({ dir: import.meta.url });
 }

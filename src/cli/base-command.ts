@@ -3,11 +3,10 @@
  * and the user's config-dir additions), and errors turned into one line (plus one JSON object
  * under --json) and an exit code (1 bad input, 2 usage).
  */
-import { existsSync } from 'node:fs';
 import { format } from 'node:util';
-import { Command, Errors, Flags } from '@oclif/core';
-import { Profile } from '../core/fit/profile/profile.js';
-import { profileExtraPath } from '../core/platform/xdg.js';
+import { Command, Errors, Flags } from './oclif.js';
+import type { Profile } from '../core/fit/profile/profile.js';
+import { loadProfile, profileFiles } from '../core/platform/profile-loader.js';
 import { setColour } from './colour.js';
 import { asFitkitError, reportError } from './error-output.js';
 import { isStdoutFailure, stdoutFailed } from './stdout-guard.js';
@@ -40,11 +39,7 @@ export abstract class BaseCommand extends Command {
 
   /** The standard profile plus the user's additions, in that order. */
   protected loadProfile(extra: string[] = []): Profile {
-    const profile = Profile.standard();
-    const user = profileExtraPath();
-    if (existsSync(user)) profile.extendFromFile(user);
-    for (const f of extra) profile.extendFromFile(f);
-    return profile;
+    return loadProfile(profileFiles(extra));
   }
 
   /** Messages for people go to stderr, with or without --json (stdout holds the JSON). */

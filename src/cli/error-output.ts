@@ -3,7 +3,7 @@
  * `--json` also one JSON object on stdout, `{"error": {"code", "message", "file", "offset"}}`.
  * Usage problems exit 2, everything else 1.
  */
-import { Errors } from '@oclif/core';
+import { Errors } from './oclif.js';
 import { FitkitError } from '../core/errors.js';
 import { fromSystemError } from '../core/platform/system-error.js';
 

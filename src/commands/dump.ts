@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream, mkdtempSync, openSync, readSync, closeSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../cli/oclif.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { diagnosticToError, type Diagnostic } from '../core/errors.js';
 import { decodeFitStream } from '../core/fit/decode/decoder.js';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/oclif.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { plural } from '../cli/plural.js';
 import { convertMany } from '../core/batch/fit2gpx-batch.js';

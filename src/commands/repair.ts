@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../cli/oclif.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { plural } from '../cli/plural.js';
 import { planRepair, type RepairResult } from '../core/activity/repair/repair.js';

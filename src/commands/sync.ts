@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/oclif.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { syncProgress } from '../cli/sync-progress.js';
 import { syncJson, syncSummaryText } from '../cli/sync-summary.js';

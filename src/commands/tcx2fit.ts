@@ -1,7 +1,7 @@
 import { readUserFile } from '../cli/user-profile-file.js';
 import { userProfilePath } from '../core/platform/xdg.js';
 import { readFileSync } from 'node:fs';
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../cli/oclif.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { plural } from '../cli/plural.js';
 import { parseHrZones } from '../core/activity/tcx/hr-zones.js';

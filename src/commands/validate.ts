@@ -1,11 +1,10 @@
-import { Flags } from '@oclif/core';
-import { existsSync } from 'node:fs';
+import { Flags } from '../cli/oclif.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { progressBar } from '../cli/progress.js';
 import { fileBlock, summaryText, totals, type ValidateTotals } from '../cli/validate-report.js';
 import { FitkitError } from '../core/errors.js';
 import { walkSources, type Ignored } from '../core/library/walk.js';
-import { profileExtraPath } from '../core/platform/xdg.js';
+import { loadProfile, profileFiles } from '../core/platform/profile-loader.js';
 import { unreadableReport, type FileReport } from '../core/validate/validate-file.js';
 import { validateMany } from '../core/validate/validate-pool.js';
 
@@ -53,8 +52,8 @@ Folders are searched recursively for *.fit; files are validated on every core.`;
     const { argv, flags } = await this.parse(Validate);
     const sources = argv as string[];
     if (sources.length === 0) this.error('give at least one FIT file or folder (fitkit validate FILE|DIR...)', { exit: 2 });
-    const extras = [...(existsSync(profileExtraPath()) ? [profileExtraPath()] : []), ...(flags['profile-extra'] ?? [])];
-    this.loadProfile(flags['profile-extra']); // a bad --profile-extra is a usage problem: report it before the batch
+    const extras = profileFiles(flags['profile-extra']);
+    loadProfile(extras); // a bad --profile-extra is a usage problem: report it before the batch
 
     const walked = walkSources(sources);
     // A path given on the command line that is missing is reported like an unreadable file.

@@ -1,5 +1,5 @@
 /** `fitkit valdate`: the closest command name, never a prompt (scripts run fitkit too). Exit 2. */
-import type { Hook } from '@oclif/core';
+import type { Hook } from '../cli/oclif.js';
 import { FitkitError } from '../core/errors.js';
 import { reportError } from '../cli/error-output.js';
 

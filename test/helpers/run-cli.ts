@@ -4,10 +4,14 @@
  * Environment variables given are set for the run only. Commands run one at a time.
  */
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
-import { Config, Errors, run } from '@oclif/core';
 
 const root = join(import.meta.dirname, '../..');
+// The CLI's own copy of oclif (the build bundles it into dist/cli/oclif.js): the commands throw
+// its error classes, which `instanceof` below must recognise.
+const { Config, Errors, run } = (await import(pathToFileURL(join(root, 'dist/cli/oclif.js')).href)) as typeof import('@oclif/core');
+type Config = import('@oclif/core').Config;
 let config: Promise<Config> | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 

@@ -6,13 +6,15 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { extractSdkProfile } from '../fit/profile/sdk-extract.js';
-import type { SdkProfileShape } from '../fit/profile/sdk-profile.js';
+import { extractSdkProfile, packSdkProfile, PACKED_FORMAT, type PackedSdkProfile } from '../fit/profile/sdk-extract.js';
 import { cacheDir } from './xdg.js';
 
-function readJson(path: string | URL): SdkProfileShape | undefined {
+function readJson(path: string | URL): PackedSdkProfile | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as SdkProfileShape;
+    const json = JSON.parse(readFileSync(path, 'utf8')) as PackedSdkProfile;
+    // A cache in an older layout is made again.
+    if (typeof path === 'string' && json?.format !== PACKED_FORMAT) return undefined;
+    return json;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     // A damaged cache file is made again; a damaged build output is a build problem.
@@ -26,13 +28,13 @@ function sdkPackageVersion(): string {
   return (JSON.parse(readFileSync(require.resolve('@garmin/fitsdk/package.json'), 'utf8')) as { version: string }).version;
 }
 
-export async function loadSdkProfile(buildExtract: URL, env: NodeJS.ProcessEnv = process.env): Promise<SdkProfileShape> {
+export async function loadSdkProfile(buildExtract: URL, env: NodeJS.ProcessEnv = process.env): Promise<PackedSdkProfile> {
   const built = readJson(buildExtract);
   if (built) return built;
-  const cached = join(cacheDir(env), `sdk-profile-${sdkPackageVersion()}.json`);
+  const cached = join(cacheDir(env), `sdk-profile-${sdkPackageVersion()}-f${PACKED_FORMAT}.json`);
   const hit = readJson(cached);
   if (hit) return hit;
-  const extract = extractSdkProfile((await import('@garmin/fitsdk')).Profile);
+  const extract = packSdkProfile(extractSdkProfile((await import('@garmin/fitsdk')).Profile));
   try {
     mkdirSync(cacheDir(env), { recursive: true });
     const tmp = `${cached}.${process.pid}.tmp`;

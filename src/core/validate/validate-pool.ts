@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { WorkerExitError, WorkerPool } from '../platform/worker-pool.js';
-import { Profile } from '../fit/profile/profile.js';
+import { loadProfile } from '../platform/profile-loader.js';
 import { unreadableReport, type FileReport } from './validate-file.js';
 import { validatePath } from './validate-path.js';
 import type { ValidateRequest, ValidateWorkerData } from './validate-worker.js';
@@ -33,8 +33,7 @@ export async function validateMany(paths: readonly string[], opts: ValidateManyO
   };
   const wanted = Math.min(opts.threads ?? availableParallelism(), paths.length);
   if (wanted <= 0 || !WorkerPool.available(WORKER_URL) || paths.length === 0) {
-    const profile = Profile.standard();
-    for (const f of extras) profile.extendFromFile(f);
+    const profile = loadProfile(extras);
     paths.forEach((p, i) => finish(i, validatePath(p, profile)));
     return reports;
   }

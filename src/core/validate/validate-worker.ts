@@ -1,6 +1,6 @@
 /** Worker-thread entry for ValidatePool: validates the files it is sent, one at a time. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Profile } from '../fit/profile/profile.js';
+import { loadProfile } from '../platform/profile-loader.js';
 import { validatePath } from './validate-path.js';
 
 export interface ValidateRequest {
@@ -13,8 +13,7 @@ export interface ValidateWorkerData {
   extras: string[];
 }
 
-const profile = Profile.standard();
-for (const f of (workerData as ValidateWorkerData | undefined)?.extras ?? []) profile.extendFromFile(f);
+const profile = loadProfile((workerData as ValidateWorkerData | undefined)?.extras ?? []);
 
 parentPort?.on('message', (req: ValidateRequest) => {
   parentPort!.postMessage({ id: req.id, report: validatePath(req.path, profile) });

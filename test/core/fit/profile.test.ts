@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FitkitError } from '../../../src/core/errors.js';
 import { snakeName } from '../../../src/core/fit/profile/names.js';
 import { Profile } from '../../../src/core/fit/profile/profile.js';
-import type { SdkProfileShape } from '../../../src/core/fit/profile/sdk-profile.js';
+import type { PackedSdkProfile, SdkProfileShape } from '../../../src/core/fit/profile/sdk-profile.js';
 import { loadSdkProfile } from '../../../src/core/platform/sdk-profile-cache.js';
 
 const p = Profile.standard();
@@ -31,7 +31,7 @@ describe('profile from @garmin/fitsdk', () => {
     // `npm test` builds first; the extract exists unless the build failed.
     const path = join(import.meta.dirname, '../../../dist/core/fit/profile/sdk-profile.json');
     expect(existsSync(path)).toBe(true);
-    const extract = JSON.parse(readFileSync(path, 'utf8')) as SdkProfileShape;
+    const extract = JSON.parse(readFileSync(path, 'utf8')) as PackedSdkProfile;
     const fromExtract = Profile.sdk(extract);
     const fromPackage = Profile.sdk(SdkProfile as unknown as SdkProfileShape);
     expect(fromExtract.version).toBe(fromPackage.version);
@@ -51,8 +51,10 @@ describe('profile from @garmin/fitsdk', () => {
     const marked = { ...first, version: { major: 99, minor: 0, patch: 0 } };
     writeFileSync(join(cache, 'fitkit', name), JSON.stringify(marked));
     expect((await loadSdkProfile(none, env)).version.major).toBe(99);
-    // A damaged cache file is made again.
+    // A damaged cache file is made again, and so is one in the layout before messages were packed.
     writeFileSync(join(cache, 'fitkit', name), '{"trunc');
+    expect((await loadSdkProfile(none, env)).version).toEqual(first.version);
+    writeFileSync(join(cache, 'fitkit', name), JSON.stringify({ ...marked, format: undefined }));
     expect((await loadSdkProfile(none, env)).version).toEqual(first.version);
     expect(Profile.sdk(first).version).toBe(Profile.sdk(SdkProfile as unknown as SdkProfileShape).version);
   });

@@ -5,21 +5,30 @@
 import { readFileSync } from 'node:fs';
 import { FitkitError } from '../../errors.js';
 import { FITKIT_EXTRA, parseExtra, ProfileExtraError, type ProfileExtra } from './extra.js';
-import { sdkMessages, sdkTypes, sdkVersion, type SdkProfileShape } from './sdk-profile.js';
+import { LazyMap } from './lazy-map.js';
+import { sdkTables, sdkVersion, type PackedSdkProfile, type SdkProfileShape, type SdkTables } from './sdk-profile.js';
 import type { FieldDef, MessageDef, TypeDef } from './types.js';
 
 export class Profile {
-  readonly messages = new Map<number, MessageDef>();
-  readonly types = new Map<string, TypeDef>();
+  readonly messages: Map<number, MessageDef>;
+  readonly types: Map<string, TypeDef>;
   version = '';
-  #byName = new Map<string, MessageDef>();
+  /** Message numbers by name: a name is known before its message is converted. */
+  #byName = new Map<string, number>();
+
+  constructor(tables: SdkTables = { messages: [], types: [] }) {
+    this.messages = new LazyMap(new Map(tables.messages.map((m) => [m.num, m.make])));
+    this.types = new LazyMap(new Map(tables.types.map((t) => [t.name, t.make])));
+    for (const m of tables.messages) this.#byName.set(m.name, m.num);
+  }
 
   message(num: number): MessageDef | undefined {
     return this.messages.get(num);
   }
 
   messageByName(name: string): MessageDef | undefined {
-    return this.#byName.get(name);
+    const num = this.#byName.get(name);
+    return num === undefined ? undefined : this.messages.get(num);
   }
 
   field(mesgNum: number, fieldNum: number): FieldDef | undefined {
@@ -63,7 +72,7 @@ export class Profile {
 
   #add(m: MessageDef): void {
     this.messages.set(m.num, m);
-    this.#byName.set(m.name, m);
+    this.#byName.set(m.name, m.num);
   }
 
   /** A named type's base type, from any SDK field declared with it. */
@@ -77,16 +86,14 @@ export class Profile {
   }
 
   /** Garmin's profile alone: the bundled `@garmin/fitsdk` one, or another release's `Profile`. */
-  static sdk(sdk?: SdkProfileShape): Profile {
-    const p = new Profile();
-    for (const m of sdkMessages(sdk)) p.#add(m);
-    for (const t of sdkTypes(sdk)) p.types.set(t.name, t);
+  static sdk(sdk?: SdkProfileShape | PackedSdkProfile): Profile {
+    const p = new Profile(sdkTables(sdk));
     p.version = sdkVersion(sdk);
     return p;
   }
 
   /** Garmin's profile plus fitkit's supplement: what commands use unless told otherwise. */
-  static standard(sdk?: SdkProfileShape): Profile {
+  static standard(sdk?: SdkProfileShape | PackedSdkProfile): Profile {
     return Profile.sdk(sdk).extend(FITKIT_EXTRA, 'fitkit');
   }
 }

@@ -6,11 +6,34 @@
  */
 import type { SdkProfileShape } from './sdk-profile.js';
 
+/**
+ * The extract as stored: each message and type as its own JSON text, so loading parses one table
+ * of strings and each message is parsed when first used (sdk-profile.ts).
+ */
+export interface PackedSdkProfile {
+  format: 2;
+  version: SdkProfileShape['version'];
+  /** By message number: [SDK name, JSON of the message]. */
+  messages: Record<string, [string, string]>;
+  /** By SDK type name: JSON of its values. */
+  types: Record<string, string>;
+}
+export const PACKED_FORMAT = 2;
+
 const SUB = ['name', 'type', 'baseType', 'scale', 'offset', 'units', 'bits', 'components', 'map'] as const;
 const FIELD = ['num', 'name', 'type', 'baseType', 'array', 'scale', 'offset', 'units', 'bits', 'components', 'isAccumulated'] as const;
 
 type Obj = Record<string, unknown>;
 const pick = (o: Obj, keys: readonly string[]): Obj => Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
+
+export function packSdkProfile(sdk: SdkProfileShape): PackedSdkProfile {
+  return {
+    format: PACKED_FORMAT,
+    version: sdk.version,
+    messages: Object.fromEntries(Object.values(sdk.messages).map((m) => [String(m.num), [m.name, JSON.stringify(m)]])),
+    types: Object.fromEntries(Object.entries(sdk.types).map(([name, values]) => [name, JSON.stringify(values)])),
+  };
+}
 
 /** `sdkProfile` is the package's exported `Profile`. */
 export function extractSdkProfile(sdkProfile: unknown): SdkProfileShape {

@@ -1,10 +1,12 @@
 /**
  * Builds fitkit's profile tables from Garmin's `@garmin/fitsdk` Profile at load time, so the
  * Global Profile is never copied into this repo or the published package. Names become FitCSVTool's snake_case.
+ * Each message and type is converted when first asked for (see lazy-map.ts).
  */
 import { BASE_TYPE_BY_NAME, type BaseTypeInfo, type BaseTypeName } from '../proto/base-types.js';
 import { loadSdkProfile } from '../../platform/sdk-profile-cache.js';
 import { snakeName } from './names.js';
+import { PACKED_FORMAT, type PackedSdkProfile } from './sdk-extract.js';
 import type { Component, FieldDef, MessageDef, SubField, TypeDef } from './types.js';
 
 interface SdkSubField {
@@ -29,16 +31,23 @@ interface SdkMessage {
   name: string;
   fields: Record<string, SdkField>;
 }
+export type { PackedSdkProfile };
+
 export interface SdkProfileShape {
   version: { major: number; minor: number; patch: number };
   messages: Record<string, SdkMessage>;
   types: Record<string, Record<string, string>>;
 }
 
+
 /** The installed SDK's Profile, from the extract (see platform/sdk-profile-cache.ts). */
 const bundled = await loadSdkProfile(new URL('./sdk-profile.json', import.meta.url));
 
-export function sdkVersion(sdk: SdkProfileShape = bundled): string {
+function isPacked(sdk: SdkProfileShape | PackedSdkProfile): sdk is PackedSdkProfile {
+  return (sdk as PackedSdkProfile).format === PACKED_FORMAT;
+}
+
+export function sdkVersion(sdk: SdkProfileShape | PackedSdkProfile = bundled): string {
   return `${sdk.version.major}.${sdk.version.minor}.${sdk.version.patch}`;
 }
 
@@ -105,14 +114,36 @@ function convertMessage(m: SdkMessage): MessageDef {
   return { num: m.num, name: snakeName(m.name), fields, source: 'sdk' };
 }
 
-/** `sdk` defaults to the bundled `@garmin/fitsdk`; tests pass an older one to match the oracle. */
-export function sdkMessages(sdk: SdkProfileShape = bundled): MessageDef[] {
-  return Object.values(sdk.messages).map(convertMessage);
+function convertType(name: string, values: Record<string, string>): TypeDef {
+  return { name, values: new Map(Object.entries(values).map(([k, v]) => [Number(k), v])) };
 }
 
-export function sdkTypes(sdk: SdkProfileShape = bundled): TypeDef[] {
-  return Object.entries(sdk.types).map(([name, values]) => ({
-    name: snakeName(name),
-    values: new Map(Object.entries(values).map(([k, v]) => [Number(k), v])),
-  }));
+/** What a profile is built from: each message and type, named, converted only when called. */
+export interface SdkTables {
+  messages: { num: number; name: string; make: () => MessageDef }[];
+  types: { name: string; make: () => TypeDef }[];
+}
+
+/** `sdk` defaults to the bundled `@garmin/fitsdk`; tests pass an older one to match the oracle. */
+export function sdkTables(sdk: SdkProfileShape | PackedSdkProfile = bundled): SdkTables {
+  if (isPacked(sdk)) {
+    return {
+      messages: Object.entries(sdk.messages).map(([num, [name, json]]) => ({
+        num: Number(num),
+        name: snakeName(name),
+        make: () => convertMessage(JSON.parse(json) as SdkMessage),
+      })),
+      types: Object.entries(sdk.types).map(([name, json]) => {
+        const snake = snakeName(name);
+        return { name: snake, make: () => convertType(snake, JSON.parse(json) as Record<string, string>) };
+      }),
+    };
+  }
+  return {
+    messages: Object.values(sdk.messages).map((m) => ({ num: m.num, name: snakeName(m.name), make: () => convertMessage(m) })),
+    types: Object.entries(sdk.types).map(([name, values]) => {
+      const snake = snakeName(name);
+      return { name: snake, make: () => convertType(snake, values) };
+    }),
+  };
 }
