@@ -15,10 +15,12 @@ import type { DefinitionFrame } from '../fit/decode/frames.js';
 import { RawDecoder } from '../fit/decode/raw.js';
 import type { Profile } from '../fit/profile/profile.js';
 import type { MessageDef } from '../fit/profile/types.js';
+import { baseTypeOf } from '../fit/proto/base-types.js';
 import { FitCsvWriter, csvInterpreter, csvRawOptions, type BoundDevField, type FitCsvRunOptions } from './fitcsv.js';
 
 const FIELD_DESCRIPTION = 206;
 const DEVELOPER_DATA_ID = 207;
+const BYTE = baseTypeOf(0x0d)!;
 
 export interface FitCsvWidth {
   /** Field triplets of the header row: the widest row. */
@@ -104,7 +106,8 @@ export async function fitCsvWidth(source: AsyncIterable<Uint8Array> | Iterable<U
  * Most field triplets a data row of `def` can have, a compressed-header timestamp aside; -1 when
  * its data messages make no row. Every field the interpreter can make counts once: each stored
  * field number (repeats merge), each field components can expand into (expansions into one field
- * number merge), each developer field.
+ * number merge, and go into a stored field of that number that is wide enough), each developer
+ * field.
  */
 function dataBound(
   profile: Profile,
@@ -116,17 +119,23 @@ function dataBound(
 ): number {
   const mdef = profile.message(def.globalNum);
   if (!writer.showsData(mdef?.name ?? 'unknown', mdef !== undefined)) return -1;
-  const stored = new Set<number>();
-  const expanded = new Set<number>();
+  /** Stored field number → its narrowest declared type size (a number listed again is one field). */
+  const stored = new Map<number, number>();
+  const targets = new Set<number>();
   for (const fd of def.fields) {
     const pdef = mdef?.fields.get(fd.num);
     if (!pdef && hideUnknown) continue;
-    stored.add(fd.num);
-    if (pdef && expand) expansionTargets(mdef!, fd.num, expanded);
+    const size = (fd.baseType ?? BYTE).size;
+    stored.set(fd.num, Math.min(size, stored.get(fd.num) ?? size));
+    if (pdef && expand) expansionTargets(mdef!, fd.num, targets);
   }
+  // An expansion into a stored field at least as wide as the target's type goes into it (or, when
+  // that one holds only invalid values, takes its place in the row): no cell more.
+  let expanded = 0;
+  for (const t of targets) if ((stored.get(t) ?? 0) < mdef!.fields.get(t)!.baseType.size) expanded++;
   let devShown = 0;
   for (let i = 0; i < def.devFields.length; i++) if (dev[i] || !hideUnknown) devShown++;
-  return stored.size + expanded.size + devShown;
+  return stored.size + expanded + devShown;
 }
 
 /** Adds every field number that `fieldNum`'s components (its subfields' too) expand into, cascades included. */

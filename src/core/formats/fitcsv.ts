@@ -14,6 +14,7 @@ import { upperSnake } from '../fit/profile/names.js';
 import type { Profile } from '../fit/profile/profile.js';
 import { Kind, isInvalid, type BaseTypeInfo } from '../fit/proto/base-types.js';
 import type { FitDataCsvWriter } from './fitcsv-data.js';
+import { compileFastRow, type FastRow } from './fitcsv-fast.js';
 import { formatJavaDegrees, formatJavaDouble, formatJavaFloat } from './java-number.js';
 
 export type InvalidPolicy = 'drop' | 'raw' | 'empty';
@@ -92,10 +93,14 @@ export class FitCsvWriter {
   }
 
   #emit(type: string, local: number, name: string, cells: string[]): void {
-    const k = cells.length / 3;
-    if (k > this.#width) this.#width = k;
     let line = `${type},${local},${name},`;
     for (const c of cells) line += c + ',';
+    this.#emitLine(line, cells.length / 3);
+  }
+
+  /** A row of `k` field triplets, padded to the widest row so far, as FitCSVTool pads it. */
+  #emitLine(line: string, k: number): void {
+    if (k > this.#width) this.#width = k;
     if (k < this.#width) line += padding(this.#width - k);
     this.rows++;
     this.#onRow(line);
@@ -156,16 +161,31 @@ export class FitCsvWriter {
       return;
     }
     if (!this.#selected(this.#data, name)) return;
-    const cells: string[] = [];
     const shown: { field: FitField; cell: CsvCell }[] | undefined = this.#dataTable ? [] : undefined;
+    let line = 'Data,' + msg.local + ',' + name + ',';
+    let k = 0;
     for (const f of msg.fields) {
-      const c = this.cell(f);
-      if (!c) continue;
-      cells.push(c.name, quote(c.value), c.units);
+      if (!this.shows(f)) continue;
+      const c = this.#cell(f);
+      line += c.name + ',' + quote(c.value) + ',' + c.units + ',';
+      k++;
       shown?.push({ field: f, cell: c });
     }
-    this.#emit('Data', msg.local, name, cells);
+    this.#emitLine(line, k);
     if (shown) this.#dataTable!.message(name, shown);
+  }
+
+  /**
+   * The fast row writer for data records of `def` (fitcsv-fast.ts), or undefined where they take
+   * data(): with an option that changes how values print, the _data.csv table, or records whose
+   * rows need the interpreter.
+   */
+  fastRow(def: DefinitionFrame, interp: Interpreter, expand: boolean): FastRow | undefined {
+    const o = this.#opts;
+    if (o.hex || o.degrees || o.iso8601 || o.enumNames || (o.invalid ?? 'drop') !== 'drop' || this.#dataTable) return undefined;
+    const mdef = this.#profile.message(def.globalNum);
+    if (!mdef || !this.showsData(mdef.name, true)) return undefined;
+    return compileFastRow(this.#profile, interp, def, { hideUnknown: o.hideUnknown ?? false, expand }, (line, k) => this.#emitLine(line, k));
   }
 
   /** Field triplets of a data message's row, or -1 when it makes no row: the cells data() writes, counted. */
@@ -197,14 +217,22 @@ export class FitCsvWriter {
 
   /** One field as FitCSVTool shows it, or undefined when it leaves the field out (shows()). */
   cell(f: FitField): CsvCell | undefined {
-    if (!this.shows(f)) return undefined;
+    return this.shows(f) ? this.#cell(f) : undefined;
+  }
+
+  #cell(f: FitField): CsvCell {
     const o = this.#opts;
     const name = f.kind === 'developer' ? f.dev?.name ?? 'null' : f.def ? f.name : 'unknown';
     const units = this.#units(f, f.kind === 'developer' ? f.dev?.units ?? 'null' : f.units);
-    const elems: RawScalar[] = typeof f.raw === 'string' ? splitString(f.raw) : Array.isArray(f.raw) ? f.raw : [f.raw];
+    const bt = f.baseType;
+    const r = f.raw;
+    if (typeof r === 'number' || typeof r === 'bigint') {
+      // -se: a lone invalid value is "".
+      return { name, value: o.invalid === 'empty' && isInvalid(bt, r) ? '' : this.#element(f, bt, r), units };
+    }
+    const elems: RawScalar[] = typeof r === 'string' ? splitString(r) : r;
     // Invalid values: docs/fitcsv-invalid-values.md (the decoder already reads a same-size
     // field as its profile type, which then decides validity).
-    const bt = f.baseType;
     let value = '';
     for (let i = 0; i < elems.length; i++) {
       // -se: each element is let through only if the one before it (the first: itself) is
@@ -319,6 +347,15 @@ export function createFitCsvDecoder(
 ) {
   const interp = csvInterpreter(opts);
   const writer = new FitCsvWriter(opts.profile, onRow, opts, dataTable);
+  const fast = new WeakMap<DefinitionFrame, FastRow | null>();
+  const onRecord = (def: DefinitionFrame, b: Uint8Array, dv: DataView, p: number, timestamp: number): boolean => {
+    if (timestamp >= 0) return false; // a compressed-header record: its timestamp is a field
+    let row = fast.get(def);
+    if (row === undefined) fast.set(def, (row = writer.fastRow(def, interp, opts.expandComponents ?? true) ?? null));
+    if (!row) return false;
+    row(b, dv, p);
+    return true;
+  };
   const decoder = new RawDecoder(
     (f) => {
       if (f.kind === 'definition') {
@@ -328,7 +365,7 @@ export function createFitCsvDecoder(
         writer.data(interp.message(f));
       }
     },
-    csvRawOptions(onDiagnostic),
+    csvRawOptions(onDiagnostic, onRecord),
   );
   return { decoder, writer };
 }
