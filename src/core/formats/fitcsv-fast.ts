@@ -3,9 +3,9 @@
  * record's bytes, for the definitions whose rows cannot depend on anything the general path
  * (Interpreter + FitCsvWriter.data) decides: numeric fields of the profile's own types, no
  * subfields, developer fields, repeated or oversized fields, and components only of the simple
- * kind (a single stored value into fields the definition does not store, not accumulating, not
- * expanding further). Every other record takes the general path. The row is the one the general
- * path writes, byte for byte (the corpus conformance tests run both).
+ * kind (a single stored integer, not accumulating, each target once, not expanding further).
+ * Every other record takes the general path. The row is the one the general path writes, byte
+ * for byte (the corpus conformance tests run both).
  */
 import type { DefinitionFrame, RawScalar } from '../fit/decode/frames.js';
 import { readBits } from '../fit/decode/components.js';
@@ -37,6 +37,8 @@ interface Slot {
 }
 
 interface Expansion {
+  /** The slot that stores the target field, or -1. */
+  into: number;
   bits: number;
   /** The component's first bit in the source value. */
   pos: number;
@@ -130,8 +132,10 @@ export function compileFastRow(
     if (!bt || bt.kind === Kind.string || fd.count < 1 || fd.size % bt.size !== 0) return undefined;
     if (pdef && (pdef.baseType !== bt || pdef.subfields.length > 0)) return undefined;
     if (!pdef && opts.hideUnknown) continue;
-    const expand = pdef && opts.expand ? expansions(mdef, pdef, fd.count, stored, targets) : [];
+    const expand = pdef && opts.expand ? expansions(mdef, pdef, fd.count, targets) : [];
     if (!expand || (pdef?.accumulate && fd.count !== 1)) return undefined;
+    // Components of integers of up to 32 bits only (read from the number kept in `raws`).
+    if (expand.length > 0 && (bt.size > 4 || bt.kind === Kind.float)) return undefined;
     slots.push({
       at: here,
       size: fd.size,
@@ -146,18 +150,20 @@ export function compileFastRow(
       expand,
     });
   }
+  // A component into a field the definition stores goes into that field's cell, as the
+  // interpreter merges it (when the stored value is valid; otherwise it makes a cell of its own).
+  for (const s of slots) for (const c of s.expand) c.into = slots.findIndex((x) => x.num === c.target.num);
   const start = 'Data,' + def.local + ',' + mdef.name + ',';
   const be = def.bigEndian;
   const mesgNum = mdef.num;
+  const values: (string | undefined)[] = new Array(slots.length);
+  const raws: number[] = new Array(slots.length).fill(0);
   return (b, dv, p) => {
-    let line = start;
-    let k = 0;
-    let expanded: string | undefined;
-    let kx = 0;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
       const raw = readField(b, dv, p + s.at, s.size, s.bt, be)!;
       const bt = s.bt;
+      values[i] = undefined;
       if (typeof raw === 'object') {
         // An array: dropped when every element is invalid.
         let valid = false;
@@ -165,39 +171,54 @@ export function compileFastRow(
         if (!valid) continue;
         let value = '';
         for (let j = 0; j < raw.length; j++) value += (j > 0 ? '|' : '') + plainValue(bt, s.scale, s.offset, raw[j]);
-        line += s.head + value + s.tail;
-        k++;
+        values[i] = value;
         continue;
       }
       if (isInvalid(bt, raw)) continue;
-      line += s.head + (typeof raw === 'number' ? s.fmt(raw) : plainValue(bt, s.scale, s.offset, raw)) + s.tail;
-      k++;
+      values[i] = typeof raw === 'number' ? s.fmt(raw) : plainValue(bt, s.scale, s.offset, raw);
+      if (typeof raw === 'number') raws[i] = raw;
       if (s.seed) interp.seedAccumulator(mesgNum, s.num, Number(raw));
+    }
+    let expanded = '';
+    let kx = 0;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
       const comps = s.expand;
-      if (comps.length === 0) continue;
-      const width = bt.size * 8;
+      if (comps.length === 0 || values[i] === undefined) continue;
+      const raw = raws[i];
+      const width = s.bt.size * 8;
       for (let j = 0; j < comps.length; j++) {
         const c = comps[j];
         if (width - c.pos < c.bits) break;
-        const v = c.pos === 0 && c.bits >= width && typeof raw === 'number' ? raw : readBits(raw, width, c.pos, c.bits);
+        const v = c.pos === 0 && c.bits >= width && raw >= 0 ? raw : readBits(raw, width, c.pos, c.bits);
         const t = c.target;
         let x = (v / c.scale - c.offset + t.offset) * t.scale;
         if (t.baseType.kind !== Kind.float) x = Math.round(x);
-        expanded = (expanded ?? '') + c.head + (isInvalid(t.baseType, x) ? plainValue(t.baseType, t.scale, t.offset, x) : c.fmt(x)) + c.tail;
-        kx++;
+        const text = isInvalid(t.baseType, x) ? plainValue(t.baseType, t.scale, t.offset, x) : c.fmt(x);
+        if (c.into >= 0 && values[c.into] !== undefined) values[c.into] += '|' + text;
+        else {
+          expanded += c.head + text + c.tail;
+          kx++;
+        }
       }
     }
-    if (expanded !== undefined) line += expanded;
-    emit(line, k + kx);
+    let line = start;
+    let k = kx;
+    for (let i = 0; i < slots.length; i++) {
+      const v = values[i];
+      if (v === undefined) continue;
+      line += slots[i].head + v + slots[i].tail;
+      k++;
+    }
+    emit(line + expanded, k);
   };
 }
 
 /**
  * The components of a stored field as this path expands them, or undefined when they need the
- * general path (an array source, accumulation, a target unknown, stored or expanded into twice, a
- * cascade).
+ * general path (an array source, accumulation, a target unknown or expanded into twice, a cascade).
  */
-function expansions(mdef: MessageDef, pdef: FieldDef, count: number, stored: Set<number>, targets: Set<number>): Expansion[] | undefined {
+function expansions(mdef: MessageDef, pdef: FieldDef, count: number, targets: Set<number>): Expansion[] | undefined {
   const out: Expansion[] = [];
   if (pdef.components.length === 0) return out;
   if (count !== 1) return undefined;
@@ -205,9 +226,9 @@ function expansions(mdef: MessageDef, pdef: FieldDef, count: number, stored: Set
   for (const c of pdef.components) {
     if (c.accumulate) return undefined;
     const target = mdef.fields.get(c.fieldNum);
-    if (!target || stored.has(target.num) || targets.has(target.num) || target.components.length > 0) return undefined;
+    if (!target || targets.has(target.num) || target.components.length > 0) return undefined;
     targets.add(target.num);
-    out.push({ bits: c.bits, pos, scale: c.scale, offset: c.offset, target, fmt: validValue(target.baseType, target.scale, target.offset), head: target.name + ',"', tail: '",' + target.units + ',' });
+    out.push({ into: -1, bits: c.bits, pos, scale: c.scale, offset: c.offset, target, fmt: validValue(target.baseType, target.scale, target.offset), head: target.name + ',"', tail: '",' + target.units + ',' });
     pos += c.bits;
   }
   return out;
