@@ -1,16 +1,15 @@
-import { createReadStream, createWriteStream, mkdtempSync, openSync, readSync, closeSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
 import { Args, Flags } from '../cli/oclif.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { diagnosticToError, type Diagnostic } from '../core/errors.js';
 import { decodeFitStream } from '../core/fit/decode/decoder.js';
 import { jsonReplacer, messageToObject } from '../core/fit/decode/values.js';
-import { dumpFitCsv, hiddenSummary } from '../core/formats/fitcsv-dump.js';
+import type { Profile } from '../core/fit/profile/profile.js';
+import { dumpFitCsv, hiddenSummary, type DumpOptions } from '../core/formats/fitcsv-dump.js';
 import { inputStat } from '../core/platform/input-file.js';
-import { isStdout, openOutput, outputTarget, refuseInputAsOutput } from '../core/platform/output-file.js';
-import { fromSystemError } from '../core/platform/system-error.js';
-import { trackTemp, untrackTemp } from '../core/platform/temp-registry.js';
+import { isStdout, outputTarget, refuseInputAsOutput, writeOutput } from '../core/platform/output-file.js';
+import { rereadableInput } from '../core/platform/reread-input.js';
+import { openTextOutput, type TextOutput } from '../core/platform/text-output.js';
 
 /** FitCSVTool spells some options with one dash and several letters; oclif wants long flags. */
 const FITCSVTOOL_OPTIONS: Record<string, string> = {
@@ -67,112 +66,88 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
     const { args, flags } = await this.parse(Dump);
     const profile = this.loadProfile(flags['profile-extra']);
     const file = args.file;
+    const name = file === '-' ? '<stdin>' : file;
     if (file !== '-') inputStat(file);
-    const input = () => (file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 }));
     // A folder, or an output folder that does not exist, is found before any reading.
-    const toStdout = !flags.output || isStdout(flags.output);
-    if (!toStdout) refuseInputAsOutput(file, flags.output!);
+    const output = flags.output && !isStdout(flags.output) ? flags.output : undefined;
+    if (output) refuseInputAsOutput(file, output);
 
-    let diagnostics: Diagnostic[];
     if (flags.json) {
-      diagnostics = await this.#json(input(), profile, flags, toStdout ? undefined : flags.output);
-    } else {
-      const list = (s?: string) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
-      const opts = {
-        profile,
-        invalid: flags['invalid-empty'] ? ('empty' as const) : flags['keep-invalid'] ? ('raw' as const) : ('drop' as const),
-        hideUnknown: flags['hide-unknown'],
-        hex: flags.hex,
-        degrees: flags.deg,
-        iso8601: flags.iso8601,
-        enumNames: flags.enums,
-        expandComponents: flags.expand,
-        defn: list(flags.defn),
-        data: list(flags.data),
-        exclude: flags.exclude,
-        groupData: flags.group,
-      };
-      diagnostics = await this.#csv(input(), opts, file === '-' ? '<stdin>' : file, toStdout ? undefined : flags.output);
+      const source = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+      return this.#report(name, await this.#json(source, profile, flags.expand, output ?? '-'), flags.strict);
     }
-    this.#report(file, diagnostics, flags.strict);
+    const list = (s?: string) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
+    const opts: DumpOptions = {
+      profile,
+      invalid: flags['invalid-empty'] ? 'empty' : flags['keep-invalid'] ? 'raw' : 'drop',
+      hideUnknown: flags['hide-unknown'],
+      hex: flags.hex,
+      degrees: flags.deg,
+      iso8601: flags.iso8601,
+      enumNames: flags.enums,
+      expandComponents: flags.expand,
+      defn: list(flags.defn),
+      data: list(flags.data),
+      exclude: flags.exclude,
+      groupData: flags.group,
+    };
+    // FitCSVTool's name for the extra file, beside the output; a device or FIFO has no "beside".
+    const dataPath = opts.data && output && outputTarget(output).kind === 'replace' ? dataName(output) : undefined;
+    if (opts.data && !dataPath) this.warn(output ? `--data writes OUT_data.csv only when -o names a file; ${output} is not one` : '--data writes OUT_data.csv only with -o OUT.csv');
+
+    const input = await rereadableInput(file);
+    const opened: TextOutput[] = [];
+    const open = async (path: string) => {
+      const out = await openTextOutput(path);
+      opened.push(out);
+      return out;
+    };
+    let r;
+    try {
+      r = await dumpFitCsv(() => input.open(), opts, { main: () => open(output ?? '-'), data: dataPath ? () => open(dataPath) : undefined });
+      for (const out of opened) await out.commit();
+      // FitCSVTool leaves _data.csv empty when no data row matched or decoding failed.
+      if (dataPath && r.rows > 0 && r.dataEmpty) await writeOutput(dataPath, new Uint8Array(0));
+    } catch (e) {
+      for (const out of opened) out.abort();
+      throw e;
+    } finally {
+      input.close();
+    }
+    if (r.rows === 0) {
+      // As FitCSVTool: no row, no file (not even a header).
+      if (!r.diagnostics.some((d) => d.level === 'error')) this.logToStderr(`fitkit: warning: ${name}: no message or definition to write; no CSV written`);
+    } else if (opts.hideUnknown) this.logToStderr(hiddenSummary(r));
+    this.#report(name, r.diagnostics, flags.strict);
   }
 
-  async #json(
-    source: AsyncIterable<Uint8Array>,
-    profile: ReturnType<BaseCommand['loadProfile']>,
-    flags: { expand: boolean },
-    output?: string,
-  ): Promise<Diagnostic[]> {
-    const out = output ? await openOutput(output) : undefined;
+  async #json(source: AsyncIterable<Uint8Array>, profile: Profile, expand: boolean, output: string): Promise<Diagnostic[]> {
+    const out = await openTextOutput(output);
     let buf = '';
-    const flush = () => {
-      if (out) out.write(buf);
-      else process.stdout.write(buf);
-      buf = '';
-    };
+    let pending: Promise<void> | undefined;
     try {
       const r = await decodeFitStream(
-        source,
+        paced(source, () => pending),
         (m) => {
           buf += JSON.stringify(messageToObject(m, { dates: 'iso', enums: true, profile }), jsonReplacer) + '\n';
-          if (buf.length > 1 << 16) flush();
+          if (buf.length > 1 << 16) {
+            pending = out.write(buf);
+            buf = '';
+          }
         },
-        { profile, expandComponents: flags.expand },
+        { profile, expandComponents: expand },
       );
-      flush();
-      out?.commit();
+      await out.write(buf);
+      await out.commit();
       return r.diagnostics;
     } catch (e) {
-      out?.abort();
-      throw output ? fromSystemError(e, output, 'output') : e;
-    }
-  }
-
-  /**
-   * Rows go to a scratch file as they are made; the header (known only at the end) is written
-   * first into the real output, then the rows are copied after it.
-   */
-  async #csv(source: AsyncIterable<Uint8Array>, opts: Parameters<typeof dumpFitCsv>[1], name: string, output?: string): Promise<Diagnostic[]> {
-    const scratch = mkdtempSync(join(tmpdir(), 'fitkit-dump-'));
-    trackTemp(scratch);
-    try {
-      const body = createWriteStream(join(scratch, 'body'));
-      const dataBody = opts.data ? createWriteStream(join(scratch, 'data')) : undefined;
-      const r = await dumpFitCsv(source, opts, {
-        row: (l) => body.write(l + '\n'),
-        dataRow: dataBody ? (l) => dataBody.write(l + '\n') : undefined,
-      });
-      await Promise.all([end(body), dataBody && end(dataBody)]);
-      if (r.rows === 0) {
-        // As FitCSVTool: no row, no file (not even a header).
-        if (!r.diagnostics.some((d) => d.level === 'error')) this.logToStderr(`fitkit: warning: ${name}: no message or definition to write; no CSV written`);
-        return r.diagnostics;
-      }
-
-      if (output) {
-        await writeAssembled(output, '\uFEFF' + r.header + '\n', join(scratch, 'body'));
-        if (opts.data) {
-          // FitCSVTool's name for the extra file, beside the output; a device or FIFO has no "beside".
-          // FitCSVTool leaves _data.csv empty when no data row matched or decoding failed.
-          if (outputTarget(output).kind === 'replace') await writeAssembled(dataName(output), r.dataEmpty ? '' : r.dataHeader + '\n', r.dataEmpty ? undefined : join(scratch, 'data'));
-          else this.warn(`--data writes OUT_data.csv only when -o names a file; ${output} is not one`);
-        }
-      } else {
-        process.stdout.write('\uFEFF' + r.header + '\n');
-        await copyTo(join(scratch, 'body'), process.stdout);
-        if (opts.data) this.warn('--data writes OUT_data.csv only with -o OUT.csv');
-      }
-      if (opts.hideUnknown) this.logToStderr(hiddenSummary(r));
-      return r.diagnostics;
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-      untrackTemp(scratch);
+      out.abort();
+      throw e;
     }
   }
 
   /** Errors exit 1 after the partial output is written; warnings go to stderr. */
-  #report(file: string, diagnostics: Diagnostic[], strict: boolean): void {
-    const name = file === '-' ? '<stdin>' : file;
+  #report(name: string, diagnostics: Diagnostic[], strict: boolean): void {
     const fatal = diagnostics.find((d) => d.level === 'error' || strict);
     for (const d of diagnostics) {
       if (d !== fatal) this.logToStderr(`fitkit: warning: ${name}: ${d.message} (at byte ${d.offset})`);
@@ -186,35 +161,10 @@ export function dataName(output: string): string {
   return output.replace(/\.csv$/i, '') + '_data.csv';
 }
 
-function end(s: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    s.on('error', reject);
-    s.end(() => resolve());
-  });
-}
-
-/** The output: `head`, then the rows from the scratch file, written in the background while the next are read. */
-async function writeAssembled(path: string, head: string, bodyPath?: string): Promise<void> {
-  const out = await openOutput(path);
-  const fd = bodyPath === undefined ? undefined : openSync(bodyPath, 'r');
-  try {
-    out.enqueue(Buffer.from(head, 'utf8'));
-    const buf = Buffer.allocUnsafe(1 << 18);
-    for (let n; fd !== undefined && (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
-      out.enqueue(buf.subarray(0, n));
-      await out.drained();
-    }
-    await out.commitQueued();
-  } catch (e) {
-    out.abort();
-    throw fromSystemError(e, path, 'output');
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-async function copyTo(path: string, dest: NodeJS.WritableStream): Promise<void> {
-  for await (const chunk of createReadStream(path)) {
-    if (!dest.write(chunk)) await new Promise((r) => dest.once('drain', r));
+/** The chunks of `source`, each once what `wait` returns has settled (backpressure for the writes). */
+async function* paced(source: AsyncIterable<Uint8Array>, wait: () => Promise<void> | undefined): AsyncIterable<Uint8Array> {
+  for await (const chunk of source) {
+    await wait();
+    yield chunk;
   }
 }

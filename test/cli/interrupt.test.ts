@@ -40,11 +40,12 @@ function tree(dir: string): string[] {
 }
 
 describe('dump interrupted', () => {
-  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s while rows are staged: the staging file is removed, no output, death by the signal', async (signal) => {
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s while a FIFO input is copied for the pre-scan: the copy is removed, no output, death by the signal', async (signal) => {
     const dir = tmp();
     const scratch = join(dir, 'tmp');
     mkdirSync(scratch);
     // The input comes through a FIFO the test holds open: dump is mid-file for as long as it likes.
+    // Read once only, it is copied to a temporary file, to be read twice (pre-scan, rows).
     const fifo = join(dir, 'in.fit');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const out = join(dir, 'out.csv');
@@ -54,7 +55,7 @@ describe('dump interrupted', () => {
       const ride = bigRide(20_000);
       await w.write(ride.subarray(0, ride.length >> 1));
       const staged = await waitFor(() => tree(scratch).find((f) => statSync(join(scratch, f)).size > 0), child);
-      expect(staged).toMatch(/^fitkit-dump-\w+\/body$/);
+      expect(staged).toMatch(/^fitkit-input-\w+\/input\.fit$/);
       child.kill(signal);
       const r = await done;
       expect(r.signal, r.stderr).toBe(signal);
@@ -66,7 +67,7 @@ describe('dump interrupted', () => {
     expect(readdirSync(dir).sort()).toEqual(['in.fit', 'tmp']);
   });
 
-  it('a reader that goes away (EPIPE): the staging file is removed', async () => {
+  it('a reader that goes away (EPIPE): nothing is left in the temporary folder', async () => {
     const dir = tmp();
     const scratch = join(dir, 'tmp');
     mkdirSync(scratch);

@@ -2,7 +2,8 @@
 import type { Diagnostic } from '../../src/core/errors.js';
 import type { Profile } from '../../src/core/fit/profile/profile.js';
 import { scanFrames } from '../../src/core/fit/decode/raw.js';
-import { createFitCsvDecoder, type FitCsvOptions } from '../../src/core/formats/fitcsv.js';
+import { createFitCsvDecoder, headerRow, type FitCsvOptions } from '../../src/core/formats/fitcsv.js';
+import { FitCsvPrescan } from '../../src/core/formats/fitcsv-width.js';
 
 export interface Rendered {
   csv: string;
@@ -11,12 +12,21 @@ export interface Rendered {
   misalignedNames: Set<string>;
 }
 
+/**
+ * The header comes from the pre-scan the CLI streams with (fitcsv-width.ts), and must equal the
+ * widest row the rows then make: every conformance test checks the pre-scan too.
+ */
 export function renderCsv(bytes: Uint8Array, profile: Profile, opts: FitCsvOptions & { expandComponents?: boolean } = {}): Rendered {
   const rows: string[] = [];
+  const scan = new FitCsvPrescan({ ...opts, profile });
+  scan.push(bytes);
+  const width = scan.end();
   const { decoder, writer } = createFitCsvDecoder({ ...opts, profile }, (l) => rows.push(l));
   decoder.push(bytes);
   decoder.end();
-  const csv = rows.length ? '\uFEFF' + writer.headerRow() + '\n' + rows.join('\n') + '\n' : '';
+  if (writer.width !== width.width) throw new Error(`pre-scan width ${width.width}, rows ${writer.width}`);
+  if (rows.length !== width.rows) throw new Error(`pre-scan counted ${width.rows} rows, there are ${rows.length}`);
+  const csv = rows.length ? '\uFEFF' + headerRow(width.width) + '\n' + rows.join('\n') + '\n' : '';
 
   const misalignedNames = new Set<string>();
   scanFrames(bytes, (f) => {

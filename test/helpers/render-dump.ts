@@ -1,13 +1,12 @@
 /**
  * A whole `fitkit dump` in memory, for conformance tests: the files FitCSVTool would leave (main
- * CSV, `_data.csv`) as strings, or null where it writes none, decoded once through the same
- * dumpFitCsv the CLI uses.
+ * CSV, `_data.csv`) as strings, or null where it writes none, through the same streaming
+ * dumpFitCsv the CLI uses (pre-scan for the header, then the rows).
  */
 import type { Profile } from '../../src/core/fit/profile/profile.js';
-import type { FitCsvRunOptions } from '../../src/core/formats/fitcsv.js';
-import { dumpFitCsv, type DumpResult } from '../../src/core/formats/fitcsv-dump.js';
+import { dumpFitCsv, type DumpOptions as CoreDumpOptions, type DumpResult } from '../../src/core/formats/fitcsv-dump.js';
 
-export type DumpOptions = Omit<FitCsvRunOptions, 'profile'> & { groupData?: boolean };
+export type DumpOptions = Omit<CoreDumpOptions, 'profile'>;
 
 export interface RenderedDump {
   /** The main CSV (BOM, header, rows), or null when nothing was written. */
@@ -18,12 +17,13 @@ export interface RenderedDump {
 }
 
 export async function renderDump(bytes: Uint8Array, profile: Profile, opts: DumpOptions): Promise<RenderedDump> {
-  const rows: string[] = [];
-  const dataRows: string[] = [];
-  const result = await dumpFitCsv([bytes], { ...opts, profile }, { row: (l) => rows.push(l), dataRow: (l) => dataRows.push(l) });
-  const lines = (head: string, body: string[]) => head + '\n' + body.join('\n') + (body.length ? '\n' : '');
-  const csv = result.rows > 0 ? lines('\uFEFF' + result.header, rows) : null;
+  let csv: string | null = null;
   let dataCsv: string | null = null;
-  if (csv !== null && result.dataHeader !== undefined) dataCsv = result.dataEmpty ? '' : lines(result.dataHeader, dataRows);
+  const result = await dumpFitCsv(() => [bytes], { ...opts, profile }, {
+    main: () => ((csv = ''), { write: (t) => void (csv += t) }),
+    data: () => ((dataCsv = ''), { write: (t) => void (dataCsv += t) }),
+  });
+  // FitCSVTool writes _data.csv empty when no data row matched or decoding failed.
+  if (csv !== null && opts.data !== undefined && result.dataEmpty) dataCsv = '';
   return { csv, dataCsv, result };
 }

@@ -16,7 +16,6 @@ export interface FitDataCsvOptions {
 
 export class FitDataCsvWriter {
   #opts: FitDataCsvOptions;
-  #onRow: (line: string) => void;
   #columns = new Map<string, number>();
   #names: string[] = [];
   #current: string[] = [];
@@ -25,9 +24,8 @@ export class FitDataCsvWriter {
   #widest = 0;
   rows = 0;
 
-  constructor(opts: FitDataCsvOptions, onRow: (line: string) => void) {
+  constructor(opts: FitDataCsvOptions) {
     this.#opts = opts;
-    this.#onRow = onRow;
   }
 
   /** One selected data message and the cells the main CSV showed for it. */
@@ -72,9 +70,9 @@ export class FitDataCsvWriter {
     return i;
   }
 
-  /** Writes the held rows; returns the header row, which goes first in the file. */
-  headerRow(): string {
-    for (const { line, cells } of this.#rows) this.#onRow(cells < this.#widest ? line + ','.repeat(this.#widest - cells) : line);
+  /** Hands over the held rows; returns the header row, which goes first in the file. */
+  headerRow(onRow: (line: string) => void): string {
+    for (const { line, cells } of this.#rows) onRow(cells < this.#widest ? line + ','.repeat(this.#widest - cells) : line);
     this.#rows = [];
     return this.#names.map((n) => n + ',').join('');
   }

@@ -2,18 +2,19 @@
  * FIT → CSV exactly as Garmin's FitCSVTool writes it (docs/fitcsv-format.md): definition and
  * data rows, growing row widths, quoting, Java number formatting, and the options people use.
  * Rows stream out through `onRow` as they are made; the header row depends on the widest row of
- * the whole file, so it is asked for at the end (`headerRow()`), and callers put it first.
+ * the whole file, which fitcsv-width.ts finds before the first row (fitcsv-dump.ts puts it first).
  */
 import type { Diagnostic } from '../errors.js';
 import type { DefinitionFrame, RawScalar } from '../fit/decode/frames.js';
 import { Interpreter } from '../fit/decode/interpret.js';
 import type { FitField, FitMessage } from '../fit/decode/message.js';
-import { RawDecoder } from '../fit/decode/raw.js';
+import { RawDecoder, type RawDecoderOptions } from '../fit/decode/raw.js';
 import { isoFromFitTime } from '../fit/kit/time.js';
 import { upperSnake } from '../fit/profile/names.js';
 import type { Profile } from '../fit/profile/profile.js';
 import { Kind, isInvalid, type BaseTypeInfo } from '../fit/proto/base-types.js';
 import type { FitDataCsvWriter } from './fitcsv-data.js';
+import { compileFastRow, type FastRow } from './fitcsv-fast.js';
 import { formatJavaDegrees, formatJavaDouble, formatJavaFloat } from './java-number.js';
 
 export type InvalidPolicy = 'drop' | 'raw' | 'empty';
@@ -80,10 +81,9 @@ export class FitCsvWriter {
     return this.#width;
   }
 
+  /** The header for the rows written so far (fitcsv-width.ts knows it before the first). */
   headerRow(): string {
-    let s = 'Type,Local Number,Message,';
-    for (let i = 1; i <= this.#width; i++) s += `Field ${i},Value ${i},Units ${i},`;
-    return s;
+    return headerRow(this.#width);
   }
 
   #selected(list: Set<string> | undefined, name: string): boolean {
@@ -93,10 +93,14 @@ export class FitCsvWriter {
   }
 
   #emit(type: string, local: number, name: string, cells: string[]): void {
-    const k = cells.length / 3;
-    if (k > this.#width) this.#width = k;
     let line = `${type},${local},${name},`;
     for (const c of cells) line += c + ',';
+    this.#emitLine(line, cells.length / 3);
+  }
+
+  /** A row of `k` field triplets, padded to the widest row so far, as FitCSVTool pads it. */
+  #emitLine(line: string, k: number): void {
+    if (k > this.#width) this.#width = k;
     if (k < this.#width) line += padding(this.#width - k);
     this.rows++;
     this.#onRow(line);
@@ -106,17 +110,28 @@ export class FitCsvWriter {
    * A definition record, with the developer field descriptions bound to it when it was read
    * (undefined where none was known).
    */
-  definition(def: DefinitionFrame, dev: (BoundDevField | undefined)[] = []): void {
+  definition(def: DefinitionFrame, dev: readonly (BoundDevField | undefined)[] = []): void {
+    const cells = this.#definitionCells(def, dev, true);
+    if (cells) this.#emit('Definition', def.local, this.#profile.message(def.globalNum)?.name ?? 'unknown', cells);
+  }
+
+  /** Field triplets of a definition's row, or -1 when it makes no row. */
+  definitionWidth(def: DefinitionFrame, dev: readonly (BoundDevField | undefined)[] = []): number {
+    const cells = this.#definitionCells(def, dev, false);
+    return cells ? cells.length / 3 : -1;
+  }
+
+  #definitionCells(def: DefinitionFrame, dev: readonly (BoundDevField | undefined)[], count: boolean): string[] | undefined {
     const mdef = this.#profile.message(def.globalNum);
     const name = mdef?.name ?? 'unknown';
     // -u hides unknown messages' definitions whole; their fields are not in the count.
-    if (!mdef && this.#opts.hideUnknown) return;
-    if (!this.#selected(this.#defn, name)) return;
+    if (!mdef && this.#opts.hideUnknown) return undefined;
+    if (!this.#selected(this.#defn, name)) return undefined;
     const cells: string[] = [];
     for (const f of def.fields) {
       const fname = mdef?.fields.get(f.num)?.name;
       if (!fname && this.#opts.hideUnknown) {
-        this.hiddenFields++;
+        if (count) this.hiddenFields++;
         continue;
       }
       cells.push(fname ?? 'unknown', String(f.count), '');
@@ -124,14 +139,19 @@ export class FitCsvWriter {
     def.devFields.forEach((d, i) => {
       const bound = dev[i];
       if (!bound && this.#opts.hideUnknown) {
-        this.hiddenFields++;
+        if (count) this.hiddenFields++;
         return;
       }
       // Undefined developer fields count bytes; defined ones count elements of their type.
-      const count = Math.floor(d.size / (bound?.baseType.size ?? 1));
-      cells.push(bound ? bound.name ?? 'null' : DEV_UNDEFINED, String(count), '');
+      const n = Math.floor(d.size / (bound?.baseType.size ?? 1));
+      cells.push(bound ? bound.name ?? 'null' : DEV_UNDEFINED, String(n), '');
     });
-    this.#emit('Definition', def.local, name, cells);
+    return cells;
+  }
+
+  /** Whether data messages of this name get rows (`known`: the profile knows the message). */
+  showsData(name: string, known: boolean): boolean {
+    return (known || !this.#opts.hideUnknown) && this.#selected(this.#data, name);
   }
 
   data(msg: FitMessage): void {
@@ -141,53 +161,83 @@ export class FitCsvWriter {
       return;
     }
     if (!this.#selected(this.#data, name)) return;
-    const cells: string[] = [];
     const shown: { field: FitField; cell: CsvCell }[] | undefined = this.#dataTable ? [] : undefined;
+    let line = 'Data,' + msg.local + ',' + name + ',';
+    let k = 0;
     for (const f of msg.fields) {
-      const c = this.cell(f);
-      if (!c) continue;
-      cells.push(c.name, quote(c.value), c.units);
+      if (!this.shows(f)) continue;
+      const c = this.#cell(f);
+      line += c.name + ',' + quote(c.value) + ',' + c.units + ',';
+      k++;
       shown?.push({ field: f, cell: c });
     }
-    this.#emit('Data', msg.local, name, cells);
+    this.#emitLine(line, k);
     if (shown) this.#dataTable!.message(name, shown);
   }
 
-  /** One field as FitCSVTool shows it, or undefined when it leaves the field out. */
-  cell(f: FitField): CsvCell | undefined {
+  /**
+   * The fast row writer for data records of `def` (fitcsv-fast.ts), or undefined where they take
+   * data(): with an option that changes how values print, the _data.csv table, or records whose
+   * rows need the interpreter.
+   */
+  fastRow(def: DefinitionFrame, interp: Interpreter, expand: boolean): FastRow | undefined {
     const o = this.#opts;
-    if (f.oversized) return undefined; // declared larger than the profile's type (§2b)
-    const known = f.kind === 'developer' ? f.dev?.name !== undefined : f.def !== undefined;
-    if (!known && o.hideUnknown) return undefined;
-    const name = f.kind === 'developer' ? f.dev?.name ?? 'null' : f.def ? f.name : 'unknown';
-    let units = f.kind === 'developer' ? f.dev?.units ?? 'null' : f.units;
+    if (o.hex || o.degrees || o.iso8601 || o.enumNames || (o.invalid ?? 'drop') !== 'drop' || this.#dataTable) return undefined;
+    const mdef = this.#profile.message(def.globalNum);
+    if (!mdef || !this.showsData(mdef.name, true)) return undefined;
+    return compileFastRow(this.#profile, interp, def, { hideUnknown: o.hideUnknown ?? false, expand }, (line, k) => this.#emitLine(line, k));
+  }
 
-    let elems: RawScalar[];
-    if (typeof f.raw === 'string') {
-      elems = splitString(f.raw);
-      if (elems.length === 0) return undefined;
-    } else {
-      elems = Array.isArray(f.raw) ? f.raw : [f.raw];
-    }
-    // Invalid values: docs/fitcsv-invalid-values.md (the decoder already reads a same-size
-    // field as its profile type, which then decides validity).
-    const bt = f.baseType;
-    const invalid = (i: number) => isInvalid(bt, elems[i]);
-    units = this.#units(f, units);
+  /** Field triplets of a data message's row, or -1 when it makes no row: the cells data() writes, counted. */
+  dataWidth(msg: FitMessage): number {
+    if (!this.showsData(msg.def ? msg.def.name : 'unknown', msg.def !== undefined)) return -1;
+    let n = 0;
+    for (const f of msg.fields) if (this.shows(f)) n++;
+    return n;
+  }
+
+  /** Whether cell() shows the field (every way it leaves a field out is decided here). */
+  shows(f: FitField): boolean {
+    const o = this.#opts;
+    if (f.oversized) return false; // declared larger than the profile's type (§2b)
+    const known = f.kind === 'developer' ? f.dev?.name !== undefined : f.def !== undefined;
+    if (!known && o.hideUnknown) return false;
+    const r = f.raw;
+    if (typeof r === 'string') return hasPiece(r);
     // A field is dropped when its stored elements are all invalid. Expanded values never make
     // FitCSVTool drop a field; a stored field with expanded values appended is judged by its
     // stored elements alone.
-    const stored = f.kind === 'expanded' ? 0 : f.storedCount ?? elems.length;
-    if ((o.invalid ?? 'drop') === 'drop' && stored > 0) {
-      let all = true;
-      for (let i = 0; i < stored && all; i++) all = invalid(i);
-      if (all) return undefined;
+    if ((o.invalid ?? 'drop') !== 'drop' || f.kind === 'expanded') return true;
+    const bt = f.baseType;
+    if (!Array.isArray(r)) return !isInvalid(bt, r);
+    const stored = f.storedCount ?? r.length;
+    for (let i = 0; i < stored; i++) if (!isInvalid(bt, r[i])) return true;
+    return stored === 0;
+  }
+
+  /** One field as FitCSVTool shows it, or undefined when it leaves the field out (shows()). */
+  cell(f: FitField): CsvCell | undefined {
+    return this.shows(f) ? this.#cell(f) : undefined;
+  }
+
+  #cell(f: FitField): CsvCell {
+    const o = this.#opts;
+    const name = f.kind === 'developer' ? f.dev?.name ?? 'null' : f.def ? f.name : 'unknown';
+    const units = this.#units(f, f.kind === 'developer' ? f.dev?.units ?? 'null' : f.units);
+    const bt = f.baseType;
+    const r = f.raw;
+    if (typeof r === 'number' || typeof r === 'bigint') {
+      // -se: a lone invalid value is "".
+      return { name, value: o.invalid === 'empty' && isInvalid(bt, r) ? '' : this.#element(f, bt, r), units };
     }
+    const elems: RawScalar[] = typeof r === 'string' ? splitString(r) : r;
+    // Invalid values: docs/fitcsv-invalid-values.md (the decoder already reads a same-size
+    // field as its profile type, which then decides validity).
     let value = '';
     for (let i = 0; i < elems.length; i++) {
       // -se: each element is let through only if the one before it (the first: itself) is
       // valid, so an array ends at its first invalid element and a lone invalid value is "".
-      if (o.invalid === 'empty' && invalid(i > 0 ? i - 1 : 0)) break;
+      if (o.invalid === 'empty' && isInvalid(bt, elems[i > 0 ? i - 1 : 0])) break;
       value += this.#element(f, bt, elems[i]);
       if (i < elems.length - 1) value += '|';
     }
@@ -247,16 +297,24 @@ const IRREGULAR_LABELS: Readonly<Record<string, string>> = {
   power30sGreaterThan: 'POWER_30S_GREATER_THAN',
 };
 
-/**
- * The type whose invalid value a field is judged by: for a stored field of the same size and kind
- * as its profile type (uint32 stored for a uint32z field), the profile's. (Other kinds of the
- * same size are read as the profile's type already.)
- */
 const paddings: string[] = [];
+
+/** FitCSVTool's header row for rows of up to `width` field triplets. */
+export function headerRow(width: number): string {
+  let s = 'Type,Local Number,Message,';
+  for (let i = 1; i <= width; i++) s += `Field ${i},Value ${i},Units ${i},`;
+  return s;
+}
 
 /** The empty cells of `n` unused field triplets, made once per width. */
 function padding(n: number): string {
   return (paddings[n] ??= ',,,'.repeat(n));
+}
+
+/** Whether splitString() leaves a piece: a character other than NUL. */
+function hasPiece(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== 0) return true;
+  return false;
 }
 
 /** Strings print split at NUL bytes, trailing empty pieces dropped (docs §5.4). */
@@ -287,20 +345,38 @@ export function createFitCsvDecoder(
   onDiagnostic?: (d: Diagnostic) => void,
   dataTable?: FitDataCsvWriter,
 ) {
-  const keepInvalid = opts.invalid === 'raw' || opts.invalid === 'empty';
-  const interp = new Interpreter(opts.profile, { expandComponents: opts.expandComponents, expandInvalid: keepInvalid });
+  const interp = csvInterpreter(opts);
   const writer = new FitCsvWriter(opts.profile, onRow, opts, dataTable);
+  const fast = new WeakMap<DefinitionFrame, FastRow | null>();
+  const onRecord = (def: DefinitionFrame, b: Uint8Array, dv: DataView, p: number, timestamp: number): boolean => {
+    if (timestamp >= 0) return false; // a compressed-header record: its timestamp is a field
+    let row = fast.get(def);
+    if (row === undefined) fast.set(def, (row = writer.fastRow(def, interp, opts.expandComponents ?? true) ?? null));
+    if (!row) return false;
+    row(b, dv, p);
+    return true;
+  };
   const decoder = new RawDecoder(
     (f) => {
       if (f.kind === 'definition') {
         interp.frame(f);
-        writer.definition(f, [...interp.devBinding(f)]);
+        writer.definition(f, interp.devBinding(f));
       } else if (f.kind === 'data') {
         writer.data(interp.message(f));
       }
     },
-    // FitCSVTool stops at a data size that cannot be right; so does its CSV.
-    { onDiagnostic, readPastDataSize: false },
+    csvRawOptions(onDiagnostic, onRecord),
   );
   return { decoder, writer };
+}
+
+/** The interpreter as FitCSVTool's options set it up. */
+export function csvInterpreter(opts: FitCsvRunOptions): Interpreter {
+  const keepInvalid = opts.invalid === 'raw' || opts.invalid === 'empty';
+  return new Interpreter(opts.profile, { expandComponents: opts.expandComponents, expandInvalid: keepInvalid });
+}
+
+/** FitCSVTool stops at a data size that cannot be right; so does its CSV (every pass reads alike). */
+export function csvRawOptions(onDiagnostic?: (d: Diagnostic) => void, onRecord?: RawDecoderOptions['onRecord']): RawDecoderOptions {
+  return { onDiagnostic, onRecord, readPastDataSize: false };
 }

@@ -60,6 +60,18 @@ function doubleDecimal(v: number): Decimal {
  * 2^53 and more); that quirk is not reproduced. In samples of doubles below 1e7 it never showed up.
  */
 export function formatJavaDouble(v: number): string {
+  // Between 1e-3 and 1e7 both languages print the shortest digits in plain notation; Java adds
+  // ".0" to an integer. (The digits are the same ones toExponential() gives, used below.)
+  const a = v < 0 ? -v : v;
+  if (a >= 1e-3 && a < 1e7) {
+    const plain = String(v);
+    return plain.indexOf('.') < 0 ? plain + '.0' : plain;
+  }
+  return formatJavaDoubleGeneral(v);
+}
+
+/** formatJavaDouble() without its fast path (tests compare the two). */
+export function formatJavaDoubleGeneral(v: number): string {
   const s = special(v);
   if (s !== undefined) return s;
   if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
@@ -223,6 +235,21 @@ function jdk17FloatDecimal(m: bigint, q: number): Decimal {
  */
 export function formatJavaFloat(value: number): string {
   const v = Math.fround(value);
+  if (v === 0 || v !== v) return formatFloat(v); // 0 and -0 are one key of a Map
+  // Sensors repeat their values: the digit search is worth remembering.
+  let s = floatCache.get(v);
+  if (s === undefined) {
+    s = formatFloat(v);
+    if (floatCache.size >= FLOAT_CACHE) floatCache.clear();
+    floatCache.set(v, s);
+  }
+  return s;
+}
+
+const FLOAT_CACHE = 1 << 16;
+const floatCache = new Map<number, string>();
+
+function formatFloat(v: number): string {
   const s = special(v);
   if (s !== undefined) return s;
   if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';

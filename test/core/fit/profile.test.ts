@@ -9,6 +9,7 @@ import { snakeName } from '../../../src/core/fit/profile/names.js';
 import { Profile } from '../../../src/core/fit/profile/profile.js';
 import type { PackedSdkProfile, SdkProfileShape } from '../../../src/core/fit/profile/sdk-profile.js';
 import { loadSdkProfile } from '../../../src/core/platform/sdk-profile-cache.js';
+import { PACKED_FORMAT } from '../../../src/core/fit/profile/sdk-extract.js';
 
 const p = Profile.standard();
 
@@ -46,7 +47,7 @@ describe('profile from @garmin/fitsdk', () => {
     const first = await loadSdkProfile(none, env);
     const [name] = readdirSync(join(cache, 'fitkit'));
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../../node_modules/@garmin/fitsdk/package.json'), 'utf8')) as { version: string };
-    expect(name).toBe(`sdk-profile-${pkg.version}.json`);
+    expect(name).toBe(`sdk-profile-${pkg.version}-f${PACKED_FORMAT}.json`);
     // The second load reads the cache: a marked copy proves it is not extracted again.
     const marked = { ...first, version: { major: 99, minor: 0, patch: 0 } };
     writeFileSync(join(cache, 'fitkit', name), JSON.stringify(marked));

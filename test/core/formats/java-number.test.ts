@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatJavaDegrees,
   formatJavaDouble,
+  formatJavaDoubleGeneral,
   formatJavaFixed,
   formatJavaFloat,
 } from '../../../src/core/formats/java-number.js';
@@ -93,6 +94,22 @@ describe('formatJavaDouble', () => {
       { numRuns: 20_000 },
     );
   });
+
+  it('prints 1e-3 <= |v| < 1e7 through its fast path exactly as through the general one', () => {
+    const inRange = fc.oneof(
+      fc.double({ min: 1e-3, max: 1e7, maxExcluded: true, noNaN: true }),
+      fc.double({ min: -1e7, max: -1e-3, minExcluded: true, noNaN: true }),
+      // What FIT scale and offset make: integers divided by 10^k, less an offset.
+      fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.constantFrom(1, 5, 10, 100, 1000, 1e6), fc.constantFrom(0, 500, 1000)).map(([r, s, o]) => r / s - o),
+    );
+    fc.assert(
+      fc.property(inRange, (v) => {
+        expect(formatJavaDouble(v)).toBe(formatJavaDoubleGeneral(v));
+      }),
+      { numRuns: 50_000 },
+    );
+    for (const v of [1e-3, -1e-3, 9999999.999999998, 100, -100, 0.30000000000000004]) expect(formatJavaDouble(v)).toBe(formatJavaDoubleGeneral(v));
+  });
 });
 
 /**
@@ -164,6 +181,10 @@ describe('formatJavaFloat', () => {
     expect(formatJavaFloat(NaN)).toBe('NaN');
     expect(formatJavaFloat(Infinity)).toBe('Infinity');
     expect(formatJavaFloat(-Infinity)).toBe('-Infinity');
+  });
+
+  it('keeps 0 and -0 apart though it remembers values it printed', () => {
+    for (const v of [0, -0, 0, 1.5, -1.5, 1.5]) expect(formatJavaFloat(v)).toBe(Object.is(v, -0) ? '-0.0' : v === 0 ? '0.0' : String(v));
   });
 
   it('rounds a non-float input to float32 first, like a Java cast', () => {

@@ -1,0 +1,48 @@
+/**
+ * A streamed text output: standard output, or a path opened as output-file.ts says (a regular
+ * file through a temporary file renamed over it at commit(), a FIFO or device in place). write()
+ * returns a promise to await before writing more, so memory stays bounded by what is in flight.
+ * A reader that closes standard output (`| head -1`) ends the process quietly (stdout-guard).
+ */
+import { isStdout, openOutput } from './output-file.js';
+import { fromSystemError } from './system-error.js';
+
+export interface TextOutput {
+  write(text: string): Promise<void> | undefined;
+  /** Everything written is out (a file: in place). */
+  commit(): Promise<void>;
+  /** A file is left as it was (its temporary file removed). */
+  abort(): void;
+}
+
+/** Bytes written to a file that may wait, queued, before write() makes the caller wait. */
+const QUEUED = 4 << 20;
+
+export async function openTextOutput(path: string): Promise<TextOutput> {
+  if (isStdout(path)) return stdoutText();
+  const out = await openOutput(path);
+  const failed = (e: unknown) => {
+    out.abort();
+    throw fromSystemError(e, path, 'output');
+  };
+  return {
+    write(text) {
+      out.enqueue(Buffer.from(text, 'utf8'));
+      return out.drained(QUEUED)?.catch(failed);
+    },
+    commit: () => out.commitQueued().catch(failed),
+    abort: () => out.abort(),
+  };
+}
+
+function stdoutText(): TextOutput {
+  const stdout = process.stdout;
+  const settled = () => new Promise<void>((resolve, reject) => stdout.write('', (e) => (e ? reject(e) : resolve())));
+  return {
+    // The write's callback, not only 'drain': a pipe written synchronously never asks to wait,
+    // and a reader gone away is only seen when the event loop runs.
+    write: (text) => new Promise<void>((resolve, reject) => stdout.write(text, (e) => (e ? reject(e) : resolve()))),
+    commit: settled,
+    abort: () => {},
+  };
+}
