@@ -22,7 +22,10 @@ export type ChildResult =
   | { ok: true; times: number[]; decoded: number; maxRssMB: number }
   | { ok: false; unavailable?: boolean; error: string };
 
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+// A plain major GC: a bare gc() is V8's memory-reducing GC, which also throws away every
+// function's compiled code and type feedback, so each timed run would start cold again.
+const expose = (globalThis as { gc?: (o?: { type: 'major'; execution: 'sync' }) => void }).gc;
+const gc = expose ? () => expose({ type: 'major', execution: 'sync' }) : () => {};
 
 async function main(job: ChildJob): Promise<ChildResult> {
   const mode = modeById(job.mode);
