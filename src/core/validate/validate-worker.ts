@@ -1,11 +1,12 @@
-/** Worker-thread entry for ValidatePool: validates the files it is sent, one at a time. */
+/** Worker-thread entry for ValidatePool: validates the files it is sent, replying file by file. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Profile } from '../fit/profile/profile.js';
 import { validatePath } from './validate-path.js';
 
+/** Files `paths`, numbered `ids`; one reply per file, in order. */
 export interface ValidateRequest {
-  id: number;
-  path: string;
+  ids: number[];
+  paths: string[];
 }
 
 export interface ValidateWorkerData {
@@ -17,5 +18,5 @@ const profile = Profile.standard();
 for (const f of (workerData as ValidateWorkerData | undefined)?.extras ?? []) profile.extendFromFile(f);
 
 parentPort?.on('message', (req: ValidateRequest) => {
-  parentPort!.postMessage({ id: req.id, report: validatePath(req.path, profile) });
+  req.paths.forEach((path, k) => parentPort!.postMessage({ id: req.ids[k], report: validatePath(path, profile) }));
 });
