@@ -22,8 +22,10 @@ export type ChildResult =
   | { ok: true; times: number[]; decoded: number; maxRssMB: number }
   | { ok: false; unavailable?: boolean; error: string };
 
-// A plain major GC: a bare gc() is V8's memory-reducing GC, which also throws away every
-// function's compiled code and type feedback, so each timed run would start cold again.
+// Not a bare gc(): that is V8's memory-reducing GC, which also throws away compiled code and
+// type feedback (measured: 34 functions re-optimised in the next run), so each timed run would
+// start cold. With these options Node 20 collects the young generation (where a run's garbage
+// is) and keeps the code.
 const expose = (globalThis as { gc?: (o?: { type: 'major'; execution: 'sync' }) => void }).gc;
 const gc = expose ? () => expose({ type: 'major', execution: 'sync' }) : () => {};
 
