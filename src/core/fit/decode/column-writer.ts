@@ -145,18 +145,14 @@ export function compileWriter(def: DefinitionFrame, t: MessageTable, cx: WriterC
   const slots: number[] = [];
   if (!writes.every((w) => t.holds(w.dev, w.name, w.kind))) return null;
   for (const w of writes) slots.push(t.slots.get(t.scalar(w.dev, w.name, w.kind, w.type, w.units)!)!);
-  // One store per column: the last valid value of its writes wins, NaN when none is valid.
+  // A column's first write sets the cell whatever it holds (NaN when invalid); later writes of
+  // the same name only when valid.
   const cov = new Uint8Array(t.arrays.length);
-  const bySlot = new Map<number, Write[]>();
-  writes.forEach((w, j) => {
-    const ws = bySlot.get(slots[j]);
-    if (ws) ws.push(w);
-    else bySlot.set(slots[j], [w]);
-  });
-  const lines = [...bySlot].map(([k, ws]) => {
+  const lines = writes.map((w, j) => {
+    const k = slots[j];
+    if (cov[k]) return `if (${w.valid}) a[${k}][row] = ${w.value};`;
     cov[k] = 1;
-    const pick = ws.reduce((rest, w) => `${w.valid} ? ${w.value} : ${rest}`, 'NaN');
-    return `a[${k}][row] = ${pick};`;
+    return `a[${k}][row] = ${w.valid} ? ${w.value} : NaN;`;
   });
   const src = `
   const row = t.row(offset, cov);
