@@ -24,7 +24,12 @@ export type ChildResult =
   | { ok: true; times: number[]; decoded: number; maxRssMB: number; otherTimes?: number[] }
   | { ok: false; unavailable?: boolean; error: string };
 
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+// Not a bare gc(): that is V8's memory-reducing GC, which also throws away compiled code and
+// type feedback (measured: 34 functions re-optimised in the next run), so each timed run would
+// start cold. With these options Node 20 collects the young generation (where a run's garbage
+// is) and keeps the code.
+const expose = (globalThis as { gc?: (o?: { type: 'major'; execution: 'sync' }) => void }).gc;
+const gc = expose ? () => expose({ type: 'major', execution: 'sync' }) : () => {};
 
 async function main(job: ChildJob): Promise<ChildResult> {
   const mode = modeById(job.mode);

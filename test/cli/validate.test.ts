@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFile } from '../helpers/sort-files.js';
+import { smallFit, writeFile } from '../helpers/sort-files.js';
 import { activityFit } from '../helpers/validate-activity.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -75,6 +75,22 @@ describe('fitkit validate', () => {
     expect(text.stdout).toMatch(/│ File type +│ Files │ Pass │ Fail │ Errors │ Warnings │/);
     expect(text.stdout).toMatch(/5 files: 3 passed, 2 failed/);
     chmodSync(join(dir, 'locked.fit'), 0o644);
+  });
+
+  it('a batch on worker threads (files sent several at a time) gives the inline reports, in order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fitkit-validate-pool-'));
+    // Good and failing files of several types, a non-FIT file and a real activity among them.
+    for (let i = 0; i < 150; i++) writeFile(join(dir, `d${i % 3}`, `${String(i).padStart(3, '0')}.fit`), smallFit({ type: [4, 6, 4, 32][i % 4], seed: i, records: 1 + (i % 9) }));
+    writeFile(join(dir, 'd1/text.fit'), 'not a FIT file');
+    writeFile(join(dir, 'd2/Activity.fit'), readFileSync(fixture('Activity.fit')));
+    const inline = fitkit(['validate', dir, '--json', '--threads', '0']);
+    const pooled = fitkit(['validate', dir, '--json', '--threads', '2']);
+    expect(pooled.code).toBe(inline.code);
+    const a = JSON.parse(inline.stdout) as JsonOut;
+    const b = JSON.parse(pooled.stdout) as JsonOut;
+    expect(a.files).toHaveLength(152);
+    expect(new Set(a.files.map((f) => f.ok))).toEqual(new Set([true, false]));
+    expect(b).toEqual(a);
   });
 
   it('usage errors exit 2', () => {

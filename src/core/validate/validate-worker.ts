@@ -1,11 +1,12 @@
-/** Worker-thread entry for ValidatePool: validates the files it is sent, one at a time. */
+/** Worker-thread entry for validate-pool.ts: validates the files of each job it is sent. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadProfile } from '../platform/profile-loader.js';
 import { validatePath } from './validate-path.js';
 
+/** Files `paths`, numbered `ids`; the reply holds their reports in the same order. */
 export interface ValidateRequest {
-  id: number;
-  path: string;
+  ids: number[];
+  paths: string[];
 }
 
 export interface ValidateWorkerData {
@@ -16,5 +17,5 @@ export interface ValidateWorkerData {
 const profile = loadProfile((workerData as ValidateWorkerData | undefined)?.extras ?? []);
 
 parentPort?.on('message', (req: ValidateRequest) => {
-  parentPort!.postMessage({ id: req.id, report: validatePath(req.path, profile) });
+  parentPort!.postMessage({ reports: req.paths.map((path) => validatePath(path, profile)) });
 });

@@ -129,6 +129,17 @@ describe('column shapes', () => {
     d.end();
     expect(d.result().messages.get('record')!.length).toBe(200);
   });
+  it('streams chained files with compressed timestamps and developer fields, columns growing as rows come', async () => {
+    // No counting pass when streamed: every table grows (doubling, then from the file's rate),
+    // across three files whose headers reset the growth estimate.
+    const b = FitBuilder.chain(activity(3000, 12, 600).build(), compressed(2000, 13).build(), devfields(1500, 14).build());
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < b.length; i += 4093) chunks.push(b.subarray(i, i + 4093));
+    const streamed = await decodeFitColumnsStream(chunks, { profile });
+    expectColumnsEqualObjects(streamed, decodeFitObjects(b, { profile, dates: 'raw', enums: false }).messages);
+    expect(streamed.messages.get('record')!.length).toBe(6500);
+    expect(Object.keys(streamed.messages.get('record')!.developer).length).toBeGreaterThan(0);
+  });
   it('a truncated file keeps what was read, as the object decoder does', () => {
     const cut = bytes.subarray(0, Math.floor(bytes.length / 2));
     const r = expectSameAsObjects(cut, profile);
