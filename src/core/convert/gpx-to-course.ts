@@ -79,14 +79,17 @@ interface PlacedPoint {
 export function gpxToCourse(profile: Profile, doc: GpxDocument, o: GpxToCourseOptions): { fit: Uint8Array; summary: GpxToCourseSummary } {
   const path = pathOf(doc);
   if (!path) throw new FitkitError('bad_gpx', 'no track or route with points: nothing to follow');
-  const pts = path.points;
+  // 0,0 is what a recorder without a GPS fix writes (gpsbabel's GPX of a watch without GPS).
+  const pts = path.points.filter((p) => p.lat !== 0 || p.lon !== 0);
   const n = pts.length;
+  if (n === 0) throw new FitkitError('bad_gpx', `every point of the ${path.from} is at 0,0 (no GPS fix): nothing to follow`);
   const lat = Float64Array.from(pts, (p) => p.lat);
   const lon = Float64Array.from(pts, (p) => p.lon);
   const d = cumulative(lat, lon);
   const speed = (o.speedKmh ?? DEFAULT_SPEED_KMH) / 3.6;
   if (!(speed > 0)) throw new FitkitError('invalid', `speed ${o.speedKmh} km/h: must be above 0`, { exitCode: 2 });
   const warnings = [...doc.warnings];
+  if (n < path.points.length) warnings.push(`${path.points.length - n} point(s) at 0,0 (no GPS fix): left out`);
 
   // Whole FIT seconds, each at least one after the one before.
   const timed = pts.every((p) => p.time !== undefined);
