@@ -140,6 +140,7 @@ export const ERROR_CODES = [
   'names_exhausted',
   'no_device',
   'no_files',
+  'no_records',
   'no_space',
   'not_directory',
   'not_found',
