@@ -30,10 +30,10 @@ export function validateTcxFiles(files: string[], xsdDir: string): { failed: str
   return { failed, errors: r.stderr.split('\n').filter((l) => !l.endsWith(' validates')).slice(0, 20).join('\n') };
 }
 
-/** Track points gpsbabel reads from a TCX (`-i gtrnctr`), as unicsv rows without the header. */
-export function gpsbabelTcxRows(file: string): string[] {
+/** Track points gpsbabel reads from TCX files (`-i gtrnctr`, all in one run), as unicsv rows without the header. */
+export function gpsbabelTcxRows(files: string[]): string[] {
   requireTool('gpsbabel');
-  const r = spawnSync('gpsbabel', ['-t', '-i', 'gtrnctr', '-f', file, '-o', 'unicsv,utc=0', '-F', '-'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`gpsbabel could not read ${file}: ${r.error?.message ?? r.stderr}`);
+  const r = spawnSync('gpsbabel', ['-t', '-i', 'gtrnctr', ...files.flatMap((f) => ['-f', f]), '-o', 'unicsv,utc=0', '-F', '-'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`gpsbabel could not read ${files.join(' ')}: ${r.error?.message ?? r.stderr}`);
   return r.stdout.split(/\r?\n/).filter(Boolean).slice(1);
 }

@@ -126,11 +126,33 @@ export function fitToTcx(messages: readonly MessageObject[]): { activities: TcxO
   // Stable: records of one time keep their file order.
   points.sort((a, b) => a.t - b.t);
 
-  const sessions = messages.filter((m) => m.name === 'session').flatMap((m) => span(m, abs) ?? []).sort((a, b) => a.start - b.start);
-  const laps = messages.filter((m) => m.name === 'lap').flatMap((m) => span(m, abs) ?? []).sort((a, b) => a.start - b.start);
+  // Laps belong to the session written after them (summary messages last, Garmin's layout),
+  // which holds even for chained files whose sessions overlap; laps after the last session, by time.
+  const sessions: (Span & { laps: Span[] })[] = [];
+  const loose: Span[] = [];
+  let pending: Span[] = [];
+  for (const m of messages) {
+    if (m.name === 'lap') {
+      const l = span(m, abs);
+      if (l) pending.push(l);
+    } else if (m.name === 'session') {
+      const ss = span(m, abs);
+      if (ss) sessions.push({ ...ss, laps: pending });
+      else loose.push(...pending);
+      pending = [];
+    }
+  }
+  loose.push(...pending);
+  sessions.sort((a, b) => a.start - b.start);
   const first = points[0].t;
   const last = points[points.length - 1].t;
-  if (sessions.length === 0) sessions.push({ m: { name: 'session', num: 18, offset: 0, fields: {} }, start: Math.min(first, laps[0]?.start ?? first), end: last });
+  loose.sort((a, b) => a.start - b.start);
+  if (sessions.length === 0) sessions.push({ m: { name: 'session', num: 18, offset: 0, fields: {} }, start: Math.min(first, loose[0]?.start ?? first), end: last, laps: [] });
+  for (const l of loose) {
+    let k = 0;
+    while (k + 1 < sessions.length && sessions[k + 1].start <= l.start) k++;
+    sessions[k].laps.push(l);
+  }
 
   // Each record goes to the last session (and lap) started at or before it; the first session and lap also take the records before them.
   const activities: TcxOutActivity[] = [];
@@ -139,7 +161,7 @@ export function fitToTcx(messages: readonly MessageObject[]): { activities: TcxO
   let used = 0;
   sessions.forEach((s, si) => {
     const next = sessions[si + 1]?.start ?? Infinity;
-    const sLaps = laps.filter((l) => (si === 0 || l.start >= s.start) && l.start < next);
+    const sLaps = [...s.laps].sort((a, b) => a.start - b.start);
     const mine: { t: number; p: TcxOutPoint }[] = [];
     // The last session ends at its end (a minute's slack): a record years later is a bad clock.
     const until = si + 1 < sessions.length ? next : s.end + AFTER_LAST_S;
