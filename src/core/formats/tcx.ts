@@ -232,6 +232,10 @@ class TcxReader implements XmlHandler {
     st.push(local);
   }
 
+  get wantsText(): boolean {
+    return this.want !== undefined;
+  }
+
   text(s: string): void {
     if (this.want) this.buf += s;
   }

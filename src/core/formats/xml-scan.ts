@@ -25,6 +25,11 @@ export interface XmlHandler {
   /** Character data (entities decoded, CDATA included), in pieces. */
   text(s: string): void;
   close(local: string): void;
+  /**
+   * False while the handler ignores text (read before each piece): the scanner then checks
+   * the text without copying it out, which is most of a big document's time.
+   */
+  readonly wantsText?: boolean;
 }
 
 export interface XmlScanOptions {
@@ -46,15 +51,21 @@ export function clip(s: string, max = 32): string {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
+const indexOrEnd = (s: string, c: string, from: number) => {
+  const i = s.indexOf(c, from);
+  return i < 0 ? s.length : i;
+};
+
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 
-interface Open {
-  qname: string;
+/** A checked element or attribute name: its local part and prefix ('' when none). */
+interface Name {
   local: string;
-  at: number;
-  /** Prefixes this element declares, or undefined. */
-  ns?: Set<string>;
+  prefix: string;
 }
+
+/** Names seen are checked once: a document repeats a few dozen names a million times. */
+const MAX_NAMES = 4096;
 
 export class XmlScanner {
   readonly #src: string;
@@ -62,9 +73,18 @@ export class XmlScanner {
   readonly #maxDepth: number;
   #lineFrom = 0;
   #line = 1;
-  readonly #stack: Open[] = [];
+  /** Open elements: qualified name, local name, offset, prefixes declared (or undefined). */
+  readonly #stack: string[] = [];
+  readonly #stackLocal: string[] = [];
+  readonly #stackAt: number[] = [];
+  readonly #stackNs: (Set<string> | undefined)[] = [];
+  #anyNs = false;
+  readonly #names = new Map<string, Name>();
   #rootSeen = false;
   #badAt: number;
+  /** The next "&" and "]" at or after the text last checked in place (searched forward only). */
+  #nextAmp = -1;
+  #nextBracket = -1;
 
   constructor(src: string, handler: XmlHandler, opts: XmlScanOptions = {}) {
     this.#src = src;
@@ -108,8 +128,8 @@ export class XmlScanner {
       pos = this.#markup(lt);
     }
     this.#checkChars(n);
-    const open = this.#stack[this.#stack.length - 1];
-    if (open) this.#fail(n, `<${clip(open.qname)}> of line ${this.lineAt(open.at)} is never closed`);
+    const depth = this.#stack.length;
+    if (depth) this.#fail(n, `<${clip(this.#stack[depth - 1])}> of line ${this.lineAt(this.#stackAt[depth - 1])} is never closed`);
     if (!this.#rootSeen) this.#fail(n, 'no element');
   }
 
@@ -120,11 +140,17 @@ export class XmlScanner {
       for (let i = from; i < to; i++) if (!isSpace(s.charCodeAt(i))) this.#fail(i, `text ${this.#rootSeen ? 'after' : 'before'} the root element`);
       return;
     }
+    if (this.#h.wantsText === false) {
+      // Checked in place: "]]>" and "&" are rare, a copy is made only around them.
+      if (this.#nextAmp < from) this.#nextAmp = indexOrEnd(s, '&', from);
+      if (this.#nextBracket < from) this.#nextBracket = indexOrEnd(s, ']', from);
+      if (this.#nextAmp >= to && this.#nextBracket >= to) return;
+    }
     let t = s.slice(from, to);
     if (t.includes('&')) t = this.#entities(t, from);
     const cdEnd = t.indexOf(']]>');
     if (cdEnd >= 0) this.#fail(from + cdEnd, '"]]>" in text');
-    this.#h.text(t);
+    if (this.#h.wantsText !== false) this.#h.text(t);
   }
 
   /** Decodes entity and character references in `t` (found at offset `at`). */
@@ -202,30 +228,55 @@ export class XmlScanner {
 
   #name(from: number, to: number, what: string): string {
     const name = this.#src.slice(from, to);
-    if (!QNAME.test(name)) this.#fail(from, name ? `bad ${what} name "${clip(name)}"` : `${what} without a name`);
+    if (!this.#names.has(name)) this.#checkName(name, from, what);
     return name;
+  }
+
+  #checkName(name: string, at: number, what: string): Name {
+    let known = this.#names.get(name);
+    if (known) return known;
+    if (!QNAME.test(name)) this.#fail(at, name ? `bad ${what} name "${clip(name)}"` : `${what} without a name`);
+    const colon = name.indexOf(':');
+    known = colon > 0 ? { local: name.slice(colon + 1), prefix: name.slice(0, colon) } : { local: name, prefix: '' };
+    if (this.#names.size < MAX_NAMES) this.#names.set(name, known);
+    return known;
   }
 
   #closeTag(lt: number): number {
     const s = this.#src;
-    const end = this.#nameEnd(lt + 2);
-    const qname = this.#name(lt + 2, end, 'element');
+    const depth = this.#stack.length;
+    const open = depth ? this.#stack[depth - 1] : undefined;
+    let end: number;
+    // The usual case, the open element's name, is matched in place.
+    if (open !== undefined && s.startsWith(open, lt + 2) && this.#nameEnd(lt + 2 + open.length) === lt + 2 + open.length) end = lt + 2 + open.length;
+    else {
+      end = this.#nameEnd(lt + 2);
+      const qname = this.#name(lt + 2, end, 'element');
+      if (open === undefined) this.#fail(lt, `</${clip(qname)}> closes nothing`);
+      this.#fail(lt, `</${clip(qname)}> closes <${clip(open)}> of line ${this.lineAt(this.#stackAt[depth - 1])}`);
+    }
     let i = end;
     while (isSpace(s.charCodeAt(i))) i++;
-    if (s.charCodeAt(i) !== 0x3e) this.#fail(i, `</${clip(qname)} not ended by ">"`);
-    const open = this.#stack.pop();
-    if (!open) this.#fail(lt, `</${clip(qname)}> closes nothing`);
-    if (open.qname !== qname) this.#fail(lt, `</${clip(qname)}> closes <${clip(open.qname)}> of line ${this.lineAt(open.at)}`);
+    if (s.charCodeAt(i) !== 0x3e) this.#fail(i, `</${clip(open)} not ended by ">"`);
     this.#checkChars(i);
-    this.#h.close(open.local);
+    const local = this.#pop();
+    this.#h.close(local);
     return i + 1;
+  }
+
+  #pop(): string {
+    this.#stack.pop();
+    this.#stackAt.pop();
+    this.#stackNs.pop();
+    return this.#stackLocal.pop()!;
   }
 
   #openTag(lt: number): number {
     const s = this.#src;
     const n = s.length;
     const nameEnd = this.#nameEnd(lt + 1);
-    const qname = this.#name(lt + 1, nameEnd, 'element');
+    const qname = this.#src.slice(lt + 1, nameEnd);
+    const name = this.#checkName(qname, lt + 1, 'element');
     if (this.#stack.length === 0 && this.#rootSeen) this.#fail(lt, `a second root element <${clip(qname)}>`);
     if (this.#stack.length >= this.#maxDepth) this.#fail(lt, `elements nested more than ${this.#maxDepth} deep`);
     let attrs: [string, string][] | undefined;
@@ -268,18 +319,18 @@ export class XmlScanner {
       i = close + 1;
     }
     this.#checkChars(i);
-    const open: Open = { qname, local: qname, at: lt };
+    let ns: Set<string> | undefined;
     if (attrs) {
       for (const [a] of attrs) {
-        if (a.startsWith('xmlns:')) (open.ns ??= new Set()).add(a.slice(6));
+        if (a.startsWith('xmlns:')) (ns ??= new Set()).add(a.slice(6));
       }
     }
-    this.#stack.push(open);
-    const colon = qname.indexOf(':');
-    if (colon > 0) {
-      this.#bound(qname.slice(0, colon), lt);
-      open.local = qname.slice(colon + 1);
-    }
+    if (ns) this.#anyNs = true;
+    this.#stack.push(qname);
+    this.#stackLocal.push(name.local);
+    this.#stackAt.push(lt);
+    this.#stackNs.push(ns);
+    if (name.prefix) this.#bound(name.prefix, lt);
     if (attrs) {
       for (const [a] of attrs) {
         const ac = a.indexOf(':');
@@ -287,17 +338,17 @@ export class XmlScanner {
       }
     }
     this.#rootSeen = true;
-    this.#h.open(open.local, attrs ?? NO_ATTRS, lt);
+    this.#h.open(name.local, attrs ?? NO_ATTRS, lt);
     if (selfClosing) {
-      this.#stack.pop();
-      this.#h.close(open.local);
+      this.#pop();
+      this.#h.close(name.local);
     }
     return i + 1;
   }
 
   #bound(prefix: string, at: number): void {
     if (prefix === 'xml' || prefix === 'xmlns') return;
-    for (let k = this.#stack.length - 1; k >= 0; k--) if (this.#stack[k].ns?.has(prefix)) return;
+    if (this.#anyNs) for (let k = this.#stackNs.length - 1; k >= 0; k--) if (this.#stackNs[k]?.has(prefix)) return;
     this.#fail(at, `unbound prefix "${clip(prefix)}"`);
   }
 }

@@ -64,6 +64,11 @@ describe('parseTcx', () => {
     ['an attribute given twice', '<TrainingCenterDatabase a="1" a="2"></TrainingCenterDatabase>', 1, 'attribute a given twice'],
     ['a second root', '<TrainingCenterDatabase/>\n<TrainingCenterDatabase/>', 2, 'a second root element'],
     ['an unbound element prefix', '<TrainingCenterDatabase>\n<x:Foo/></TrainingCenterDatabase>', 2, 'unbound prefix "x"'],
+    // Text of elements TCX does not read is checked without being copied out: still checked.
+    ['"]]>" in text nobody reads', '<TrainingCenterDatabase>\n<Foo>\n\na ]]> b</Foo></TrainingCenterDatabase>', 4, '"]]>" in text'],
+    ['a bare ampersand in text nobody reads', '<TrainingCenterDatabase><Foo>]</Foo>\n<Foo>a & b</Foo></TrainingCenterDatabase>', 2, '"&" not starting a reference'],
+    ['a close tag naming the open element with more', '<TrainingCenterDatabase>\n<Foo></FooBar></TrainingCenterDatabase>', 2, '</FooBar> closes <Foo> of line 2'],
+    ['a close tag not ended', '<TrainingCenterDatabase>\n<Foo></Foo x></TrainingCenterDatabase>', 2, '</Foo not ended by ">"'],
   ])('XML errors: %s, one line with the line number', (_what, xml, line, what) => {
     expect(() => parseTcx(xml)).toThrow(`line ${line}: not well-formed XML: ${what}`);
   });

@@ -13,6 +13,7 @@ import type { Profile } from '../../fit/profile/profile.js';
 import { snakeName } from '../../fit/profile/names.js';
 import { num } from '../../fit/decode/values.js';
 import { recordPoint, type RecordPoint } from './record-point.js';
+import { CourseChecks } from '../convert/course-check.js';
 
 export interface SanityResult {
   /** file_id.type as a profile name (`activity`, `course`, …); `unknown_<n>`; null without file_id. */
@@ -73,6 +74,7 @@ export class SanityCollector {
   #monitoringBack: Diagnostic | undefined;
   #badLocation: At | undefined;
   #index = new Map<string, IndexRun>();
+  #courseChecks = new CourseChecks();
 
   /** A record, as read by RecordPointReader or from its message. */
   record(pt: RecordPoint): void {
@@ -80,6 +82,7 @@ export class SanityCollector {
     if (!this.#lead) this.#lead = { name: 'record', num: 20, local: 0, offset: pt.offset, fields: [] };
     this.#counts.set('record', (this.#counts.get('record') ?? 0) + 1);
     this.#lastRecord = { offset: pt.offset };
+    this.#courseChecks.record(pt);
     if (this.#records++ === 0) this.#t0 = pt.t;
     this.#t1 = pt.t;
     if (pt.lat !== null && pt.lon !== null) this.#recordsPlaced++;
@@ -96,7 +99,11 @@ export class SanityCollector {
       case 'file_id':
         this.#id ??= { ...m, fields: m.fields.filter((f) => f.name === 'type') };
         return;
+      case 'lap':
+        this.#courseChecks.lap(m);
+        return;
       case 'course_point': {
+        this.#courseChecks.coursePoint(m);
         const t = num(m, 'timestamp');
         if (t !== null) this.#coursePoints.push({ t, offset: m.offset });
         return;
@@ -149,7 +156,7 @@ export class SanityCollector {
     if (t === null) out.push(note('warning', 'file_type_missing', 'file_id has no type', this.#id));
     else if (label === undefined) out.push(note('warning', 'file_type_unknown', `file_id.type ${t} is not a file type the profile knows`, this.#id));
     if (fileType === 'activity') this.#activity(out);
-    else if (fileType === 'course') this.#course(out);
+    else if (fileType === 'course') (this.#course(out), out.push(...this.#courseChecks.finish(profile)));
     else if (fileType === 'workout') this.#workoutChecks(out);
     else if (fileType === 'settings') {
       if (![...SETTINGS].some((n) => this.#count(n) > 0)) {

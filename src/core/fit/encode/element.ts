@@ -62,20 +62,28 @@ export function valueSize(bt: BaseTypeInfo, v: RawValue): number {
  */
 export function encodeValue(bt: BaseTypeInfo, size: number, v: RawValue, what = 'value'): Uint8Array {
   const out = new Uint8Array(size);
+  encodeValueInto(out, new DataView(out.buffer), 0, bt, size, v, what);
+  return out;
+}
+
+/** `encodeValue` written at `o` in `out` (whose DataView is `dv`), without a buffer of its own. */
+export function encodeValueInto(out: Uint8Array, dv: DataView, o: number, bt: BaseTypeInfo, size: number, v: RawValue, what = 'value'): void {
   if (bt.kind === Kind.string) {
     const text = Array.isArray(v) ? v.map(String).join('\0') : String(v);
-    out.set(utf8.encode(text).subarray(0, size));
-    return out;
+    out.fill(0, o, o + size);
+    out.set(utf8.encode(text).subarray(0, size), o);
+    return;
   }
-  const dv = new DataView(out.buffer);
+  if (!Array.isArray(v) && size === bt.size) return writeElement(out, dv, o, bt, v as RawScalar, what);
   const values = Array.isArray(v) ? v : [v];
   const count = Math.floor(size / bt.size);
   if (count === 0) {
     // A field smaller than its type (the decoder reads it as an unsigned integer): keep its bytes.
     let n = Number(values[0] ?? 0);
-    for (let i = 0; i < size; i++, n = Math.floor(n / 256)) out[i] = n & 0xff;
-    return out;
+    for (let i = 0; i < size; i++, n = Math.floor(n / 256)) out[o + i] = n & 0xff;
+    return;
   }
-  for (let i = 0; i < count; i++) writeElement(out, dv, i * bt.size, bt, i < values.length ? values[i] : bt.invalid, what);
-  return out;
+  // Bytes past the last whole element stay zero.
+  out.fill(0, o + count * bt.size, o + size);
+  for (let i = 0; i < count; i++) writeElement(out, dv, o + i * bt.size, bt, i < values.length ? values[i] : bt.invalid, what);
 }

@@ -32,6 +32,8 @@ export class FitEncoder {
   readonly profile: Profile;
   readonly #writer: FitWriter;
   #dev = new Map<string, DevDescription>();
+  /** Field lookups by message and name: a file writes the same few thousands of times. */
+  #resolved = new Map<MessageDef, Map<string, { field: FieldDef; conv: Conversion }>>();
 
   constructor(profile: Profile, sink: FitSink, opts: WriterOptions = {}) {
     this.profile = profile;
@@ -53,7 +55,9 @@ export class FitEncoder {
     const def = typeof message === 'number' ? this.profile.message(message) : this.profile.messageByName(message);
     if (!def) throw new FitkitError('encode_unknown_message', `unknown message ${message}`);
     const fields: RawField[] = [];
-    for (const [name, v] of Object.entries(values)) {
+    for (const name in values) {
+      const v = values[name];
+      if (v === undefined || v === null) continue;
       const { field, conv } = this.#resolve(def, name);
       const raw = toRaw(this.profile, conv, v);
       if (raw === undefined) continue;
@@ -82,6 +86,14 @@ export class FitEncoder {
   }
 
   #resolve(def: MessageDef, name: string): { field: FieldDef; conv: Conversion } {
+    let byName = this.#resolved.get(def);
+    if (!byName) this.#resolved.set(def, (byName = new Map()));
+    let r = byName.get(name);
+    if (!r) byName.set(name, (r = this.#lookup(def, name)));
+    return r;
+  }
+
+  #lookup(def: MessageDef, name: string): { field: FieldDef; conv: Conversion } {
     const what = `${def.name}.${name}`;
     for (const f of def.fields.values()) {
       if (f.name === name) return { field: f, conv: { type: f.type, baseType: f.baseType, scale: f.scale, offset: f.offset, what } };

@@ -7,7 +7,7 @@ import { FitkitError } from '../../errors.js';
 import { crc16 } from '../../bytes/crc16.js';
 import { baseTypeOf } from '../proto/base-types.js';
 import type { RawValue } from '../decode/frames.js';
-import { encodeValue } from './element.js';
+import { encodeValueInto } from './element.js';
 import { LocalTypes, shapeKey, type DefinitionShape } from './local-types.js';
 import type { FitSink } from './sink.js';
 
@@ -49,6 +49,7 @@ export class FitWriter {
   readonly #locals: LocalTypes;
   readonly #profileVersion: number;
   #buf = new Uint8Array(CHUNK);
+  #view = new DataView(this.#buf.buffer);
   #used = 0;
   /** CRC of the data section alone; the header's share is added at the end. */
   #crc = 0;
@@ -86,7 +87,8 @@ export class FitWriter {
       const bt = baseTypeOf(f.type);
       if (!bt) throw new FitkitError('encode_base_type', `field ${f.num}: unknown base type 0x${f.type.toString(16)}`);
       if (f.bytes && f.bytes.length !== f.size) throw new FitkitError('encode_definition', `field ${f.num}: ${f.bytes.length} bytes for size ${f.size}`);
-      b.set(f.bytes ?? encodeValue(bt, f.size, f.value, f.what ?? `message ${globalNum} field ${f.num}`), o);
+      if (f.bytes) b.set(f.bytes, o);
+      else encodeValueInto(b, this.#view, o, bt, f.size, f.value, f.what ?? `message ${globalNum} field ${f.num}`);
       o += f.size;
     }
     for (const d of devFields) {
@@ -129,7 +131,10 @@ export class FitWriter {
   #reserve(n: number): number {
     if (this.#used + n > this.#buf.length) {
       this.#flush();
-      if (n > this.#buf.length) this.#buf = new Uint8Array(n);
+      if (n > this.#buf.length) {
+        this.#buf = new Uint8Array(n);
+        this.#view = new DataView(this.#buf.buffer);
+      }
     }
     const at = this.#used;
     this.#used += n;
