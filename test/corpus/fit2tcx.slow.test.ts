@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { tcxToFit } from '../../src/core/activity/tcx-to-fit.js';
+import { tcxToFit } from '../../src/core/activity/tcx/tcx-to-fit.js';
 import { fitBytesToTcx } from '../../src/core/convert/fit-to-tcx.js';
 import { decodeFit } from '../../src/core/fit/decode/decoder.js';
 import { messageToObject, type MessageObject } from '../../src/core/fit/decode/values.js';

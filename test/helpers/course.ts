@@ -1,5 +1,5 @@
 /** gpx2fit in tests: GPX built in-test, the course converted in-process, read back by fit2gpx and checked by validate. */
-import { fitToGpx } from '../../src/core/activity/fit-gpx.js';
+import { fitToGpx } from '../../src/core/activity/gpx/fit-gpx.js';
 import { gpxToCourse, type GpxToCourseOptions } from '../../src/core/convert/gpx-to-course.js';
 import { standardProfile } from '../../src/core/fit/profile/profile.js';
 import { parseGpx } from '../../src/core/formats/gpx-read.js';

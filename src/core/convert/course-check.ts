@@ -9,8 +9,8 @@
 import type { Diagnostic, DiagnosticCode } from '../errors.js';
 import type { FitMessage } from '../fit/decode/message.js';
 import type { Profile } from '../fit/profile/profile.js';
-import { num } from '../activity/checklist.js';
-import type { RecordPoint } from '../activity/record-point.js';
+import { num } from '../fit/decode/values.js';
+import type { RecordPoint } from '../activity/checks/record-point.js';
 
 /** A course point may lie this far past the lap's total distance (rounding of both). */
 const END_SLACK_M = 1;

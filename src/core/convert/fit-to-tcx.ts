@@ -7,8 +7,9 @@
  * timestamp, or more than a minute after the last session's end, are left out and counted.
  */
 import { FitkitError } from '../errors.js';
-import { numberValue, fitTimeValue, enumValue } from '../activity/field-value.js';
-import { degrees, pointFromRecord } from '../activity/track.js';
+import { numberValue, fitTimeValue, enumValue } from '../activity/gpx/field-value.js';
+import { pointFromRecord } from '../activity/gpx/track.js';
+import { degreesFromSemicircles as degrees } from '../fit/kit/semicircles.js';
 import { FIT_EPOCH_S, FIT_MIN_ABSOLUTE } from '../fit/kit/time.js';
 import { decodeFitStream } from '../fit/decode/decoder.js';
 import { messageToObject, type MessageObject } from '../fit/decode/values.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tcxToFit } from '../../../src/core/activity/tcx-to-fit.js';
+import { tcxToFit } from '../../../src/core/activity/tcx/tcx-to-fit.js';
 import { fitBytesToTcx } from '../../../src/core/convert/fit-to-tcx.js';
 import { encodeFit } from '../../../src/core/fit/encode/encoder.js';
 import { standardProfile } from '../../../src/core/fit/profile/profile.js';
