@@ -114,22 +114,30 @@ export function messageName(model: EditModel, m: EditMessage): string {
   return model.profile.message(m.num)?.name ?? `unknown_${m.num}`;
 }
 
-function fieldDef(model: EditModel, m: EditMessage, name: string): FieldDef {
+/** The profile's field of that name in `m`'s message (undefined: the profile has none). */
+function fieldDef(model: EditModel, m: EditMessage, name: string): FieldDef | undefined {
   const def = model.profile.message(m.num);
   if (def) for (const f of def.fields.values()) if (f.name === name) return f;
-  throw new Error(`${def?.name ?? m.num} has no field ${name}`);
+  return undefined;
 }
 
 export function hasField(model: EditModel, m: EditMessage, name: string): boolean {
   const d = fieldDef(model, m, name);
-  return m.fields.some((f) => f.num === d.num);
+  return d !== undefined && m.fields.some((f) => f.num === d.num);
+}
+
+/** The timestamp (field 253) of any message, known to the profile or not; null when none. */
+export function timestampOf(m: EditMessage): number | null {
+  const f = m.fields.find((x) => x.num === TIMESTAMP);
+  const v = f && (Array.isArray(f.value) ? f.value[0] : f.value);
+  return typeof v === 'number' && f!.size === 4 && v !== 0xffffffff ? v : null;
 }
 
 /** A field's value in profile units (first element of an array); null when absent or invalid. */
 export function getValue(model: EditModel, m: EditMessage, name: string): number | null {
   const d = fieldDef(model, m, name);
-  const f = m.fields.find((x) => x.num === d.num);
-  if (!f) return null;
+  const f = d && m.fields.find((x) => x.num === d.num);
+  if (!d || !f) return null;
   const bt = baseTypeOf(f.type);
   const v = Array.isArray(f.value) ? f.value[0] : f.value;
   if (!bt || v === undefined || typeof v === 'string' || isInvalid(bt, v)) return null;
@@ -139,7 +147,7 @@ export function getValue(model: EditModel, m: EditMessage, name: string): number
 
 export function removeField(model: EditModel, m: EditMessage, name: string): void {
   const d = fieldDef(model, m, name);
-  m.fields = m.fields.filter((f) => f.num !== d.num);
+  if (d) m.fields = m.fields.filter((f) => f.num !== d.num);
 }
 
 function fits(bt: BaseTypeInfo, raw: RawValue): boolean {
@@ -155,6 +163,10 @@ function fits(bt: BaseTypeInfo, raw: RawValue): boolean {
  */
 export function setValue(model: EditModel, m: EditMessage, name: string, v: InField): void {
   const d = fieldDef(model, m, name);
+  if (!d) {
+    if (v === null || v === undefined) return;
+    throw new Error(`${model.profile.message(m.num)?.name ?? m.num} has no field ${name}`);
+  }
   const at = m.fields.findIndex((x) => x.num === d.num);
   const conv = { type: d.type, baseType: d.baseType, scale: d.scale, offset: d.offset, what: name };
   const raw = toRaw(model.profile, conv, v);
