@@ -85,7 +85,8 @@ export function cropActivity(input: EditModel, a: number, b: number, opts: CropO
         continue;
       }
       const [la, lb] = span;
-      if (lb <= lo || la >= hi) {
+      // A lap that only grazes the window (device times drift by fractions of a second) is not in it.
+      if (lb <= lo || la >= hi || (Math.min(lb, hi) - Math.max(la, lo) < 1 && g.laps.length > 1)) {
         gone.add(lap);
         continue;
       }

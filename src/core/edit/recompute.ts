@@ -194,6 +194,11 @@ export function summarize(model: EditModel, groups: readonly SessionGroup[], opt
       }
       if (changed && a !== undefined && b !== undefined) {
         const stats = spanStats(s.samples, a, b, s.timer, a <= s.start);
+        // What the device counted per lap beats what the records say (distance past the last record).
+        for (const k of ['total_distance', 'total_calories']) {
+          const v = g.laps.map((l) => getValue(model, l, k));
+          if (v.length > 0 && v.every((x) => x !== null)) stats.fields[k] = v.reduce((n, x) => n + x!, 0);
+        }
         applyStats(model, session, stats.fields);
         if (g.laps.length === 0) {
           setValue(model, session, 'total_elapsed_time', b - a);
