@@ -32,6 +32,8 @@ export interface EditField {
   /** Base type byte as it will be written (0x86 uint32…). */
   type: number;
   value: RawValue;
+  /** A string's bytes as stored (what follows a NUL included), written back as they are until the value is set. */
+  bytes?: Uint8Array;
 }
 
 export interface EditMessage {
@@ -56,6 +58,19 @@ export const TIMESTAMP = 253;
 export function decodeModel(bytes: Uint8Array, profile: Profile, file?: string): EditModel {
   const messages: EditMessage[] = [];
   let profileVersion = -1;
+  const base = 0;
+  /** Element size of each described developer field, by `devIndex:num`. */
+  const devSizes = new Map<string, number>();
+  const describe = (defs: readonly { num: number }[], values: readonly (RawValue | undefined)[]) => {
+    const get = (n: number) => {
+      const v = values[defs.findIndex((d) => d.num === n)];
+      return typeof v === 'number' ? v : undefined;
+    };
+    const idx = get(0);
+    const num = get(1);
+    const type = get(2);
+    if (idx !== undefined && num !== undefined && type !== undefined) devSizes.set(`${idx}:${num}`, baseTypeOf(type)?.size ?? 1);
+  };
   const raw = new RawDecoder((f) => {
     if (f.kind === 'header') {
       if (profileVersion < 0) profileVersion = f.profileVersion;
@@ -65,20 +80,27 @@ export function decodeModel(bytes: Uint8Array, profile: Profile, file?: string):
     const fields: EditField[] = [];
     const defs = f.definition.fields;
     let hasTs = false;
+    let at = f.offset - base + 1;
     for (let i = 0; i < defs.length; i++) {
       const d = defs[i];
       const v = f.values[i];
+      const from = at;
+      at += d.size;
       if (v === undefined) continue;
       if (d.num === TIMESTAMP) hasTs = true;
       // A type byte outside the base types: its bytes kept as bytes.
       const type = d.baseType ? d.type : BaseType.byte;
-      fields.push({ num: d.num, size: d.size, type, value: v });
+      const field: EditField = { num: d.num, size: d.size, type, value: v };
+      if (d.baseType?.kind === Kind.string) field.bytes = bytes.slice(from, from + d.size);
+      fields.push(field);
     }
+    if (f.globalNum === FIELD_DESCRIPTION) describe(f.definition.fields, f.values);
     if (f.compressedTimestamp !== undefined && !hasTs) fields.unshift({ num: TIMESTAMP, size: 4, type: BaseType.uint32, value: f.compressedTimestamp });
     const dev = f.definition.devFields.map((d, i) => {
-      const bytes = f.devValues[i];
+      const b = f.devValues[i];
       // Developer bytes are stored in the record's byte order; the output is little-endian.
-      return { num: d.num, devIndex: d.devIndex, bytes: f.definition.bigEndian ? bytes.slice().reverse() : bytes };
+      const size = devSizes.get(`${d.devIndex}:${d.num}`) ?? 1;
+      return { num: d.num, devIndex: d.devIndex, bytes: f.definition.bigEndian && size > 1 ? swapElements(b, size) : b };
     });
     messages.push({ num: f.globalNum, fields, dev });
   });
@@ -90,6 +112,14 @@ export function decodeModel(bytes: Uint8Array, profile: Profile, file?: string):
     throw new FitkitError(bad?.code ?? 'truncated', `${bad?.message ?? 'does not decode to its end'} (fitkit repair salvages damaged files)`, { file, offset: bad?.offset });
   }
   return { profile, messages, profileVersion: Math.max(0, profileVersion), diagnostics: raw.diagnostics };
+}
+
+const FIELD_DESCRIPTION = 206;
+
+function swapElements(b: Uint8Array, size: number): Uint8Array {
+  const out = b.slice();
+  for (let i = 0; i + size <= b.length; i += size) for (let j = 0; j < size; j++) out[i + j] = b[i + size - 1 - j];
+  return out;
 }
 
 /** The model as a FIT file. */
@@ -179,7 +209,7 @@ export function setValue(model: EditModel, m: EditMessage, name: string, v: InFi
   const count = Array.isArray(raw) ? raw.length : 1;
   const f: EditField =
     old && oldBt && oldBt.kind === d.baseType.kind && old.size === oldBt.size * count && fits(oldBt, raw)
-      ? { ...old, value: raw }
+      ? { num: old.num, size: old.size, type: old.type, value: raw }
       : { num: d.num, size: d.baseType.size * count, type: BaseType[d.baseType.name], value: raw };
   if (at >= 0) m.fields[at] = f;
   else if (d.num === TIMESTAMP) m.fields.unshift(f);
