@@ -9,7 +9,7 @@ import { timeZoneOffset } from '../activity/tcx-to-fit.js';
 import { FitkitError } from '../errors.js';
 import { dateFromFitTime } from '../fit/kit/time.js';
 import { baseTypeOf, isInvalid } from '../fit/proto/base-types.js';
-import { cloneModel, getValue, messagesNamed, timestampOf, type EditModel } from './activity-model.js';
+import { cloneModel, getValue, messagesNamed, TIMESTAMP, timestampOf, type EditModel } from './activity-model.js';
 
 export interface ShiftOptions {
   /** Seconds to add to every date_time. */
@@ -49,10 +49,12 @@ export function shiftActivity(input: EditModel, opts: ShiftOptions): { model: Ed
     // The file's own UTC time at this message, for its local times.
     const utc = timestampOf(m);
     for (const f of m.fields) {
-      const type = def?.fields.get(f.num)?.type;
+      // Field 253 is the timestamp in every message, the profile's or not.
+      const fd = def?.fields.get(f.num);
+      const type = f.num === TIMESTAMP ? 'date_time' : fd?.type;
       const bt = baseTypeOf(f.type);
       if (!bt || !type) continue;
-      const name = def!.fields.get(f.num)!.name;
+      const name = f.num === TIMESTAMP ? 'timestamp' : fd!.name;
       const move = (v: number | bigint | string, local: boolean): number | bigint | string => {
         if (typeof v !== 'number' || isInvalid(bt, v)) return v;
         if (name === 'timestamp_16') return (v + by + 0x10000 * 4) % 0x10000;
@@ -61,7 +63,9 @@ export function shiftActivity(input: EditModel, opts: ShiftOptions): { model: Ed
           return t + timeZoneOffset(dateFromFitTime(t), opts.timeZone);
         }
         const x = v + by;
-        if (x < 0 || x > MAX_TIME) throw new FitkitError('edit_option', `moving ${def!.name}.${name} by ${by} s leaves the FIT time range`, { file: opts.file, exitCode: 2 });
+        // A local time the device left at 0 or so says nothing: it stays as it was.
+        if ((x < 0 || x > MAX_TIME) && local) return v;
+        if (x < 0 || x > MAX_TIME) throw new FitkitError('edit_option', `moving ${def?.name ?? m.num}.${name} by ${by} s leaves the FIT time range`, { file: opts.file, exitCode: 2 });
         return x;
       };
       const local = type === 'local_date_time';
