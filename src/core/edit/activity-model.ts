@@ -58,7 +58,6 @@ export const TIMESTAMP = 253;
 export function decodeModel(bytes: Uint8Array, profile: Profile, file?: string): EditModel {
   const messages: EditMessage[] = [];
   let profileVersion = -1;
-  const base = 0;
   /** Element size of each described developer field, by `devIndex:num`. */
   const devSizes = new Map<string, number>();
   const describe = (defs: readonly { num: number }[], values: readonly (RawValue | undefined)[]) => {
@@ -80,7 +79,7 @@ export function decodeModel(bytes: Uint8Array, profile: Profile, file?: string):
     const fields: EditField[] = [];
     const defs = f.definition.fields;
     let hasTs = false;
-    let at = f.offset - base + 1;
+    let at = f.offset + 1;
     for (let i = 0; i < defs.length; i++) {
       const d = defs[i];
       const v = f.values[i];
