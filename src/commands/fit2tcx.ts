@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../cli/oclif.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { plural } from '../cli/plural.js';
 import { fitBytesToTcx, type FitToTcxSummary } from '../core/convert/fit-to-tcx.js';

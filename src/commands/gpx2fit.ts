@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../cli/oclif.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { plural } from '../cli/plural.js';
 import { DEFAULT_MAX_OFFSET, DEFAULT_SPEED_KMH, gpxToCourse, type GpxToCourseSummary } from '../core/convert/gpx-to-course.js';

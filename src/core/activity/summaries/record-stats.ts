@@ -93,6 +93,17 @@ const round = (x: number | undefined) => (x === undefined ? undefined : Math.rou
  */
 const upTo = (limit: number, x: number | undefined) => (x === undefined || x > limit ? undefined : x);
 
+/** The samples of `messages`' records, in order, through one RecordClock. */
+export function recordSamples(messages: readonly FitMessage[]): RecordSample[] {
+  const clock = new RecordClock();
+  const out: RecordSample[] = [];
+  for (const m of messages) {
+    const s = clock.sample(m);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
 export interface SpanStats {
   /** Records inside the span. */
   records: number;
