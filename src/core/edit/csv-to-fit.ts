@@ -215,9 +215,14 @@ function definition(row: FitCsvRow, profile: Profile, descriptions: DevDescripti
   const dev: DevSpec[] = [];
   const used = new Set<number>();
   const usedDev = new Set<DevDescription>();
-  let inDev = false;
+  // Developer fields come last: the longest tail of names that developer fields described so far
+  // carry (one may share a native field's name, as a dive watch's "depth" does).
+  const devNames = new Set(descriptions.map((d) => d.name));
+  let devFrom = row.cells.length;
+  while (devFrom > 0 && (devNames.has(row.cells[devFrom - 1].name) || row.cells[devFrom - 1].name === 'undefined-dev-data')) devFrom--;
   let nextUnknown = 0;
-  for (const c of row.cells) {
+  for (const [i, c] of row.cells.entries()) {
+    const inDev = i >= devFrom;
     if (!/^\d+$/.test(c.value)) fail(row.line, `${c.name}: the count "${c.value.slice(0, 20)}" is not a number`);
     const count = Number(c.value);
     const r = mdef ? resolveName(mdef, c.name) : undefined;
@@ -239,7 +244,6 @@ function definition(row: FitCsvRow, profile: Profile, descriptions: DevDescripti
       fields.push({ num, size, bt, fdef, count });
       continue;
     }
-    inDev = true;
     if (c.name === 'undefined-dev-data') {
       if (count < 1 || count > 255) fail(row.line, `undefined-dev-data: ${count} bytes outside 1..255`);
       dev.push({ num: dev.length, devIndex: UNDEFINED_DEV_INDEX, size: count, bt: BASE_TYPE_BY_NAME.uint8, scale: 1, offset: 0, name: 'null' });
@@ -321,12 +325,10 @@ function align(row: FitCsvRow, d: Def): PendingData {
           continue;
         }
       }
-      // Not stored: an expanded value.
-      if (r && d.mdef) continue;
     }
     const k = d.dev.findIndex((x, i) => i >= devAt && x.name === c.name);
     if (k < 0) {
-      if (r) continue; // an expanded field the definition does not hold
+      if (r) continue; // not stored: an expanded value
       fail(row.line, `"${c.name}" is not a field of the definition of local number ${d.rec.local} (${d.mdef?.name ?? 'unknown'})`);
     }
     p.dev.push({ index: k, elements: elements(c.value), line: row.line, what: c.name });
