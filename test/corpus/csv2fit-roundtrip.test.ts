@@ -30,11 +30,13 @@ const SAMPLE = [
   'crafted/partial-invalid-arrays',
   'crafted/stored-type-differs-from-profile',
   'crafted/invalid-z-types',
+  'fit-file-parser/test__snorkeling-unknown-sport',
 ];
 
 describeCorpus('csv2fit: corpus files come back to their dump', () => {
   it.each(SAMPLE)('%s', (name) => {
     const r = roundTrip(name, profile);
+    expect(r.error).toBeUndefined();
     expect(r.diff).toBeUndefined();
     expect(r.sdkIntact).toBe(true);
   });

@@ -215,11 +215,18 @@ function definition(row: FitCsvRow, profile: Profile, descriptions: DevDescripti
   const dev: DevSpec[] = [];
   const used = new Set<number>();
   const usedDev = new Set<DevDescription>();
-  // Developer fields come last: the longest tail of names that developer fields described so far
-  // carry (one may share a native field's name, as a dive watch's "depth" does).
-  const devNames = new Set(descriptions.map((d) => d.name));
+  // Developer fields come last: the longest tail of names that the developer fields described so
+  // far carry, each description once (one may share a native field's name: a dive watch's "depth").
+  const available = new Map<string, number>();
+  for (const d of descriptions) available.set(d.name, (available.get(d.name) ?? 0) + 1);
   let devFrom = row.cells.length;
-  while (devFrom > 0 && (devNames.has(row.cells[devFrom - 1].name) || row.cells[devFrom - 1].name === 'undefined-dev-data')) devFrom--;
+  for (; devFrom > 0; devFrom--) {
+    const name = row.cells[devFrom - 1].name;
+    if (name === 'undefined-dev-data') continue;
+    const n = available.get(name) ?? 0;
+    if (n === 0) break;
+    available.set(name, n - 1);
+  }
   let nextUnknown = 0;
   for (const [i, c] of row.cells.entries()) {
     const inDev = i >= devFrom;
