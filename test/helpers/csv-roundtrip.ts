@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { csvToFit } from '../../src/core/edit/csv-to-fit.js';
 import type { Profile } from '../../src/core/fit/profile/profile.js';
+import { validateBytes } from '../../src/core/validate/validate-file.js';
 import { corpusPath } from './corpus.js';
 import { renderCsv } from './render-csv.js';
 
@@ -35,6 +36,14 @@ export interface RoundTrip {
    * it could not read the original either (it does not read compressed timestamps).
    */
   sdkIntact: boolean;
+  /** REQUIRED checks of Garmin's checklist the new file fails and the original passed. */
+  newlyFailed: string[];
+}
+
+function failedRequired(bytes: Uint8Array, profile: Profile): string[] {
+  return validateBytes('x.fit', bytes, profile)
+    .checklist.filter((c) => c.level === 'REQUIRED' && c.status === 'FAILED')
+    .map((c) => c.name);
 }
 
 export function roundTrip(name: string, profile: Profile): RoundTrip {
@@ -44,15 +53,17 @@ export function roundTrip(name: string, profile: Profile): RoundTrip {
   try {
     fit = csvToFit(csv, profile).bytes;
   } catch (e) {
-    return { csv, fit: new Uint8Array(0), error: (e as Error).message, sdkIntact: false };
+    return { csv, fit: new Uint8Array(0), error: (e as Error).message, sdkIntact: false, newlyFailed: [] };
   }
   const again = renderCsv(fit, profile).csv;
   const readErrors = (b: Uint8Array) => new Decoder(Stream.fromByteArray(b)).read().errors.length;
   const sdkIntact = new Decoder(Stream.fromByteArray(fit)).checkIntegrity() && (readErrors(fit) === 0 || readErrors(x) > 0);
-  if (again === csv) return { csv, fit, sdkIntact };
+  const before = failedRequired(x, profile);
+  const newlyFailed = failedRequired(fit, profile).filter((c) => !before.includes(c));
+  if (again === csv) return { csv, fit, sdkIntact, newlyFailed };
   const a = csv.split('\n');
   const b = again.split('\n');
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;
-  return { csv, fit, sdkIntact, diff: { line: i + 1, a: a[i]?.slice(0, 400) ?? '', b: b[i]?.slice(0, 400) ?? '' } };
+  return { csv, fit, sdkIntact, newlyFailed, diff: { line: i + 1, a: a[i]?.slice(0, 400) ?? '', b: b[i]?.slice(0, 400) ?? '' } };
 }
