@@ -32,6 +32,8 @@ interface FieldSpec {
   bt?: BaseTypeInfo;
   fdef?: FieldDef;
   count: number;
+  /** An unknown field's values are numbers or text, as rows that show every unknown field say. */
+  kind?: 'number' | 'text';
 }
 
 interface DevSpec {
@@ -51,6 +53,7 @@ interface Def {
   dev: DevSpec[];
   /** The data rows read with this definition. */
   rows: PendingData[];
+  csvRows: FitCsvRow[];
 }
 
 interface Assigned {
@@ -118,8 +121,7 @@ export interface CsvToFitResult {
 export function csvToFit(text: string, profile: Profile): CsvToFitResult {
   const locals: (Def | undefined)[] = [];
   const defs: Def[] = [];
-  const data: PendingData[] = [];
-  const order: (Def | PendingData)[] = [];
+  const order: (Def | { def: Def; row: FitCsvRow })[] = [];
   const descriptions: DevDescription[] = [];
 
   for (const row of fitCsvRows(text)) {
@@ -133,13 +135,19 @@ export function csvToFit(text: string, profile: Profile): CsvToFitResult {
       if (!d) fail(row.line, `data for local number ${row.local}, which no Definition row defined`);
       const expected = d.mdef?.name ?? 'unknown';
       if (row.message !== expected) fail(row.line, `message ${row.message} for local number ${row.local}, defined as ${expected}`);
-      const p = align(row, d);
-      d.rows.push(p);
-      data.push(p);
-      order.push(p);
+      d.csvRows.push(row);
+      order.push({ def: d, row });
       if (row.message === FIELD_DESCRIPTION) describe(row, descriptions);
     }
   }
+  for (const d of defs) learnUnknownKinds(d);
+  const aligned: (Def | PendingData)[] = order.map((o) => {
+    if ('rec' in o) return o;
+    const p = align(o.row, o.def);
+    o.def.rows.push(p);
+    return p;
+  });
+  const messages = aligned.length - defs.length;
   for (const d of defs) chooseUnknownTypes(d);
 
   // A value the profile's type cannot hold was stored in another type (a sint32 for a uint32,
@@ -147,7 +155,7 @@ export function csvToFit(text: string, profile: Profile): CsvToFitResult {
   let records: RawRecord[];
   for (let attempt = 0; ; attempt++) {
     try {
-      records = encodeAll(order);
+      records = encodeAll(aligned);
       break;
     } catch (e) {
       if (!(e instanceof Retype) || attempt > 20) throw e instanceof Retype ? e.cause : e;
@@ -156,7 +164,7 @@ export function csvToFit(text: string, profile: Profile): CsvToFitResult {
     }
   }
   const bytes = writeRecords(records, profile);
-  return { bytes, definitions: defs.length, messages: data.length };
+  return { bytes, definitions: defs.length, messages };
 }
 
 class Retype extends Error {
@@ -271,7 +279,7 @@ function definition(row: FitCsvRow, profile: Profile, descriptions: DevDescripti
     fields: [],
     devFields: dev.map((d) => ({ num: d.num, size: d.size, devIndex: d.devIndex })),
   };
-  return { rec, mdef, fields, dev, rows: [] };
+  return { rec, mdef, fields, dev, rows: [], csvRows: [] };
 }
 
 /** A field_description row: the developer field later rows can name. */
@@ -347,8 +355,31 @@ function align(row: FitCsvRow, d: Def): PendingData {
 /** Whether an unknown field can have printed these elements: a number per element, or a string's pieces. */
 function unknownFits(f: FieldSpec, els: string[]): boolean {
   if (f.count === 0) return els.length === 1;
-  if (els.length === f.count && els.every((e) => NUMBER.test(e))) return true;
-  return utf8Length(els.join('\0')) <= f.count;
+  if (f.kind !== 'text' && isNumbers(f, els)) return true;
+  return f.kind !== 'number' && utf8Length(els.join('\0')) <= f.count;
+}
+
+function isNumbers(f: FieldSpec, els: string[]): boolean {
+  return els.length === f.count && els.every((e) => NUMBER.test(e));
+}
+
+/**
+ * Rows that show as many `unknown` cells as the definition has unknown fields say which is which:
+ * whether each holds numbers or text, so rows that leave some out are matched to the right ones.
+ */
+function learnUnknownKinds(d: Def): void {
+  const unknown = d.fields.filter((f) => !f.fdef);
+  if (unknown.length < 2) return;
+  for (const row of d.csvRows) {
+    const cells = row.cells.filter((c) => c.name === 'unknown');
+    if (cells.length !== unknown.length) continue;
+    cells.forEach((c, i) => {
+      const f = unknown[i];
+      if (f.count === 0) return;
+      if (!isNumbers(f, elements(c.value))) f.kind = 'text';
+      else if (f.kind === undefined) f.kind = 'number';
+    });
+  }
 }
 
 const utf8 = new TextEncoder();
