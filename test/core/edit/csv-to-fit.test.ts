@@ -63,6 +63,11 @@ describe('csv2fit of an edited dump', () => {
     expect(after).toHaveLength(before.length - 1);
   });
 
+  it("FitCSVTool's own CSV of a file comes back to it, byte for byte", () => {
+    const csv = readFileSync(join(import.meta.dirname, '../../../fixtures/fit/Activity.csv'), 'utf8');
+    expect(renderCsv(csvToFit(csv, profile).bytes, profile).csv).toBe(csv);
+  });
+
   it('rows that cannot be FIT are refused naming their line; CRLF and rows without trailing commas are read', () => {
     const csv = renderCsv(fixture, profile).csv;
     const bad = (edit: (lines: string[]) => void) => {
