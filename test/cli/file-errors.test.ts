@@ -32,6 +32,8 @@ describe('a folder given as the input', () => {
     ['fit2gpx', (d: string) => ['fit2gpx', d]],
     ['tcx2fit', (d: string) => ['tcx2fit', d, '-o', '-']],
     ['repair', (d: string) => ['repair', d, '-o', '-']],
+    ['set', (d: string) => ['set', d, '-o', '-', '--sport', 'running']],
+    ['csv2fit', (d: string) => ['csv2fit', d, '-o', '-']],
     ['fit2gpx --locations', (d: string) => ['fit2gpx', ACTIVITY, '--locations', d]],
   ])('%s: "is a directory", exit 1', (_n, args) => {
     const dir = tmp();
@@ -48,6 +50,7 @@ describe('a missing input', () => {
     ['fit2gpx --locations', ['fit2gpx', ACTIVITY, '--locations', 'nope.fit']],
     ['tcx2fit', ['tcx2fit', 'nope.tcx']],
     ['repair', ['repair', 'nope.fit', '-o', '-']],
+    ['strip', ['strip', 'nope.fit', '-o', '-', '--hrv']],
   ])('%s: "no such file or directory", exit 1', (_n, args) => {
     const r = fitkit(args);
     expect(r.code).toBe(1);
@@ -62,6 +65,7 @@ describe('an output in a folder that does not exist', () => {
     ['fit2gpx', (o: string) => ['fit2gpx', ACTIVITY, '-o', o]],
     ['tcx2fit', (o: string) => ['tcx2fit', TCX, '-o', o]],
     ['repair', (o: string) => ['repair', ACTIVITY, '-o', o]],
+    ['set', (o: string) => ['set', ACTIVITY, '-o', o, '--sport', 'running']],
   ])('%s: "output folder does not exist", exit 1, nothing created', (_n, args) => {
     const dir = tmp();
     const out = join(dir, 'nodir', 'out');

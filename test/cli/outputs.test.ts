@@ -33,6 +33,9 @@ const WRITERS: [string, string[], string[]][] = [
   ['fit2gpx', ['fit2gpx', ACTIVITY], []],
   ['tcx2fit', ['tcx2fit', TCX], ['--tz', 'UTC']],
   ['repair', ['repair', EOF_FIT], ['--force', '--tz', 'UTC']],
+  ['set', ['set', ACTIVITY], ['--force', '--sport', 'running/trail']],
+  ['strip', ['strip', ACTIVITY], ['--force', '--positions']],
+  ['csv2fit', ['csv2fit', ACTIVITY.replace(/\.fit$/, '.csv')], ['--force']],
 ];
 
 /** What each writes to standard output with -o -: the reference for the other targets (once per command). */

@@ -55,6 +55,8 @@ export class FitWriter {
   #crc = 0;
   #dataSize = 0;
   #finished = false;
+  /** Shapes of the local types written with define(). */
+  #defined: (DefinitionShape | undefined)[] = [];
   definitions = 0;
   records = 0;
 
@@ -76,12 +78,16 @@ export class FitWriter {
     };
     const { local, define } = this.#locals.take(shapeKey(shape));
     if (define) this.#definition(local, shape);
+    this.#record(local, globalNum, fields, devFields);
+  }
+
+  #record(header: number, globalNum: number, fields: readonly RawField[], devFields: readonly RawDevField[]): void {
     let size = 1;
     for (const f of fields) size += f.size;
     for (const d of devFields) size += d.bytes.length;
     const rec = this.#reserve(size);
     const b = this.#buf;
-    b[rec] = local;
+    b[rec] = header;
     let o = rec + 1;
     for (const f of fields) {
       const bt = baseTypeOf(f.type);
@@ -96,6 +102,44 @@ export class FitWriter {
       o += d.bytes.length;
     }
     this.records++;
+  }
+
+  /**
+   * Writes a definition for a local type the caller chose (for copies that keep a file's own
+   * definitions and local types); data for it then goes through writeLocal().
+   */
+  define(local: number, shape: DefinitionShape): void {
+    if (this.#finished) throw new FitkitError('encode_finished', 'the FIT file is already finished');
+    if (!Number.isInteger(local) || local < 0 || local > 15) throw new FitkitError('encode_definition', `local message type ${local} outside 0..15`);
+    this.#definition(local, shape);
+    this.#defined[local] = shape;
+  }
+
+  /**
+   * One data record for a local type defined with define(), its fields in the definition's order
+   * and sizes. With `timeOffset` (0..31) the record gets a compressed-timestamp header (local 0..3).
+   */
+  writeLocal(local: number, fields: readonly RawField[], devFields: readonly RawDevField[] = [], timeOffset?: number): void {
+    if (this.#finished) throw new FitkitError('encode_finished', 'the FIT file is already finished');
+    const shape = this.#defined[local];
+    if (!shape) throw new FitkitError('encode_definition', `data for local message type ${local}, which has no definition`);
+    if (fields.length !== shape.fields.length || devFields.length !== shape.devFields.length) {
+      throw new FitkitError('encode_definition', `message ${shape.globalNum}: ${fields.length} fields for a definition of ${shape.fields.length}`);
+    }
+    shape.fields.forEach((f, i) => {
+      if (fields[i].size !== f.size) throw new FitkitError('encode_definition', `message ${shape.globalNum} field ${f.num}: ${fields[i].size} bytes for a definition of ${f.size}`);
+    });
+    shape.devFields.forEach((d, i) => {
+      if (devFields[i].bytes.length !== d.size) throw new FitkitError('encode_definition', `message ${shape.globalNum} developer field ${d.num}: ${devFields[i].bytes.length} bytes for a definition of ${d.size}`);
+    });
+    let header = local;
+    if (timeOffset !== undefined) {
+      if (local > 3 || !Number.isInteger(timeOffset) || timeOffset < 0 || timeOffset > 31) {
+        throw new FitkitError('encode_definition', `a compressed-timestamp header needs local type 0..3 and an offset 0..31`);
+      }
+      header = 0x80 | (local << 5) | timeOffset;
+    }
+    this.#record(header, shape.globalNum, fields, devFields);
   }
 
   #definition(local: number, s: DefinitionShape): void {
