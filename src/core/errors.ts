@@ -58,7 +58,6 @@ export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
  */
 export const ERROR_CODES = [
   ...DIAGNOSTIC_CODES,
-  ...DIAGNOSTIC_CODES,
   'ant_closed',
   'ant_response',
   'ant_stick_access',
@@ -87,6 +86,12 @@ export const ERROR_CODES = [
   'antfs_passkey_file',
   'antfs_passkey_rejected',
   'antfs_unsupported_legacy',
+  'archive_corrupt',
+  'archive_member_corrupt',
+  'archive_member_name',
+  'archive_member_too_big',
+  'archive_too_deep',
+  'archive_too_many_entries',
   'bad_install_option',
   'bad_offset',
   'bad_profile_extra',
@@ -135,6 +140,7 @@ export const ERROR_CODES = [
   'no_device',
   'no_files',
   'no_space',
+  'not_archive',
   'not_directory',
   'not_found',
   'not_regular',
