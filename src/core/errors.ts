@@ -92,6 +92,7 @@ export const ERROR_CODES = [
   'archive_member_too_big',
   'archive_too_deep',
   'archive_too_many_entries',
+  'bad_export_state',
   'bad_install_option',
   'bad_offset',
   'bad_profile_extra',
