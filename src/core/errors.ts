@@ -87,6 +87,7 @@ export const ERROR_CODES = [
   'antfs_passkey_rejected',
   'antfs_unsupported_legacy',
   'archive_corrupt',
+  'archive_many_files',
   'archive_member_corrupt',
   'archive_member_name',
   'archive_member_too_big',

@@ -275,3 +275,25 @@ function problem(path: string, code: 'archive_member_name' | 'archive_member_cor
 function mib(bytes: number): string {
   return (bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0);
 }
+
+/**
+ * The one FIT file a single-file command (dump, fit2gpx, repair) reads from an archive: a
+ * `.fit.gz`'s content, or a zip's only FIT member. A zip holding several names them in the error,
+ * so the user can pick; a bad member is the error.
+ */
+export async function singleFitFromArchive(file: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<{ path: string; bytes: Uint8Array }> {
+  let found: { path: string; bytes: Uint8Array } | undefined;
+  const names: string[] = [];
+  for await (const item of readArchive(file, limits)) {
+    if (item.kind === 'problem') throw item.error;
+    names.push(item.path.slice(file.length + 1));
+    found ??= { path: item.path, bytes: item.bytes };
+    if (names.length > 3) break;
+  }
+  if (!found) throw new FitkitError('no_files', 'holds no FIT file', { file });
+  if (names.length > 1) {
+    const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
+    throw new FitkitError('archive_many_files', `holds several FIT files (${shown}): use fitkit export, sort or validate for archives`, { file });
+  }
+  return found;
+}

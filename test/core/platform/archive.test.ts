@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import yazl from 'yazl';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FitkitError } from '../../../src/core/errors.js';
-import { DEFAULT_ARCHIVE_LIMITS, readArchive, type ArchiveItem, type ArchiveLimits } from '../../../src/core/platform/archive.js';
+import { DEFAULT_ARCHIVE_LIMITS, readArchive, singleFitFromArchive, type ArchiveItem, type ArchiveLimits } from '../../../src/core/platform/archive.js';
 import { trackedTemps } from '../../../src/core/platform/temp-registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fitkit-archive-'));
@@ -175,5 +175,17 @@ describe('readArchive', () => {
     const items = await all(file('bad.fit.gz', gz));
     expect(items).toHaveLength(1);
     expect(items[0]!.kind === 'problem' && items[0]!.error.code).toBe('archive_member_corrupt');
+  });
+});
+
+describe('singleFitFromArchive', () => {
+  it('gives the one FIT file of a .fit.gz or a zip, and names the members of a zip with several', async () => {
+    const gz = await singleFitFromArchive(file('one.fit.gz', gzipSync(activity)));
+    expect(Buffer.from(gz.bytes).equals(Buffer.from(activity))).toBe(true);
+    const one = await singleFitFromArchive(file('one.zip', await zipBytes([['readme.txt', new Uint8Array(3)], ['x/ride.fit', settings]])));
+    expect(one.path.endsWith('one.zip/x/ride.fit')).toBe(true);
+    const many = file('many.zip', await zipBytes([['a.fit', activity], ['b.fit', settings]]));
+    await expect(singleFitFromArchive(many)).rejects.toMatchObject({ code: 'archive_many_files', message: expect.stringContaining('a.fit, b.fit') });
+    await expect(singleFitFromArchive(file('none.zip', await zipBytes([['a.txt', activity]])))).rejects.toMatchObject({ code: 'no_files' });
   });
 });
