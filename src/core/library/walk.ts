@@ -2,7 +2,7 @@
  * Finds the files to sort. A source named on the command line is taken as the user gave it (a
  * symlink there is followed, like `find -H`); inside a folder, symbolic links are never followed,
  * so a link cannot pull files (or loops) from outside the tree into the library. Inside folders
- * only `*.fit` files are taken (any case); a file named directly is taken whatever its name.
+ * only `*.fit` files are taken (any case; with `archives`, `*.fit.gz` and `*.zip` too); a file named directly is taken whatever its name.
  * Everything passed over is listed with the reason, so nothing is left behind silently.
  * The library itself is skipped when it lies inside a source.
  */
@@ -28,7 +28,12 @@ function realOrUndefined(p: string): string | undefined {
   }
 }
 
-export function walkSources(sources: readonly string[], library?: string): WalkResult {
+/** Names taken inside folders: FIT files, and with `archives` the archives that may hold some. */
+const FIT_NAME = /\.fit$/i;
+const FIT_OR_ARCHIVE_NAME = /\.(fit|fit\.gz|zip)$/i;
+
+export function walkSources(sources: readonly string[], library?: string, opts: { archives?: boolean } = {}): WalkResult {
+  const wanted = opts.archives ? FIT_OR_ARCHIVE_NAME : FIT_NAME;
   const files: string[] = [];
   const ignored: Ignored[] = [];
   const seen = new Set<string>();
@@ -60,7 +65,7 @@ export function walkSources(sources: readonly string[], library?: string): WalkR
       if (e.isSymbolicLink()) ignored.push({ path: p, reason: 'symlink' });
       else if (e.isDirectory()) walkDir(p);
       else if (!e.isFile()) ignored.push({ path: p, reason: 'not_regular' });
-      else if (e.name.toLowerCase().endsWith('.fit')) take(p);
+      else if (wanted.test(e.name)) take(p);
       else ignored.push({ path: p, reason: 'not_fit_name' });
     }
   };
