@@ -8,7 +8,8 @@ import type { Profile } from '../core/fit/profile/profile.js';
 import { dumpFitCsv, hiddenSummary, type DumpOptions } from '../core/formats/fitcsv-dump.js';
 import { inputStat } from '../core/platform/input-file.js';
 import { isStdout, outputTarget, refuseInputAsOutput, writeOutput } from '../core/platform/output-file.js';
-import { rereadableInput } from '../core/platform/reread-input.js';
+import { rereadableInput, type RereadableInput } from '../core/platform/reread-input.js';
+import { isArchiveFile, singleFitFromArchive } from '../core/platform/archive.js';
 import { openTextOutput, type TextOutput } from '../core/platform/text-output.js';
 
 /** FitCSVTool spells some options with one dash and several letters; oclif wants long flags. */
@@ -72,8 +73,10 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
     const output = flags.output && !isStdout(flags.output) ? flags.output : undefined;
     if (output) refuseInputAsOutput(file, output);
 
+    // A .fit.gz, or a zip holding one FIT file: that file.
+    const packed = file !== '-' && isArchiveFile(file) ? (await singleFitFromArchive(file)).bytes : undefined;
     if (flags.json) {
-      const source = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+      const source = packed ? (async function* () { yield packed; })() : file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
       return this.#report(name, await this.#json(source, profile, flags.expand, output ?? '-'), flags.strict);
     }
     const list = (s?: string) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
@@ -95,7 +98,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
     const dataPath = opts.data && output && outputTarget(output).kind === 'replace' ? dataName(output) : undefined;
     if (opts.data && !dataPath) this.warn(output ? `--data writes OUT_data.csv only when -o names a file; ${output} is not one` : '--data writes OUT_data.csv only with -o OUT.csv');
 
-    const input = await rereadableInput(file);
+    const input: RereadableInput = packed ? { open: () => [packed], close() {} } : await rereadableInput(file);
     const opened: TextOutput[] = [];
     const open = async (path: string) => {
       const out = await openTextOutput(path);

@@ -28,7 +28,8 @@ It judges activities (and files without a file type); other files show it for co
 get sanity checks for their type instead (course, workout, settings, locations, monitoring).
 
 Exit code 0 when every file passes, 1 when one does not (or cannot be read), 2 on usage errors.
-Folders are searched recursively for *.fit; files are validated on every core.`;
+Folders are searched recursively for *.fit, *.fit.gz and *.zip (every FIT file inside an archive,
+zips inside zips too, gets its own report); files are validated on every core.`;
 
   static override usage = '<%= command.id %> FILE|DIR... [-q] [--[no-]checks] [--threads N] [--json]';
 
@@ -55,7 +56,7 @@ Folders are searched recursively for *.fit; files are validated on every core.`;
     const extras = profileFiles(flags['profile-extra']);
     loadProfile(extras); // a bad --profile-extra is a usage problem: report it before the batch
 
-    const walked = walkSources(sources);
+    const walked = walkSources(sources, undefined, { archives: true });
     // A path given on the command line that is missing is reported like an unreadable file.
     const missing = walked.ignored.filter((i) => i.reason === 'not_found');
     const ignored = walked.ignored.filter((i) => i.reason !== 'not_found');

@@ -14,7 +14,7 @@ const folderOf = (p: string): string | undefined => /^core\/([^/]+)\//.exec(p)?.
 const runtime = (e: ImportEdge) => e.kind !== 'type';
 
 /** Modules that must run anywhere (a browser, a worker, a test) without files, devices or the CLI. */
-const PURE = /^core\/(fit|formats|activity)\//;
+const PURE = /^core\/(fit|formats|activity|edit|convert)\//;
 const IMPURE = /^(node:)?fs(\/promises)?$|^usb(\/|$)|^@oclif\//;
 /** Pure modules that still read a file, each with its reason; the test fails when one no longer does. */
 const PURE_EXCEPTIONS: Record<string, string> = {
@@ -32,10 +32,10 @@ const LAYERS: string[][] = [
   ['fit', 'platform'],
   ['formats', 'mtp', 'ant', 'msc', 'library'],
   ['activity', 'antfs'],
-  ['validate', 'sim', 'batch'],
+  ['validate', 'sim', 'batch', 'convert', 'edit', 'export'],
   ['sync'],
 ];
-const SAME_LAYER_ALLOWED = new Set(['core/fit/profile/sdk-profile.ts -> core/platform/sdk-profile-cache.ts', 'core/platform/sdk-profile-cache.ts -> core/fit/profile/sdk-extract.ts', 'core/platform/sdk-profile-cache.ts -> core/fit/profile/sdk-profile.ts']);
+const SAME_LAYER_ALLOWED = new Set(['core/platform/profile-loader.ts -> core/fit/profile/profile.ts', 'core/fit/profile/sdk-profile.ts -> core/platform/sdk-profile-cache.ts', 'core/platform/sdk-profile-cache.ts -> core/fit/profile/sdk-extract.ts', 'core/platform/sdk-profile-cache.ts -> core/fit/profile/sdk-profile.ts']);
 const layerOf = new Map(LAYERS.flatMap((l, i) => l.map((f) => [f, i] as const)));
 
 /** The simulators stand behind the transports: they may use these and FIT writing, nothing of sync or the library. */

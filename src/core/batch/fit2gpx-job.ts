@@ -13,6 +13,7 @@ import { plural } from '../formats/plural.js';
 import { findLocations } from '../msc/locations-file.js';
 import type { AtomicFile } from '../platform/atomic-file.js';
 import { inputStat } from '../platform/input-file.js';
+import { isArchiveFile, singleFitFromArchive } from '../platform/archive.js';
 import { openOutput, outputTarget } from '../platform/output-file.js';
 import { fromSystemError, isSystemError, withPath } from '../platform/system-error.js';
 
@@ -54,7 +55,14 @@ export async function convertJob(job: Job, profile: Profile): Promise<JobResult>
     const regular = job.input !== '-' && inputStat(job.input).isFile();
     if (job.output) outputTarget(job.output);
     // Standard input (or a FIFO, a device) is read once and kept: the conversion reads its input twice.
-    const stdin = job.input === '-' ? await readAll(process.stdin) : !regular ? await readAll(createReadStream(job.input)) : undefined;
+    const stdin =
+      job.input === '-'
+        ? await readAll(process.stdin)
+        : !regular
+          ? await readAll(createReadStream(job.input))
+          : isArchiveFile(job.input)
+            ? (await singleFitFromArchive(job.input)).bytes
+            : undefined;
     const open = () => (stdin ? [stdin] : createReadStream(job.input, { highWaterMark: 1 << 20 }));
     const locPath = job.locations ?? (job.input === '-' ? undefined : findLocations(job.input));
     const opts: FitToGpxOptions = {

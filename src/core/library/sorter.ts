@@ -11,7 +11,8 @@ import { basename, join } from 'node:path';
 import { FitkitError } from '../errors.js';
 import type { Profile } from '../fit/profile/profile.js';
 import { AnalysePool } from './analyse-pool.js';
-import { sha256, type Analysis } from './analyse.js';
+import { analyseBytes, sha256, type Analysis } from './analyse.js';
+import { isArchiveFile, readArchive } from '../platform/archive.js';
 import type { IoMeter } from './io-meter.js';
 import { STATE_DIR } from './layout.js';
 import { Library, type Admitted } from './library.js';
@@ -54,7 +55,11 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
   const cache = StatCache.open(join(lib.root, STATE_DIR), !dryRun);
   let pool: AnalysePool | undefined;
   try {
-    const { files: inputs, ignored } = walkSources(opts.sources, lib.root);
+    const walked = walkSources(opts.sources, lib.root, { archives: true });
+    const ignored = walked.ignored;
+    // Archives (exports: .fit.gz, zips of zips) are read member by member after the files.
+    const archives = walked.files.filter(isArchiveFile);
+    const inputs = archives.length === 0 ? walked.files : walked.files.filter((f) => !archives.includes(f));
     const warnings: string[] = [];
     const results: SortedFile[] = [];
     const fresh = (path: string): Promise<ReadResult> => {
@@ -105,6 +110,7 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
       // Progress after the batch is durable: what is reported done survives a crash.
       for (let k = start; k < i; k++) opts.onProgress?.(k + 1, inputs.length, results[k]);
     }
+    for (const archive of archives) await admitArchive(archive, lib, results);
     cache.save();
     return { library: lib.root, dryRun, move, totals: totalsOf(results, ignored), files: results, ignored, sweptTemp: lib.sweptTemp, warnings };
   } finally {
@@ -114,8 +120,34 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
   }
 }
 
+/**
+ * Every FIT file inside an archive, admitted from memory (analysed here, one at a time), named by
+ * its place in the archive; a member that cannot be read is a failed file. The archive is never
+ * deleted, --move or not: it may hold more than fitkit takes.
+ */
+async function admitArchive(archive: string, lib: Library, results: SortedFile[]): Promise<void> {
+  const mtimeMs = statSync(archive).mtimeMs;
+  try {
+    for await (const item of readArchive(archive)) {
+      if (item.kind === 'problem') {
+        results.push({ source: item.path, outcome: 'failed', reason: `${item.error.code}: ${item.error.message}` });
+        continue;
+      }
+      const analysis = analyseBytes(item.bytes);
+      lib.meter.hashed(item.bytes.length);
+      const a = await lib.admit({ name: basename(item.path), origin: item.path, analysis, bytes: item.bytes, mtimeMs });
+      results.push(sortedFile(item.path, analysis, a));
+      if (lib.full) await lib.commit();
+    }
+  } catch (e) {
+    const err = e instanceof FitkitError ? e : new FitkitError('archive_corrupt', (e as Error).message);
+    results.push({ source: archive, outcome: 'failed', reason: `${err.code}: ${err.message}` });
+  }
+  await lib.commit();
+}
+
 /** The library's decision, in the report's terms (keys in the order JSON output has always had). */
-function sortedFile(source: string, read: Read, a: Admitted): SortedFile {
+function sortedFile(source: string, read: Pick<Analysis, 'sha256' | 'size'>, a: Admitted): SortedFile {
   const file: SortedFile = { source, outcome: a.outcome, device: a.device, type: a.type, fileType: a.fileType, sha256: read.sha256, size: read.size };
   if (a.path !== undefined) file.path = a.path;
   if (a.adopted) file.adopted = true;

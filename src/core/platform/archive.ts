@@ -67,6 +67,16 @@ export function archiveKindOfFile(path: string): ArchiveKind | undefined {
   }
 }
 
+/** Whether the file at `path` is an archive: a `.zip` or `.gz` name, then its content decides. */
+export function isArchiveFile(path: string): boolean {
+  if (!/\.(zip|gz)$/i.test(path)) return false;
+  try {
+    return archiveKindOfFile(path) !== undefined;
+  } catch {
+    return false; // unreadable: reading it as a file reports why
+  }
+}
+
 /** Whether a member's name says it is something fitkit reads (or an archive that may hold some). */
 export function isWantedMember(name: string): boolean {
   return /\.(fit|fit\.gz|zip)$/i.test(name);

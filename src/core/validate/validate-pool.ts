@@ -12,6 +12,8 @@ import { loadProfile } from '../platform/profile-loader.js';
 import { unreadableReport, type FileReport } from './validate-file.js';
 import { validatePath } from './validate-path.js';
 import type { ValidateRequest, ValidateWorkerData } from './validate-worker.js';
+import { validateArchive } from './validate-archive.js';
+import { isArchiveFile } from '../platform/archive.js';
 
 const WORKER_URL = new URL('./validate-worker.js', import.meta.url);
 /** Most files sent to a worker in one message. */
@@ -25,8 +27,25 @@ export interface ValidateManyOptions {
   onProgress?: (done: number, total: number, report: FileReport) => void;
 }
 
-/** Validates every path; one report per path, in order. Never rejects for a bad file. */
+/**
+ * Validates every path; one report per path, in order, an archive giving one per FIT file inside
+ * it (validated on this thread). Never rejects for a bad file.
+ */
 export async function validateMany(paths: readonly string[], opts: ValidateManyOptions = {}): Promise<FileReport[]> {
+  const archives = paths.map(isArchiveFile);
+  if (!archives.includes(true)) return validateFiles(paths, opts);
+  const plain = await validateFiles(paths.filter((_, i) => !archives[i]), opts);
+  const profile = loadProfile(opts.extras ?? []);
+  const out: FileReport[] = [];
+  let k = 0;
+  for (let i = 0; i < paths.length; i++) {
+    if (!archives[i]) out.push(plain[k++]!);
+    else for (const r of await validateArchive(paths[i]!, profile)) (out.push(r), opts.onProgress?.(out.length, paths.length, r));
+  }
+  return out;
+}
+
+async function validateFiles(paths: readonly string[], opts: ValidateManyOptions): Promise<FileReport[]> {
   const extras = opts.extras ?? [];
   const reports: FileReport[] = new Array(paths.length);
   let done = 0;

@@ -13,7 +13,7 @@ import type { Profile } from '../../fit/profile/profile.js';
 import { snakeName } from '../../fit/profile/names.js';
 import { num } from '../../fit/decode/values.js';
 import { recordPoint, type RecordPoint } from './record-point.js';
-import { CourseChecks } from '../../convert/course-check.js';
+import { CourseChecks } from './course-check.js';
 
 export interface SanityResult {
   /** file_id.type as a profile name (`activity`, `course`, …); `unknown_<n>`; null without file_id. */

@@ -6,11 +6,11 @@
  * seconds: course points are linked to records by time). Streaming: counts and the first
  * offender of each kind only.
  */
-import type { Diagnostic, DiagnosticCode } from '../errors.js';
-import type { FitMessage } from '../fit/decode/message.js';
-import type { Profile } from '../fit/profile/profile.js';
-import { num } from '../fit/decode/values.js';
-import type { RecordPoint } from '../activity/checks/record-point.js';
+import type { Diagnostic, DiagnosticCode } from '../../errors.js';
+import type { FitMessage } from '../../fit/decode/message.js';
+import type { Profile } from '../../fit/profile/profile.js';
+import { num } from '../../fit/decode/values.js';
+import type { RecordPoint } from './record-point.js';
 
 /** A course point may lie this far past the lap's total distance (rounding of both). */
 const END_SLACK_M = 1;
