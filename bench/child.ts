@@ -20,9 +20,7 @@ export interface ChildJob {
   alternateWith?: string;
 }
 
-export type ChildResult =
-  | { ok: true; times: number[]; decoded: number; maxRssMB: number; otherTimes?: number[] }
-  | { ok: false; unavailable?: boolean; error: string };
+export type ChildResult = { ok: true; times: number[]; decoded: number; maxRssMB: number; otherTimes?: number[] } | { ok: false; unavailable?: boolean; error: string };
 
 // Not a bare gc(): that is V8's memory-reducing GC, which also throws away compiled code and
 // type feedback (measured: 34 functions re-optimised in the next run), so each timed run would

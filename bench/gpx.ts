@@ -50,9 +50,7 @@ export async function benchGpx(files: { name: string; path: string }[], pairs: G
       lines.push(`  ${''.padEnd(20)} gpsbabel        ${fmt(theirs)}`);
       if (typeof ours !== 'string' && typeof theirs !== 'string') {
         pairs.push({ file: f.name, fitkit: ours, gpsbabel: theirs });
-        lines.push(
-          `  ${''.padEnd(20)} fitkit is ${(theirs.seconds / ours.seconds).toFixed(1)}x as fast, with ${((100 * ours.rssMB) / theirs.rssMB).toFixed(0)}% of gpsbabel's memory`,
-        );
+        lines.push(`  ${''.padEnd(20)} fitkit is ${(theirs.seconds / ours.seconds).toFixed(1)}x as fast, with ${((100 * ours.rssMB) / theirs.rssMB).toFixed(0)}% of gpsbabel's memory`);
       }
     }
   } finally {

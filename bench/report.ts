@@ -70,20 +70,15 @@ export function formatTable(rows: readonly Row[]): string {
       return [r.file.name, label(r.mode), what, '', '', '', versus];
     }
     const s = o.medianMs / 1000;
-    return [
-      r.file.name,
-      label(r.mode),
-      (r.file.bytes / MB / s).toFixed(1),
-      si(r.file.messages / s),
-      o.maxRssMB.toFixed(0),
-      String(o.iterations),
-      versus,
-    ];
+    return [r.file.name, label(r.mode), (r.file.bytes / MB / s).toFixed(1), si(r.file.messages / s), o.maxRssMB.toFixed(0), String(o.iterations), versus];
   });
   const numeric = [false, false, true, true, true, true, false];
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  ')];
   let prev: BenchFile | undefined;
   for (let i = 0; i < rows.length; i++) {
@@ -133,10 +128,7 @@ export function formatTargets(
     const x = a && b ? b.medianMs / a.medianMs : undefined;
     return `${mark(x === undefined ? undefined : x >= want)} ${file}: ${ours} vs ${theirs}: ${x === undefined ? '-' : x.toFixed(1) + 'x'} (target >= ${want}x)`;
   };
-  const lines = [
-    ratio('ultra-24h.fit', 'fitkit interpreted', 'fit-file-parser parseAsync', 10),
-    ratio('ultra-24h.fit', 'fitkit interpreted', 'fit-decoder fit2json', 3),
-  ];
+  const lines = [ratio('ultra-24h.fit', 'fitkit interpreted', 'fit-file-parser parseAsync', 10), ratio('ultra-24h.fit', 'fitkit interpreted', 'fit-decoder fit2json', 3)];
   // The allocation floor's bound is in the #17 targets (targets17.ts): measured alternated with the decoder.
   lines.push(ratio('ultra-24h.fit', 'fitkit columns', 'fit-file-parser parseAsync', 10));
   const scan = ms('ultra-24h.fit', 'fitkit scan');
@@ -155,7 +147,9 @@ export function formatTargets(
   const big = rows.find((x) => x.file.large && label(x.mode) === 'fitkit stream');
   if (big?.outcome.kind === 'ok') {
     const mbs = big.file.bytes / 1e6 / (big.outcome.medianMs / 1000);
-    lines.push(`${mark(mbs >= 100 && big.outcome.maxRssMB < 256)} ${big.file.name}: fitkit stream ${mbs.toFixed(0)} MB/s, peak RSS ${big.outcome.maxRssMB.toFixed(0)} MB (target >= 100 MB/s, < 256 MB)`);
+    lines.push(
+      `${mark(mbs >= 100 && big.outcome.maxRssMB < 256)} ${big.file.name}: fitkit stream ${mbs.toFixed(0)} MB/s, peak RSS ${big.outcome.maxRssMB.toFixed(0)} MB (target >= 100 MB/s, < 256 MB)`,
+    );
   } else {
     lines.push('n/a  100 MB file: fitkit stream not run');
   }

@@ -42,9 +42,7 @@ function option(name: string): string | undefined {
  * Large files: one cold run; a decoder that takes a minute needs no more to be compared.
  */
 function job(file: BenchFile, mode: DecoderMode): ChildJob {
-  return file.large
-    ? { mode: mode.id, path: file.path, warmup: 0, minMs: 0, maxIterations: 1 }
-    : { mode: mode.id, path: file.path, warmup: 2, minMs: 1000, maxIterations: 500 };
+  return file.large ? { mode: mode.id, path: file.path, warmup: 0, minMs: 0, maxIterations: 1 } : { mode: mode.id, path: file.path, warmup: 2, minMs: 1000, maxIterations: 500 };
 }
 
 function runChild(j: ChildJob, timeoutMs: number): Promise<Outcome> {
@@ -170,7 +168,11 @@ async function main(): Promise<void> {
   if (!filesOpt || filesOpt.some((o) => 'gpx'.includes(o) || o === 'fit2gpx')) {
     console.log('\nfit2gpx vs gpsbabel (whole processes, alternated) ...');
     const big = files.filter((f) => f.name === 'ultra-24h.fit' || f.name === 'multiday-100mb.fit');
-    for (const line of await benchGpx(big.map((f) => ({ name: f.name, path: f.path })), gpxPairs)) console.log(line);
+    for (const line of await benchGpx(
+      big.map((f) => ({ name: f.name, path: f.path })),
+      gpxPairs,
+    ))
+      console.log(line);
   }
   const hundredMb = files.find((f) => f.name === 'multiday-100mb.fit');
   if (hundredMb && filesOpt?.some((o) => o === 'validate' || o === 'repair')) {
@@ -202,14 +204,14 @@ async function main(): Promise<void> {
   const node = startupMs(['-e', '0']);
   const cli = startupMs(['bin/run.js', '--version']);
   const nodeNote = 'ms' in node ? ` (node -e 0: ${node.ms.toFixed(0)} ms)` : '';
-  console.log(
-    'ms' in cli
-      ? `\nstartup: fitkit --version ${cli.ms.toFixed(0)} ms median of ${STARTUP_RUNS}${nodeNote} -> ${cli.output}`
-      : `\nstartup: fitkit --version not measured (${cli.error})`,
-  );
+  console.log('ms' in cli ? `\nstartup: fitkit --version ${cli.ms.toFixed(0)} ms median of ${STARTUP_RUNS}${nodeNote} -> ${cli.output}` : `\nstartup: fitkit --version not measured (${cli.error})`);
   console.log('\ntargets (the foundation and fit2gpx issues), this run:');
   for (const line of formatTargets(rows, gpxPairs, 'ms' in cli ? cli.ms : undefined)) console.log(`  ${line}`);
-  console.log(`\ntargets of issue #17 (fast at every size), this run; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}:`);
+  console.log(
+    `\ntargets of issue #17 (fast at every size), this run; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}:`,
+  );
   const lines = formatTargets17({ startup, commands, dayBytes: day?.bytes, bigBytes: hundredMb?.bytes, sort, rows, floor });
   for (const line of lines) console.log(`  ${line}`);
 }

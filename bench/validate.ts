@@ -66,9 +66,7 @@ export function benchValidate(file: { name: string; path: string; bytes: number 
         continue;
       }
       const mbs = file.bytes / 1e6 / r.seconds;
-      lines.push(
-        `  ${label.padEnd(22)} ${r.seconds.toFixed(2).padStart(6)} s ${mbs.toFixed(1).padStart(6)} MB/s ${r.rssMB.toFixed(0).padStart(5)} MB peak  ${r.rssMB < TARGET_MB ? 'met' : 'MISS'}`,
-      );
+      lines.push(`  ${label.padEnd(22)} ${r.seconds.toFixed(2).padStart(6)} s ${mbs.toFixed(1).padStart(6)} MB/s ${r.rssMB.toFixed(0).padStart(5)} MB peak  ${r.rssMB < TARGET_MB ? 'met' : 'MISS'}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

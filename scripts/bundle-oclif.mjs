@@ -16,7 +16,7 @@ await build({
   format: 'esm',
   target: 'node20',
   minifySyntax: true,
-  minifyWhitespace: process.env.FITKIT_BUNDLE_READABLE !== "1",
+  minifyWhitespace: process.env.FITKIT_BUNDLE_READABLE !== '1',
   // Only reached by oclif's TypeScript development mode, which an installed CLI never uses.
   external: ['typescript', 'ts-node', 'tsx'],
   // oclif checks the running Node against its own `engines` on every start, loading semver for

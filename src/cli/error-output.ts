@@ -18,7 +18,10 @@ export function asFitkitError(err: unknown, commandId?: string): FitkitError {
   const system = fromSystemError(err);
   if (system instanceof FitkitError) return system;
   if (err instanceof Errors.CLIError) {
-    const lines = err.message.split('\n').map((l) => l.trim()).filter((l) => l && !/^See more help with/.test(l));
+    const lines = err.message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !/^See more help with/.test(l));
     const help = commandId ? `; see fitkit ${commandId} --help` : '';
     return new FitkitError('usage', lines.join(' ').replace(/:\s+/g, ': ') + help, { exitCode: err.oclif.exit === 1 ? 1 : 2 });
   }

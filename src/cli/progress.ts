@@ -10,10 +10,7 @@ const NONE: Progress = { update() {}, stop() {} };
 
 export function progressBar(label: string, enabled = process.stderr.isTTY === true): Progress {
   if (!enabled) return NONE;
-  const bar = new SingleBar(
-    { format: `${label} [{bar}] {value}/{total} files, {eta_formatted} left`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
-    Presets.shades_classic,
-  );
+  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} files, {eta_formatted} left`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
   let started = false;
   return {
     update(done, total) {

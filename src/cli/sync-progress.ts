@@ -13,10 +13,7 @@ const toStderr = (line: string) => void process.stderr.write(`fitkit: ${line}\n`
 
 export function syncProgress(enabled: boolean): SyncProgress {
   if (!enabled) return { event() {}, log: toStderr, stop() {} };
-  const multi = new MultiBar(
-    { format: '{label} [{bar}] {value}/{total} {unit}', stream: process.stderr, hideCursor: true, clearOnComplete: true, autopadding: true },
-    Presets.shades_classic,
-  );
+  const multi = new MultiBar({ format: '{label} [{bar}] {value}/{total} {unit}', stream: process.stderr, hideCursor: true, clearOnComplete: true, autopadding: true }, Presets.shades_classic);
   let files: SingleBar | undefined;
   let bytes: SingleBar | undefined;
   let nFiles = 0;

@@ -121,7 +121,7 @@ export function totals(reports: readonly FileReport[]): ValidateTotals {
 export function summaryText(reports: readonly FileReport[], width = termWidth()): string {
   const byType = new Map<string, { files: number; pass: number; fail: number; errors: number; warnings: number }>();
   for (const r of reports) {
-    const key = r.error ? '(unreadable)' : r.fileType ?? '(no file_id)';
+    const key = r.error ? '(unreadable)' : (r.fileType ?? '(no file_id)');
     const row = byType.get(key) ?? { files: 0, pass: 0, fail: 0, errors: 0, warnings: 0 };
     row.files++;
     if (r.ok) row.pass++;

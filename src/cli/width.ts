@@ -17,7 +17,7 @@ function cut(word: string, width: number): string[] {
   const out: string[] = [];
   let piece = '';
   let n = 0;
-  for (let i = 0; i < word.length; ) {
+  for (let i = 0; i < word.length;) {
     const m = word[i] === '\x1b' ? /^\x1b\[[0-9;]*m/.exec(word.slice(i)) : null;
     if (m) {
       piece += m[0];
@@ -86,4 +86,3 @@ export function tableOrLines(table: string, rows: () => string[], width: number)
     .map((l) => wrapLine(l, width, '    ').join('\n'))
     .join('\n');
 }
-

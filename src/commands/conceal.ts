@@ -24,10 +24,7 @@ and corner positions, GPS metadata. A zone is a circle: --start 500m around the 
 LAT,LON,RADIUS around a place (repeatable). Distances and times stay as they were. The input is
 never touched.`;
 
-  static override examples = [
-    '<%= config.bin %> conceal ride.fit --start 500m --end 500m -o ride-shared.fit',
-    '<%= config.bin %> conceal run.fit --around 52.52,13.405,300m -o run-shared.fit',
-  ];
+  static override examples = ['<%= config.bin %> conceal ride.fit --start 500m --end 500m -o ride-shared.fit', '<%= config.bin %> conceal run.fit --around 52.52,13.405,300m -o run-shared.fit'];
 
   static override args = { file: Args.string({ description: 'activity FIT file', required: true }) };
 
@@ -51,7 +48,8 @@ never touched.`;
     const r = concealActivity(readModel(args.file, this.loadProfile(flags['profile-extra'])), opts);
     const bytes = await writeModel(flags.output, r.model);
     const result = { input: args.file, output: flags.output, bytes, zones: r.zones, positionsRemoved: r.removed };
-    if (!this.jsonEnabled()) (isStdout(flags.output) ? this.logToStderr.bind(this) : this.log.bind(this))(`${flags.output}: ${r.removed} position(s) inside ${r.zones.length} zone(s) removed, ${bytes} bytes`);
+    if (!this.jsonEnabled())
+      (isStdout(flags.output) ? this.logToStderr.bind(this) : this.log.bind(this))(`${flags.output}: ${r.removed} position(s) inside ${r.zones.length} zone(s) removed, ${bytes} bytes`);
     return result;
   }
 }

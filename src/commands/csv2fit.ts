@@ -16,9 +16,7 @@ invalid; values that components expanded (enhanced_speed from speed…) are left
 their source. Unknown messages and fields come back as they were dumped. Errors name the CSV line.
 Dates are seconds since 1989-12-31 as dump writes them (not -iso8601), enums numbers (not -e).`;
 
-  static override examples = [
-    '<%= config.bin %> dump ride.fit -o ride.csv && <%= config.bin %> csv2fit ride.csv -o ride-edited.fit',
-  ];
+  static override examples = ['<%= config.bin %> dump ride.fit -o ride.csv && <%= config.bin %> csv2fit ride.csv -o ride-edited.fit'];
 
   static override args = { file: Args.string({ description: 'CSV file', required: true }) };
 

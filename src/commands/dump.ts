@@ -54,7 +54,7 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
     defn: Flags.string({ description: 'only definition rows of these messages (comma list, or none)' }),
     data: Flags.string({ description: 'only data rows of these messages; also writes OUT_data.csv beside -o OUT[.csv] (comma list, or none)' }),
     exclude: Flags.boolean({ description: '--defn and --data list what to leave out (FitCSVTool -ex)' }),
-    group: Flags.boolean({ char: 'g', description: 'in OUT_data.csv, blank a message\'s columns before each of its rows (FitCSVTool -g)' }),
+    group: Flags.boolean({ char: 'g', description: "in OUT_data.csv, blank a message's columns before each of its rows (FitCSVTool -g)" }),
     strict: Flags.boolean({ description: 'treat every decoding problem as an error' }),
   };
 
@@ -76,10 +76,22 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
     // A .fit.gz, or a zip holding one FIT file: that file.
     const packed = file !== '-' && isArchiveFile(file) ? (await singleFitFromArchive(file)).bytes : undefined;
     if (flags.json) {
-      const source = packed ? (async function* () { yield packed; })() : file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+      const source = packed
+        ? (async function* () {
+            yield packed;
+          })()
+        : file === '-'
+          ? process.stdin
+          : createReadStream(file, { highWaterMark: 1 << 20 });
       return this.#report(name, await this.#json(source, profile, flags.expand, output ?? '-'), flags.strict);
     }
-    const list = (s?: string) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
+    const list = (s?: string) =>
+      s === undefined
+        ? undefined
+        : s
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean);
     const opts: DumpOptions = {
       profile,
       invalid: flags['invalid-empty'] ? 'empty' : flags['keep-invalid'] ? 'raw' : 'drop',

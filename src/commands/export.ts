@@ -30,10 +30,7 @@ remembers what it holds by content. Folders are searched recursively for *.fit, 
 
   static override usage = '<%= command.id %> FILE|DIR... -o DIR [--format parquet] [--messages record,lap,...] [--json]';
 
-  static override examples = [
-    '<%= config.bin %> export ~/FitSync -o ~/fit-parquet',
-    '<%= config.bin %> export export_12345.zip -o tables --messages session,lap,record',
-  ];
+  static override examples = ['<%= config.bin %> export ~/FitSync -o ~/fit-parquet', '<%= config.bin %> export export_12345.zip -o tables --messages session,lap,record'];
 
   static override strict = false;
   static override enableJsonFlag = true;
@@ -50,7 +47,10 @@ remembers what it holds by content. Folders are searched recursively for *.fit, 
     const sources = argv as string[];
     if (sources.length === 0) this.error('give at least one FIT file, archive or folder (fitkit export FILE|DIR... -o DIR)', { exit: 2 });
     const profile = this.loadProfile(flags['profile-extra']);
-    const messages = flags.messages?.split(',').map((m) => m.trim()).filter((m) => m !== '');
+    const messages = flags.messages
+      ?.split(',')
+      .map((m) => m.trim())
+      .filter((m) => m !== '');
     for (const m of messages ?? []) {
       if (!profile.messageByName(m)) this.error(`--messages: no message type "${m}" in the profile`, { exit: 2 });
     }

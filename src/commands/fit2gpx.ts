@@ -119,9 +119,7 @@ timer segment. Other unstamped names never match. --all-waypoints keeps every lo
   async #batch(jobs: Job[], size: number): Promise<JobResult[]> {
     // Loaded here: a single conversion should not pay for it at start-up.
     const { default: cliProgress } = await import('cli-progress');
-    const bar = process.stderr.isTTY
-      ? new cliProgress.SingleBar({ format: 'fit2gpx [{bar}] {value}/{total} {file}', stream: process.stderr }, cliProgress.Presets.shades_classic)
-      : undefined;
+    const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'fit2gpx [{bar}] {value}/{total} {file}', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
     bar?.start(jobs.length, 0, { file: '' });
     try {
       return await convertMany(jobs, { threads: size, profile: () => this.loadProfile(jobs[0].profileExtra), onDone: (j) => bar?.increment(1, { file: basename(j.input) }) });

@@ -15,10 +15,7 @@ One Activity per session (a multisport file gives several), its laps with their 
 Track of trackpoints per lap: time, position, altitude, distance, heart rate, cadence, and speed
 and power in the ActivityExtension v2. Valid against Garmin's TCX and ActivityExtension schemas.`;
 
-  static override examples = [
-    '<%= config.bin %> fit2tcx ride.fit                       # ride.tcx',
-    '<%= config.bin %> fit2tcx ride.fit -o - | gzip > ride.tcx.gz',
-  ];
+  static override examples = ['<%= config.bin %> fit2tcx ride.fit                       # ride.tcx', '<%= config.bin %> fit2tcx ride.fit -o - | gzip > ride.tcx.gz'];
 
   static override args = { input: Args.string({ description: 'FIT file', required: true }) };
 
@@ -37,7 +34,10 @@ and power in the ActivityExtension v2. Valid against Garmin's TCX and ActivityEx
     refuseInputAsOutput(args.input, output);
     let result;
     try {
-      result = await fitBytesToTcx(withPath(args.input, 'input', () => readFileSync(args.input)), profile);
+      result = await fitBytesToTcx(
+        withPath(args.input, 'input', () => readFileSync(args.input)),
+        profile,
+      );
     } catch (e) {
       if (e instanceof FitkitError) e.file = args.input;
       throw e;

@@ -30,7 +30,7 @@ it, their icon from <type>, <sym> or the name (left, right, straight, summit, wa
 
   static override flags = {
     output: Flags.string({ char: 'o', description: 'FIT file to write (default: IN with .fit; - for standard output)' }),
-    name: Flags.string({ description: 'course name (default: the track\'s or route\'s name, else the file name)' }),
+    name: Flags.string({ description: "course name (default: the track's or route's name, else the file name)" }),
     sport: Flags.string({ description: 'FIT sport name', default: 'cycling' }),
     speed: Flags.string({ description: `km/h for points without a time (default ${DEFAULT_SPEED_KMH})` }),
     'max-offset': Flags.integer({ description: 'metres from the path within which a waypoint becomes a course point', default: DEFAULT_MAX_OFFSET, min: 0 }),
@@ -62,8 +62,10 @@ it, their icon from <type>, <sym> or the name (left, right, straight, summit, wa
     const s = result.summary;
     for (const w of s.warnings) this.logToStderr(`fitkit: warning: ${args.input}: ${w}`);
     if (!isStdout(output) && !json) {
-      this.logToStderr(`${output}: course "${s.name}" from the ${s.from}: ${plural(s.records, 'record')}, ${(s.distance / 1000).toFixed(2)} km, ` +
-        `${plural(s.coursePoints, 'course point')}, times ${s.timesFrom === 'gpx' ? 'from the GPX' : `at ${speed} km/h`}`);
+      this.logToStderr(
+        `${output}: course "${s.name}" from the ${s.from}: ${plural(s.records, 'record')}, ${(s.distance / 1000).toFixed(2)} km, ` +
+          `${plural(s.coursePoints, 'course point')}, times ${s.timesFrom === 'gpx' ? 'from the GPX' : `at ${speed} km/h`}`,
+      );
     }
     return { ...s, output };
   }

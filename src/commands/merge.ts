@@ -19,10 +19,7 @@ and maxima of them are recomputed. Inputs are never touched.`;
 
   static override strict = false;
 
-  static override examples = [
-    '<%= config.bin %> merge part1.fit part2.fit -o whole.fit',
-    '<%= config.bin %> merge watch.fit --fields heart_rate --from strap.fit -o with-hr.fit',
-  ];
+  static override examples = ['<%= config.bin %> merge part1.fit part2.fit -o whole.fit', '<%= config.bin %> merge watch.fit --fields heart_rate --from strap.fit -o with-hr.fit'];
 
   static override args = { file: Args.string({ description: 'FIT activities (pieces), or the activity to lay fields onto', required: true }) };
 
@@ -41,7 +38,10 @@ and maxima of them are recomputed. Inputs are never touched.`;
     const say = (l: string) => (this.jsonEnabled() ? undefined : isStdout(flags.output) ? this.logToStderr(l) : this.log(l));
     if (flags.fields !== undefined) {
       if (files.length !== 1) throw new FitkitError('usage', 'with --fields, give one activity (the fields come from --from)', { exitCode: 2 });
-      const fields = flags.fields.split(',').map((f) => f.trim()).filter(Boolean);
+      const fields = flags.fields
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean);
       const tolerance = parseDuration('--tolerance', flags.tolerance);
       checkOutput(flags.output, [files[0], flags.from!], flags.force, this.jsonEnabled());
       const r = mergeFields(readModel(files[0], profile), readModel(flags.from!, profile), fields, tolerance, { file: flags.from });
@@ -51,7 +51,10 @@ and maxima of them are recomputed. Inputs are never touched.`;
     }
     if (files.length < 2) throw new FitkitError('usage', 'give two or more pieces to merge (or --fields … --from …)', { exitCode: 2 });
     checkOutput(flags.output, files, flags.force, this.jsonEnabled());
-    const r = mergePieces(files.map((file) => ({ file, model: readModel(file, profile) })), { force: flags.force });
+    const r = mergePieces(
+      files.map((file) => ({ file, model: readModel(file, profile) })),
+      { force: flags.force },
+    );
     const bytes = await writeModel(flags.output, r.model);
     say(`${flags.output}: ${files.length} pieces, ${r.laps} laps in ${r.sessions} session(s), ${bytes} bytes`);
     return { inputs: files, output: flags.output, bytes, sessions: r.sessions, laps: r.laps, pausesSeconds: r.pauses };

@@ -31,10 +31,7 @@ of the timer time), distance, speeds, heart rate, cadence, power, climb and posi
 records hold. The activity's local time comes from the file when it says its time zone, else from
 --tz (default: the system's).`;
 
-  static override examples = [
-    '<%= config.bin %> repair cut-off.fit -o fixed.fit',
-    '<%= config.bin %> repair crashed.fit -o crashed-fixed.fit --tz Europe/Berlin --json',
-  ];
+  static override examples = ['<%= config.bin %> repair cut-off.fit -o fixed.fit', '<%= config.bin %> repair crashed.fit -o crashed-fixed.fit --tz Europe/Berlin --json'];
 
   static override enableJsonFlag = true;
 

@@ -15,16 +15,13 @@ timestamp_16 fields and compressed timestamps with them. With --tz, local times
 (activity.local_timestamp and the like) are set from that zone; without it they move with the
 rest. The input is never touched.`;
 
-  static override examples = [
-    '<%= config.bin %> shift ride.fit --by +1h -o ride-shifted.fit',
-    '<%= config.bin %> shift old-watch.fit --to 2024-05-01T09:30:00Z --tz Europe/Berlin -o fixed.fit',
-  ];
+  static override examples = ['<%= config.bin %> shift ride.fit --by +1h -o ride-shifted.fit', '<%= config.bin %> shift old-watch.fit --to 2024-05-01T09:30:00Z --tz Europe/Berlin -o fixed.fit'];
 
   static override args = { file: Args.string({ description: 'FIT file', required: true }) };
 
   static override flags = {
     by: Flags.string({ description: 'move by this much: +1h, -30min, 90s, -1:00:00', exclusive: ['to'] }),
-    to: Flags.string({ description: "move so the activity starts at this date and time (2024-05-01T09:30:00Z)", exclusive: ['by'] }),
+    to: Flags.string({ description: 'move so the activity starts at this date and time (2024-05-01T09:30:00Z)', exclusive: ['by'] }),
     tz: Flags.string({ description: 'IANA time zone to set local times from (Europe/Berlin)' }),
     output: Flags.string({ char: 'o', description: 'FIT file to write (-: standard output)', required: true }),
     force: Flags.boolean({ description: 'replace the output if it is an existing file' }),
@@ -40,7 +37,8 @@ rest. The input is never touched.`;
     const r = shiftActivity(readModel(args.file, this.loadProfile(flags['profile-extra'])), { by, to, timeZone: flags.tz, file: args.file });
     const bytes = await writeModel(flags.output, r.model);
     const result = { input: args.file, output: flags.output, bytes, seconds: r.by, timeZone: flags.tz ?? null };
-    if (!this.jsonEnabled()) (isStdout(flags.output) ? this.logToStderr.bind(this) : this.log.bind(this))(`${flags.output}: times moved by ${r.by} s${flags.tz ? `, local times in ${flags.tz}` : ''}, ${bytes} bytes`);
+    if (!this.jsonEnabled())
+      (isStdout(flags.output) ? this.logToStderr.bind(this) : this.log.bind(this))(`${flags.output}: times moved by ${r.by} s${flags.tz ? `, local times in ${flags.tz}` : ''}, ${bytes} bytes`);
     return result;
   }
 }

@@ -16,10 +16,7 @@ lap N (counted from 1) start the second part; --at-gap cuts at every pause betwe
 longer than a duration. Parts go to OUTDIR as NAME-1.fit, NAME-2.fit…, each a whole activity
 (laps, sessions and totals recomputed). The input is never touched.`;
 
-  static override examples = [
-    '<%= config.bin %> split day.fit --at-gap 30min -d parts',
-    '<%= config.bin %> split ride.fit --at-lap 3 -d parts --json',
-  ];
+  static override examples = ['<%= config.bin %> split day.fit --at-gap 30min -d parts', '<%= config.bin %> split ride.fit --at-lap 3 -d parts --json'];
 
   static override args = { file: Args.string({ description: 'activity FIT file', required: true }) };
 

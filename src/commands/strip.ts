@@ -16,10 +16,7 @@ know and developer fields without a description; --hrv drops the beat-to-beat in
 bounding boxes…); --messages drops the messages named (profile names or numbers). Everything else
 is kept as it was. The input is never touched; an existing output is only replaced with --force.`;
 
-  static override examples = [
-    '<%= config.bin %> strip ride.fit -o shared.fit --positions --hrv',
-    '<%= config.bin %> strip run.fit -o clean.fit --developer-data --unknown --messages device_info,22',
-  ];
+  static override examples = ['<%= config.bin %> strip ride.fit -o shared.fit --positions --hrv', '<%= config.bin %> strip run.fit -o clean.fit --developer-data --unknown --messages device_info,22'];
 
   static override args = { file: Args.string({ description: 'FIT file', required: true }) };
 

@@ -52,7 +52,7 @@ ones into LIBRARY/_quarantine/). --watch keeps running and syncs each device whe
     install: Flags.boolean({ description: 'write the udev rule and systemd unit for running `sync --watch` as a service' }),
     print: Flags.boolean({ description: 'with --install: print them instead of writing', dependsOn: ['install'] }),
     user: Flags.string({ description: 'with --install: the user the service runs as, who gets access to the devices' }),
-    group: Flags.string({ description: 'with --install: a group given access to the devices (default: the user\'s)' }),
+    group: Flags.string({ description: "with --install: a group given access to the devices (default: the user's)" }),
     wait: Flags.integer({ description: 'seconds to wait for another run on the same library', default: 60, min: 0 }),
   };
 
@@ -150,7 +150,10 @@ ones into LIBRARY/_quarantine/). --watch keeps running and syncs each device whe
 function parseTransports(list: string | undefined): Set<Transport> {
   if (list === undefined) return new Set(TRANSPORTS);
   const out = new Set<Transport>();
-  for (const t of list.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+  for (const t of list
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)) {
     if (!(TRANSPORTS as string[]).includes(t)) throw new RangeError(`unknown transport "${t}"; known: ${TRANSPORTS.join(', ')}`);
     out.add(t as Transport);
   }

@@ -35,7 +35,7 @@ uploads lose it, and other sports drop total_strokes.`;
   static override examples = [
     '<%= config.bin %> tcx2fit workout.tcx                         # workout.fit',
     '<%= config.bin %> tcx2fit workout.tcx -o row.fit --tz Europe/Berlin --max-hr 190 --split 250',
-    '<%= config.bin %> tcx2fit run.tcx --sport running --split 0    # the watch\'s laps',
+    "<%= config.bin %> tcx2fit run.tcx --sport running --split 0    # the watch's laps",
     '<%= config.bin %> tcx2fit workout.tcx -o row.fit --json | jq .laps',
   ];
 
@@ -45,10 +45,10 @@ uploads lose it, and other sports drop total_strokes.`;
     output: Flags.string({ char: 'o', description: 'FIT file to write (default: IN with .fit; - for standard output)' }),
     sport: Flags.string({ description: 'FIT sport[/sub_sport] (default rowing/indoor_rowing: see DESCRIPTION)' }),
     split: Flags.integer({ description: 'laps of this many metres; 0: the TCX laps', default: 500, min: 0 }),
-    'pause-gap': Flags.integer({ description: 'seconds without trackpoints or movement that make a pause (0: only the TCX\'s own track breaks)', default: DEFAULT_PAUSE_GAP, min: 0 }),
+    'pause-gap': Flags.integer({ description: "seconds without trackpoints or movement that make a pause (0: only the TCX's own track breaks)", default: DEFAULT_PAUSE_GAP, min: 0 }),
     manufacturer: Flags.string({ description: 'file_id manufacturer: FIT name or number', default: 'development' }),
     product: Flags.integer({ description: 'file_id product number', default: 0, min: 0, max: 65534 }),
-    tz: Flags.string({ description: 'IANA time zone for the local time (default: the system\'s)' }),
+    tz: Flags.string({ description: "IANA time zone for the local time (default: the system's)" }),
     weight: Flags.string({ description: 'body weight, kg' }),
     height: Flags.string({ description: 'height, m' }),
     age: Flags.integer({ description: 'age, years', min: 1, max: 120 }),
@@ -64,7 +64,10 @@ uploads lose it, and other sports drop total_strokes.`;
     if (json && flags.output === '-') this.error('--json with -o -: standard output holds the JSON; name a FIT file', { exit: 2 });
     const profile = this.loadProfile(flags['profile-extra'] ?? []);
     const [sport, subSport] = (flags.sport ?? '').split('/');
-    for (const [type, v] of [['sport', sport], ['sub_sport', subSport]] as const) {
+    for (const [type, v] of [
+      ['sport', sport],
+      ['sub_sport', subSport],
+    ] as const) {
       if (v && enumValue(profile, type, v) === undefined) this.error(`--sport: unknown ${type} "${v}"`, { exit: 2 });
     }
     const manufacturer = /^\d+$/.test(flags.manufacturer) ? Number(flags.manufacturer) : flags.manufacturer;
@@ -93,8 +96,15 @@ uploads lose it, and other sports drop total_strokes.`;
     try {
       const workout = parseTcx(withPath(args.input, 'input', () => readFileSync(args.input, 'utf8')));
       result = tcxToFit(profile, workout, {
-        sport: sport || undefined, subSport: subSport || undefined, split: flags.split || undefined, pauseGap: flags['pause-gap'], manufacturer, product: flags.product,
-        timeZone: flags.tz, user, hrZones,
+        sport: sport || undefined,
+        subSport: subSport || undefined,
+        split: flags.split || undefined,
+        pauseGap: flags['pause-gap'],
+        manufacturer,
+        product: flags.product,
+        timeZone: flags.tz,
+        user,
+        hrZones,
       });
     } catch (e) {
       if (e instanceof FitkitError) e.file = args.input;
@@ -106,8 +116,10 @@ uploads lose it, and other sports drop total_strokes.`;
     if (!isStdout(output) && !json) {
       const pauses = s.pauses ? ` (${s.timer.toFixed(0)} s timer, ${plural(s.pauses, 'pause')})` : '';
       const sessions = s.sessions > 1 ? `${plural(s.sessions, 'session')}, ` : '';
-      this.logToStderr(`${output}: ${plural(s.records, 'record')}, ${sessions}${plural(s.laps, 'lap')}, ${s.distance.toFixed(0)} m in ${s.elapsed.toFixed(0)} s${pauses}` +
-        `${s.strokes === undefined ? '' : `, ${plural(s.strokes, 'stroke')}`}${s.calories === undefined ? '' : `, ${s.calories} kcal (${s.caloriesFrom})`}`);
+      this.logToStderr(
+        `${output}: ${plural(s.records, 'record')}, ${sessions}${plural(s.laps, 'lap')}, ${s.distance.toFixed(0)} m in ${s.elapsed.toFixed(0)} s${pauses}` +
+          `${s.strokes === undefined ? '' : `, ${plural(s.strokes, 'stroke')}`}${s.calories === undefined ? '' : `, ${s.calories} kcal (${s.caloriesFrom})`}`,
+      );
     }
     return { ...s, output };
   }

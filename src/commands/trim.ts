@@ -15,10 +15,7 @@ export default class Trim extends BaseCommand {
 are shortened, laps outside it go; times, distances, averages, maxima, positions and the
 session and activity totals are recomputed. The input is never touched.`;
 
-  static override examples = [
-    '<%= config.bin %> trim ride.fit --start 2min -o ride-trimmed.fit',
-    '<%= config.bin %> trim run.fit --end 1km -o run-trimmed.fit --json',
-  ];
+  static override examples = ['<%= config.bin %> trim ride.fit --start 2min -o ride-trimmed.fit', '<%= config.bin %> trim run.fit --end 1km -o run-trimmed.fit --json'];
 
   static override args = { file: Args.string({ description: 'activity FIT file', required: true }) };
 

@@ -16,7 +16,22 @@ export { dateFromFitTime, isoFromFitTime, fitTimeFromDate, FIT_EPOCH_S } from '.
 export { FitCsvWriter, createFitCsvDecoder, type FitCsvOptions } from './formats/fitcsv.js';
 export { fieldValue, messageToObject, jsonReplacer, type Value, type ValueOptions, type MessageObject } from './fit/decode/values.js';
 export { ObjectDecoder, decodeFitObjects, decodeFitObjectsStream, type ObjectDecodeOptions, type ObjectDecodeResult } from './fit/decode/objects.js';
-export { ColumnDecoder, decodeFitColumns, decodeFitColumnsStream, columnRows, cellAt, type ColumnDecodeOptions, type ColumnDecodeResult, type MessageColumns, type Column, type NumberColumn, type TimeColumn, type StringColumn, type ArrayColumn, type ValuesColumn } from './fit/decode/columns.js';
+export {
+  ColumnDecoder,
+  decodeFitColumns,
+  decodeFitColumnsStream,
+  columnRows,
+  cellAt,
+  type ColumnDecodeOptions,
+  type ColumnDecodeResult,
+  type MessageColumns,
+  type Column,
+  type NumberColumn,
+  type TimeColumn,
+  type StringColumn,
+  type ArrayColumn,
+  type ValuesColumn,
+} from './fit/decode/columns.js';
 export { sortIntoLibrary, type SortOptions } from './library/sorter.js';
 export { Library, type Admission, type Admitted, type LibraryOptions } from './library/library.js';
 export { analyseBytes, type Analysis } from './library/analyse.js';

@@ -35,7 +35,12 @@ const LAYERS: string[][] = [
   ['validate', 'sim', 'batch', 'convert', 'edit', 'export'],
   ['sync'],
 ];
-const SAME_LAYER_ALLOWED = new Set(['core/platform/profile-loader.ts -> core/fit/profile/profile.ts', 'core/fit/profile/sdk-profile.ts -> core/platform/sdk-profile-cache.ts', 'core/platform/sdk-profile-cache.ts -> core/fit/profile/sdk-extract.ts', 'core/platform/sdk-profile-cache.ts -> core/fit/profile/sdk-profile.ts']);
+const SAME_LAYER_ALLOWED = new Set([
+  'core/platform/profile-loader.ts -> core/fit/profile/profile.ts',
+  'core/fit/profile/sdk-profile.ts -> core/platform/sdk-profile-cache.ts',
+  'core/platform/sdk-profile-cache.ts -> core/fit/profile/sdk-extract.ts',
+  'core/platform/sdk-profile-cache.ts -> core/fit/profile/sdk-profile.ts',
+]);
 const layerOf = new Map(LAYERS.flatMap((l, i) => l.map((f) => [f, i] as const)));
 
 /** The simulators stand behind the transports: they may use these and FIT writing, nothing of sync or the library. */
@@ -48,7 +53,9 @@ export function pureViolations(edges: ImportEdge[]): string[] {
 }
 
 export function simViolations(edges: ImportEdge[]): string[] {
-  const staticSim = edges.filter((e) => e.kind === 'static' && e.target.startsWith('core/sim/') && (e.from === 'core/index.ts' || /^(commands|cli|hooks)\//.test(e.from) || !e.from.startsWith('core/sim/')));
+  const staticSim = edges.filter(
+    (e) => e.kind === 'static' && e.target.startsWith('core/sim/') && (e.from === 'core/index.ts' || /^(commands|cli|hooks)\//.test(e.from) || !e.from.startsWith('core/sim/')),
+  );
   const simOut = edges.filter((e) => e.from.startsWith('core/sim/') && !e.target.startsWith('core/sim/') && !SIM_MAY_IMPORT.test(e.target));
   return [...staticSim, ...simOut].map(key);
 }
@@ -82,7 +89,10 @@ describe('import graph of src/', () => {
   it('fit/, formats/ and activity/ load no fs, usb or oclif', () => {
     expect(pureViolations(edges)).toEqual([]);
     const present = new Set(edges.filter(runtime).map(key));
-    expect(Object.keys(PURE_EXCEPTIONS).filter((k) => !present.has(k)), 'an exception no longer needed: remove it').toEqual([]);
+    expect(
+      Object.keys(PURE_EXCEPTIONS).filter((k) => !present.has(k)),
+      'an exception no longer needed: remove it',
+    ).toEqual([]);
   });
 
   it('the simulators load only on demand, and depend on transports and FIT writing only', () => {
@@ -96,9 +106,18 @@ describe('import graph of src/', () => {
 
   it('the rules catch what they are meant to catch', () => {
     const e = (from: string, target: string, kind: ImportEdge['kind'] = 'static'): ImportEdge => ({ from, target, specifier: target, kind });
-    expect(pureViolations([e('core/fit/decode/raw.ts', 'node:fs'), e('core/formats/gpx.ts', 'fs/promises'), e('core/activity/gpx/track.ts', 'usb'), e('core/activity/checks/checklist.ts', '@oclif/core')])).toHaveLength(4);
+    expect(
+      pureViolations([e('core/fit/decode/raw.ts', 'node:fs'), e('core/formats/gpx.ts', 'fs/promises'), e('core/activity/gpx/track.ts', 'usb'), e('core/activity/checks/checklist.ts', '@oclif/core')]),
+    ).toHaveLength(4);
     expect(pureViolations([e('core/fit/decode/raw.ts', 'node:fs', 'type'), e('core/library/walk.ts', 'node:fs')])).toEqual([]);
-    expect(simViolations([e('core/index.ts', 'core/sim/index.ts'), e('commands/sync.ts', 'core/sim/simulate.ts'), e('core/sim/ant-watch.ts', 'core/library/file-id.ts'), e('core/sim/x.ts', 'core/sync/sources/msc-source.ts', 'type')])).toHaveLength(4);
+    expect(
+      simViolations([
+        e('core/index.ts', 'core/sim/index.ts'),
+        e('commands/sync.ts', 'core/sim/simulate.ts'),
+        e('core/sim/ant-watch.ts', 'core/library/file-id.ts'),
+        e('core/sim/x.ts', 'core/sync/sources/msc-source.ts', 'type'),
+      ]),
+    ).toHaveLength(4);
     expect(simViolations([e('core/sync/simulate.ts', 'core/sim/index.ts', 'dynamic'), e('commands/sync.ts', 'core/sim/index.ts', 'dynamic')])).toEqual([]);
     expect(layerViolations([e('core/fit/decode/raw.ts', 'core/formats/gpx.ts'), e('core/mtp/session.ts', 'core/library/lock.ts'), e('core/newfolder/a.ts', 'core/fit/kit/time.ts')])).toHaveLength(3);
   });

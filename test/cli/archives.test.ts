@@ -37,7 +37,14 @@ beforeAll(async () => {
   // A damaged member: gzip data that does not inflate.
   const bad = gzipSync(activity);
   bad.fill(0xff, 12, 40);
-  writeFileSync(exportZip, await zipOf([['activities/1.fit.gz', gzipSync(activity)], ['activities/2.fit.gz', bad], ['UploadedFiles_0-_Part1.zip', inner]]));
+  writeFileSync(
+    exportZip,
+    await zipOf([
+      ['activities/1.fit.gz', gzipSync(activity)],
+      ['activities/2.fit.gz', bad],
+      ['UploadedFiles_0-_Part1.zip', inner],
+    ]),
+  );
   writeFileSync(single, gzipSync(walk));
 });
 

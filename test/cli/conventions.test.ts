@@ -224,13 +224,22 @@ describe('terminal width', () => {
     const red = '\x1b[31mFAIL\x1b[39m';
     const lines = wrapLine(`  ${red} ${'a'.repeat(50)} and some words after it`, 30, '    ');
     for (const l of lines) expect(visibleLength(l)).toBeLessThanOrEqual(30);
-    expect(lines.map((l) => l.replace(/\x1b\[\d+m/g, '')).join('').replace(/ /g, '')).toBe(`FAIL${'a'.repeat(50)}andsomewordsafterit`);
+    expect(
+      lines
+        .map((l) => l.replace(/\x1b\[\d+m/g, ''))
+        .join('')
+        .replace(/ /g, ''),
+    ).toBe(`FAIL${'a'.repeat(50)}andsomewordsafterit`);
   });
 });
 
 describe('help, usage and flags', () => {
   it('-h, --help and `help CMD` show the usage with the arguments; `help` lists the commands', async () => {
-    for (const argv of [['validate', '-h'], ['validate', '--help'], ['help', 'validate']]) {
+    for (const argv of [
+      ['validate', '-h'],
+      ['validate', '--help'],
+      ['help', 'validate'],
+    ]) {
       const r = await fitkitIn(argv);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('$ fitkit validate FILE|DIR...');

@@ -130,14 +130,18 @@ describe('dumpFitCsv streams', () => {
         yield bytes.subarray(1024);
       })();
     };
-    const r = await dumpFitCsv(open, { profile }, {
-      main: () => ({
-        write: (t) => {
-          written += t;
-          firstText();
-        },
-      }),
-    });
+    const r = await dumpFitCsv(
+      open,
+      { profile },
+      {
+        main: () => ({
+          write: (t) => {
+            written += t;
+            firstText();
+          },
+        }),
+      },
+    );
     expect(opened).toBe(2);
     expect(written).toBe(whole.csv);
     expect(r.rows).toBe(whole.result.rows);

@@ -21,9 +21,16 @@ function fitkit(args: string[]) {
 
 function writeFit(): string {
   const bytes = new FitBuilder()
-    .define(0, MesgNum.fileId, [{ num: 0, size: 1, type: BaseType.enum }, { num: 3, size: 4, type: BaseType.uint32 }, { num: 4, size: 8, type: BaseType.float64 }])
+    .define(0, MesgNum.fileId, [
+      { num: 0, size: 1, type: BaseType.enum },
+      { num: 3, size: 4, type: BaseType.uint32 },
+      { num: 4, size: 8, type: BaseType.float64 },
+    ])
     .data(0, [4, 0, 1e300])
-    .define(1, MesgNum.event, [{ num: 253, size: 8, type: BaseType.uint64 }, { num: 0, size: 1, type: BaseType.enum }])
+    .define(1, MesgNum.event, [
+      { num: 253, size: 8, type: BaseType.uint64 },
+      { num: 0, size: 1, type: BaseType.enum },
+    ])
     .data(1, [2n ** 64n - 2n, 0])
     .data(1, [BigInt(T0), 0])
     .build();
@@ -39,7 +46,10 @@ describe('fitkit dump: values out of the ordinary', () => {
     const r = fitkit(['dump', '--json', path]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { name: string; fields: Record<string, unknown> });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { name: string; fields: Record<string, unknown> });
     expect(lines.map((l) => l.fields)).toEqual([
       { type: 'activity', time_created: 1e300 },
       // bigint beyond 2^53 is printed as decimal text.
@@ -54,10 +64,6 @@ describe('fitkit dump: values out of the ordinary', () => {
     expect(r.code).toBe(0);
     const data = r.stdout.split('\n').filter((l) => l.startsWith('Data'));
     // One field each, padded to the widest row (three fields).
-    expect(data).toEqual([
-      'Data,0,file_id,type,"4",,,,,,,,',
-      'Data,1,event,event,"0",,,,,,,,',
-      'Data,1,event,event,"0",,,,,,,,',
-    ]);
+    expect(data).toEqual(['Data,0,file_id,type,"4",,,,,,,,', 'Data,1,event,event,"0",,,,,,,,', 'Data,1,event,event,"0",,,,,,,,']);
   });
 });

@@ -36,9 +36,7 @@ describe('fitkit dump', () => {
       'event.timestamp[s],event.timer_trigger,event.event,event.event_type,event.event_group,record.timestamp[s],record.position_lat[semicircles],record.position_long[semicircles],record.distance[m],record.altitude[m],record.speed[m/s],record.enhanced_altitude[m],record.enhanced_speed[m/s],event.data,',
     );
     expect(data[1]).toBe('"702940946","0","0","0","0",,,,');
-    expect(data[2]).toBe(
-      '"702940946","0","0","0","0","702940946","495280430","-872696681","0.02","278.20000000000005","0.0","278.20000000000005","0.0",',
-    );
+    expect(data[2]).toBe('"702940946","0","0","0","0","702940946","495280430","-872696681","0.02","278.20000000000005","0.0","278.20000000000005","0.0",');
   });
 
   it('accepts FitCSVTool spellings (-se -deg -iso8601 -re -ex)', () => {
@@ -100,7 +98,10 @@ describe('fitkit dump', () => {
 
   it('--json prints one interpreted message per line', () => {
     const r = fitkit(['dump', '--json', fixture('Activity.fit')]);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ name: 'file_id', fields: { manufacturer: 'dynastream', type: 'activity' } });
     const rec = lines.find((l) => l.name === 'record');
     expect(rec.fields.timestamp).toBe('2012-04-09T21:22:26.000Z');
@@ -121,10 +122,7 @@ describe('fitkit dump', () => {
   it('reads profile additions from $XDG_CONFIG_HOME/fitkit/profile-extra.json', () => {
     const config = mkdtempSync(join(tmpdir(), 'fitkit-xdg-'));
     mkdirSync(join(config, 'fitkit'));
-    writeFileSync(
-      join(config, 'fitkit', 'profile-extra.json'),
-      JSON.stringify({ messages: [{ num: 22, name: 'mystery', fields: [{ num: 0, name: 'alpha', type: 'uint8' }] }] }),
-    );
+    writeFileSync(join(config, 'fitkit', 'profile-extra.json'), JSON.stringify({ messages: [{ num: 22, name: 'mystery', fields: [{ num: 0, name: 'alpha', type: 'uint8' }] }] }));
     const r = fitkit(['dump', '--json', fixture('compressed-speed-distance.fit')], undefined, { XDG_CONFIG_HOME: config });
     expect(r.stdout).toContain('"name":"mystery"');
   });

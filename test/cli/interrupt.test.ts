@@ -36,7 +36,9 @@ async function waitFor<T>(found: () => T | undefined, child: ChildProcess): Prom
 
 /** The files under `dir` (recursively), relative. */
 function tree(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => !e.isDirectory()).map((e) => join(e.parentPath ?? e.path, e.name).slice(dir.length + 1));
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => !e.isDirectory())
+    .map((e) => join(e.parentPath ?? e.path, e.name).slice(dir.length + 1));
 }
 
 describe('dump interrupted', () => {

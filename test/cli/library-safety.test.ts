@@ -90,7 +90,7 @@ describe('symbolic links inside a library', () => {
     expect(readdirSync(lib)).toEqual(['.fitkit']);
   });
 
-  it("sort: a .fitkit owned by another user is refused", () => {
+  it('sort: a .fitkit owned by another user is refused', () => {
     if (process.getuid?.() !== 0) {
       console.log('skipped: making a folder owned by another user needs root');
       return;

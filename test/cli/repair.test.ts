@@ -54,7 +54,12 @@ describe('fitkit repair', () => {
       {
         message: 'activity',
         fields: {
-          timestamp: '2012-04-09T21:24:51Z', total_timer_time: 13.749, num_sessions: 1, type: 'manual', event: 'activity', event_type: 'stop',
+          timestamp: '2012-04-09T21:24:51Z',
+          total_timer_time: 13.749,
+          num_sessions: 1,
+          type: 'manual',
+          event: 'activity',
+          event_type: 'stop',
           local_timestamp: '2012-04-09T17:24:51',
         },
         note: 'activity over 1 session, local time UTC-04:00 from time zone America/New_York',

@@ -19,7 +19,7 @@ function fitkit(args: string[]) {
 /** A deterministic LCG, so a failing kill schedule can be replayed from its seed. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('fitkit sort killed', () => {
@@ -66,9 +66,7 @@ describe('fitkit sort killed', () => {
       expect(index.size).toBe(hashes.size);
       for (const p of files) expect(index.hasPath(p), p).toBe(true);
     }
-    process.stderr.write(
-      `sort kill test: ${killedMidway} of 20 runs killed before they finished; library files after each: ${sizes.join(' ')}\n`,
-    );
+    process.stderr.write(`sort kill test: ${killedMidway} of 20 runs killed before they finished; library files after each: ${sizes.join(' ')}\n`);
     expect(killedMidway).toBeGreaterThan(5);
     // Some kills landed while files were being written, not all before the first or after the last.
     expect(sizes.some((n) => n > 0 && n < hashes.size)).toBe(true);

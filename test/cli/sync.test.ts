@@ -43,7 +43,7 @@ describe('fitkit sync --simulate', () => {
     expect(inspectLibrary(lib).files).toEqual(facts.files);
   });
 
-  it('ant:fr310xt-usb1: the USB1 stick and the capture\'s 310XT under clustered loss: every readable FIT entry lands byte-identical', async () => {
+  it("ant:fr310xt-usb1: the USB1 stick and the capture's 310XT under clustered loss: every readable FIT entry lands byte-identical", async () => {
     const { captureTable, CAPTURE_WATCH } = await import('../../src/core/sim/fr310xt-capture.js');
     const lib = join(tmp('sync'), 'FitSync');
     const r = fitkit(['sync', '--simulate', 'ant:fr310xt-usb1', '--to', lib, '--json']);

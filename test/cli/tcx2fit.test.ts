@@ -16,7 +16,10 @@ function fitkit(args: string[]) {
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'fitkit-tcx2fit-'));
-const workout = buildTcx(Array.from({ length: 301 }, (_, i) => ({ t: i, d: 3.5 * i, hr: 120, cad: 24, speed: 3.5, watts: 150 })), { steps: 120 });
+const workout = buildTcx(
+  Array.from({ length: 301 }, (_, i) => ({ t: i, d: 3.5 * i, hr: 120, cad: 24, speed: 3.5, watts: 150 })),
+  { steps: 120 },
+);
 
 describe('fitkit tcx2fit', () => {
   it('writes IN.fit beside the input (no temporary file left) and reports what it wrote', () => {
@@ -76,7 +79,10 @@ describe('fitkit tcx2fit on messy files', () => {
     const dir = tmp();
     const pts = [0, 1, 2, 4, 3, 5, 5, 6].map((t) => ({ t, d: 4 * t, hr: t === 6 ? 300 : 120, cad: t === 2 ? -1 : 24 }));
     const tcx = buildTcx(pts);
-    const lines = tcx.split('\n').map((l, i) => (l.includes('<Trackpoint>') ? i + 1 : 0)).filter(Boolean);
+    const lines = tcx
+      .split('\n')
+      .map((l, i) => (l.includes('<Trackpoint>') ? i + 1 : 0))
+      .filter(Boolean);
     writeFileSync(join(dir, 'messy.tcx'), tcx);
     const r = fitkit([join(dir, 'messy.tcx')]);
     expect(r.code).toBe(0);
@@ -94,7 +100,10 @@ describe('fitkit tcx2fit on messy files', () => {
 
   it('a pause: --pause-gap sets the gap; the summary line says the timer time', () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'p.tcx'), buildTcx([...Array.from({ length: 61 }, (_, t) => t), ...Array.from({ length: 61 }, (_, t) => 160 + t)].map((t) => ({ t, d: 3 * Math.min(t, 60) + 3 * Math.max(0, t - 160) }))));
+    writeFileSync(
+      join(dir, 'p.tcx'),
+      buildTcx([...Array.from({ length: 61 }, (_, t) => t), ...Array.from({ length: 61 }, (_, t) => 160 + t)].map((t) => ({ t, d: 3 * Math.min(t, 60) + 3 * Math.max(0, t - 160) }))),
+    );
     const r = fitkit([join(dir, 'p.tcx'), '-o', join(dir, 'a.fit')]);
     expect(r.stderr).toMatch(/a\.fit: 122 records, 1 lap, 360 m in 220 s \(120 s timer, 1 pause\)\n$/);
     expect(sdkDecode(readFileSync(join(dir, 'a.fit'))).messages.sessionMesgs[0]).toMatchObject({ totalElapsedTime: 220, totalTimerTime: 120 });

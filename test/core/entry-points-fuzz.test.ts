@@ -73,7 +73,12 @@ function loadSeeds(): Seed[] {
   else {
     process.stderr.write('entry-points fuzz: no corpus, mutating fixtures/fit and built files\n');
     const dir = join(ROOT, 'fixtures/fit');
-    fromDir(dir, readdirSync(dir).filter((f) => f.endsWith('.fit')).map((f) => f.slice(0, -4)));
+    fromDir(
+      dir,
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.fit'))
+        .map((f) => f.slice(0, -4)),
+    );
   }
   return files.map(([name, bytes]) => seed(name, bytes));
 }
@@ -97,7 +102,11 @@ function csv(bytes: Uint8Array, all: boolean): number {
 
 async function gpx(bytes: Uint8Array, opts: Parameters<typeof fitToGpx>[2]): Promise<number> {
   let n = 0;
-  await fitToGpx(() => chunks(bytes, 1000), (b) => (n += b.length), { profile, ...opts });
+  await fitToGpx(
+    () => chunks(bytes, 1000),
+    (b) => (n += b.length),
+    { profile, ...opts },
+  );
   return n;
 }
 
@@ -170,22 +179,30 @@ describe('library entry points on mutated files', () => {
     for (const s of SEEDS) expect(s.bytes.length, s.name).toBeLessThanOrEqual(MAX_INPUT);
   });
 
-  it.runIf(!SAVE)('no entry point throws anything but a FitkitError', async () => {
-    for (const s of SEEDS) expect(await firstCrash(s.bytes).then((c) => c && describeCrash(c)), s.name).toBeUndefined();
-    await fc.assert(
-      fc.asyncProperty(caseArb(SEEDS.length), async (c) => {
-        const crash = await firstCrash(input(c));
-        if (crash) throw new Error(describeCrash(crash), { cause: crash.error });
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-  }, 120_000);
+  it.runIf(!SAVE)(
+    'no entry point throws anything but a FitkitError',
+    async () => {
+      for (const s of SEEDS) expect(await firstCrash(s.bytes).then((c) => c && describeCrash(c)), s.name).toBeUndefined();
+      await fc.assert(
+        fc.asyncProperty(caseArb(SEEDS.length), async (c) => {
+          const crash = await firstCrash(input(c));
+          if (crash) throw new Error(describeCrash(crash), { cause: crash.error });
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    },
+    120_000,
+  );
 
   it.runIf(!!SAVE)('campaign: every case run, failures kept', () => campaign(SAVE!), 24 * 3600_000);
 });
 
 describe('library entry points on fixtures/regress', () => {
-  const files = existsSync(REGRESS) ? readdirSync(REGRESS).filter((f) => f.endsWith('.fit')).sort() : [];
+  const files = existsSync(REGRESS)
+    ? readdirSync(REGRESS)
+        .filter((f) => f.endsWith('.fit'))
+        .sort()
+    : [];
   it.each(files)('%s', async (f) => {
     const crash = await firstCrash(new Uint8Array(readFileSync(join(REGRESS, f))));
     expect(crash && describeCrash(crash)).toBeUndefined();

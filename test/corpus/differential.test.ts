@@ -16,16 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { Decoder, Profile as SdkProfile, Stream } from '@garmin/fitsdk';
 import { afterAll, expect, it } from 'vitest';
-import {
-  decodeFit,
-  fieldValue,
-  messageToObject,
-  type DataFrame,
-  type DecodeResult,
-  type FitField,
-  type FitMessage,
-  type SubField,
-} from '../../src/core/index.js';
+import { decodeFit, fieldValue, messageToObject, type DataFrame, type DecodeResult, type FitField, type FitMessage, type SubField } from '../../src/core/index.js';
 import { snakeName } from '../../src/core/fit/profile/names.js';
 import { corpusFitFiles, corpusPath, describeCorpus, hasCorpus } from '../helpers/corpus.js';
 
@@ -266,9 +257,7 @@ function ourValue(f: FitField, fields: FitField[], objValue: unknown): { key: st
   if (f.kind === 'native' && f.def && f.def.subfields.length > 0) {
     const sub = sdkSubfield(f, fields);
     if (sub !== f.sub) {
-      field = sub
-        ? { ...f, sub, name: sub.name, scale: sub.scale, offset: sub.offset }
-        : { ...f, sub: undefined, name: f.def.name, scale: f.def.scale, offset: f.def.offset };
+      field = sub ? { ...f, sub, name: sub.name, scale: sub.scale, offset: sub.offset } : { ...f, sub: undefined, name: f.def.name, scale: f.def.scale, offset: f.def.offset };
       v = fieldValue(field, { dates: 'raw' }) as NValue;
     }
   }
@@ -328,10 +317,7 @@ function ourSide(messages: FitMessage[], frames: DataFrame[]): Normalised {
       const obj = messageToObject(m, { dates: 'raw' });
       const byName = new Map<string, FitField>();
       for (const f of m.fields) if (fieldValue(f, { dates: 'raw' }) !== null) byName.set(`${f.kind === 'developer' ? 'dev:' : ''}${f.name}`, f);
-      const entries = [
-        ...Object.entries(obj.fields).map(([k, v]) => [k, v] as const),
-        ...Object.entries(obj.developer ?? {}).map(([k, v]) => [`dev:${k}`, v] as const),
-      ];
+      const entries = [...Object.entries(obj.fields).map(([k, v]) => [k, v] as const), ...Object.entries(obj.developer ?? {}).map(([k, v]) => [`dev:${k}`, v] as const)];
       if (entries.length !== byName.size) throw new Error(`messageToObject at ${m.offset}: ${entries.length} fields, expected ${byName.size}`);
       // The SDK reads a field in the type its definition declares. fitkit, as FitCSVTool, reads
       // one declared with another type of the profile type's size in the profile's type, which
@@ -386,8 +372,7 @@ function same(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-const show = (v: unknown): string =>
-  v === undefined ? '(absent)' : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)));
 
 interface Disagreement {
   message: string;
@@ -485,9 +470,7 @@ describeCorpus('differential: fitkit vs @garmin/fitsdk 21.217', () => {
       if (entry?.chained !== undefined) expect(r.headers.length).toBe(entry.chained);
       const want = UNDECODABLE[file];
       if (want) {
-        expect(r.diagnostics.map((d) => ({ code: d.code, offset: d.offset }))).toEqual(
-          want.diagnostics.map((d) => ({ code: d.code, offset: d.offset ?? expect.any(Number) })),
-        );
+        expect(r.diagnostics.map((d) => ({ code: d.code, offset: d.offset }))).toEqual(want.diagnostics.map((d) => ({ code: d.code, offset: d.offset ?? expect.any(Number) })));
         expect(r.complete).toBe(want.complete);
         if (want.files !== undefined) expect(r.headers.length).toBe(want.files);
       }
@@ -507,7 +490,10 @@ describeCorpus('differential: fitkit vs @garmin/fitsdk 21.217', () => {
       if (known) seenKnown.add(`${known.name}|${file}`);
       return !known;
     });
-    expect(unexplained.slice(0, 20).map((d) => `${d.message}.${d.field} ${d.detail}`), `${unexplained.length} disagreement(s)`).toEqual([]);
+    expect(
+      unexplained.slice(0, 20).map((d) => `${d.message}.${d.field} ${d.detail}`),
+      `${unexplained.length} disagreement(s)`,
+    ).toEqual([]);
   });
 
   it('the comparison sees a changed, a missing and an extra value', () => {
@@ -526,9 +512,7 @@ describeCorpus('differential: fitkit vs @garmin/fitsdk 21.217', () => {
     m.set(k1, typeof v1 === 'number' ? v1 + 1 : typeof v1 === 'string' ? `${v1}!` : [v1 as never]);
     m.delete(k2);
     m.set('no_such_field', 1);
-    expect(compare(theirs, ours).map((d) => [d.message, d.field])).toEqual(
-      [k1, k2, 'no_such_field'].map((k) => [SDK_MESSAGES[num]?.name ?? String(num), k]),
-    );
+    expect(compare(theirs, ours).map((d) => [d.message, d.field])).toEqual([k1, k2, 'no_such_field'].map((k) => [SDK_MESSAGES[num]?.name ?? String(num), k]));
     valuesCompared = counted;
   });
 

@@ -28,7 +28,11 @@ const XSD = corpusPath('xsd');
 async function convert(name: string, opts: FitToGpxOptions = {}, bytes?: Uint8Array): Promise<{ xml: string; path: string } | undefined> {
   let xml = '';
   try {
-    await fitToGpx(() => (bytes ? [bytes] : createReadStream(corpusPath('fit', name + '.fit'))), (b) => (xml += text.decode(b)), opts);
+    await fitToGpx(
+      () => (bytes ? [bytes] : createReadStream(corpusPath('fit', name + '.fit'))),
+      (b) => (xml += text.decode(b)),
+      opts,
+    );
   } catch (e) {
     if (e instanceof FitkitError) return undefined;
     throw e;
@@ -40,7 +44,9 @@ async function convert(name: string, opts: FitToGpxOptions = {}, bytes?: Uint8Ar
 
 /** FIT → gpsbabel's GPX of it, from MANIFEST.tsv's notes ("gpsbabel expected output: ..."). */
 function gpsbabelPairs(): [string, string][] {
-  const rows = readFileSync(corpusPath('MANIFEST.tsv'), 'utf8').split('\n').map((l) => l.split('\t'));
+  const rows = readFileSync(corpusPath('MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .map((l) => l.split('\t'));
   return rows.flatMap((r) => {
     const m = /gpsbabel expected output: (gpx-expected\/gpsbabel\/\S+\.gpx)/.exec(r[6] ?? '');
     return m && r[0].startsWith('fit/') ? [[r[0].slice(4, -4), m[1]] as [string, string]] : [];

@@ -36,7 +36,9 @@ describeCorpus('fit2tcx over the corpus', () => {
     const profile = standardProfile();
     for (const rel of corpusFitFiles()) {
       const bytes = readFileSync(corpusPath('fit', rel + '.fit'));
-      const messages = decodeFit(bytes, { profile }).messages.filter((m) => m.name === 'record' || m.name === 'lap').map((m) => messageToObject(m, { dates: 'raw' }));
+      const messages = decodeFit(bytes, { profile })
+        .messages.filter((m) => m.name === 'record' || m.name === 'lap')
+        .map((m) => messageToObject(m, { dates: 'raw' }));
       try {
         const { tcx } = await fitBytesToTcx(bytes, profile);
         const file = join(dir, rel.replaceAll('/', '__') + '.tcx');
@@ -53,7 +55,10 @@ describeCorpus('fit2tcx over the corpus', () => {
   });
 
   it('every TCX validates against TrainingCenterDatabasev2.xsd and ActivityExtensionv2.xsd (xmllint)', () => {
-    const { failed, errors } = validateTcxFiles(converted.map((c) => c.file), corpusPath('xsd'));
+    const { failed, errors } = validateTcxFiles(
+      converted.map((c) => c.file),
+      corpusPath('xsd'),
+    );
     expect(failed, errors).toEqual([]);
   });
 
@@ -62,7 +67,7 @@ describeCorpus('fit2tcx over the corpus', () => {
     expect(gpsbabelTcxRows(converted.map((c) => c.file)).length).toBe(converted.reduce((n, c) => n + positioned(c), 0));
   });
 
-  it('tcx2fit of the TCX gives back the records (one per time), the laps and the FIT laps\' totals', () => {
+  it("tcx2fit of the TCX gives back the records (one per time), the laps and the FIT laps' totals", () => {
     const profile = standardProfile();
     let roundTrips = 0;
     for (const c of converted) {

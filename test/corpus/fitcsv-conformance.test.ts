@@ -59,7 +59,10 @@ function dataSizeZero(bytes: Uint8Array): boolean {
 
 /** A row pair that differs only in fields stored in fewer bytes than their type (§9: stale bytes). */
 function onlyMisaligned(a: string, b: string, names: Set<string>): boolean {
-  const strip = (r: string) => triplets(r).filter((t) => !names.has(t[0])).map((t) => t.join(','));
+  const strip = (r: string) =>
+    triplets(r)
+      .filter((t) => !names.has(t[0]))
+      .map((t) => t.join(','));
   return a.split(',').slice(0, 3).join() === b.split(',').slice(0, 3).join() && strip(a).join() === strip(b).join();
 }
 

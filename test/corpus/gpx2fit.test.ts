@@ -17,7 +17,9 @@ import { sdkDecode } from '../helpers/tcx-sdk.js';
 /** Corpus GPX files (MANIFEST kind gpx) and whether each has a track or route with a point off 0,0 (no GPS fix). */
 function corpusGpx(): { rel: string; doc: GpxDocument; hasPath: boolean }[] {
   if (!hasCorpus) return [];
-  const rows = readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8').split('\n').map((l) => l.split('\t'));
+  const rows = readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .map((l) => l.split('\t'));
   return [...new Set(rows.filter((r) => r[5] === 'gpx').map((r) => r[0]))].sort().map((rel) => {
     const doc = parseGpx(readFileSync(corpusPath(rel), 'utf8'));
     return { rel, doc, hasPath: doc.paths.some((p) => p.points.some((x) => x.lat !== 0 || x.lon !== 0)) };

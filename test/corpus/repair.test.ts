@@ -158,7 +158,12 @@ describeCorpus('fitkit repair on corpus activities that ended without a summary'
       expect(records(ms)).toBe(1979);
       // The timer time computed from the timer events is the device's own, in its activity message.
       const session = ms.find((m) => m.name === 'session')!;
-      expect(num(session, 'total_timer_time')).toBe(num(ms.find((m) => m.name === 'activity')!, 'total_timer_time'));
+      expect(num(session, 'total_timer_time')).toBe(
+        num(
+          ms.find((m) => m.name === 'activity')!,
+          'total_timer_time',
+        ),
+      );
     });
   }
 });
@@ -188,7 +193,10 @@ describeCorpus('summary computed from records vs the one the device wrote', () =
       const sessions = d.messages.filter((m) => m.name === 'session');
       const id = d.messages.find((m) => m.name === 'file_id');
       if (!d.complete || !id || num(id, 'type') !== 4 || sessions.length !== 1) continue;
-      const plan = missingSummary(d.messages.filter((m) => m.name !== 'lap' && m.name !== 'session' && m.name !== 'activity'), profile);
+      const plan = missingSummary(
+        d.messages.filter((m) => m.name !== 'lap' && m.name !== 'session' && m.name !== 'activity'),
+        profile,
+      );
       const ours = plan.messages.find((m) => m.message === 'session')!.fields;
       compared++;
       const tolerance: Record<string, (x: number) => number> = {

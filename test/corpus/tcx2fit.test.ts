@@ -31,10 +31,12 @@ function timerOf(fit: Uint8Array): ActivityTimer & { start: number; end: number 
 }
 
 function tcxFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? tcxFiles(p) : n.endsWith('.tcx') ? [p] : [];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? tcxFiles(p) : n.endsWith('.tcx') ? [p] : [];
+    })
+    .sort();
 }
 
 /** MANIFEST.tsv rows for tcx/… marked KNOWN-MALFORMED: path → the line its XML error is on. */
@@ -63,10 +65,12 @@ describeCorpus('tcx2fit over the corpus TCX files', () => {
   const out = mkdtempSync(join(tmpdir(), 'fitkit-tcx2fit-corpus-'));
   const tally = { converted: 0, laps: 0, records: 0, pauses: 0, rests: 0, errors: 0, gpsbabel: 0 };
   afterAll(() => {
-    process.stderr.write(`tcx2fit corpus: ${tally.converted} converted (${tally.records} records, ${tally.laps} laps checked, ${tally.pauses} pauses, ${tally.rests} Coxswain rests), ${tally.errors} clean errors, ${tally.gpsbabel} read back by gpsbabel${gpsbabel ? '' : ' (gpsbabel not installed)'}\n`);
+    process.stderr.write(
+      `tcx2fit corpus: ${tally.converted} converted (${tally.records} records, ${tally.laps} laps checked, ${tally.pauses} pauses, ${tally.rests} Coxswain rests), ${tally.errors} clean errors, ${tally.gpsbabel} read back by gpsbabel${gpsbabel ? '' : ' (gpsbabel not installed)'}\n`,
+    );
   });
 
-  it('finds the files and the manifest\'s malformed ones', () => {
+  it("finds the files and the manifest's malformed ones", () => {
     expect(files.length).toBeGreaterThanOrEqual(20);
     expect(bad.size).toBeGreaterThanOrEqual(3);
   });

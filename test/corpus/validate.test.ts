@@ -54,7 +54,9 @@ function* pieces(bytes: Uint8Array): Iterable<Uint8Array> {
 
 /** Corpus files the MANIFEST describes as damaged: truncated, bad CRC, corrupt header, junk, not FIT. */
 function malformed(): string[] {
-  const rows = readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8').split('\n').map((l) => l.split('\t'));
+  const rows = readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .map((l) => l.split('\t'));
   return rows
     .filter((r) => r[0]?.startsWith('fit/') && /KNOWN-MALFORMED|truncat|CRC mismatch|corrupt|trailing|non-FIT|not a FIT|junk/i.test(r[6] ?? ''))
     .map((r) => r[0].slice(4).replace(/\.fit$/i, ''));

@@ -15,11 +15,26 @@ export function bigRide(records: number): Uint8Array {
     for (const f of fields) head.push(...f);
   };
   const u32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
-  def(0, 0, [[0, 1, 0x00], [1, 2, 0x84], [2, 2, 0x84], [3, 4, 0x8c], [4, 4, 0x86]]);
+  def(0, 0, [
+    [0, 1, 0x00],
+    [1, 2, 0x84],
+    [2, 2, 0x84],
+    [3, 4, 0x8c],
+    [4, 4, 0x86],
+  ]);
   head.push(0, 4, 1, 0, 0x32, 0x0c, ...u32(1234567), ...u32(T0)); // activity, garmin, edge 830
-  def(1, 21, [[253, 4, 0x86], [0, 1, 0x00], [1, 1, 0x00]]);
+  def(1, 21, [
+    [253, 4, 0x86],
+    [0, 1, 0x00],
+    [1, 1, 0x00],
+  ]);
   head.push(1, ...u32(T0), 0, 0); // timer start
-  def(2, 20, [[253, 4, 0x86], [0, 4, 0x85], [1, 4, 0x85], [3, 1, 0x02]]);
+  def(2, 20, [
+    [253, 4, 0x86],
+    [0, 4, 0x85],
+    [1, 4, 0x85],
+    [3, 1, 0x02],
+  ]);
   const REC = 14;
   const dataSize = head.length + records * REC;
   const out = Buffer.alloc(14 + dataSize + 2);

@@ -10,7 +10,11 @@ import type { Profile } from '../../src/core/fit/profile/profile.js';
 
 function sorted(o: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!o) return undefined;
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]),
+  );
 }
 
 const text = (name: string, offset: number, fields: Record<string, unknown>, developer?: Record<string, unknown>) =>

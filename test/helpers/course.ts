@@ -17,7 +17,11 @@ export function course(gpx: string, o: Partial<GpxToCourseOptions> = {}) {
 /** fit2gpx's reading of a FIT held in memory. */
 export async function backToGpx(fit: Uint8Array): Promise<ReadGpx> {
   const parts: Uint8Array[] = [];
-  await fitToGpx(() => [fit], (c) => parts.push(c.slice()), { profile: profile() });
+  await fitToGpx(
+    () => [fit],
+    (c) => parts.push(c.slice()),
+    { profile: profile() },
+  );
   return readGpx(Buffer.concat(parts).toString('utf8'));
 }
 
@@ -36,14 +40,11 @@ export interface Pt {
 
 /** A GPX 1.1 document: waypoints, then one track (or route) of `points`. */
 export function buildGpx(points: Pt[], opts: { waypoints?: { lat: number; lon: number; name?: string; sym?: string; type?: string }[]; route?: boolean; name?: string } = {}): string {
-  const pt = (tag: string, p: Pt) =>
-    `<${tag} lat="${p.lat}" lon="${p.lon}">${p.ele === undefined ? '' : `<ele>${p.ele}</ele>`}${p.time ? `<time>${p.time}</time>` : ''}</${tag}>`;
+  const pt = (tag: string, p: Pt) => `<${tag} lat="${p.lat}" lon="${p.lon}">${p.ele === undefined ? '' : `<ele>${p.ele}</ele>`}${p.time ? `<time>${p.time}</time>` : ''}</${tag}>`;
   const wpts = (opts.waypoints ?? []).map(
     (w) => `<wpt lat="${w.lat}" lon="${w.lon}">${w.name ? `<name>${w.name}</name>` : ''}${w.sym ? `<sym>${w.sym}</sym>` : ''}${w.type ? `<type>${w.type}</type>` : ''}</wpt>`,
   );
   const name = opts.name ? `<name>${opts.name}</name>` : '';
-  const body = opts.route
-    ? `<rte>${name}${points.map((p) => pt('rtept', p)).join('\n')}</rte>`
-    : `<trk>${name}<trkseg>\n${points.map((p) => pt('trkpt', p)).join('\n')}\n</trkseg></trk>`;
+  const body = opts.route ? `<rte>${name}${points.map((p) => pt('rtept', p)).join('\n')}</rte>` : `<trk>${name}<trkseg>\n${points.map((p) => pt('trkpt', p)).join('\n')}\n</trkseg></trk>`;
   return `<?xml version="1.0"?>\n<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">\n${wpts.join('\n')}\n${body}\n</gpx>\n`;
 }

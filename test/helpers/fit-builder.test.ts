@@ -97,7 +97,7 @@ describe('FitBuilder: layout', () => {
     ]);
   });
 
-  it('encodes values: sentinels for null, two\'s complement, strings, arrays, floats, 64-bit', () => {
+  it("encodes values: sentinels for null, two's complement, strings, arrays, floats, 64-bit", () => {
     const b = new FitBuilder();
     const fields: FieldDef[] = [
       { num: 0, size: 1, type: BaseType.uint8 },

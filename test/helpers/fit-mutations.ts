@@ -66,15 +66,7 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
 export const defMutationArb: fc.Arbitrary<DefMutation> = fc.record({
   def: fc.nat(),
   field: fc.nat(),
-  what: fc.constantFrom(
-    'count' as const,
-    'size' as const,
-    'type' as const,
-    'typeAndSize' as const,
-    'arch' as const,
-    'devCount' as const,
-    'header' as const,
-  ),
+  what: fc.constantFrom('count' as const, 'size' as const, 'type' as const, 'typeAndSize' as const, 'arch' as const, 'devCount' as const, 'header' as const),
   value: fc.nat({ max: 255 }),
 });
 /** A case over `seeds` seeds: up to two definition mutations, then one to three others. */

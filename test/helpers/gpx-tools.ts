@@ -36,10 +36,7 @@ export function gpxSchema(xsdDir: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'fitkit-xsd-'));
   const imports = IMPORTS.map(([ns, file]) => `  <xsd:import namespace="${ns}" schemaLocation="${pathToFileURL(join(xsdDir, file)).href}"/>`);
   wrapper = join(dir, 'gpx-all.xsd');
-  writeFileSync(
-    wrapper,
-    `<?xml version="1.0" encoding="UTF-8"?>\n<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">\n${imports.join('\n')}\n</xsd:schema>\n`,
-  );
+  writeFileSync(wrapper, `<?xml version="1.0" encoding="UTF-8"?>\n<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">\n${imports.join('\n')}\n</xsd:schema>\n`);
   return wrapper;
 }
 

@@ -20,9 +20,7 @@ export interface ImportEdge {
 }
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 }
 
 export function importEdges(file: string, srcRoot: string): ImportEdge[] {
@@ -36,15 +34,18 @@ export function importEdges(file: string, srcRoot: string): ImportEdge[] {
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
-      const typeOnly = node.importClause?.isTypeOnly ||
-        (node.importClause !== undefined && !node.importClause.name && node.importClause.namedBindings !== undefined &&
-          ts.isNamedImports(node.importClause.namedBindings) && node.importClause.namedBindings.elements.length > 0 &&
+      const typeOnly =
+        node.importClause?.isTypeOnly ||
+        (node.importClause !== undefined &&
+          !node.importClause.name &&
+          node.importClause.namedBindings !== undefined &&
+          ts.isNamedImports(node.importClause.namedBindings) &&
+          node.importClause.namedBindings.elements.length > 0 &&
           node.importClause.namedBindings.elements.every((e) => e.isTypeOnly));
       add(node.moduleSpecifier.text, typeOnly ? 'type' : 'static');
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      const typeOnly = node.isTypeOnly ||
-        (node.exportClause !== undefined && ts.isNamedExports(node.exportClause) && node.exportClause.elements.length > 0 &&
-          node.exportClause.elements.every((e) => e.isTypeOnly));
+      const typeOnly =
+        node.isTypeOnly || (node.exportClause !== undefined && ts.isNamedExports(node.exportClause) && node.exportClause.elements.length > 0 && node.exportClause.elements.every((e) => e.isTypeOnly));
       add(node.moduleSpecifier.text, typeOnly ? 'type' : 'static');
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       add(node.argument.literal.text, 'type');
@@ -61,5 +62,7 @@ export function importEdges(file: string, srcRoot: string): ImportEdge[] {
 
 /** Every edge of every module under `srcRoot`. */
 export function importGraph(srcRoot: string): ImportEdge[] {
-  return tsFiles(srcRoot).sort().flatMap((f) => importEdges(f, srcRoot));
+  return tsFiles(srcRoot)
+    .sort()
+    .flatMap((f) => importEdges(f, srcRoot));
 }

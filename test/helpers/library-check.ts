@@ -40,7 +40,10 @@ export function inspectLibrary(root: string): LibraryFacts {
   }
   const indexFile = join(root, '.fitkit', 'index.jsonl');
   const index = existsSync(indexFile)
-    ? readFileSync(indexFile, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as LibraryFacts['index'][number])
+    ? readFileSync(indexFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as LibraryFacts['index'][number])
     : [];
   for (const e of index) {
     if (!files.has(e.path)) problems.push(`index names a missing file: ${e.path}`);

@@ -29,15 +29,19 @@ export function renderCsv(bytes: Uint8Array, profile: Profile, opts: FitCsvOptio
   const csv = rows.length ? '\uFEFF' + headerRow(width.width) + '\n' + rows.join('\n') + '\n' : '';
 
   const misalignedNames = new Set<string>();
-  scanFrames(bytes, (f) => {
-    if (f.kind !== 'definition') return;
-    for (const fd of f.fields) {
-      if (!fd.baseType || fd.size >= fd.baseType.size) continue;
-      const def = profile.field(f.globalNum, fd.num);
-      if (!def) continue;
-      misalignedNames.add(def.name);
-      for (const s of def.subfields) misalignedNames.add(s.name);
-    }
-  }, { values: false });
+  scanFrames(
+    bytes,
+    (f) => {
+      if (f.kind !== 'definition') return;
+      for (const fd of f.fields) {
+        if (!fd.baseType || fd.size >= fd.baseType.size) continue;
+        const def = profile.field(f.globalNum, fd.num);
+        if (!def) continue;
+        misalignedNames.add(def.name);
+        for (const s of def.subfields) misalignedNames.add(s.name);
+      }
+    },
+    { values: false },
+  );
   return { csv, diagnostics: decoder.diagnostics, misalignedNames };
 }

@@ -19,10 +19,14 @@ export interface RenderedDump {
 export async function renderDump(bytes: Uint8Array, profile: Profile, opts: DumpOptions): Promise<RenderedDump> {
   let csv: string | null = null;
   let dataCsv: string | null = null;
-  const result = await dumpFitCsv(() => [bytes], { ...opts, profile }, {
-    main: () => ((csv = ''), { write: (t) => void (csv += t) }),
-    data: () => ((dataCsv = ''), { write: (t) => void (dataCsv += t) }),
-  });
+  const result = await dumpFitCsv(
+    () => [bytes],
+    { ...opts, profile },
+    {
+      main: () => ((csv = ''), { write: (t) => void (csv += t) }),
+      data: () => ((dataCsv = ''), { write: (t) => void (dataCsv += t) }),
+    },
+  );
   // FitCSVTool writes _data.csv empty when no data row matched or decoding failed.
   if (csv !== null && opts.data !== undefined && result.dataEmpty) dataCsv = '';
   return { csv, dataCsv, result };

@@ -33,18 +33,22 @@ export function buildTcx(points: TpSpec[], opts: { start?: string; steps?: numbe
   const p = opts.prefix ? `${opts.prefix}:` : '';
   const ext = opts.prefix ? ` xmlns:${opts.prefix}="http://www.garmin.com/xmlschemas/ActivityExtension/v2"` : '';
   const inner = opts.prefix ? '' : ' xmlns="http://www.garmin.com/xmlschemas/ActivityExtension/v2"';
-  const tps = points.map((x) => [
-    '        <Trackpoint>',
-    `          <Time>${new Date(start.getTime() + x.t * 1000).toISOString()}</Time>`,
-    x.lat !== undefined ? `          <Position><LatitudeDegrees>${x.lat}</LatitudeDegrees><LongitudeDegrees>${x.lon}</LongitudeDegrees></Position>` : '',
-    x.d !== undefined ? `          <DistanceMeters>${x.d}</DistanceMeters>` : '',
-    x.hr !== undefined ? `          <HeartRateBpm><Value>${x.hr}</Value></HeartRateBpm>` : '',
-    x.cad !== undefined ? `          <Cadence>${x.cad}</Cadence>` : '',
-    x.speed !== undefined || x.watts !== undefined
-      ? `          <Extensions><${p}TPX${inner}>${x.speed !== undefined ? `<${p}Speed>${x.speed}</${p}Speed>` : ''}${x.watts !== undefined ? `<${p}Watts>${x.watts}</${p}Watts>` : ''}</${p}TPX></Extensions>`
-      : '',
-    '        </Trackpoint>',
-  ].filter(Boolean).join('\n'));
+  const tps = points.map((x) =>
+    [
+      '        <Trackpoint>',
+      `          <Time>${new Date(start.getTime() + x.t * 1000).toISOString()}</Time>`,
+      x.lat !== undefined ? `          <Position><LatitudeDegrees>${x.lat}</LatitudeDegrees><LongitudeDegrees>${x.lon}</LongitudeDegrees></Position>` : '',
+      x.d !== undefined ? `          <DistanceMeters>${x.d}</DistanceMeters>` : '',
+      x.hr !== undefined ? `          <HeartRateBpm><Value>${x.hr}</Value></HeartRateBpm>` : '',
+      x.cad !== undefined ? `          <Cadence>${x.cad}</Cadence>` : '',
+      x.speed !== undefined || x.watts !== undefined
+        ? `          <Extensions><${p}TPX${inner}>${x.speed !== undefined ? `<${p}Speed>${x.speed}</${p}Speed>` : ''}${x.watts !== undefined ? `<${p}Watts>${x.watts}</${p}Watts>` : ''}</${p}TPX></Extensions>`
+        : '',
+      '        </Trackpoint>',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"${ext}>`,
@@ -56,7 +60,9 @@ export function buildTcx(points: TpSpec[], opts: { start?: string; steps?: numbe
     '      </Track>',
     opts.steps !== undefined ? `<Extensions><${p}LX${inner}><${p}Steps>${opts.steps}</${p}Steps></${p}LX></Extensions>` : '',
     '</Lap><Notes>Created by Coxswain</Notes></Activity></Activities></TrainingCenterDatabase>',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /**
@@ -67,7 +73,10 @@ export function writeLongTcx(path: string, n: number, start = '2024-05-17T06:00:
   const t0 = new Date(start).getTime();
   const fd = openSync(path, 'w');
   try {
-    writeSync(fd, `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">\n<Activities><Activity Sport="Other"><Id>${start}</Id>\n<Lap StartTime="${start}"><TotalTimeSeconds>${n}</TotalTimeSeconds><Track>\n`);
+    writeSync(
+      fd,
+      `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">\n<Activities><Activity Sport="Other"><Id>${start}</Id>\n<Lap StartTime="${start}"><TotalTimeSeconds>${n}</TotalTimeSeconds><Track>\n`,
+    );
     let chunk = '';
     for (let i = 0; i < n; i++) {
       chunk += `<Trackpoint><Time>${new Date(t0 + i * 1000).toISOString()}</Time><Position><LatitudeDegrees>0.0</LatitudeDegrees><LongitudeDegrees>0.0</LongitudeDegrees></Position><DistanceMeters>${3 * i}</DistanceMeters><HeartRateBpm><Value>${120 + (i % 40)}</Value></HeartRateBpm><Cadence>${20 + (i % 9)}</Cadence><Extensions><TPX xmlns="http://www.garmin.com/xmlschemas/ActivityExtension/v2"><Speed>3.0</Speed><Watts>${100 + (i % 50)}</Watts></TPX></Extensions></Trackpoint>\n`;

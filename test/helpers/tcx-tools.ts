@@ -27,7 +27,14 @@ export function validateTcxFiles(files: string[], xsdDir: string): { failed: str
   requireTool('xmllint');
   const r = spawnSync('xmllint', ['--noout', '--nonet', '--schema', tcxSchema(xsdDir), ...files], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const failed = files.filter((f) => r.stderr.includes(`${f} fails to validate`) || !r.stderr.includes(`${f} validates`));
-  return { failed, errors: r.stderr.split('\n').filter((l) => !l.endsWith(' validates')).slice(0, 20).join('\n') };
+  return {
+    failed,
+    errors: r.stderr
+      .split('\n')
+      .filter((l) => !l.endsWith(' validates'))
+      .slice(0, 20)
+      .join('\n'),
+  };
 }
 
 /** Track points gpsbabel reads from TCX files (`-i gtrnctr`, all in one run), as unicsv rows without the header. */

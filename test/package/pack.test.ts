@@ -22,11 +22,19 @@ describe('npm package', () => {
   });
 
   it('exports the library and the simulators as a subpath (fitkit/sim), which the library does not load', async () => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       const core = await import('fitkit');
       const sim = await import('fitkit/sim');
       console.log(JSON.stringify([typeof core.startSimulation, 'SimUsbBus' in core, typeof sim.SimUsbBus, typeof sim.SimMtpWatch, Object.keys(sim.WATCH_MODELS).length > 0]));
-    `], { cwd: root, encoding: 'utf8' });
+    `,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(['function', false, 'function', 'function', true]);
   });

@@ -79,8 +79,7 @@ interface Expectation {
   cancel(): void;
 }
 
-const isResponse = (m: AntMessage, channel: number, id: number) =>
-  m.id === M.CHANNEL_EVENT && m.payload[0] === channel && m.payload[1] === id;
+const isResponse = (m: AntMessage, channel: number, id: number) => m.id === M.CHANNEL_EVENT && m.payload[0] === channel && m.payload[1] === id;
 
 export class AntStick {
   readonly device: UsbDevice;
@@ -186,10 +185,7 @@ export class AntStick {
           this.#log(`ANT stick at ${this.location}: no answer to Reset System (try ${i + 1} of ${this.#o.resetTries})`);
         }
       }
-      throw new FitkitError(
-        'ant_timeout',
-        `the ANT stick at ${this.location} did not answer Reset System (${this.#o.resetTries} tries); unplug it and plug it back in`,
-      );
+      throw new FitkitError('ant_timeout', `the ANT stick at ${this.location} did not answer Reset System (${this.#o.resetTries} tries); unplug it and plug it back in`);
     } finally {
       this.#resetting = false;
     }
@@ -320,7 +316,10 @@ export class AntStick {
   #transfer(channel: number, id: number, messages: AntMessage[], signal?: AbortSignal): Promise<TxOutcome> {
     const prev = this.#txQueue.get(channel) ?? Promise.resolve();
     const run = prev.then(() => this.#transferNow(channel, id, messages, signal));
-    this.#txQueue.set(channel, run.catch(() => {}));
+    this.#txQueue.set(
+      channel,
+      run.catch(() => {}),
+    );
     return run;
   }
 
@@ -328,10 +327,7 @@ export class AntStick {
     if (id === M.BURST_DATA) this.#burstAborted.delete(channel);
     for (let attempt = 0; ; attempt++) {
       const done = this.#expect(
-        (m) =>
-          m.id === M.CHANNEL_EVENT &&
-          m.payload[0] === channel &&
-          ((m.payload[1] === RF_EVENT && isTransferEnd(m.payload[2])) || (m.payload[1] === id && m.payload[2] !== Code.RESPONSE_NO_ERROR)),
+        (m) => m.id === M.CHANNEL_EVENT && m.payload[0] === channel && ((m.payload[1] === RF_EVENT && isTransferEnd(m.payload[2])) || (m.payload[1] === id && m.payload[2] !== Code.RESPONSE_NO_ERROR)),
         this.#o.transferTimeoutMs,
         signal,
       );
@@ -527,10 +523,5 @@ export class AntStick {
 const LATE_OUTCOME_MS = 10_000;
 
 function isTransferEnd(code: number): boolean {
-  return (
-    code === Code.EVENT_TRANSFER_TX_COMPLETED ||
-    code === Code.EVENT_TRANSFER_TX_FAILED ||
-    code === Code.EVENT_CHANNEL_CLOSED ||
-    code === Code.EVENT_RX_FAIL_GO_TO_SEARCH
-  );
+  return code === Code.EVENT_TRANSFER_TX_COMPLETED || code === Code.EVENT_TRANSFER_TX_FAILED || code === Code.EVENT_CHANNEL_CLOSED || code === Code.EVENT_RX_FAIL_GO_TO_SEARCH;
 }

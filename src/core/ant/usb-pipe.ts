@@ -167,11 +167,9 @@ function usbError(e: unknown, where: string, op: 'open' | 'claim' | 'write' | 's
       case 'access':
         return new FitkitError('ant_stick_access', `no permission to open ${where}: a udev rule must give your user access to 0fcf:1004/1008/1009 (fitkit sync --install writes one)`, { cause: e });
       case 'busy':
-        return new FitkitError(
-          'ant_stick_busy',
-          `${where} is in use by another program (another fitkit, antfs-cli/openant, Garmin Express in a VM) or a kernel driver that could not be detached`,
-          { cause: e },
-        );
+        return new FitkitError('ant_stick_busy', `${where} is in use by another program (another fitkit, antfs-cli/openant, Garmin Express in a VM) or a kernel driver that could not be detached`, {
+          cause: e,
+        });
     }
   } else if (e instanceof FitkitError) return e;
   const message = e instanceof Error ? e.message : String(e);

@@ -41,7 +41,10 @@ export function typeFolder(subType: number): string {
 
 export function entryStamp(e: DirectoryEntry): string {
   if (!hasCalendarDate(e)) return `sys${e.date}`;
-  return dateFromFitTime(e.date).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  return dateFromFitTime(e.date)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '-');
 }
 
 /** Paths for FIT entries, in the order given; unique within the list. */

@@ -292,7 +292,7 @@ export class AntFsHost {
     const hostSerial = this.#o.hostSerial;
     const maxTries = this.#o.linkTries ?? 10;
     const searchStart = this.#clock.now();
-    for (let tries = 0; ; ) {
+    for (let tries = 0; ;) {
       const left = deadline - this.#clock.now();
       let b: Beacon | undefined;
       try {
@@ -385,7 +385,10 @@ export class AntFsHost {
       throw new FitkitError('antfs_pairing_required', `${who} is not paired with fitkit: run fitkit sync with pairing allowed and accept the request on the watch`);
     }
     if (this.radio.lastBeacon && !this.radio.lastBeacon.pairingEnabled) {
-      throw new FitkitError('antfs_pairing_disabled', `${who} is not paired with fitkit and does not allow pairing: enable pairing (and data transfer) in the watch's ANT settings, then run fitkit sync again`);
+      throw new FitkitError(
+        'antfs_pairing_disabled',
+        `${who} is not paired with fitkit and does not allow pairing: enable pairing (and data transfer) in the watch's ANT settings, then run fitkit sync again`,
+      );
     }
     const hostName = this.#o.hostName ?? 'fitkit';
     this.#log(`pairing with ${who}: accept "${hostName}" on the watch within ${Math.round(this.#t.pairingMs / 1000)} s`);

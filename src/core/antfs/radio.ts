@@ -91,8 +91,7 @@ export class AntFsRadio {
     const [serial, version] = [await s.serialNumber(), await s.version()];
     const caps = await s.capabilities();
     this.#o.log(
-      `ANT stick at ${s.location}: serial ${serial ?? '?'}, firmware ${version ?? '?'}` +
-        (caps ? `, ${caps.maxChannels} channels, ${caps.maxNetworks} networks` : ', capabilities not reported'),
+      `ANT stick at ${s.location}: serial ${serial ?? '?'}, firmware ${version ?? '?'}` + (caps ? `, ${caps.maxChannels} channels, ${caps.maxNetworks} networks` : ', capabilities not reported'),
     );
     await s.setNetworkKey(0, this.#o.networkKey);
     await s.assignChannel(ch, ChannelType.SLAVE, 0);

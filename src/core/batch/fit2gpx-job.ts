@@ -56,13 +56,7 @@ export async function convertJob(job: Job, profile: Profile): Promise<JobResult>
     if (job.output) outputTarget(job.output);
     // Standard input (or a FIFO, a device) is read once and kept: the conversion reads its input twice.
     const stdin =
-      job.input === '-'
-        ? await readAll(process.stdin)
-        : !regular
-          ? await readAll(createReadStream(job.input))
-          : isArchiveFile(job.input)
-            ? (await singleFitFromArchive(job.input)).bytes
-            : undefined;
+      job.input === '-' ? await readAll(process.stdin) : !regular ? await readAll(createReadStream(job.input)) : isArchiveFile(job.input) ? (await singleFitFromArchive(job.input)).bytes : undefined;
     const open = () => (stdin ? [stdin] : createReadStream(job.input, { highWaterMark: 1 << 20 }));
     const locPath = job.locations ?? (job.input === '-' ? undefined : findLocations(job.input));
     const opts: FitToGpxOptions = {
@@ -76,7 +70,10 @@ export async function convertJob(job: Job, profile: Profile): Promise<JobResult>
     if (locPath) {
       try {
         inputStat(locPath);
-        opts.locations = readLocations(withPath(locPath, 'input', () => readFileSync(locPath)), profile);
+        opts.locations = readLocations(
+          withPath(locPath, 'input', () => readFileSync(locPath)),
+          profile,
+        );
       } catch (e) {
         if (e instanceof FitkitError) e.file ??= locPath;
         throw e;
@@ -116,4 +113,3 @@ async function readAll(s: NodeJS.ReadableStream): Promise<Uint8Array> {
   for await (const c of s) parts.push(Buffer.from(c as Buffer));
   return Buffer.concat(parts);
 }
-

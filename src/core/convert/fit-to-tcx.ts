@@ -32,8 +32,14 @@ const ms = (t: number) => (t + FIT_EPOCH_S) * 1000;
 
 const SPORTS: Record<string, TcxSport> = { running: 'Running', cycling: 'Biking', e_biking: 'Biking' };
 const TRIGGERS: Record<string, TcxTrigger> = {
-  manual: 'Manual', time: 'Time', distance: 'Distance', position_start: 'Location', position_lap: 'Location', position_waypoint: 'Location',
-  position_marked: 'Location', heart_rate: 'HeartRate',
+  manual: 'Manual',
+  time: 'Time',
+  distance: 'Distance',
+  position_start: 'Location',
+  position_lap: 'Location',
+  position_waypoint: 'Location',
+  position_marked: 'Location',
+  heart_rate: 'HeartRate',
 };
 
 interface Span {
@@ -113,7 +119,7 @@ export function fitToTcx(messages: readonly MessageObject[]): { activities: TcxO
     }
     tp.t = abs(tp.t);
     const p: TcxOutPoint = { time: ms(tp.t) };
-    if (tp.lat !== undefined && tp.lon !== undefined) (p.lat = degrees(tp.lat), p.lon = degrees(tp.lon));
+    if (tp.lat !== undefined && tp.lon !== undefined) ((p.lat = degrees(tp.lat)), (p.lon = degrees(tp.lon)));
     if (tp.ele !== undefined) p.altitude = tp.ele;
     const d = numberValue(m.fields.distance);
     if (d !== undefined) p.distance = d;
@@ -171,7 +177,15 @@ export function fitToTcx(messages: readonly MessageObject[]): { activities: TcxO
       k++;
     }
     const out: TcxOutLap[] = [];
-    if (sLaps.length === 0) out.push(lapOf(s.m, mine.map((x) => x.p), Math.min(s.start, mine[0]?.t ?? s.start), s.end));
+    if (sLaps.length === 0)
+      out.push(
+        lapOf(
+          s.m,
+          mine.map((x) => x.p),
+          Math.min(s.start, mine[0]?.t ?? s.start),
+          s.end,
+        ),
+      );
     else {
       let j = 0;
       sLaps.forEach((l, li) => {

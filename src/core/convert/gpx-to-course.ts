@@ -142,23 +142,45 @@ export function gpxToCourse(profile: Profile, doc: GpxDocument, o: GpxToCourseOp
     e.writeMessage('file_creator', { software_version: SOFTWARE_VERSION });
     e.writeMessage('course', { name, sport, capabilities: CAPABILITIES });
     e.writeMessage('lap', {
-      message_index: 0, timestamp: dateFromFitTime(t[n - 1]), start_time: dateFromFitTime(t[0]), event: 'lap', event_type: 'stop', lap_trigger: 'session_end',
-      start_position_lat: semi(lat[0]), start_position_long: semi(lon[0]), end_position_lat: semi(lat[n - 1]), end_position_long: semi(lon[n - 1]),
-      total_elapsed_time: duration, total_timer_time: duration, total_distance: total, total_ascent: lastEle === undefined ? undefined : Math.round(ascent),
-      total_descent: lastEle === undefined ? undefined : Math.round(descent), sport,
+      message_index: 0,
+      timestamp: dateFromFitTime(t[n - 1]),
+      start_time: dateFromFitTime(t[0]),
+      event: 'lap',
+      event_type: 'stop',
+      lap_trigger: 'session_end',
+      start_position_lat: semi(lat[0]),
+      start_position_long: semi(lon[0]),
+      end_position_lat: semi(lat[n - 1]),
+      end_position_long: semi(lon[n - 1]),
+      total_elapsed_time: duration,
+      total_timer_time: duration,
+      total_distance: total,
+      total_ascent: lastEle === undefined ? undefined : Math.round(ascent),
+      total_descent: lastEle === undefined ? undefined : Math.round(descent),
+      sport,
     });
     e.writeMessage('event', { timestamp: dateFromFitTime(t[0]), event: 'timer', event_type: 'start', event_group: 0 });
     let k = 0;
     const coursePoint = (c: PlacedPoint, index: number) => {
       e.writeMessage('course_point', {
-        message_index: index, timestamp: dateFromFitTime(c.t), position_lat: semi(c.w.lat), position_long: semi(c.w.lon), distance: c.distance, type: c.type, name: c.w.name,
+        message_index: index,
+        timestamp: dateFromFitTime(c.t),
+        position_lat: semi(c.w.lat),
+        position_long: semi(c.w.lon),
+        distance: c.distance,
+        type: c.type,
+        name: c.w.name,
       });
     };
     for (let i = 0; i < n; i++) {
       const ele = pts[i].ele;
       e.writeMessage('record', {
-        timestamp: dateFromFitTime(t[i]), position_lat: semi(lat[i]), position_long: semi(lon[i]), distance: d[i],
-        altitude: ele !== undefined && ele >= -500 && ele <= 12_000 ? ele : undefined, enhanced_altitude: ele,
+        timestamp: dateFromFitTime(t[i]),
+        position_lat: semi(lat[i]),
+        position_long: semi(lon[i]),
+        distance: d[i],
+        altitude: ele !== undefined && ele >= -500 && ele <= 12_000 ? ele : undefined,
+        enhanced_altitude: ele,
       });
       // Course points after the record at or before their time: the file stays in time order.
       while (k < placed.length && (i === n - 1 || placed[k].t < t[i + 1])) (coursePoint(placed[k], k), k++);
@@ -169,8 +191,16 @@ export function gpxToCourse(profile: Profile, doc: GpxDocument, o: GpxToCourseOp
   return {
     fit,
     summary: {
-      name, from: path.from, records: n, coursePoints: placed.length, waypointsOff: off, distance: total, duration,
-      timesFrom: timed ? 'gpx' : 'speed', timesMoved: moved, warnings,
+      name,
+      from: path.from,
+      records: n,
+      coursePoints: placed.length,
+      waypointsOff: off,
+      distance: total,
+      duration,
+      timesFrom: timed ? 'gpx' : 'speed',
+      timesMoved: moved,
+      warnings,
     },
   };
 }

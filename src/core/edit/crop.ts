@@ -10,9 +10,32 @@ import { activitySeries, removeMessages, runningAt, sessionGroups, spanOf, summa
 
 /** Messages that are samples in time: they go with the time they carry. */
 export const TIME_SERIES = new Set([
-  'record', 'event', 'hr', 'gps_metadata', 'camera_event', 'accelerometer_data', 'gyroscope_data', 'magnetometer_data', 'barometer_data',
-  'obdii_data', 'nmea_sentence', 'aviation_attitude', 'video_frame', 'length', 'split', 'climb_pro', 'jump', 'three_d_sensor_calibration',
-  'one_d_sensor_calibration', 'segment_lap', 'time_in_zone', 'tank_update', 'tank_summary', 'dive_alarm', 'spo2_data', 'beat_intervals',
+  'record',
+  'event',
+  'hr',
+  'gps_metadata',
+  'camera_event',
+  'accelerometer_data',
+  'gyroscope_data',
+  'magnetometer_data',
+  'barometer_data',
+  'obdii_data',
+  'nmea_sentence',
+  'aviation_attitude',
+  'video_frame',
+  'length',
+  'split',
+  'climb_pro',
+  'jump',
+  'three_d_sensor_calibration',
+  'one_d_sensor_calibration',
+  'segment_lap',
+  'time_in_zone',
+  'tank_update',
+  'tank_summary',
+  'dive_alarm',
+  'spo2_data',
+  'beat_intervals',
 ]);
 
 export interface CropOptions {

@@ -168,7 +168,11 @@ export function csvToFit(text: string, profile: Profile): CsvToFitResult {
 }
 
 class Retype extends Error {
-  constructor(readonly field: FieldSpec, readonly bt: BaseTypeInfo, override readonly cause: unknown) {
+  constructor(
+    readonly field: FieldSpec,
+    readonly bt: BaseTypeInfo,
+    override readonly cause: unknown,
+  ) {
     super('retype');
   }
 }
@@ -332,7 +336,7 @@ function align(row: FitCsvRow, d: Def): PendingData {
       }
       if (j >= 0) {
         let els = els0;
-        const e = r ? expands.get(r.fdef.num) ?? 0 : 0;
+        const e = r ? (expands.get(r.fdef.num) ?? 0) : 0;
         if (e > 0) els = els.slice(0, Math.max(0, els.length - e));
         if (els.length > 0 || e === 0) {
           p.native.push({ field: j, elements: els, scale: r?.scale ?? 1, offset: r?.offset ?? 0, line: row.line, what: c.name });
@@ -471,7 +475,7 @@ function toBytes(bt: BaseTypeInfo, size: number, els: string[], scale: number, o
     return scaled ? Math.round((v + offset) * scale) : v;
   });
   try {
-    return encodeValue(bt, size, count === 0 ? raw[0] ?? 0 : raw, what);
+    return encodeValue(bt, size, count === 0 ? (raw[0] ?? 0) : raw, what);
   } catch (e) {
     if (e instanceof FitkitError) fail(line, e.message);
     throw e;

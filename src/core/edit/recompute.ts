@@ -81,7 +81,7 @@ export function spanOf(model: EditModel, m: EditMessage): [number, number] | und
   const e = getValue(model, m, 'total_elapsed_time');
   const ts = getValue(model, m, 'timestamp');
   if (a === null) return undefined;
-  return [a, e !== null ? a + e : ts ?? a];
+  return [a, e !== null ? a + e : (ts ?? a)];
 }
 
 /** Statistics fields (record-stats.ts), by the record field they come from. */
@@ -227,7 +227,12 @@ export function summarizeActivity(model: EditModel, groups: readonly SessionGrou
   const t = Math.max(...ends);
   if (!Number.isFinite(t)) return;
   setValue(model, act, 'timestamp', t);
-  setValue(model, act, 'total_timer_time', groups.reduce((n, g) => n + (getValue(model, g.session, 'total_timer_time') ?? 0), 0));
+  setValue(
+    model,
+    act,
+    'total_timer_time',
+    groups.reduce((n, g) => n + (getValue(model, g.session, 'total_timer_time') ?? 0), 0),
+  );
   setValue(model, act, 'num_sessions', groups.length);
   const local = timeZone ? t + timeZoneOffset(dateFromFitTime(t), timeZone) : oldLocal !== null && oldTs !== null ? t + (oldLocal - oldTs) : null;
   if (local !== null && local >= 0 && local < 0xffffffff) setValue(model, act, 'local_timestamp', local);

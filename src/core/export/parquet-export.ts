@@ -280,13 +280,7 @@ class ExportRun {
 }
 
 function sameStat(l: ManifestLine, st: BigIntStats): boolean {
-  return (
-    l.size === Number(st.size) &&
-    l.dev === String(st.dev) &&
-    l.ino === String(st.ino) &&
-    l.mtimeNs === String(st.mtimeNs) &&
-    l.ctimeNs === String(st.ctimeNs)
-  );
+  return l.size === Number(st.size) && l.dev === String(st.dev) && l.ino === String(st.ino) && l.mtimeNs === String(st.mtimeNs) && l.ctimeNs === String(st.ctimeNs);
 }
 
 function formatLine(l: ManifestLine): string {
@@ -308,6 +302,6 @@ function identity(path: string, d: ColumnDecodeResult): FileIdentity {
   };
   const typeCol = fid?.columns['type'];
   const typeNum = num('type');
-  const type = typeNum === null ? null : ((typeCol?.kind === 'number' && typeCol.names?.get(typeNum)) || String(typeNum));
+  const type = typeNum === null ? null : (typeCol?.kind === 'number' && typeCol.names?.get(typeNum)) || String(typeNum);
   return { file: path, serial: num('serial_number'), type, timeCreatedMs: num('time_created') };
 }

@@ -228,7 +228,17 @@ function expansions(mdef: MessageDef, pdef: FieldDef, count: number, targets: Se
     const target = mdef.fields.get(c.fieldNum);
     if (!target || targets.has(target.num) || target.components.length > 0) return undefined;
     targets.add(target.num);
-    out.push({ into: -1, bits: c.bits, pos, scale: c.scale, offset: c.offset, target, fmt: validValue(target.baseType, target.scale, target.offset), head: target.name + ',"', tail: '",' + target.units + ',' });
+    out.push({
+      into: -1,
+      bits: c.bits,
+      pos,
+      scale: c.scale,
+      offset: c.offset,
+      target,
+      fmt: validValue(target.baseType, target.scale, target.offset),
+      head: target.name + ',"',
+      tail: '",' + target.units + ',',
+    });
     pos += c.bits;
   }
   return out;

@@ -109,14 +109,7 @@ export async function fitCsvWidth(source: AsyncIterable<Uint8Array> | Iterable<U
  * number merge, and go into a stored field of that number that is wide enough), each developer
  * field.
  */
-function dataBound(
-  profile: Profile,
-  writer: FitCsvWriter,
-  def: DefinitionFrame,
-  dev: readonly (BoundDevField | undefined)[],
-  expand: boolean,
-  hideUnknown: boolean,
-): number {
+function dataBound(profile: Profile, writer: FitCsvWriter, def: DefinitionFrame, dev: readonly (BoundDevField | undefined)[], expand: boolean, hideUnknown: boolean): number {
   const mdef = profile.message(def.globalNum);
   if (!writer.showsData(mdef?.name ?? 'unknown', mdef !== undefined)) return -1;
   /** Stored field number → its narrowest declared type size (a number listed again is one field). */

@@ -144,7 +144,7 @@ export class FitCsvWriter {
       }
       // Undefined developer fields count bytes; defined ones count elements of their type.
       const n = Math.floor(d.size / (bound?.baseType.size ?? 1));
-      cells.push(bound ? bound.name ?? 'null' : DEV_UNDEFINED, String(n), '');
+      cells.push(bound ? (bound.name ?? 'null') : DEV_UNDEFINED, String(n), '');
     });
     return cells;
   }
@@ -222,8 +222,8 @@ export class FitCsvWriter {
 
   #cell(f: FitField): CsvCell {
     const o = this.#opts;
-    const name = f.kind === 'developer' ? f.dev?.name ?? 'null' : f.def ? f.name : 'unknown';
-    const units = this.#units(f, f.kind === 'developer' ? f.dev?.units ?? 'null' : f.units);
+    const name = f.kind === 'developer' ? (f.dev?.name ?? 'null') : f.def ? f.name : 'unknown';
+    const units = this.#units(f, f.kind === 'developer' ? (f.dev?.units ?? 'null') : f.units);
     const bt = f.baseType;
     const r = f.raw;
     if (typeof r === 'number' || typeof r === 'bigint') {
@@ -339,12 +339,7 @@ export interface FitCsvRunOptions extends FitCsvOptions {
  * Wires the raw decoder, the interpreter and the writer: push bytes into `decoder`, rows come
  * out of `onRow`, and `writer.headerRow()` is the header once the input has ended.
  */
-export function createFitCsvDecoder(
-  opts: FitCsvRunOptions,
-  onRow: (line: string) => void,
-  onDiagnostic?: (d: Diagnostic) => void,
-  dataTable?: FitDataCsvWriter,
-) {
+export function createFitCsvDecoder(opts: FitCsvRunOptions, onRow: (line: string) => void, onDiagnostic?: (d: Diagnostic) => void, dataTable?: FitDataCsvWriter) {
   const interp = csvInterpreter(opts);
   const writer = new FitCsvWriter(opts.profile, onRow, opts, dataTable);
   const fast = new WeakMap<DefinitionFrame, FastRow | null>();

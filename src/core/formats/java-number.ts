@@ -135,8 +135,7 @@ function shortestFloatDecimal(m: bigint, q: number, v: number): Decimal {
     if (c >= pow10(p)) [e, p] = [e + 1, p - 1];
     else if (c < pow10(p - 1)) [e, p] = [e - 1, p - 1];
     else {
-      const inside = (d: bigint): boolean =>
-        inclusive ? lo * num <= d * den && d * den <= hi * num : lo * num < d * den && d * den < hi * num;
+      const inside = (d: bigint): boolean => (inclusive ? lo * num <= d * den && d * den <= hi * num : lo * num < d * den && d * den < hi * num);
       const below = x * num - c * den; // distances to v, both scaled by den
       const above = (c + 1n) * den - x * num;
       let pick: bigint | undefined;
@@ -209,9 +208,11 @@ function jdk17FloatDecimal(m: bigint, q: number): Decimal {
     const digit = Number(b / s);
     b = wrap(10n * (b % s));
     mm = wrap(mm * 10n);
-    if (width && !first && mm <= 0n) low = high = true; // Java's guard against m overflowing
+    if (width && !first && mm <= 0n)
+      low = high = true; // Java's guard against m overflowing
     else [low, high] = [b < mm, width ? wrap(b + mm) > tens : b + mm >= tens];
-    if (first && digit === 0 && !high) decExp--; // the estimate was one too high
+    if (first && digit === 0 && !high)
+      decExp--; // the estimate was one too high
     else digits.push(digit);
     if (first && (decExp < -3 || decExp >= 8)) low = high = false; // E-form wants two digits
   }

@@ -72,8 +72,10 @@ export function writeTcx(activities: TcxOutActivity[], out: (s: string) => void,
     out('    </Activity>\n');
   }
   out('  </Activities>\n');
-  out(`  <Author xsi:type="Application_t">\n    <Name>${escapeXml(creator)}</Name>\n    <Build><Version><VersionMajor>0</VersionMajor><VersionMinor>1</VersionMinor></Version></Build>\n` +
-    '    <LangID>en</LangID>\n    <PartNumber>000-00000-00</PartNumber>\n  </Author>\n');
+  out(
+    `  <Author xsi:type="Application_t">\n    <Name>${escapeXml(creator)}</Name>\n    <Build><Version><VersionMajor>0</VersionMajor><VersionMinor>1</VersionMinor></Version></Build>\n` +
+      '    <LangID>en</LangID>\n    <PartNumber>000-00000-00</PartNumber>\n  </Author>\n',
+  );
   out('</TrainingCenterDatabase>\n');
 }
 

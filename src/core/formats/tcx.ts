@@ -128,25 +128,39 @@ type Target = Channel | 'time' | 'lap.totalTime' | 'lap.distance' | 'lap.calorie
 function target(parent: string, grand: string, name: string, inPoint: boolean, inLap: boolean): Target | undefined {
   if (inPoint) {
     switch (name) {
-      case 'Time': return parent === 'Trackpoint' ? 'time' : undefined;
-      case 'DistanceMeters': return parent === 'Trackpoint' ? 'distance' : undefined;
-      case 'AltitudeMeters': return parent === 'Trackpoint' ? 'altitude' : undefined;
-      case 'Cadence': return parent === 'Trackpoint' ? 'cadence' : undefined;
-      case 'RunCadence': return parent === 'TPX' ? 'cadence' : undefined;
-      case 'Value': return parent === 'HeartRateBpm' ? 'heartRate' : undefined;
-      case 'LatitudeDegrees': return parent === 'Position' ? 'lat' : undefined;
-      case 'LongitudeDegrees': return parent === 'Position' ? 'lon' : undefined;
-      case 'Speed': return parent === 'TPX' ? 'speed' : undefined;
-      case 'Watts': return parent === 'TPX' ? 'watts' : undefined;
+      case 'Time':
+        return parent === 'Trackpoint' ? 'time' : undefined;
+      case 'DistanceMeters':
+        return parent === 'Trackpoint' ? 'distance' : undefined;
+      case 'AltitudeMeters':
+        return parent === 'Trackpoint' ? 'altitude' : undefined;
+      case 'Cadence':
+        return parent === 'Trackpoint' ? 'cadence' : undefined;
+      case 'RunCadence':
+        return parent === 'TPX' ? 'cadence' : undefined;
+      case 'Value':
+        return parent === 'HeartRateBpm' ? 'heartRate' : undefined;
+      case 'LatitudeDegrees':
+        return parent === 'Position' ? 'lat' : undefined;
+      case 'LongitudeDegrees':
+        return parent === 'Position' ? 'lon' : undefined;
+      case 'Speed':
+        return parent === 'TPX' ? 'speed' : undefined;
+      case 'Watts':
+        return parent === 'TPX' ? 'watts' : undefined;
     }
     return undefined;
   }
   if (inLap && parent === 'Lap') {
     switch (name) {
-      case 'TotalTimeSeconds': return 'lap.totalTime';
-      case 'DistanceMeters': return 'lap.distance';
-      case 'Calories': return 'lap.calories';
-      case 'TriggerMethod': return 'lap.trigger';
+      case 'TotalTimeSeconds':
+        return 'lap.totalTime';
+      case 'DistanceMeters':
+        return 'lap.distance';
+      case 'Calories':
+        return 'lap.calories';
+      case 'TriggerMethod':
+        return 'lap.trigger';
     }
   }
   if (inLap && name === 'Steps' && parent === 'LX') return 'lap.steps';
@@ -157,8 +171,14 @@ function target(parent: string, grand: string, name: string, inPoint: boolean, i
 }
 
 const NAMES: Record<Channel, string> = {
-  distance: 'DistanceMeters', heartRate: 'HeartRateBpm', cadence: 'Cadence', speed: 'Speed', watts: 'Watts',
-  lat: 'LatitudeDegrees', lon: 'LongitudeDegrees', altitude: 'AltitudeMeters',
+  distance: 'DistanceMeters',
+  heartRate: 'HeartRateBpm',
+  cadence: 'Cadence',
+  speed: 'Speed',
+  watts: 'Watts',
+  lat: 'LatitudeDegrees',
+  lon: 'LongitudeDegrees',
+  altitude: 'AltitudeMeters',
 };
 
 /** Reads the document, one element at a time. */
@@ -282,10 +302,18 @@ class TcxReader implements XmlHandler {
         this.pointTime = Date.parse(s);
         if (Number.isNaN(this.pointTime)) this.badTime = s;
         return;
-      case 'creator': this.#dest.activities[this.#dest.activities.length - 1].creator = s; return;
-      case 'notes': if (s) this.#dest.activities[this.#dest.activities.length - 1].notes = s; return;
-      case 'author': this.author = s; return;
-      case 'lap.trigger': if (!this.inCourse) this.laps[this.laps.length - 1].trigger = s; return;
+      case 'creator':
+        this.#dest.activities[this.#dest.activities.length - 1].creator = s;
+        return;
+      case 'notes':
+        if (s) this.#dest.activities[this.#dest.activities.length - 1].notes = s;
+        return;
+      case 'author':
+        this.author = s;
+        return;
+      case 'lap.trigger':
+        if (!this.inCourse) this.laps[this.laps.length - 1].trigger = s;
+        return;
     }
     if (s === '') return;
     const v = Number(s);

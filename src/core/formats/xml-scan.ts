@@ -10,7 +10,10 @@
  */
 
 export class XmlError extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'XmlError';
   }
@@ -352,4 +355,3 @@ export class XmlScanner {
     this.#fail(at, `unbound prefix "${clip(prefix)}"`);
   }
 }
-

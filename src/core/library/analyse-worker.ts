@@ -8,9 +8,7 @@ export interface AnalyseRequest {
   path: string;
 }
 
-export type AnalyseReply =
-  | { id: number; ok: true; result: ReturnType<typeof readSource> }
-  | { id: number; ok: false; code: ErrorCode; message: string };
+export type AnalyseReply = { id: number; ok: true; result: ReturnType<typeof readSource> } | { id: number; ok: false; code: ErrorCode; message: string };
 
 parentPort?.on('message', (req: AnalyseRequest) => {
   try {

@@ -64,7 +64,7 @@ export function readFileIdFromFile(path: string, prefix = FILE_ID_PREFIX): FileI
   try {
     const buf = Buffer.allocUnsafe(prefix);
     let n = 0;
-    for (let r; n < prefix && (r = readSync(fd, buf, n, prefix - n, n)) > 0; ) n += r;
+    for (let r; n < prefix && (r = readSync(fd, buf, n, prefix - n, n)) > 0;) n += r;
     return readFileId(buf.subarray(0, n));
   } finally {
     closeSync(fd);

@@ -51,9 +51,7 @@ const TYPE_DIRS: ReadonlyMap<number, string> = new Map([
 export const UNKNOWN_TYPE_DIR = 'Unknown';
 
 /** Every folder name the layout itself creates: a file must never take one of these names. */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set(
-  [...TYPE_DIRS.values(), UNKNOWN_TYPE_DIR, QUARANTINE_DIR, STATE_DIR].filter(Boolean).map((n) => n.toLowerCase()),
-);
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([...TYPE_DIRS.values(), UNKNOWN_TYPE_DIR, QUARANTINE_DIR, STATE_DIR].filter(Boolean).map((n) => n.toLowerCase()));
 
 export function typeDir(type: number | undefined): string {
   const dir = type === undefined ? undefined : TYPE_DIRS.get(type);
@@ -115,7 +113,10 @@ export function parseTypeFilter(list: string, profile: Profile): Set<number | 'u
   const byName = new Map<string, number>([['locations', FILE_TYPE_LOCATIONS]]);
   for (const [n, name] of profile.types.get('file')?.values ?? []) byName.set(snakeName(name), n);
   const out = new Set<number | 'unknown'>();
-  for (const raw of list.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+  for (const raw of list
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)) {
     if (raw === 'unknown') out.add('unknown');
     else if (/^\d+$/.test(raw) && Number(raw) < 256) out.add(Number(raw));
     else if (byName.has(raw)) out.add(byName.get(raw)!);

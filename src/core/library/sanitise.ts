@@ -9,7 +9,6 @@
 /** Longest name we write, in UTF-8 bytes; `-99999` and a temp prefix still fit under 255. */
 export const MAX_NAME_BYTES = 200;
 
-
 const UNSAFE = /[\u0000-\u001f\u007f/\\<>:"|?*]/g;
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 

@@ -64,7 +64,10 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
     const results: SortedFile[] = [];
     const fresh = (path: string): Promise<ReadResult> => {
       pool ??= new AnalysePool(opts.threads);
-      return pool.analyse(path).then((read) => ({ ok: true, read }) as const, (error: Error) => ({ ok: false, error }) as const);
+      return pool.analyse(path).then(
+        (read) => ({ ok: true, read }) as const,
+        (error: Error) => ({ ok: false, error }) as const,
+      );
     };
     const analyse = (path: string): Promise<ReadResult> => {
       const hit = move ? undefined : cache.lookup(path);

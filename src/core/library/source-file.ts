@@ -32,7 +32,7 @@ export function readSource(path: string): SourceRead {
     // A fresh (unpooled) buffer: it is transferred whole to the main thread.
     const bytes = new Uint8Array(size);
     let n = 0;
-    for (let r; n < size && (r = readSync(fd, bytes, n, size - n, n)) > 0; ) n += r;
+    for (let r; n < size && (r = readSync(fd, bytes, n, size - n, n)) > 0;) n += r;
     const data = n === size ? bytes : bytes.slice(0, n);
     return { ...analyseBytes(data), bytes: data, mtimeMs: Number(st.mtimeNs / 1000n) / 1000, stamp: stampOf(st) };
   } catch (e) {

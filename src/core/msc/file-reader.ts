@@ -59,13 +59,7 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T
  * Streams bytes [offset, size) of `abs` to `sink`. `shown` names the file in errors. Errors of
  * the sink propagate unchanged; a fresh buffer is passed per chunk, so the sink may keep it.
  */
-export async function readVolumeFile(
-  abs: string,
-  shown: string,
-  size: number,
-  sink: (chunk: Uint8Array) => void | Promise<void>,
-  opts: ReadFileOptions = {},
-): Promise<void> {
+export async function readVolumeFile(abs: string, shown: string, size: number, sink: (chunk: Uint8Array) => void | Promise<void>, opts: ReadFileOptions = {}): Promise<void> {
   const offset = opts.offset ?? 0;
   const chunk = opts.chunkBytes ?? CHUNK_BYTES;
   if (!Number.isInteger(offset) || offset < 0 || offset > size) {
@@ -83,7 +77,7 @@ export async function readVolumeFile(
   }
   let stuck = false;
   try {
-    for (let pos = offset; pos < size; ) {
+    for (let pos = offset; pos < size;) {
       opts.signal?.throwIfAborted();
       let want = Math.min(chunk, size - pos);
       let n: number;

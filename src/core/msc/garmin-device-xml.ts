@@ -153,7 +153,7 @@ export async function readGarminDeviceXml(path: string): Promise<GarminDeviceXml
     try {
       const buf = new Uint8Array(MAX_DEVICE_XML_BYTES + 1);
       let n = 0;
-      for (let r; n < buf.length && (r = (await fh.read(buf, n, buf.length - n, n)).bytesRead) > 0; ) n += r;
+      for (let r; n < buf.length && (r = (await fh.read(buf, n, buf.length - n, n)).bytesRead) > 0;) n += r;
       if (n > MAX_DEVICE_XML_BYTES) return { reason: `GarminDevice.xml is larger than ${MAX_DEVICE_XML_BYTES} bytes; ignored` };
       text = new TextDecoder().decode(buf.subarray(0, n));
     } finally {

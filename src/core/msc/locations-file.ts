@@ -23,4 +23,3 @@ export function findLocations(activity: string): string | undefined {
   const locDir = pick(root, /^locations?$/i);
   return locDir ? pick(locDir, /^(locations|lctns)\.fit$/i) : undefined;
 }
-

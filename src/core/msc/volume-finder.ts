@@ -151,7 +151,9 @@ export async function findGarminVolumes(opts: FindOptions): Promise<VolumeScan> 
 
   for (const dev of garminDevices) {
     if (!mountedDevices.has(dev)) {
-      hints.push(`Garmin volume ${dev} (label ${GARMIN_LABEL}) is not mounted; fitkit does not mount disks: let the desktop automount it, run \`udisksctl mount -b ${dev}\`, or mount it yourself and pass --from <mount point>`);
+      hints.push(
+        `Garmin volume ${dev} (label ${GARMIN_LABEL}) is not mounted; fitkit does not mount disks: let the desktop automount it, run \`udisksctl mount -b ${dev}\`, or mount it yourself and pass --from <mount point>`,
+      );
     }
   }
   volumes.sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));

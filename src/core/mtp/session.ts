@@ -83,10 +83,7 @@ export class MtpSession {
     for (let attempt = 0; attempt < 6; attempt++) {
       let r: TransactionResult;
       try {
-        r = await this.#call(
-          { operation: Operation.OpenSession, params: [SESSION_ID], transactionId: tid, timeoutMs: this.#opened ? undefined : this.#o.firstOpenTimeoutMs },
-          { reopen: false },
-        );
+        r = await this.#call({ operation: Operation.OpenSession, params: [SESSION_ID], transactionId: tid, timeoutMs: this.#opened ? undefined : this.#o.firstOpenTimeoutMs }, { reopen: false });
       } catch (e) {
         if (isUsbError(e, 'timeout') && !timedOut) {
           timedOut = true;
@@ -243,7 +240,7 @@ export class MtpSession {
     }
     if (t.operation === Operation.GetObjPropList) throw new Error('GetObjPropList is broken on Garmin devices and must not be sent');
     let reopened = opts.reopen === false;
-    for (let busy = 0; ; ) {
+    for (let busy = 0; ;) {
       const r = await this.transport.run(t);
       if (r.dataBytes > 0) return r;
       if ((r.code === Response.DeviceBusy || r.code === Response.StoreNotAvailable) && busy < this.#o.busyRetries) {

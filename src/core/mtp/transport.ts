@@ -344,4 +344,3 @@ function cancelPayload(tid: number): Uint8Array {
   writeU32(b, 2, tid);
   return b;
 }
-

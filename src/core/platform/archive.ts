@@ -39,9 +39,7 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
 };
 
 /** A member's bytes, or why it was skipped. `path` reads `outer.zip/inner.zip/a.fit`. */
-export type ArchiveItem =
-  | { kind: 'member'; path: string; bytes: Uint8Array }
-  | { kind: 'problem'; path: string; error: FitkitError };
+export type ArchiveItem = { kind: 'member'; path: string; bytes: Uint8Array } | { kind: 'problem'; path: string; error: FitkitError };
 
 const ZIP_MAGIC = [0x50, 0x4b]; // "PK": a local header, or the end record of an empty zip
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -88,10 +86,7 @@ export function isWantedMember(name: string): boolean {
  * GPX, JSON and pictures too). The archive itself unreadable throws; a member going wrong yields a
  * problem and the walk goes on with the next.
  */
-export async function* readArchive(
-  file: string,
-  limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
-): AsyncGenerator<ArchiveItem> {
+export async function* readArchive(file: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): AsyncGenerator<ArchiveItem> {
   const kind = archiveKindOfFile(file);
   if (kind === 'gzip') {
     // Compressed, a FIT file is smaller still: a gzip larger than the limit cannot be one.
@@ -170,13 +165,7 @@ async function* readZip(zipFile: string, shownAs: string, limits: ArchiveLimits,
   }
 }
 
-async function* nestedZip(
-  zip: yauzl.ZipFile,
-  entry: yauzl.Entry,
-  path: string,
-  limits: ArchiveLimits,
-  depth: number,
-): AsyncGenerator<ArchiveItem> {
+async function* nestedZip(zip: yauzl.ZipFile, entry: yauzl.Entry, path: string, limits: ArchiveLimits, depth: number): AsyncGenerator<ArchiveItem> {
   if (entry.uncompressedSize > limits.maxNestedZipBytes) {
     yield problem(path, 'archive_member_too_big', `declares ${mib(entry.uncompressedSize)} MiB, more than ${mib(limits.maxNestedZipBytes)} MiB`);
     return;

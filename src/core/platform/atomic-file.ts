@@ -71,7 +71,7 @@ export class AtomicFile {
     if (this.#writeError) return;
     // Copied (the caller may reuse its buffer) into recycled buffers: fresh ones per chunk would
     // be hundreds of MB of zero-filled memory on a big output, and the GC work they bring.
-    const chunk = (data.length <= POOLED ? this.#free.pop() ?? Buffer.allocUnsafeSlow(POOLED) : Buffer.allocUnsafeSlow(data.length)).subarray(0, data.length);
+    const chunk = (data.length <= POOLED ? (this.#free.pop() ?? Buffer.allocUnsafeSlow(POOLED)) : Buffer.allocUnsafeSlow(data.length)).subarray(0, data.length);
     chunk.set(data);
     this.#queue.push(chunk);
     this.#queued += chunk.length;

@@ -63,7 +63,7 @@ export function outputTarget(path: string): OutputTarget {
  */
 export async function openOutput(path: string): Promise<AtomicFile> {
   const t = outputTarget(path);
-  if (t.kind === 'stdout') throw new Error('openOutput: standard output is the caller\'s to write (isStdout)');
+  if (t.kind === 'stdout') throw new Error("openOutput: standard output is the caller's to write (isStdout)");
   try {
     if (t.kind === 'in-place') {
       const fd = await openFd(t.path, constants.O_WRONLY | constants.O_TRUNC | constants.O_NOCTTY);

@@ -34,7 +34,7 @@ export async function rereadableInput(file: string): Promise<RereadableInput> {
 function fdChunks(fd: number): Iterable<Uint8Array> {
   return {
     *[Symbol.iterator]() {
-      for (let pos = 0; ; ) {
+      for (let pos = 0; ;) {
         const buf = Buffer.allocUnsafe(CHUNK);
         const n = readSync(fd, buf, 0, CHUNK, pos);
         if (n <= 0) return;
@@ -56,7 +56,7 @@ async function spooled(source: AsyncIterable<Uint8Array>): Promise<RereadableInp
   try {
     const fd = openSync(path, 'wx', 0o600);
     try {
-      for await (const chunk of source) for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off);
+      for await (const chunk of source) for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off);
     } finally {
       closeSync(fd);
     }

@@ -45,7 +45,13 @@ export function isSystemError(e: unknown): e is NodeJS.ErrnoException & { code: 
 export function fromSystemError(e: unknown, file?: string, role: PathRole = 'input'): unknown {
   if (!isSystemError(e)) return e;
   // Unlisted: Node's own words, "ECODE: what, syscall 'path'" → "what".
-  const [code, message] = MESSAGES[e.code] ?? ['system_error' as const, e.message.replace(/^E[A-Z0-9]+: /, '').split(',')[0].trim() || e.code];
+  const [code, message] = MESSAGES[e.code] ?? [
+    'system_error' as const,
+    e.message
+      .replace(/^E[A-Z0-9]+: /, '')
+      .split(',')[0]
+      .trim() || e.code,
+  ];
   if (e.code === 'ENOENT' && role === 'output') return new FitkitError('output_folder_missing', 'output folder does not exist', { file: file ?? e.path, cause: e });
   // mkdir -p over a file.
   if (e.code === 'EEXIST' && role === 'folder') return new FitkitError('not_directory', 'not a directory', { file: file ?? e.path, cause: e });

@@ -671,7 +671,7 @@ export class SimAntStick extends SimUsbDevice {
     }
     this.#out = [];
     const stream = concatBytes(...parts);
-    for (let o = 0; o < stream.length; ) {
+    for (let o = 0; o < stream.length;) {
       const n = chaos?.split ? 1 + Math.floor(this.#rng() * PACKET) : PACKET;
       this.sendIn(EP_IN, stream.slice(o, o + n), false);
       o += n;
@@ -691,7 +691,6 @@ function randomGarbage(rng: Rng): Uint8Array {
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
-
 
 export interface SimulatedAnt {
   clock: VirtualClock;

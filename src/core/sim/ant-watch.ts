@@ -366,9 +366,7 @@ export class SimAntWatch {
         const ok = !this.faults.rejectPasskey && known !== undefined && equal(known, c.data);
         this.log.push(ok ? 'passkey accepted' : 'passkey rejected');
         const serial = ok && this.#o.realistic ? 0 : this.serial;
-        return void reply(encodeAuthResponse(ok ? AuthResponse.ACCEPT : AuthResponse.REJECT, serial), 0, () =>
-          ok ? (this.#state = 'transport') : this.#toLink('passkey rejected'),
-        );
+        return void reply(encodeAuthResponse(ok ? AuthResponse.ACCEPT : AuthResponse.REJECT, serial), 0, () => (ok ? (this.#state = 'transport') : this.#toLink('passkey rejected')));
       }
       case AuthRequest.PAIRING: {
         if (!this.#o.pairingEnabled) return void reply(encodeAuthResponse(AuthResponse.REJECT, this.serial), 0, () => this.#toLink('pairing disabled'));
@@ -519,4 +517,3 @@ function describe(c: Command): string {
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
-

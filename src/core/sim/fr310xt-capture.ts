@@ -96,7 +96,13 @@ export function captureRig(o: CaptureRigOptions = {}): CaptureRig {
   const faults = o.faults ?? 'clustered';
   const loss = o.script
     ? new CaptureScript(o.script)
-    : faults === 'capture' ? new CaptureScript(captureFaults('rounds')) : faults === 'capture-one-round' ? new CaptureScript(captureFaults('one-round')) : faults === 'clustered' ? new ClusteredLoss({ seed }) : undefined;
+    : faults === 'capture'
+      ? new CaptureScript(captureFaults('rounds'))
+      : faults === 'capture-one-round'
+        ? new CaptureScript(captureFaults('one-round'))
+        : faults === 'clustered'
+          ? new ClusteredLoss({ seed })
+          : undefined;
   const watch = new SimAntWatch({
     networkKey,
     serial: CAPTURE_WATCH.serial,

@@ -19,7 +19,7 @@ const BULK_OUT = 0x03;
 export function mtpWatchDescriptor(options: SimMtpWatchOptions = {}): UsbDeviceInfo {
   const model = options.model ?? WATCH_MODELS.fr945;
   const packet = options.packetSize ?? 512;
-  const name = options.interfaceName === undefined ? 'MTP' : options.interfaceName ?? undefined;
+  const name = options.interfaceName === undefined ? 'MTP' : (options.interfaceName ?? undefined);
   return {
     location: options.location ?? '1-1',
     vendorId: 0x091e,
@@ -48,8 +48,7 @@ export function mtpWatchDescriptor(options: SimMtpWatchOptions = {}): UsbDeviceI
 /** DeviceInfo as Garmin watches report it (§3.4, §3.8): MTP vendor extension 6, 0x101B and 0x9805 listed. */
 export function garminDeviceInfo(model: WatchModel, serial: string, options: SimMtpWatchOptions): DeviceInfo {
   const ops: number[] = [
-    0x1001, 0x1002, 0x1003, 0x1004, 0x1005, 0x1006, 0x1007, 0x1008, 0x1009, 0x100b, 0x100c, 0x100d,
-    0x1014, 0x1015, 0x1016, 0x1017, 0x9801, 0x9802, 0x9803, 0x9804, 0x9805, 0x9810, 0x9811,
+    0x1001, 0x1002, 0x1003, 0x1004, 0x1005, 0x1006, 0x1007, 0x1008, 0x1009, 0x100b, 0x100c, 0x100d, 0x1014, 0x1015, 0x1016, 0x1017, 0x9801, 0x9802, 0x9803, 0x9804, 0x9805, 0x9810, 0x9811,
     // Undocumented Garmin vendor operations (§3.4): listed, never used.
     0x9000, 0x9001, 0x9002, 0x9003, 0x9004, 0x9005, 0x9006, 0x9007, 0x9008, 0x9009,
   ];

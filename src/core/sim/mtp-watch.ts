@@ -313,10 +313,20 @@ export class SimMtpWatch extends SimUsbDevice {
         const s = this.store.storages.get(p[0]);
         if (!s) return respond(Response.InvalidStorageID);
         const free = Math.max(0, s.capacity - this.store.used(s.id));
-        return this.#data(op, tid, encodeStorageInfo({
-          storageType: 3, filesystemType: 2, accessCapability: 0, maxCapacity: s.capacity, freeSpaceInBytes: free,
-          freeSpaceInObjects: 0xffffffff, description: s.description, volumeIdentifier: '',
-        }));
+        return this.#data(
+          op,
+          tid,
+          encodeStorageInfo({
+            storageType: 3,
+            filesystemType: 2,
+            accessCapability: 0,
+            maxCapacity: s.capacity,
+            freeSpaceInBytes: free,
+            freeSpaceInObjects: 0xffffffff,
+            description: s.description,
+            volumeIdentifier: '',
+          }),
+        );
       }
       case Operation.GetObjectHandles:
         return this.#handles(op, tid, p[0], p[1] ?? 0, p[2] ?? 0);
@@ -474,7 +484,6 @@ export class SimMtpWatch extends SimUsbDevice {
     void pump();
   }
 }
-
 
 function never<T>(): Promise<T> {
   return new Promise<T>(() => undefined);

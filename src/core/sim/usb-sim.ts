@@ -12,15 +12,7 @@
  * Device functions (an MTP watch, an ANT stick) subclass SimUsbDevice: they receive OUT data in
  * onOut() and queue IN data with sendIn().
  */
-import {
-  UsbError,
-  type ControlSetup,
-  type UsbBackend,
-  type UsbDevice,
-  type UsbDeviceInfo,
-  type UsbEndpointInfo,
-  type UsbHotplugListener,
-} from '../usb/backend.js';
+import { UsbError, type ControlSetup, type UsbBackend, type UsbDevice, type UsbDeviceInfo, type UsbEndpointInfo, type UsbHotplugListener } from '../usb/backend.js';
 import { concatBytes } from '../bytes/concat.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 
@@ -209,20 +201,38 @@ export abstract class SimUsbDevice implements UsbDevice {
     const copy = data.slice();
     this.outBytes += copy.length;
     const done = Promise.resolve().then(() => this.onOut(endpoint, copy));
-    await withTimeout(this.clock, done, timeoutMs, () => `bulk OUT ${hex(endpoint)} timed out`, () => this.#gone);
+    await withTimeout(
+      this.clock,
+      done,
+      timeoutMs,
+      () => `bulk OUT ${hex(endpoint)} timed out`,
+      () => this.#gone,
+    );
   }
 
   async controlIn(setup: ControlSetup, length: number, timeoutMs: number): Promise<Uint8Array> {
     this.#check();
     if (!this.#open) throw new UsbError('io', 'device not open');
-    const r = await withTimeout(this.clock, Promise.resolve().then(() => this.onControlIn(setup, length)), timeoutMs, () => 'control IN timed out', () => this.#gone);
+    const r = await withTimeout(
+      this.clock,
+      Promise.resolve().then(() => this.onControlIn(setup, length)),
+      timeoutMs,
+      () => 'control IN timed out',
+      () => this.#gone,
+    );
     return r.subarray(0, length);
   }
 
   async controlOut(setup: ControlSetup, data: Uint8Array, timeoutMs: number): Promise<void> {
     this.#check();
     if (!this.#open) throw new UsbError('io', 'device not open');
-    await withTimeout(this.clock, Promise.resolve().then(() => this.onControlOut(setup, data.slice())), timeoutMs, () => 'control OUT timed out', () => this.#gone);
+    await withTimeout(
+      this.clock,
+      Promise.resolve().then(() => this.onControlOut(setup, data.slice())),
+      timeoutMs,
+      () => 'control OUT timed out',
+      () => this.#gone,
+    );
   }
 
   async clearHalt(endpoint: number): Promise<void> {
@@ -332,7 +342,6 @@ export abstract class SimUsbDevice implements UsbDevice {
     }
   }
 }
-
 
 function hex(n: number): string {
   return '0x' + n.toString(16).padStart(2, '0');

@@ -25,15 +25,30 @@ export interface WatchModel {
 
 export const WATCH_MODELS: Record<string, WatchModel> = {
   fr945: {
-    id: 'fr945', name: 'Forerunner 945', product: 3113, serial: 3996731245, partNumber: '006-B3113-00', software: 1910,
+    id: 'fr945',
+    name: 'Forerunner 945',
+    product: 3113,
+    serial: 3996731245,
+    partNumber: '006-B3113-00',
+    software: 1910,
     folders: { activity: 'Activity', monitor: 'Monitor' },
   },
   edge530: {
-    id: 'edge530', name: 'Edge 530', product: 3121, serial: 3343002718, partNumber: '006-B3121-00', software: 950,
+    id: 'edge530',
+    name: 'Edge 530',
+    product: 3121,
+    serial: 3343002718,
+    partNumber: '006-B3121-00',
+    software: 950,
     folders: { activity: 'Activities', monitor: 'Monitor' },
   },
   fr310xt: {
-    id: 'fr310xt', name: 'Forerunner 310XT', product: 1018, serial: 3812345678, partNumber: '006-B1018-00', software: 440,
+    id: 'fr310xt',
+    name: 'Forerunner 310XT',
+    product: 1018,
+    serial: 3812345678,
+    partNumber: '006-B1018-00',
+    software: 440,
     folders: { activity: 'Activities', monitor: 'Monitor' },
   },
 };

@@ -40,18 +40,10 @@ export function installCommand(o: InstallCommandOptions): InstallCommandResult {
   };
   if (o.print) {
     const plan = installPlan(opts);
-    const text = [
-      ...plan.files.map((f) => `# ${f.path} (${f.purpose})\n${f.text}`),
-      '# then, as root:',
-      ...plan.commands.map((c) => `#   ${c}`),
-    ].join('\n');
+    const text = [...plan.files.map((f) => `# ${f.path} (${f.purpose})\n${f.text}`), '# then, as root:', ...plan.commands.map((c) => `#   ${c}`)].join('\n');
     return { printed: true, files: plan.files.map((f) => ({ path: f.path, purpose: f.purpose, text: f.text })), commands: plan.commands, text };
   }
   const r = installFiles(opts);
-  const text = [
-    ...r.files.map((f) => `${f.changed ? 'wrote' : 'unchanged'}: ${f.path} (${f.purpose})`),
-    'now run, as root:',
-    ...r.commands.map((c) => `  ${c}`),
-  ].join('\n');
+  const text = [...r.files.map((f) => `${f.changed ? 'wrote' : 'unchanged'}: ${f.path} (${f.purpose})`), 'now run, as root:', ...r.commands.map((c) => `  ${c}`)].join('\n');
   return { printed: false, files: r.files, commands: r.commands, text };
 }

@@ -51,7 +51,10 @@ function checked(opts: InstallOptions): Required<Omit<InstallOptions, 'group'>> 
   const exec = opts.exec ?? defaultExec();
   if (!exec.length || !exec[0].startsWith('/')) throw badOption(`the fitkit executable must be an absolute path, not ${JSON.stringify(exec[0] ?? '')}`);
   const configHome = opts.configHome ?? DEFAULT_CONFIG_HOME;
-  for (const [what, p] of [['library', opts.library], ['config folder', configHome]] as const) {
+  for (const [what, p] of [
+    ['library', opts.library],
+    ['config folder', configHome],
+  ] as const) {
     if (!p.startsWith('/')) throw badOption(`the ${what} must be an absolute path for a service, not ${JSON.stringify(p)}`);
   }
   for (const word of [...exec, opts.library, configHome, ...(opts.extraArgs ?? [])]) {

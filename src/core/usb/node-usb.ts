@@ -5,16 +5,7 @@
  * load it.
  */
 import { createRequire } from 'node:module';
-import {
-  UsbError,
-  type ControlSetup,
-  type UsbBackend,
-  type UsbDevice,
-  type UsbDeviceInfo,
-  type UsbErrorKind,
-  type UsbHotplugListener,
-  type UsbInterfaceInfo,
-} from './backend.js';
+import { UsbError, type ControlSetup, type UsbBackend, type UsbDevice, type UsbDeviceInfo, type UsbErrorKind, type UsbHotplugListener, type UsbInterfaceInfo } from './backend.js';
 
 /** The parts of node-usb's native module fitkit uses (its `index.js`). */
 interface NativeEndpoint {

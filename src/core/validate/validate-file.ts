@@ -76,10 +76,7 @@ export function validateChunks(file: string, size: number, chunks: Iterable<Uint
   const integrity = integrityDiagnostics({ size, headers: d.headers, diagnostics: d.diagnostics });
   const sanity = sanityCollector.finish(profile);
   const results = checklist.finish(d.stoppedAt !== undefined, profile);
-  const diagnostics: ValidateDiagnostic[] = [
-    ...integrity.map((x) => ({ ...x, source: 'integrity' as const })),
-    ...sanity.diagnostics.map((x) => ({ ...x, source: 'sanity' as const })),
-  ];
+  const diagnostics: ValidateDiagnostic[] = [...integrity.map((x) => ({ ...x, source: 'integrity' as const })), ...sanity.diagnostics.map((x) => ({ ...x, source: 'sanity' as const }))];
   if (d.dropped > 0 && d.stoppedAt && isDataSizeStop(d.stoppedAt)) {
     diagnostics.push({
       level: 'error',

@@ -34,7 +34,10 @@ export interface ValidateManyOptions {
 export async function validateMany(paths: readonly string[], opts: ValidateManyOptions = {}): Promise<FileReport[]> {
   const archives = paths.map(isArchiveFile);
   if (!archives.includes(true)) return validateFiles(paths, opts);
-  const plain = await validateFiles(paths.filter((_, i) => !archives[i]), opts);
+  const plain = await validateFiles(
+    paths.filter((_, i) => !archives[i]),
+    opts,
+  );
   const profile = loadProfile(opts.extras ?? []);
   const out: FileReport[] = [];
   let k = 0;
@@ -73,7 +76,15 @@ async function validateFiles(paths: readonly string[], opts: ValidateManyOptions
           m.reports.forEach((r, k) => finish(ids[k]!, r));
         } catch (e) {
           if (ids.length === 1) finish(ids[0]!, failed(paths[ids[0]!]!, e as Error));
-          else await Promise.all(ids.map((id) => job([id]).then((m) => finish(id, m.reports[0]!), (e2: Error) => finish(id, failed(paths[id]!, e2)))));
+          else
+            await Promise.all(
+              ids.map((id) =>
+                job([id]).then(
+                  (m) => finish(id, m.reports[0]!),
+                  (e2: Error) => finish(id, failed(paths[id]!, e2)),
+                ),
+              ),
+            );
         }
       }),
     );

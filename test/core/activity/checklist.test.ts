@@ -54,13 +54,42 @@ describe('activity checklist', () => {
   });
 
   it('laps that do not abut, with a gap over 2 s, fail; within 2 s pass', () => {
-    expect(get(check({ laps: [[0, 5], [7, 3]], recordOffsets: [0, 9] }), 'Lap Message Are Sequential and Abut').status).toBe('PASSED');
-    const bad = get(check({ laps: [[0, 4], [8, 2]], recordOffsets: [0, 9] }), 'Lap Message Are Sequential and Abut');
+    expect(
+      get(
+        check({
+          laps: [
+            [0, 5],
+            [7, 3],
+          ],
+          recordOffsets: [0, 9],
+        }),
+        'Lap Message Are Sequential and Abut',
+      ).status,
+    ).toBe('PASSED');
+    const bad = get(
+      check({
+        laps: [
+          [0, 4],
+          [8, 2],
+        ],
+        recordOffsets: [0, 9],
+      }),
+      'Lap Message Are Sequential and Abut',
+    );
     expect(bad).toMatchObject({ status: 'FAILED', reasons: ['Lap messages are not sequential, or do not abut.'], at: { message: 'lap', index: 1 } });
   });
 
   it('lap message_index not counting from 0 fails "Lap Message Valid Message Index" with what it expected', () => {
-    const r = get(check({ laps: [[0, 5], [5, 5]], lapIndexes: [0, 2] }), 'Lap Message Valid Message Index');
+    const r = get(
+      check({
+        laps: [
+          [0, 5],
+          [5, 5],
+        ],
+        lapIndexes: [0, 2],
+      }),
+      'Lap Message Valid Message Index',
+    );
     expect(r).toMatchObject({ status: 'FAILED', reasons: ['Message Indexes are not sequential.'], expected: 'message_index 1, found 2' });
   });
 

@@ -11,7 +11,11 @@ const text = new TextDecoder();
 
 async function convert(bytes: Uint8Array, opts: FitToGpxOptions = {}) {
   let xml = '';
-  const result = await fitToGpx(() => [bytes], (b) => (xml += text.decode(b)), opts);
+  const result = await fitToGpx(
+    () => [bytes],
+    (b) => (xml += text.decode(b)),
+    opts,
+  );
   return { xml, gpx: readGpx(xml), result };
 }
 

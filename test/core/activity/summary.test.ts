@@ -158,8 +158,16 @@ describe('repair: a missing summary', () => {
           record(e, t, { distance: t * 8 });
           if (t === 60 || t === 120) {
             e.writeMessage('lap', {
-              message_index: t / 60 - 1, timestamp: T0 + t, start_time: T0 + t - 60, total_elapsed_time: 60, total_timer_time: 60,
-              total_distance: 480, event: 'lap', event_type: 'stop', lap_trigger: 'time', sport: 'cycling',
+              message_index: t / 60 - 1,
+              timestamp: T0 + t,
+              start_time: T0 + t - 60,
+              total_elapsed_time: 60,
+              total_timer_time: 60,
+              total_distance: 480,
+              event: 'lap',
+              event_type: 'stop',
+              lap_trigger: 'time',
+              sport: 'cycling',
             });
           }
         }

@@ -18,8 +18,14 @@ const START = '2024-05-17T06:34:18Z';
 /** 200 s at 3.7 m/s (740 m), HR missing (0) for 10 s, positions 0,0 for the first 5 points. */
 function steady(extra: (i: number) => Partial<TpSpec> = () => ({})): TpSpec[] {
   return Array.from({ length: 201 }, (_, i) => ({
-    t: i, d: 3.7 * i, hr: i < 10 ? 0 : 100 + Math.floor(i / 4), cad: 24, speed: 3.7,
-    lat: i < 5 ? 0 : 52 + i * 1e-4, lon: i < 5 ? 0 : 4.9, ...extra(i),
+    t: i,
+    d: 3.7 * i,
+    hr: i < 10 ? 0 : 100 + Math.floor(i / 4),
+    cad: 24,
+    speed: 3.7,
+    lat: i < 5 ? 0 : 52 + i * 1e-4,
+    lon: i < 5 ? 0 : 4.9,
+    ...extra(i),
   }));
 }
 
@@ -37,12 +43,14 @@ const sum = (xs: MessageObject['fields'][], k: string) => xs.reduce((n, x) => n 
 describe('tcxToFit', () => {
   it('writes a Garmin-style activity: identity, creator, events, records, laps, session, activity', () => {
     const { fit, of, msgs } = convert(steady(), { steps: 300, calories: 50 }, { timeZone: 'Europe/Berlin', split: 500 });
-    expect(msgs.map((m) => m.name).filter((n, i, a) => n !== a[i - 1])).toEqual(
-      ['file_id', 'file_creator', 'device_info', 'event', 'record', 'event', 'lap', 'session', 'activity']);
+    expect(msgs.map((m) => m.name).filter((n, i, a) => n !== a[i - 1])).toEqual(['file_id', 'file_creator', 'device_info', 'event', 'record', 'event', 'lap', 'session', 'activity']);
     const t0 = fitTimeFromDate(new Date(START));
     expect(of('file_id')[0]).toMatchObject({ type: 'activity', manufacturer: 'development', serial_number: t0, time_created: '2024-05-17T06:34:18.000Z' });
     expect(of('device_info')[0]).toMatchObject({ device_index: 'creator', serial_number: t0 });
-    expect(of('event').map((e) => [e.event, e.event_type])).toEqual([['timer', 'start'], ['timer', 'stop_all']]);
+    expect(of('event').map((e) => [e.event, e.event_type])).toEqual([
+      ['timer', 'start'],
+      ['timer', 'stop_all'],
+    ]);
     const act = of('activity')[0];
     expect(act).toMatchObject({ num_sessions: 1, type: 'manual', event: 'activity', event_type: 'stop', total_timer_time: 200 });
     // Berlin in May is UTC+2: local_timestamp is 7200 s ahead of timestamp.
@@ -103,7 +111,11 @@ describe('tcxToFit', () => {
     expect(withWatts.summary.caloriesFrom).toBe('power');
     expect(withWatts.of('session')[0].total_calories).toBe(Math.round((200 * 200) / 0.25 / 4184));
     const user = { weightKg: 80, age: 40, gender: 'male' as const };
-    const hr = convert(steady(() => ({ hr: 150 })), {}, { user });
+    const hr = convert(
+      steady(() => ({ hr: 150 })),
+      {},
+      { user },
+    );
     expect(hr.summary.caloriesFrom).toBe('heart_rate');
     const perMin = (-55.0969 + 0.6309 * 150 + 0.1988 * 80 + 0.2017 * 40) / 4.184;
     expect(hr.of('session')[0].total_calories).toBe(Math.round((perMin * 200) / 60));
@@ -154,8 +166,14 @@ describe('tcxToFit', () => {
   it('trackpoints whose time goes back are put in order, repeated times left out; both counted with their TCX line', () => {
     // As in the crafted FIT: t0..7, 9, 8, 10..15, 15 again, 16..23.
     const times = [0, 1, 2, 3, 4, 5, 6, 7, 9, 8, 10, 11, 12, 13, 14, 15, 15, 16, 17, 18, 19, 20, 21, 22, 23];
-    const xml = buildTcx(times.map((t) => ({ t, d: 4 * t, hr: 100 + t })), { start: START });
-    const tpLines = xml.split('\n').map((l, i) => (l.includes('<Trackpoint>') ? i + 1 : 0)).filter(Boolean);
+    const xml = buildTcx(
+      times.map((t) => ({ t, d: 4 * t, hr: 100 + t })),
+      { start: START },
+    );
+    const tpLines = xml
+      .split('\n')
+      .map((l, i) => (l.includes('<Trackpoint>') ? i + 1 : 0))
+      .filter(Boolean);
     const { fit, summary } = tcxToFit(profile, parseTcx(xml), { timeZone: 'UTC' });
     expect(summary.warnings).toEqual([
       `line ${tpLines[9]}: time goes back to 2024-05-17T06:34:26.000Z: trackpoint put in time order`,
@@ -181,7 +199,10 @@ describe('tcxToFit', () => {
     pts[18].lat = 95;
     pts[19].d = 1e12;
     const xml = buildTcx(pts, { start: START });
-    const tpLines = xml.split('\n').map((l, i) => (l.includes('<Trackpoint>') ? i + 1 : 0)).filter(Boolean);
+    const tpLines = xml
+      .split('\n')
+      .map((l, i) => (l.includes('<Trackpoint>') ? i + 1 : 0))
+      .filter(Boolean);
     const { fit, summary } = tcxToFit(profile, parseTcx(xml), { timeZone: 'UTC' });
     expect(summary.warnings).toEqual([
       `line ${tpLines[15]}: distance -3 is outside FIT's 0..42949672.94: left out (and 1 more)`,
@@ -206,7 +227,7 @@ describe('tcxToFit', () => {
     expect(summary.distance).toBeCloseTo(3.7 * 29, 2);
   });
 
-  it('huge distances: out of FIT\'s range is left out (sane laps); in range but too many laps is a clear error', () => {
+  it("huge distances: out of FIT's range is left out (sane laps); in range but too many laps is a clear error", () => {
     for (const huge of [1e12, 1e20]) {
       const pts = Array.from({ length: 11 }, (_, i) => ({ t: i, d: i === 5 ? huge : 10 * i }));
       const { summary } = convert(pts, {}, { split: 25 });
@@ -214,7 +235,10 @@ describe('tcxToFit', () => {
       expect(summary.warnings[0]).toMatch(/distance 1e\+(12|20) is outside FIT's/);
     }
     // 40,000 km in 1 m laps: 40 million laps; a FIT session holds 65,534.
-    const far = [{ t: 0, d: 0 }, { t: 1, d: 4e7 }];
+    const far = [
+      { t: 0, d: 0 },
+      { t: 1, d: 4e7 },
+    ];
     expect(() => tcxToFit(profile, parseTcx(buildTcx(far)), { split: 1 })).toThrow(/40000000 m in laps of 1 m is 40000000 laps, more than a FIT session holds \(65534\): use a longer --split/);
     expect(tcxToFit(profile, parseTcx(buildTcx(far)), { split: 1000 }).summary.laps).toBe(40000);
   });
@@ -225,7 +249,10 @@ describe('tcxToFit', () => {
     const { fit, summary, of } = convert(pts, { calories: 40 }, { split: 250 });
     expect(summary.pauses).toBe(1);
     expect(of('event').map((e) => [e.event_type, e.timestamp])).toEqual([
-      ['start', '2024-05-17T06:34:18.000Z'], ['stop_all', '2024-05-17T06:35:58.000Z'], ['start', '2024-05-17T06:40:58.000Z'], ['stop_all', '2024-05-17T06:42:38.000Z'],
+      ['start', '2024-05-17T06:34:18.000Z'],
+      ['stop_all', '2024-05-17T06:35:58.000Z'],
+      ['start', '2024-05-17T06:40:58.000Z'],
+      ['stop_all', '2024-05-17T06:42:38.000Z'],
     ]);
     const s = of('session')[0];
     expect(s.total_elapsed_time).toBe(500);
@@ -248,8 +275,11 @@ describe('tcxToFit', () => {
     expect(convert(pts, {}, { pauseGap: 299 }).summary.timer).toBe(200);
   });
 
-  it('a lap\'s second <Track> (Garmin starts one when the timer starts again) is a pause, however short', () => {
-    const xml = buildTcx(Array.from({ length: 21 }, (_, i) => ({ t: i < 10 ? i : i + 20, d: 3 * i })), { start: START });
+  it("a lap's second <Track> (Garmin starts one when the timer starts again) is a pause, however short", () => {
+    const xml = buildTcx(
+      Array.from({ length: 21 }, (_, i) => ({ t: i < 10 ? i : i + 20, d: 3 * i })),
+      { start: START },
+    );
     const lines = xml.split('\n');
     const at = lines.findIndex((l, i) => l.includes('<Trackpoint>') && lines.slice(0, i).filter((x) => x.includes('<Trackpoint>')).length === 10);
     const split = [...lines.slice(0, at), '      </Track>', '      <Track>', ...lines.slice(at)].join('\n');
@@ -280,7 +310,8 @@ describe('tcxToFit', () => {
   });
 
   it('every Activity becomes a session and every TCX Lap a lap (without --split); the time between activities is a pause', () => {
-    const lap = (start: number, n: number, d0: number, trigger: string, calories: number) => `<Lap StartTime="${new Date(Date.parse(START) + start * 1000).toISOString()}"><Calories>${calories}</Calories><TriggerMethod>${trigger}</TriggerMethod><Track>${Array.from({ length: n }, (_, i) => `<Trackpoint><Time>${new Date(Date.parse(START) + (start + i) * 1000).toISOString()}</Time><DistanceMeters>${d0 + 5 * i}</DistanceMeters><Cadence>30</Cadence></Trackpoint>`).join('\n')}</Track></Lap>`;
+    const lap = (start: number, n: number, d0: number, trigger: string, calories: number) =>
+      `<Lap StartTime="${new Date(Date.parse(START) + start * 1000).toISOString()}"><Calories>${calories}</Calories><TriggerMethod>${trigger}</TriggerMethod><Track>${Array.from({ length: n }, (_, i) => `<Trackpoint><Time>${new Date(Date.parse(START) + (start + i) * 1000).toISOString()}</Time><DistanceMeters>${d0 + 5 * i}</DistanceMeters><Cadence>30</Cadence></Trackpoint>`).join('\n')}</Track></Lap>`;
     const xml = `<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"><Activities>
 <Activity Sport="Running"><Id>a</Id>${lap(0, 60, 0, 'Distance', 10)}${lap(60, 40, 300, 'Manual', 5)}</Activity>
 <Activity Sport="Biking"><Id>b</Id>${lap(130, 50, 0, 'Time', 8)}</Activity>
@@ -294,10 +325,13 @@ describe('tcxToFit', () => {
     const sessions = of('session');
     const laps = of('lap');
     expect(sessions.map((x) => [x.message_index, x.first_lap_index, x.num_laps, x.total_elapsed_time, x.total_timer_time, x.total_calories])).toEqual([
-      [0, 0, 2, 130, 99, 15], [1, 2, 1, 49, 49, 8],
+      [0, 0, 2, 130, 99, 15],
+      [1, 2, 1, 49, 49, 8],
     ]);
     expect(laps.map((l) => [l.lap_trigger, l.total_elapsed_time, l.total_timer_time, l.total_calories])).toEqual([
-      ['distance', 60, 60, 10], ['session_end', 70, 39, 5], ['session_end', 49, 49, 8],
+      ['distance', 60, 60, 10],
+      ['session_end', 70, 39, 5],
+      ['session_end', 49, 49, 8],
     ]);
     expect(of('activity')[0]).toMatchObject({ num_sessions: 2, total_timer_time: 148 });
     const report = validateBytes('multi.fit', fit, profile);
@@ -308,7 +342,10 @@ describe('tcxToFit', () => {
 
   it('a workout spanning more than FIT can hold (49.7 days) is a clear error naming the trackpoint', () => {
     const xml = buildTcx([{ t: 0 }, { t: 1 }, { t: 60 * 86400 }], { start: START });
-    const last = xml.split('\n').map((l, i) => (l.includes('<Trackpoint>') ? i + 1 : 0)).filter(Boolean)[2];
+    const last = xml
+      .split('\n')
+      .map((l, i) => (l.includes('<Trackpoint>') ? i + 1 : 0))
+      .filter(Boolean)[2];
     expect(() => tcxToFit(profile, parseTcx(xml))).toThrow(`line ${last}: trackpoint at 2024-07-16T06:34:18.000Z is 60 days after the first (2024-05-17T06:34:18.000Z): more than FIT's 49 days`);
   });
 
@@ -323,26 +360,29 @@ describe('tcxToFit', () => {
       watts: value(0, 150, 70000),
       lat: value(0, 52, 95),
     });
-    fc.assert(fc.property(fc.array(point, { minLength: 1, maxLength: 40 }), fc.constantFrom(undefined, 100, 500), fc.constantFrom(undefined, 0, 10), (pts, split, pauseGap) => {
-      let t = 0;
-      let d = 0;
-      const spec = pts.map((p) => {
-        t += p.dt;
-        d += 3;
-        // 0,0 is no position; 52 and 95 (not on Earth) are near each other in longitude.
-        return { t, d: p.d === 3 ? d : p.d, hr: p.hr, cad: p.cad, speed: p.speed, watts: p.watts, lat: p.lat, lon: p.lat === undefined ? undefined : p.lat === 0 ? 0 : 4.9 };
-      });
-      let fit: Uint8Array;
-      try {
-        fit = tcxToFit(profile, parseTcx(buildTcx(spec, { start: START })), { timeZone: 'UTC', split, pauseGap }).fit;
-      } catch (e) {
-        expect(e).toBeInstanceOf(FitkitError);
-        expect((e as Error).message).not.toContain('\n');
-        return;
-      }
-      const report = validateBytes('fuzz.fit', fit, profile);
-      expect(report.checklist?.filter((c) => c.level === 'REQUIRED' && c.status === 'FAILED').map((c) => c.name)).toEqual([]);
-      expect(report.ok).toBe(true);
-    }), { numRuns: 100, seed: 17 });
+    fc.assert(
+      fc.property(fc.array(point, { minLength: 1, maxLength: 40 }), fc.constantFrom(undefined, 100, 500), fc.constantFrom(undefined, 0, 10), (pts, split, pauseGap) => {
+        let t = 0;
+        let d = 0;
+        const spec = pts.map((p) => {
+          t += p.dt;
+          d += 3;
+          // 0,0 is no position; 52 and 95 (not on Earth) are near each other in longitude.
+          return { t, d: p.d === 3 ? d : p.d, hr: p.hr, cad: p.cad, speed: p.speed, watts: p.watts, lat: p.lat, lon: p.lat === undefined ? undefined : p.lat === 0 ? 0 : 4.9 };
+        });
+        let fit: Uint8Array;
+        try {
+          fit = tcxToFit(profile, parseTcx(buildTcx(spec, { start: START })), { timeZone: 'UTC', split, pauseGap }).fit;
+        } catch (e) {
+          expect(e).toBeInstanceOf(FitkitError);
+          expect((e as Error).message).not.toContain('\n');
+          return;
+        }
+        const report = validateBytes('fuzz.fit', fit, profile);
+        expect(report.checklist?.filter((c) => c.level === 'REQUIRED' && c.status === 'FAILED').map((c) => c.name)).toEqual([]);
+        expect(report.ok).toBe(true);
+      }),
+      { numRuns: 100, seed: 17 },
+    );
   });
 });

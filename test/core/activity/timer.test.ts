@@ -34,7 +34,14 @@ describe('ActivityTimer', () => {
   });
 
   it('a start without a stop runs to the end, and says so', () => {
-    const t = new ActivityTimer([{ t: 10, eventType: START }, { t: 12, eventType: START }], 0, 50);
+    const t = new ActivityTimer(
+      [
+        { t: 10, eventType: START },
+        { t: 12, eventType: START },
+      ],
+      0,
+      50,
+    );
     expect(t.spans).toEqual([[10, 50]]);
     expect(t.runningAtEnd).toBe(true);
   });

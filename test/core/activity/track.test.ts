@@ -51,12 +51,23 @@ describe('TimeOrderer', () => {
 
   it('keeps two positioned records of one time as two points, in file order, as gpsbabel does', () => {
     const { out } = order([pt(1, { lat: 10, lon: 20 }), pt(1, { lat: 11, lon: 21 }), pt(1, { hr: 90 }), pt(3), pt(1, { lat: 12, lon: 22 })], 5);
-    expect(out.map((p) => [p.t, p.lat, p.hr])).toEqual([[1, 10, 90], [1, 11, undefined], [1, 12, undefined], [3, undefined, undefined]]);
+    expect(out.map((p) => [p.t, p.lat, p.hr])).toEqual([
+      [1, 10, 90],
+      [1, 11, undefined],
+      [1, 12, undefined],
+      [3, undefined, undefined],
+    ]);
   });
 
   it('places an untimed record right after the record before it in the file, sorted along with it', () => {
     const { out } = order([pt(5, { lat: 5, lon: 5 }), pt(undefined, { lat: 6, lon: 6 }), pt(undefined, { lat: 7, lon: 7 }), pt(2, { lat: 2, lon: 2 }), pt(8, { lat: 8, lon: 8 })], 3);
-    expect(out.map((p) => [p.lat, p.timed])).toEqual([[2, true], [5, true], [6, false], [7, false], [8, true]]);
+    expect(out.map((p) => [p.lat, p.timed])).toEqual([
+      [2, true],
+      [5, true],
+      [6, false],
+      [7, false],
+      [8, true],
+    ]);
     // Untimed records before any timed one come first, in file order.
     expect(order([pt(undefined, { lat: 1, lon: 1 }), pt(undefined, { lat: 2, lon: 2 }), pt(0, { lat: 3, lon: 3 })], 0).out.map((p) => p.lat)).toEqual([1, 2, 3]);
   });

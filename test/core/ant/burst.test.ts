@@ -14,7 +14,10 @@ describe('burst sequence numbers (§1.5)', () => {
   });
 
   it('pads data to 8-byte packets', () => {
-    const p = burstPackets(0, Uint8Array.from({ length: 17 }, (_, i) => i + 1));
+    const p = burstPackets(
+      0,
+      Uint8Array.from({ length: 17 }, (_, i) => i + 1),
+    );
     expect(p).toHaveLength(3);
     expect([...p[2].data]).toEqual([17, 0, 0, 0, 0, 0, 0, 0]);
     expect(padTo8(new Uint8Array(0))).toHaveLength(8);

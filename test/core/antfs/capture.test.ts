@@ -49,7 +49,17 @@ function rig(o: CaptureRigOptions & { paired?: boolean; loss?: ScriptedFault[] }
     ...r,
     lines,
     async open(p = {}) {
-      const provider = new AntProvider(r.bus, { networkKey: r.networkKey, configDir, clock: r.clock, seed: 5, hostSerial: 0, env: {}, stick: { usbReadTimeoutMs: 20 }, log: (l) => lines.push(l), ...p });
+      const provider = new AntProvider(r.bus, {
+        networkKey: r.networkKey,
+        configDir,
+        clock: r.clock,
+        seed: 5,
+        hostSerial: 0,
+        env: {},
+        stick: { usbReadTimeoutMs: 20 },
+        log: (l) => lines.push(l),
+        ...p,
+      });
       const [c] = await provider.scan();
       expect(c.label).toBe('ANT stick USB1 (0fcf:1004) at 1-1.3');
       return c.open();
@@ -170,7 +180,12 @@ describe("the capture's session, replayed", () => {
   });
 
   it('request bursts that fail come back as TX_FAILED then a sequence error (32) to the next packet, which is not taken for the retry', async () => {
-    const r = rig({ loss: [{ kind: 'passkey', at: [1, 2, 3], verdict: 'fail' }, { kind: 'download', at: [1, 2, 3, 4, 5, 6, 7, 8], verdict: 'fail' }] });
+    const r = rig({
+      loss: [
+        { kind: 'passkey', at: [1, 2, 3], verdict: 'fail' },
+        { kind: 'download', at: [1, 2, 3, 4, 5, 6, 7, 8], verdict: 'fail' },
+      ],
+    });
     const trace: string[] = [];
     const s = await r.open({ trace: (l) => trace.push(l) });
     const files = await s.listFiles();
@@ -200,7 +215,12 @@ describe("the capture's watch", () => {
       if (done < 0 || head < 0) continue;
       answers++;
       // ...then one BUSY beacon, then the answer, whose first packet is a BUSY beacon.
-      expect(trace.slice(done, head).filter((l) => beaconState(l) !== undefined).map(beaconState)).toEqual([3]);
+      expect(
+        trace
+          .slice(done, head)
+          .filter((l) => beaconState(l) !== undefined)
+          .map(beaconState),
+      ).toEqual([3]);
       expect(Number.parseInt(trace[head].split(' ')[5], 16) & 0x0f).toBe(3);
       // After the last packet (bit 7 set), the same 8 bytes once more as a broadcast, not a beacon.
       const last = trace.findIndex((l, i) => i > head && /^< BURST_DATA [89A-F][0-9A-F] /.test(l));
@@ -225,11 +245,21 @@ describe("the capture's directory", () => {
     const singletons = entries.filter((e) => e.number === 0xffff);
     expect(singletons.map((e) => e.subType).sort((a, b) => a - b)).toEqual([1, 2, 8, 9, 10, 11]);
     for (const e of singletons) expect(e.date).toBe(0);
-    expect(entries.filter((e) => e.subType === 3).map((e) => [e.number, e.date])).toEqual([[0, 0], [1, 0], [2, 0]]);
-    const acts = entries.filter((e) => e.subType === 4).map((e) => e.number).sort((a, b) => a - b);
+    expect(entries.filter((e) => e.subType === 3).map((e) => [e.number, e.date])).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 0],
+    ]);
+    const acts = entries
+      .filter((e) => e.subType === 4)
+      .map((e) => e.number)
+      .sort((a, b) => a - b);
     expect([acts[0], acts.at(-1), acts.length]).toEqual([73, 126, 54]);
     expect(files.find((f) => (f.ref as AntFileRef).entry.subType === 1)!.path).toBe('ANT-FS/Device/sys0_1_65535.fit');
-    const dated = entries.filter((e) => e.subType === 4 && e.date).map((e) => e.date).sort((a, b) => a - b);
+    const dated = entries
+      .filter((e) => e.subType === 4 && e.date)
+      .map((e) => e.date)
+      .sort((a, b) => a - b);
     expect(new Set(dated.slice(1).map((d, i) => (d - dated[i]) % 2))).toEqual(new Set([0]));
     const report = r.lines.find((l) => l.includes('skipped (not readable FIT files)'))!;
     expect(report).toMatch(/2 directory entries skipped .*#1 \(data type 1, 1048576 bytes, not readable\), #2 \(data type 1, 262144 bytes, not readable\)/);

@@ -92,7 +92,10 @@ it(`${SESSIONS} seeded sessions over clustered loss: every file byte-identical, 
       expect([o.seed, o.reason]).toEqual([o.seed, expect.stringMatching(/did not come back in range|lost .* again|times this session/)]);
     }
   }
-  const times = outcomes.filter((o) => !walksAway(o.seed)).map((o) => o.virtualMs).sort((a, b) => a - b);
+  const times = outcomes
+    .filter((o) => !walksAway(o.seed))
+    .map((o) => o.virtualMs)
+    .sort((a, b) => a - b);
   const median = times[times.length >> 1];
   console.log(`clustered loss: ${SESSIONS} sessions, median session ${(median / 1000).toFixed(1)} s virtual (min ${(times[0] / 1000).toFixed(1)}, max ${(times.at(-1)! / 1000).toFixed(1)})`);
   // The model is the capture's: about 22 % of transfers failed.

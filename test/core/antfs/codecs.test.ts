@@ -4,7 +4,13 @@ import { decodeBeacon, encodeBeacon } from '../../../src/core/antfs/beacon.js';
 import { authCommand, AuthRequest, decodeCommand, downloadCommand, linkCommand } from '../../../src/core/antfs/command.js';
 import { decodeResponse, decodeResponseBurst, encodeAuthResponse, encodeDownloadResponse } from '../../../src/core/antfs/response.js';
 
-const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/).map((b) => parseInt(b, 16)));
+const hex = (s: string) =>
+  Uint8Array.from(
+    s
+      .trim()
+      .split(/\s+/)
+      .map((b) => parseInt(b, 16)),
+  );
 const show = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('ANT-FS CRC (§2.5)', () => {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { encodeDirectory, entryTimeMs, isFitEntry, isReadable, parseDirectory } from '../../../src/core/antfs/directory.js';
 import { entryPaths } from '../../../src/core/antfs/file-name.js';
 
-const hex = (s: string) => Uint8Array.from(s.trim().split(/\s+/).map((b) => parseInt(b, 16)));
+const hex = (s: string) =>
+  Uint8Array.from(
+    s
+      .trim()
+      .split(/\s+/)
+      .map((b) => parseInt(b, 16)),
+  );
 
 // Header + the FR610 trace entries of §2.5 + a non-FIT entry (data type 1).
 const listing = Buffer.concat([

@@ -51,8 +51,7 @@ it('never appears in logs, traces, errors or console output of whole sessions, f
   const out: string[] = [];
   const errors: unknown[] = [];
   for (const m of ['log', 'error', 'warn', 'info', 'debug'] as const) vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void out.push(a.map(String).join(' ')));
-  const capture = (s: { write: (...a: never[]) => boolean }) =>
-    vi.spyOn(s as NodeJS.WriteStream, 'write').mockImplementation((chunk: unknown) => (out.push(String(chunk)), true));
+  const capture = (s: { write: (...a: never[]) => boolean }) => vi.spyOn(s as NodeJS.WriteStream, 'write').mockImplementation((chunk: unknown) => (out.push(String(chunk)), true));
   capture(process.stdout);
   capture(process.stderr);
   const attempt = async (p: Promise<unknown>) => p.catch((e: unknown) => void errors.push(e));

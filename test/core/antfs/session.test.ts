@@ -233,10 +233,14 @@ describe('ANT-FS sessions with a simulated FR310XT', () => {
     const reason = new Error('idle timeout');
     let got = 0;
     await expect(
-      s.download(f, (c) => {
-        got += c.length;
-        if (got > 2000) ac.abort(reason);
-      }, { signal: ac.signal }),
+      s.download(
+        f,
+        (c) => {
+          got += c.length;
+          if (got > 2000) ac.abort(reason);
+        },
+        { signal: ac.signal },
+      ),
     ).rejects.toBe(reason);
     expect(got).toBeLessThan(f.size);
     expect((s as AntFsSession).failures().size).toBe(0);

@@ -41,10 +41,12 @@ describe('TextBuffer', () => {
       { numRuns: 5000 },
     );
     // Semicircle positions, what GPX points really hold.
-    fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), (s) => {
-      const v = (s * 180) / 2 ** 31;
-      expect(written((b) => b.fixed(v, 9))).toBe(toFixedRef(v, 9));
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), (s) => {
+        const v = (s * 180) / 2 ** 31;
+        expect(written((b) => b.fixed(v, 9))).toBe(toFixedRef(v, 9));
+      }),
+    );
     expect(written((b) => b.fixed(-0.0000000001, 9))).toBe('0.000000000');
     expect(written((b) => b.fixed(5, 9))).toBe('5.000000000');
     expect(written((b) => b.fixed(3e12, 2))).toBe((3e12).toFixed(2));

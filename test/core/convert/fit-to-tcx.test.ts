@@ -25,21 +25,59 @@ function multisport(): Uint8Array {
       const run = s < 120;
       if (s > 0) d += run ? 3 : 8;
       e.writeMessage('record', {
-        timestamp: at(s), position_lat: Math.round((45 + s * 1e-4) * SEMI), position_long: Math.round(7 * SEMI), distance: d, enhanced_altitude: 200 + s / 10,
-        heart_rate: 120 + (s % 20), cadence: run ? 85 : 90, enhanced_speed: run ? 3 : 8, power: run ? undefined : 200,
+        timestamp: at(s),
+        position_lat: Math.round((45 + s * 1e-4) * SEMI),
+        position_long: Math.round(7 * SEMI),
+        distance: d,
+        enhanced_altitude: 200 + s / 10,
+        heart_rate: 120 + (s % 20),
+        cadence: run ? 85 : 90,
+        enhanced_speed: run ? 3 : 8,
+        power: run ? undefined : 200,
       });
     }
     const lap = (i: number, a: number, b: number, sport: string, dist: number) =>
       e.writeMessage('lap', {
-        message_index: i, timestamp: at(b), start_time: at(a), total_elapsed_time: b - a, total_timer_time: b - a, total_distance: dist, total_calories: 10 + i,
-        avg_heart_rate: 130, max_heart_rate: 139, avg_cadence: sport === 'running' ? 85 : 90, lap_trigger: i === 0 ? 'distance' : 'manual', sport,
-        avg_power: sport === 'cycling' ? 200 : undefined, enhanced_avg_speed: sport === 'running' ? 3 : 8,
+        message_index: i,
+        timestamp: at(b),
+        start_time: at(a),
+        total_elapsed_time: b - a,
+        total_timer_time: b - a,
+        total_distance: dist,
+        total_calories: 10 + i,
+        avg_heart_rate: 130,
+        max_heart_rate: 139,
+        avg_cadence: sport === 'running' ? 85 : 90,
+        lap_trigger: i === 0 ? 'distance' : 'manual',
+        sport,
+        avg_power: sport === 'cycling' ? 200 : undefined,
+        enhanced_avg_speed: sport === 'running' ? 3 : 8,
       });
     lap(0, 0, 60, 'running', 180);
     lap(1, 60, 120, 'running', 180);
-    e.writeMessage('session', { message_index: 0, timestamp: at(120), start_time: at(0), total_elapsed_time: 120, total_timer_time: 120, total_distance: 360, sport: 'running', first_lap_index: 0, num_laps: 2 });
+    e.writeMessage('session', {
+      message_index: 0,
+      timestamp: at(120),
+      start_time: at(0),
+      total_elapsed_time: 120,
+      total_timer_time: 120,
+      total_distance: 360,
+      sport: 'running',
+      first_lap_index: 0,
+      num_laps: 2,
+    });
     lap(2, 120, 180, 'cycling', 480);
-    e.writeMessage('session', { message_index: 1, timestamp: at(180), start_time: at(120), total_elapsed_time: 60, total_timer_time: 60, total_distance: 480, sport: 'cycling', first_lap_index: 2, num_laps: 1 });
+    e.writeMessage('session', {
+      message_index: 1,
+      timestamp: at(180),
+      start_time: at(120),
+      total_elapsed_time: 60,
+      total_timer_time: 60,
+      total_distance: 480,
+      sport: 'cycling',
+      first_lap_index: 2,
+      num_laps: 1,
+    });
   });
 }
 

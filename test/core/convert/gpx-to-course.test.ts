@@ -65,7 +65,10 @@ describe('gpx2fit: GPX to FIT course', () => {
 
   it('fit2gpx of the course gives the same track and waypoints back', async () => {
     const pts = line(20, (i) => new Date(Date.UTC(2024, 5, 1, 8, 0, 3 * i)).toISOString().replace('.000', ''));
-    const wpts = [{ lat: 45.004, lon: 7, name: 'Right turn', sym: 'right' }, { lat: 45.012, lon: 7.0001, name: 'Shop' }];
+    const wpts = [
+      { lat: 45.004, lon: 7, name: 'Right turn', sym: 'right' },
+      { lat: 45.012, lon: 7.0001, name: 'Shop' },
+    ];
     const { fit } = course(buildGpx(pts, { waypoints: wpts, name: 'Back' }));
     const g = await backToGpx(fit);
     expect(g.tracks).toHaveLength(1);
@@ -89,7 +92,13 @@ describe('gpx2fit: GPX to FIT course', () => {
     const loop = [...out, ...out.slice(0, -1).reverse()];
     const { fit } = course(buildGpx(loop, { waypoints: [{ lat: 45.002, lon: 7, name: 'Bridge' }] }));
     expect(sdkDecode(fit).messages.coursePointMesgs[0].distance).toBeCloseTo(2 * STEP, 1);
-    const two = buildGpx(line(3)).replace('</trk>', `</trk><trk><trkseg>${line(6).slice(3).map((p) => `<trkpt lat="${p.lat}" lon="${p.lon}"/>`).join('')}</trkseg></trk>`);
+    const two = buildGpx(line(3)).replace(
+      '</trk>',
+      `</trk><trk><trkseg>${line(6)
+        .slice(3)
+        .map((p) => `<trkpt lat="${p.lat}" lon="${p.lon}"/>`)
+        .join('')}</trkseg></trk>`,
+    );
     expect(course(two).summary.records).toBe(6);
   });
 
@@ -110,7 +119,13 @@ describe('gpx2fit: GPX to FIT course', () => {
       e.writeMessage('file_id', { type: 'course', manufacturer: 'development', product: 0, serial_number: 1, time_created: start });
       e.writeMessage('course', { name: 'bad', sport: 'cycling' });
       e.writeMessage('lap', { message_index: 0, timestamp: at(3), start_time: start, total_distance: 300, total_elapsed_time: 3, total_timer_time: 3 });
-      for (const [s, d] of [[0, 0], [1, 100], [1, 200], [3, 300]]) e.writeMessage('record', { timestamp: at(s), position_lat: 1e6 + d, position_long: 1e6, distance: d });
+      for (const [s, d] of [
+        [0, 0],
+        [1, 100],
+        [1, 200],
+        [3, 300],
+      ])
+        e.writeMessage('record', { timestamp: at(s), position_lat: 1e6 + d, position_long: 1e6, distance: d });
       const cps = [
         { distance: 150, type: 'left' },
         { distance: undefined, type: 'right' },

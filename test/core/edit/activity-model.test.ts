@@ -17,7 +17,10 @@ import { corpusActivities, profile, sdkIntact } from '../../helpers/edit-corpus.
 function view(m: FitMessage): string {
   const fields = m.fields
     .filter((f) => f.kind !== 'expanded')
-    .map((f) => `${f.kind === 'developer' ? 'dev:' : ''}${f.kind === 'header_timestamp' ? 'timestamp' : f.name}=${JSON.stringify(fieldValue(f, { dates: 'raw' }), (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`)
+    .map(
+      (f) =>
+        `${f.kind === 'developer' ? 'dev:' : ''}${f.kind === 'header_timestamp' ? 'timestamp' : f.name}=${JSON.stringify(fieldValue(f, { dates: 'raw' }), (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`,
+    )
     .sort();
   return `${m.name} ${fields.join(' ')}`;
 }

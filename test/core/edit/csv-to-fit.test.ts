@@ -54,9 +54,7 @@ describe('csv2fit of an edited dump', () => {
     const after = messages(out);
     const changedIndex = dataRows.findIndex(([, i]) => i === changedAt);
     const deletedIndex = dataRows.findIndex(([, i]) => i === deletedAt);
-    const expected = before.map((m, i) =>
-      i === changedIndex ? { ...m, fields: m.fields.map(([k, v]): [string, string] => [k, k === 'heart_rate' ? String(hr + 40) : v]) } : m,
-    );
+    const expected = before.map((m, i) => (i === changedIndex ? { ...m, fields: m.fields.map(([k, v]): [string, string] => [k, k === 'heart_rate' ? String(hr + 40) : v]) } : m));
     expected.splice(deletedIndex, 1);
     expect(after).toEqual(expected);
     expect(before[changedIndex].fields).toContainEqual(['heart_rate', String(hr)]);
@@ -82,7 +80,10 @@ describe('csv2fit of an edited dump', () => {
     expect(bad((l) => (l[1] = 'Definition,16,file_id,'))).toThrow('line 2: local number "16" is not 0..15');
     expect(bad((l) => l.push('Data,0,file_id,type,"4'))).toThrow('a quoted value is not closed');
     // Spreadsheet habits: CRLF line ends and no trailing commas.
-    const crlf = csv.split('\n').map((l) => l.replace(/,+$/, '')).join('\r\n');
+    const crlf = csv
+      .split('\n')
+      .map((l) => l.replace(/,+$/, ''))
+      .join('\r\n');
     expect(renderCsv(csvToFit(crlf, profile).bytes, profile).csv).toBe(csv);
   });
 });

@@ -98,10 +98,25 @@ describeCorpus('edits over corpus activities', () => {
     const sportA = getValue(a, session(a), 'sport');
     const sportB = getValue(b, session(b), 'sport');
     expect(sportA).not.toBe(sportB);
-    expect(() => mergePieces([{ model: a, file: 'a' }, { model: b, file: 'b' }])).toThrow(FitkitError);
-    const merged = mergePieces([{ model: a, file: 'a' }, { model: b, file: 'b' }], { force: true });
+    expect(() =>
+      mergePieces([
+        { model: a, file: 'a' },
+        { model: b, file: 'b' },
+      ]),
+    ).toThrow(FitkitError);
+    const merged = mergePieces(
+      [
+        { model: a, file: 'a' },
+        { model: b, file: 'b' },
+      ],
+      { force: true },
+    );
     expect(merged.sessions).toBe(2);
-    expect(messagesNamed(merged.model, 'session').map((x) => getValue(merged.model, x, 'sport')).sort()).toEqual([sportA, sportB].sort());
+    expect(
+      messagesNamed(merged.model, 'session')
+        .map((x) => getValue(merged.model, x, 'sport'))
+        .sort(),
+    ).toEqual([sportA, sportB].sort());
     expect(sdkIntact(encodeModel(merged.model))).toBe(true);
   });
 

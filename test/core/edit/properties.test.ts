@@ -17,7 +17,13 @@ import { fieldValue } from '../../../src/core/fit/decode/values.js';
 import { describeCorpus } from '../../helpers/corpus.js';
 import { corpusActivities, profile, requiredFailures } from '../../helpers/edit-corpus.js';
 
-const FILES = ['sportstracker/Garmin_Forerunner_910XT-Running', 'gpsbabel/fit-sample', 'python-fitparse/2015-10-13-08-43-15', 'muktihari-fit/activity_poolswim', 'python-fitparse/null_compressed_speed_dist'];
+const FILES = [
+  'sportstracker/Garmin_Forerunner_910XT-Running',
+  'gpsbabel/fit-sample',
+  'python-fitparse/2015-10-13-08-43-15',
+  'muktihari-fit/activity_poolswim',
+  'python-fitparse/null_compressed_speed_dist',
+];
 const RUNS = 6;
 const SEMI_DEG = 180 / 2 ** 31;
 

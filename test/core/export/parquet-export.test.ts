@@ -48,9 +48,7 @@ describe('fitkit export --format parquet, read back by DuckDB', () => {
   });
 
   it('types columns from the profile, positions in degrees, units in the metadata', async () => {
-    const types = Object.fromEntries(
-      (await query(`select column_name c, column_type t from (describe select * from ${table(out, 'record')})`)).map((r) => [r['c'], r['t']]),
-    );
+    const types = Object.fromEntries((await query(`select column_name c, column_type t from (describe select * from ${table(out, 'record')})`)).map((r) => [r['c'], r['t']]));
     expect(types).toMatchObject({
       _file: 'VARCHAR',
       _file_serial: 'BIGINT',
@@ -60,9 +58,7 @@ describe('fitkit export --format parquet, read back by DuckDB', () => {
       distance: 'DOUBLE',
       position_lat: 'DOUBLE',
     });
-    const session = Object.fromEntries(
-      (await query(`select column_name c, column_type t from (describe select * from ${table(out, 'session')})`)).map((r) => [r['c'], r['t']]),
-    );
+    const session = Object.fromEntries((await query(`select column_name c, column_type t from (describe select * from ${table(out, 'session')})`)).map((r) => [r['c'], r['t']]));
     expect(session['sport']).toBe('VARCHAR');
     const sports = (await query(`select distinct sport s from ${table(out, 'session')}`)).map((r) => r['s']);
     expect(sports.every((s) => typeof s === 'string' && /^[a-z_]+$/.test(s))).toBe(true);
@@ -94,7 +90,13 @@ describe('fitkit export --format parquet, read back by DuckDB', () => {
     copyFileSync([...files.values()][0]!, copy);
     // A killed run's part: no run in the list owns it, and its rows would come twice.
     const orphan = join(out, 'record', 'part-20000101T000000000Z-1-0.parquet');
-    copyFileSync(join(out, before.find((p) => p.startsWith('record/'))!), orphan);
+    copyFileSync(
+      join(
+        out,
+        before.find((p) => p.startsWith('record/'))!,
+      ),
+      orphan,
+    );
     const fresh = await exportParquet([copy], { out, profile: standardProfile() });
     expect(fresh).toMatchObject({ exported: 0, held: 1 });
     expect(parts(out)).toEqual(before);
@@ -105,7 +107,13 @@ describe('fitkit export --format parquet, read back by DuckDB', () => {
     const [a, b] = [...files.values()].filter((f) => /Activity|activity-settings\.fit/.test(f));
     const inner = await zipOf([['b.fit', readFileSync(b!)]]);
     const zip = join(dir, 'export.zip');
-    writeFileSync(zip, await zipOf([['activities/a.fit.gz', gzipSync(readFileSync(a!))], ['nested/inner.zip', inner]]));
+    writeFileSync(
+      zip,
+      await zipOf([
+        ['activities/a.fit.gz', gzipSync(readFileSync(a!))],
+        ['nested/inner.zip', inner],
+      ]),
+    );
     const gz = join(dir, 'single.fit.gz');
     writeFileSync(gz, gzipSync(readFileSync(b!)));
     const out2 = join(dir, 'archives');
@@ -115,7 +123,15 @@ describe('fitkit export --format parquet, read back by DuckDB', () => {
     expect(r).toMatchObject({ exported: 2, held: 1, problems: [] }); // single.fit.gz holds b again
     const shown = (await query(`select distinct _file f from ${table(out2, 'file_id')} order by f`)).map((x) => x['f']);
     expect(shown).toEqual([`${zip}/activities/a.fit`, `${zip}/nested/inner.zip/b.fit`]);
-    await expectSameSums(out2, new Map([[`${zip}/activities/a.fit`, a!], [`${zip}/nested/inner.zip/b.fit`, b!]]), 'record', RECORD_SUMS);
+    await expectSameSums(
+      out2,
+      new Map([
+        [`${zip}/activities/a.fit`, a!],
+        [`${zip}/nested/inner.zip/b.fit`, b!],
+      ]),
+      'record',
+      RECORD_SUMS,
+    );
   });
 });
 

@@ -43,7 +43,10 @@ describe('decodeFitColumns equals decodeFitObjects', () => {
   });
   it('a field first seen mid-file, past blocks of rows and growths', () => {
     const t0 = 1_000_000_000;
-    const A = [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 3, size: 1, type: BaseType.uint8 }];
+    const A = [
+      { num: 253, size: 4, type: BaseType.uint32 },
+      { num: 3, size: 1, type: BaseType.uint8 },
+    ];
     const B = [...A, { num: 7, size: 2, type: BaseType.uint16 }];
     const b = new FitBuilder().define(0, MesgNum.record, A).define(1, MesgNum.record, B);
     for (let i = 0; i < 15_000; i++) {
@@ -61,13 +64,25 @@ describe('decodeFitColumns equals decodeFitObjects', () => {
   it('a field whose shape changes between records becomes a plain values column', () => {
     // unknown field 200 of record: one byte, then a 3-byte array, then a string.
     const b = new FitBuilder()
-      .define(0, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 200, size: 1, type: BaseType.uint8 }])
+      .define(0, MesgNum.record, [
+        { num: 253, size: 4, type: BaseType.uint32 },
+        { num: 200, size: 1, type: BaseType.uint8 },
+      ])
       .data(0, [1_000_000_000, 7])
-      .define(0, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 200, size: 3, type: BaseType.uint8 }])
+      .define(0, MesgNum.record, [
+        { num: 253, size: 4, type: BaseType.uint32 },
+        { num: 200, size: 3, type: BaseType.uint8 },
+      ])
       .data(0, [1_000_000_001, [1, 255, 3]])
-      .define(0, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 200, size: 4, type: BaseType.string }])
+      .define(0, MesgNum.record, [
+        { num: 253, size: 4, type: BaseType.uint32 },
+        { num: 200, size: 4, type: BaseType.string },
+      ])
       .data(0, [1_000_000_002, 'ab'])
-      .define(0, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 200, size: 1, type: BaseType.uint8 }])
+      .define(0, MesgNum.record, [
+        { num: 253, size: 4, type: BaseType.uint32 },
+        { num: 200, size: 1, type: BaseType.uint8 },
+      ])
       .data(0, [1_000_000_003, 9]);
     const cols = expectSameAsObjects(b.build(), profile);
     const c = cols.messages.get('record')!.columns.unknown_200;
@@ -147,13 +162,20 @@ describe('column shapes', () => {
     expect(r.diagnostics.map((d) => d.code)).toContain('truncated');
   });
   it('device-relative times stay seconds', () => {
-    const b = new FitBuilder().define(0, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }]).data(0, [1000]).data(0, [1_000_000_000]);
+    const b = new FitBuilder()
+      .define(0, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }])
+      .data(0, [1000])
+      .data(0, [1_000_000_000]);
     const ts = decodeFitColumns(b.build(), { profile }).messages.get('record')!.columns.timestamp;
     expect(ts.kind === 'time' && Array.from(ts.values)).toEqual([1000, (1_000_000_000 + FIT_EPOCH_S) * 1000]);
   });
   it('a definition declaring many more fields than its records carry is refused, not allocated', () => {
     // 250 one-byte fields declared once, then 50 000 2-byte records of one field: 250 columns.
-    const b = new FitBuilder().define(0, MesgNum.record, Array.from({ length: 250 }, (_, i) => ({ num: i, size: 1, type: BaseType.uint8 })));
+    const b = new FitBuilder().define(
+      0,
+      MesgNum.record,
+      Array.from({ length: 250 }, (_, i) => ({ num: i, size: 1, type: BaseType.uint8 })),
+    );
     b.data(0, new Array(250).fill(1));
     b.define(0, MesgNum.record, [{ num: 0, size: 1, type: BaseType.uint8 }]);
     for (let i = 0; i < 50_000; i++) b.data(0, [1]);

@@ -18,7 +18,14 @@ function sdkOk(bytes: Uint8Array): boolean {
 function definitionsIn(bytes: Uint8Array): { count: number; locals: Set<number> } {
   const locals = new Set<number>();
   let count = 0;
-  decodeFit(bytes, { onFrame: (f) => { if (f.kind === 'definition') { count++; locals.add(f.local); } } });
+  decodeFit(bytes, {
+    onFrame: (f) => {
+      if (f.kind === 'definition') {
+        count++;
+        locals.add(f.local);
+      }
+    },
+  });
   return { count, locals };
 }
 
@@ -27,8 +34,15 @@ describe('FitEncoder', () => {
     const bytes = encodeFit(profile, (e) => {
       e.writeMessage('file_id', { type: 'activity', manufacturer: 'development', product: 7, serial_number: 123456, time_created: start });
       e.writeMessage('record', {
-        timestamp: start, position_lat: 495000000, position_long: -1000, heart_rate: 150, cadence: 28,
-        distance: 1234.56, enhanced_speed: 4.321, power: 250, altitude: -12.4,
+        timestamp: start,
+        position_lat: 495000000,
+        position_long: -1000,
+        heart_rate: 150,
+        cadence: 28,
+        distance: 1234.56,
+        enhanced_speed: 4.321,
+        power: 250,
+        altitude: -12.4,
       });
       e.writeMessage('event', { timestamp: start, event: 'timer', event_type: 'start', timer_trigger: 0 }); // manual (a subfield: shown as its number)
       e.writeMessage('device_info', { timestamp: start, device_index: 'creator', product_name: 'fitkit tcx2fit' });
@@ -54,7 +68,10 @@ describe('FitEncoder', () => {
       e.writeMessage('field_description', { developer_data_index: 0, field_definition_number: 2, fit_base_type_id: 0x07, field_name: 'note' });
       e.writeMessage('record', { timestamp: start, heart_rate: 120 }, { developer: { stroke_power: 312.5, note: 'catch' } });
       // uint64 via the raw layer: a field the profile does not know, stored as the SDK would.
-      e.writeRaw(20, [{ num: 253, size: 4, type: 0x86, value: 1 }, { num: 200, size: 8, type: 0x8f, value: 0xfedcba9876543210n }]);
+      e.writeRaw(20, [
+        { num: 253, size: 4, type: 0x86, value: 1 },
+        { num: 200, size: 8, type: 0x8f, value: 0xfedcba9876543210n },
+      ]);
     });
     const r = decodeFit(bytes);
     expect(r.diagnostics).toEqual([]);
@@ -71,8 +88,24 @@ describe('FitEncoder', () => {
     expect(definitionsIn(same).count).toBe(1);
     // 17 shapes (record with 1..17 fields) written twice in turn: with 16 local types the oldest
     // is always the one needed next, so every message needs a definition.
-    const fields = ['heart_rate', 'cadence', 'power', 'distance', 'altitude', 'speed', 'temperature', 'resistance',
-      'calories', 'grade', 'enhanced_speed', 'enhanced_altitude', 'cycle_length', 'vertical_speed', 'left_right_balance', 'accumulated_power'];
+    const fields = [
+      'heart_rate',
+      'cadence',
+      'power',
+      'distance',
+      'altitude',
+      'speed',
+      'temperature',
+      'resistance',
+      'calories',
+      'grade',
+      'enhanced_speed',
+      'enhanced_altitude',
+      'cycle_length',
+      'vertical_speed',
+      'left_right_balance',
+      'accumulated_power',
+    ];
     const shape = (k: number) => Object.fromEntries([['timestamp', start], ...fields.slice(0, k).map((f) => [f, 1])]);
     const lru = encodeFit(profile, (e) => {
       for (let round = 0; round < 2; round++) for (let k = 0; k < 17; k++) e.writeMessage('record', shape(k));
@@ -103,7 +136,10 @@ describe('FitEncoder', () => {
     expect(whole.length).toBe(size);
     const joined = new Uint8Array(size);
     let o = 0;
-    for (const c of chunks) { joined.set(c, o); o += c.length; }
+    for (const c of chunks) {
+      joined.set(c, o);
+      o += c.length;
+    }
     joined.set(patches[0].bytes, 0);
     expect(joined).toEqual(whole);
     // Header: 14 bytes, protocol 2.0, data size, ".FIT", header CRC; file CRC over everything.

@@ -42,7 +42,9 @@ function dataRows(bytes: Uint8Array): [string, string][][] {
 
 /** Interpreted values of the records after the file_id. */
 function objects(bytes: Uint8Array) {
-  return decodeFit(bytes, { profile }).messages.slice(1).map((m) => messageToObject(m, { dates: 'raw' }).fields);
+  return decodeFit(bytes, { profile })
+    .messages.slice(1)
+    .map((m) => messageToObject(m, { dates: 'raw' }).fields);
 }
 
 const TS: FieldDef = { num: 253, size: 4, type: BaseType.uint32 };
@@ -51,26 +53,30 @@ describe('FitCSVTool invalid-value rules', () => {
   it('each base type: its invalid value leaves the field out, the value next to it prints', () => {
     // record: activity_type enum, temperature sint8, cadence uint8, grade sint16, power uint16,
     // position_lat sint32, enhanced_speed uint32, grit float32; unknown 200-205 of the rest.
-    const bytes = file(MesgNum.record, [
-      TS,
-      { num: 42, size: 1, type: BaseType.enum },
-      { num: 13, size: 1, type: BaseType.sint8 },
-      { num: 4, size: 1, type: BaseType.uint8 },
-      { num: 9, size: 2, type: BaseType.sint16 },
-      { num: 7, size: 2, type: BaseType.uint16 },
-      { num: 0, size: 4, type: BaseType.sint32 },
-      { num: 73, size: 4, type: BaseType.uint32 },
-      { num: 114, size: 4, type: BaseType.float32 },
-      { num: 200, size: 8, type: BaseType.float64 },
-      { num: 201, size: 8, type: BaseType.uint64 },
-      { num: 202, size: 8, type: BaseType.sint64 },
-      { num: 203, size: 8, type: BaseType.uint64z },
-      { num: 204, size: 1, type: BaseType.uint8z },
-      { num: 205, size: 4, type: BaseType.uint32z },
-    ], [
-      [T0, null, null, null, null, null, null, null, null, null, null, null, null, null, null],
-      [T0, 0xfe, -128, 0xfe, -0x8000, 0xfffe, -0x80000000, 0xfffffffe, 65504, 1e300, 2n ** 64n - 2n, -(2n ** 63n), 2n ** 64n - 1n, 0xff, 0xffffffff],
-    ]);
+    const bytes = file(
+      MesgNum.record,
+      [
+        TS,
+        { num: 42, size: 1, type: BaseType.enum },
+        { num: 13, size: 1, type: BaseType.sint8 },
+        { num: 4, size: 1, type: BaseType.uint8 },
+        { num: 9, size: 2, type: BaseType.sint16 },
+        { num: 7, size: 2, type: BaseType.uint16 },
+        { num: 0, size: 4, type: BaseType.sint32 },
+        { num: 73, size: 4, type: BaseType.uint32 },
+        { num: 114, size: 4, type: BaseType.float32 },
+        { num: 200, size: 8, type: BaseType.float64 },
+        { num: 201, size: 8, type: BaseType.uint64 },
+        { num: 202, size: 8, type: BaseType.sint64 },
+        { num: 203, size: 8, type: BaseType.uint64z },
+        { num: 204, size: 1, type: BaseType.uint8z },
+        { num: 205, size: 4, type: BaseType.uint32z },
+      ],
+      [
+        [T0, null, null, null, null, null, null, null, null, null, null, null, null, null, null],
+        [T0, 0xfe, -128, 0xfe, -0x8000, 0xfffe, -0x80000000, 0xfffffffe, 65504, 1e300, 2n ** 64n - 2n, -(2n ** 63n), 2n ** 64n - 1n, 0xff, 0xffffffff],
+      ],
+    );
     const [invalid, next] = dataRows(bytes);
     expect(invalid).toEqual([['timestamp', String(T0)]]);
     expect(next).toEqual([
@@ -98,10 +104,14 @@ describe('FitCSVTool invalid-value rules', () => {
 
   it('z types: 0 is invalid, all ones is a value', () => {
     // device_info: serial_number uint32z, ant_device_number uint16z, ant_transmission_type uint8z.
-    const bytes = file(MesgNum.deviceInfo, [TS, { num: 3, size: 4, type: BaseType.uint32z }, { num: 21, size: 2, type: BaseType.uint16z }, { num: 20, size: 1, type: BaseType.uint8z }], [
-      [T0, 0, 0, 0],
-      [T0, 0xffffffff, 0xffff, 0xff],
-    ]);
+    const bytes = file(
+      MesgNum.deviceInfo,
+      [TS, { num: 3, size: 4, type: BaseType.uint32z }, { num: 21, size: 2, type: BaseType.uint16z }, { num: 20, size: 1, type: BaseType.uint8z }],
+      [
+        [T0, 0, 0, 0],
+        [T0, 0xffffffff, 0xffff, 0xff],
+      ],
+    );
     const [zero, ones] = dataRows(bytes);
     expect(zero).toEqual([['timestamp', String(T0)]]);
     expect(ones.map(([k, v]) => `${k}=${v}`)).toEqual([`timestamp=${T0}`, 'serial_number=4294967295', 'ant_device_number=65535', 'ant_transmission_type=255']);
@@ -111,32 +121,54 @@ describe('FitCSVTool invalid-value rules', () => {
     // file_id.serial_number (uint32z) stored as uint32; record position_lat (sint32) as uint32,
     // cadence (uint8) as sint8, calories (uint16) as sint16.
     const id = new FitBuilder()
-      .define(0, MesgNum.fileId, [{ num: 0, size: 1, type: BaseType.enum }, { num: 3, size: 4, type: BaseType.uint32 }])
+      .define(0, MesgNum.fileId, [
+        { num: 0, size: 1, type: BaseType.enum },
+        { num: 3, size: 4, type: BaseType.uint32 },
+      ])
       .data(0, [4, 0])
       .data(0, [4, 0xffffffff])
       .build();
-    const csv = renderCsv(id, profile).csv.split('\n').filter((l) => l.startsWith('Data'));
+    const csv = renderCsv(id, profile)
+      .csv.split('\n')
+      .filter((l) => l.startsWith('Data'));
     expect(csv[0]).not.toContain('serial_number');
     expect(csv[1]).toContain('serial_number,"4294967295"');
 
-    const bytes = file(MesgNum.record, [TS, { num: 0, size: 4, type: BaseType.uint32 }, { num: 4, size: 1, type: BaseType.sint8 }, { num: 33, size: 2, type: BaseType.sint16 }], [
-      [T0, 0xffffffff, 0x7f, 0x7fff],
-      [T0, 0x7fffffff, -1, -1],
-    ]);
+    const bytes = file(
+      MesgNum.record,
+      [TS, { num: 0, size: 4, type: BaseType.uint32 }, { num: 4, size: 1, type: BaseType.sint8 }, { num: 33, size: 2, type: BaseType.sint16 }],
+      [
+        [T0, 0xffffffff, 0x7f, 0x7fff],
+        [T0, 0x7fffffff, -1, -1],
+      ],
+    );
     const [declaredInvalid, profileInvalid] = dataRows(bytes);
-    expect(declaredInvalid).toEqual([['timestamp', String(T0)], ['position_lat', '-1'], ['cadence', '127'], ['calories', '32767']]);
+    expect(declaredInvalid).toEqual([
+      ['timestamp', String(T0)],
+      ['position_lat', '-1'],
+      ['cadence', '127'],
+      ['calories', '32767'],
+    ]);
     expect(profileInvalid).toEqual([['timestamp', String(T0)]]);
     expect(objects(bytes)[0]).toEqual({ timestamp: T0, position_lat: -1, cadence: 127, calories: 32767 });
   });
 
   it('declared larger than the profile type: left out of every data row; smaller: read as declared', () => {
     // heart_rate (uint8) as uint16; power (uint16) as uint8; enhanced_speed (uint32) as uint16.
-    const bytes = file(MesgNum.record, [TS, { num: 3, size: 2, type: BaseType.uint16 }, { num: 7, size: 1, type: BaseType.uint8 }, { num: 73, size: 2, type: BaseType.uint16 }], [
-      [T0, 120, 200, 3000],
-      [T0, 0xffff, 0xff, 0xffff],
-    ]);
+    const bytes = file(
+      MesgNum.record,
+      [TS, { num: 3, size: 2, type: BaseType.uint16 }, { num: 7, size: 1, type: BaseType.uint8 }, { num: 73, size: 2, type: BaseType.uint16 }],
+      [
+        [T0, 120, 200, 3000],
+        [T0, 0xffff, 0xff, 0xffff],
+      ],
+    );
     const [valid, invalid] = dataRows(bytes);
-    expect(valid).toEqual([['timestamp', String(T0)], ['power', '200'], ['enhanced_speed', '3.0']]);
+    expect(valid).toEqual([
+      ['timestamp', String(T0)],
+      ['power', '200'],
+      ['enhanced_speed', '3.0'],
+    ]);
     expect(invalid).toEqual([['timestamp', String(T0)]]);
     // The interpreted view keeps the wider value (read as declared).
     expect(objects(bytes)[0]).toMatchObject({ heart_rate: 120, power: 200, enhanced_speed: 3 });
@@ -144,20 +176,23 @@ describe('FitCSVTool invalid-value rules', () => {
 
   it('a field declared larger than its profile type expands into nothing in the CSV', () => {
     // speed (uint16) and altitude (uint16) as uint32, beside a stored enhanced_altitude.
-    const bytes = file(MesgNum.record, [TS, { num: 6, size: 4, type: BaseType.uint32 }, { num: 2, size: 4, type: BaseType.uint32 }, { num: 78, size: 4, type: BaseType.uint32 }], [
-      [T0, 3000, 3000, 13000],
+    const bytes = file(
+      MesgNum.record,
+      [TS, { num: 6, size: 4, type: BaseType.uint32 }, { num: 2, size: 4, type: BaseType.uint32 }, { num: 78, size: 4, type: BaseType.uint32 }],
+      [[T0, 3000, 3000, 13000]],
+    );
+    expect(dataRows(bytes)).toEqual([
+      [
+        ['timestamp', String(T0)],
+        ['enhanced_altitude', '2100.0'],
+      ],
     ]);
-    expect(dataRows(bytes)).toEqual([[['timestamp', String(T0)], ['enhanced_altitude', '2100.0']]]);
     expect(objects(bytes)[0]).toEqual({ timestamp: T0, speed: 3, altitude: 100, enhanced_altitude: 2100, enhanced_speed: 3 });
   });
 
   it('arrays: printed whole while one element is valid, invalid ones as their raw sentinel; all invalid: left out', () => {
     // hrv.time uint16[5], scale 1000.
-    const bytes = file(78, [{ num: 0, size: 10, type: BaseType.uint16 }], [
-      [[812, 0xffff, 0xffff, 0xffff, 0xffff]],
-      [[0xffff, 500, 0xffff, 0, 0xfffe]],
-      [[0xffff, 0xffff, 0xffff, 0xffff, 0xffff]],
-    ]);
+    const bytes = file(78, [{ num: 0, size: 10, type: BaseType.uint16 }], [[[812, 0xffff, 0xffff, 0xffff, 0xffff]], [[0xffff, 500, 0xffff, 0, 0xfffe]], [[0xffff, 0xffff, 0xffff, 0xffff, 0xffff]]]);
     const [first, middle, none] = dataRows(bytes);
     expect(first).toEqual([['time', '0.812|65535|65535|65535|65535']]);
     expect(middle).toEqual([['time', '65535|0.5|65535|0.0|65.534']]);
@@ -167,12 +202,22 @@ describe('FitCSVTool invalid-value rules', () => {
 
   it('z arrays: 0 elements print as 0 beside a non-zero one; all 0: left out', () => {
     // bike_profile front_gear (39) uint8z[3].
-    const bytes = file(6, [{ num: 39, size: 3, type: BaseType.uint8z }, { num: 254, size: 2, type: BaseType.uint16 }], [
-      [[50, 0, 34], 0],
-      [[0, 0, 0], 1],
-    ]);
+    const bytes = file(
+      6,
+      [
+        { num: 39, size: 3, type: BaseType.uint8z },
+        { num: 254, size: 2, type: BaseType.uint16 },
+      ],
+      [
+        [[50, 0, 34], 0],
+        [[0, 0, 0], 1],
+      ],
+    );
     const [some, none] = dataRows(bytes);
-    expect(some).toEqual([['front_gear', '50|0|34'], ['message_index', '0']]);
+    expect(some).toEqual([
+      ['front_gear', '50|0|34'],
+      ['message_index', '0'],
+    ]);
     expect(none).toEqual([['message_index', '1']]);
   });
 
@@ -184,23 +229,37 @@ describe('FitCSVTool invalid-value rules', () => {
   });
 
   it('enums: 0xFF is invalid, an unknown value prints as its number', () => {
-    const bytes = file(MesgNum.event, [TS, { num: 0, size: 1, type: BaseType.enum }, { num: 1, size: 1, type: BaseType.enum }], [
-      [T0, 0xff, 0xff],
-      [T0, 200, 0],
-    ]);
+    const bytes = file(
+      MesgNum.event,
+      [TS, { num: 0, size: 1, type: BaseType.enum }, { num: 1, size: 1, type: BaseType.enum }],
+      [
+        [T0, 0xff, 0xff],
+        [T0, 200, 0],
+      ],
+    );
     const [invalid, unknown] = dataRows(bytes);
     expect(invalid).toEqual([['timestamp', String(T0)]]);
-    expect(unknown).toEqual([['timestamp', String(T0)], ['event', '200'], ['event_type', '0']]);
+    expect(unknown).toEqual([
+      ['timestamp', String(T0)],
+      ['event', '200'],
+      ['event_type', '0'],
+    ]);
   });
 });
 
 describe('date_time stored in a type a Date cannot hold', () => {
   // time_created stored as float64 (FitCSVTool drops it: wider than uint32) and as uint64.
   const bytes = new FitBuilder()
-    .define(0, MesgNum.fileId, [{ num: 0, size: 1, type: BaseType.enum }, { num: 4, size: 8, type: BaseType.float64 }])
+    .define(0, MesgNum.fileId, [
+      { num: 0, size: 1, type: BaseType.enum },
+      { num: 4, size: 8, type: BaseType.float64 },
+    ])
     .data(0, [4, 1e300])
     .data(0, [4, T0])
-    .define(1, MesgNum.fileId, [{ num: 0, size: 1, type: BaseType.enum }, { num: 4, size: 8, type: BaseType.uint64 }])
+    .define(1, MesgNum.fileId, [
+      { num: 0, size: 1, type: BaseType.enum },
+      { num: 4, size: 8, type: BaseType.uint64 },
+    ])
     .data(1, [4, 2n ** 64n - 2n])
     .data(1, [4, 2n ** 50n])
     .build();

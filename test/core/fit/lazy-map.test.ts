@@ -27,7 +27,12 @@ describe('LazyMap', () => {
     map.set('b', 'b2');
     map.set('e', 'E');
     map.delete('d');
-    const eager = new Map([['a', 'A'], ['b', 'B'], ['c', 'C'], ['d', 'D']]);
+    const eager = new Map([
+      ['a', 'A'],
+      ['b', 'B'],
+      ['c', 'C'],
+      ['d', 'D'],
+    ]);
     eager.get('c');
     eager.set('b', 'b2');
     eager.set('e', 'E');

@@ -18,8 +18,7 @@ const profile = standardProfile();
 
 function same(bytes: Uint8Array, dates: ValueOptions['dates'] = 'date'): void {
   const fast = decodeFitObjects(bytes, { profile, dates }).messages.map((m) => JSON.stringify(m, jsonReplacer));
-  const slow = decodeFit(bytes, { profile })
-    .messages.map((m) => JSON.stringify(messageToObject(m, { dates, enums: true, profile }), jsonReplacer));
+  const slow = decodeFit(bytes, { profile }).messages.map((m) => JSON.stringify(messageToObject(m, { dates, enums: true, profile }), jsonReplacer));
   expect(fast.length).toBe(slow.length);
   for (let i = 0; i < fast.length; i++) if (fast[i] !== slow[i]) expect(`message ${i}: ${fast[i]}`).toBe(`message ${i}: ${slow[i]}`);
 }
@@ -40,14 +39,23 @@ describe('decodeFitObjects equals Interpreter + messageToObject', () => {
     // record.distance (compiled reader) then compressed_speed_distance (Interpreter), twice over.
     const t0 = 1_000_000_000;
     const b = new FitBuilder()
-      .define(0, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 5, size: 4, type: BaseType.uint32 }])
-      .define(1, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 8, size: 3, type: BaseType.byte }]);
+      .define(0, MesgNum.record, [
+        { num: 253, size: 4, type: BaseType.uint32 },
+        { num: 5, size: 4, type: BaseType.uint32 },
+      ])
+      .define(1, MesgNum.record, [
+        { num: 253, size: 4, type: BaseType.uint32 },
+        { num: 8, size: 3, type: BaseType.byte },
+      ]);
     // 12-bit speed (1/100 m/s) then a 12-bit rolling distance counter (1/16 m).
     const csd = (speed: number, metres: number) => {
       const d = (metres * 16) & 0xfff;
       return [speed & 0xff, (speed >> 8) | ((d & 0x0f) << 4), d >> 4];
     };
-    b.data(0, [t0, 100_000]).data(1, [t0 + 1, csd(300, 1010)]).data(0, [t0 + 2, 250_000]).data(1, [t0 + 3, csd(300, 2510)]);
+    b.data(0, [t0, 100_000])
+      .data(1, [t0 + 1, csd(300, 1010)])
+      .data(0, [t0 + 2, 250_000])
+      .data(1, [t0 + 3, csd(300, 2510)]);
     const bytes = b.build();
     same(bytes);
     const dist = decodeFitObjects(bytes, { profile }).messages.map((m) => m.fields.distance);

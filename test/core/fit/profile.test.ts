@@ -88,9 +88,7 @@ describe('profile from @garmin/fitsdk', () => {
   it("adds fitkit's message 29 location", () => {
     const loc = p.message(29)!;
     expect(loc.name).toBe('location');
-    expect([...loc.fields.values()].map((f) => f.name)).toEqual([
-      'name', 'position_lat', 'position_long', 'symbol', 'altitude', 'description', 'timestamp', 'message_index',
-    ]);
+    expect([...loc.fields.values()].map((f) => f.name)).toEqual(['name', 'position_lat', 'position_long', 'symbol', 'altitude', 'description', 'timestamp', 'message_index']);
     expect([loc.fields.get(4)?.scale, loc.fields.get(4)?.offset]).toEqual([5, 500]);
     expect(Profile.sdk().message(29)).toBeUndefined();
   });
@@ -98,13 +96,23 @@ describe('profile from @garmin/fitsdk', () => {
   it('takes user additions from JSON: new messages, new fields, named types', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fitkit-profile-'));
     const file = join(dir, 'extra.json');
-    writeFileSync(file, JSON.stringify({
-      types: { pump_mode: { baseType: 'enum', values: { '0': 'off', '1': 'boost' } } },
-      messages: [
-        { num: 0xff01, name: 'pump', fields: [{ num: 0, name: 'mode', type: 'pump_mode' }, { num: 253, name: 'timestamp', type: 'date_time', units: 's' }] },
-        { num: 20, name: 'record', fields: [{ num: 200, name: 'core_temp', type: 'uint16', scale: 100, units: 'C' }] },
-      ],
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        types: { pump_mode: { baseType: 'enum', values: { '0': 'off', '1': 'boost' } } },
+        messages: [
+          {
+            num: 0xff01,
+            name: 'pump',
+            fields: [
+              { num: 0, name: 'mode', type: 'pump_mode' },
+              { num: 253, name: 'timestamp', type: 'date_time', units: 's' },
+            ],
+          },
+          { num: 20, name: 'record', fields: [{ num: 200, name: 'core_temp', type: 'uint16', scale: 100, units: 'C' }] },
+        ],
+      }),
+    );
     const q = Profile.standard().extendFromFile(file);
     expect(q.messageByName('pump')?.fields.get(0)?.baseType.name).toBe('enum');
     expect(q.field(0xff01, 253)?.baseType.name).toBe('uint32');

@@ -27,16 +27,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  FitkitError,
-  decodeFit,
-  decodeFitStream,
-  messageToObject,
-  type DecodeResult,
-  type Diagnostic,
-  type FitField,
-  type FitMessage,
-} from '../../../src/core/index.js';
+import { FitkitError, decodeFit, decodeFitStream, messageToObject, type DecodeResult, type Diagnostic, type FitField, type FitMessage } from '../../../src/core/index.js';
 import { BaseType, isInvalid } from '../../../src/core/fit/proto/base-types.js';
 import { corpusPath, hasCorpus } from '../../helpers/corpus.js';
 import { FitBuilder, MesgNum, declareDevFields, type FieldDef, FILE_ID_FIELDS } from '../../helpers/fit-builder.js';
@@ -458,9 +449,7 @@ describe('decoder robustness: memory', () => {
 function expandedPartValid(f: FitField): boolean {
   if (f.storedCount === undefined || !Array.isArray(f.raw)) return true;
   const range = INT_RANGE[f.baseType.name];
-  return f.raw
-    .slice(f.storedCount)
-    .every((v) => typeof v !== 'number' || (!isInvalid(f.baseType, v) && (!range || (v >= range[0] && v <= range[1]))));
+  return f.raw.slice(f.storedCount).every((v) => typeof v !== 'number' || (!isInvalid(f.baseType, v) && (!range || (v >= range[0] && v <= range[1]))));
 }
 
 /** What a fixture must decode to, beyond the properties. */
@@ -486,7 +475,11 @@ const FIXTURE_CHECKS: Record<string, (r: DecodeResult) => void> = {
 };
 
 describe('decoder robustness: regression fixtures', () => {
-  const files = existsSync(REGRESS) ? readdirSync(REGRESS).filter((f) => f.endsWith('.fit')).sort() : [];
+  const files = existsSync(REGRESS)
+    ? readdirSync(REGRESS)
+        .filter((f) => f.endsWith('.fit'))
+        .sort()
+    : [];
   it('every known defect has its fixture', () => {
     for (const name of Object.keys(KNOWN_DEFECTS)) expect(files).toContain(`${name}.fit`);
   });
@@ -593,7 +586,9 @@ describe('decoder: focused cases', () => {
       b.define(1, MesgNum.record, RECORD, { bigEndian });
       b.data(1, record(7));
       b.define(2, UNKNOWN_MESG, WIDE, { bigEndian }).data(2, [0x0102030405060708n, -3n, [1n, 2n]]);
-      return decodeFit(b.build()).messages.map(obj).map((o) => jsonSafe({ ...o, offset: 0 }));
+      return decodeFit(b.build())
+        .messages.map(obj)
+        .map((o) => jsonSafe({ ...o, offset: 0 }));
     };
     expect(read(true)).toEqual(read(false));
     const rec = messageToObject(decodeFit(builtSmall(12)).messages[1], { dates: 'raw' }).fields;
@@ -658,7 +653,7 @@ describe('decoder: focused cases', () => {
   });
 
   // Was a defect (component-bits-arithmetic, fixture in fixtures/regress/): -3 expanded to -3.
-  it('components of a negative stored value are its low bits (two\'s complement)', () => {
+  it("components of a negative stored value are its low bits (two's complement)", () => {
     const b = fileId(new FitBuilder());
     b.define(1, MesgNum.event, [EVENT[1], { num: 2, size: 4, type: BaseType.sint32 }]).data(1, [0, -3]); // data16
     b.define(2, MesgNum.record, [RECORD[0], { num: 6, size: 4, type: BaseType.sint32 }]).data(2, [T0, -2]); // speed
@@ -670,7 +665,10 @@ describe('decoder: focused cases', () => {
   it('a value expanded into a narrower stored field is a field of its own, typed by the profile', () => {
     const b = fileId(new FitBuilder());
     // event.data (uint32 in the profile) stored as uint8; data16 expands into it
-    b.define(1, MesgNum.event, [{ num: 3, size: 1, type: BaseType.uint8 }, { num: 2, size: 2, type: BaseType.uint16 }]).data(1, [5, 255]);
+    b.define(1, MesgNum.event, [
+      { num: 3, size: 1, type: BaseType.uint8 },
+      { num: 2, size: 2, type: BaseType.uint16 },
+    ]).data(1, [5, 255]);
     const r = decodeFit(b.build());
     const data = r.messages[1].fields.filter((f) => f.num === 3);
     expect(data.map((f) => [f.kind, f.raw, f.baseType.name])).toEqual([

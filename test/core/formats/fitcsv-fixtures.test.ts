@@ -25,8 +25,7 @@ describe('dump equals FitCSVTool on the fixtures', () => {
 
 /** Rows of the fixtures under FitCSVTool options, as docs/fitcsv-format.md shows them. */
 describe('FitCSVTool options', () => {
-  const rows = (opts: Parameters<typeof renderCsv>[2], file = 'Activity.fit') =>
-    renderCsv(fixture(file), profile, opts).csv.split('\n');
+  const rows = (opts: Parameters<typeof renderCsv>[2], file = 'Activity.fit') => renderCsv(fixture(file), profile, opts).csv.split('\n');
   const find = (lines: string[], prefix: string) => lines.find((l) => l.startsWith(prefix)) ?? '';
 
   it('-e prints enum names, subfields stay numeric', () => {
@@ -48,9 +47,7 @@ describe('FitCSVTool options', () => {
 
   it('-x prints bytes as hex', () => {
     const l = rows({ hex: true }, 'DeveloperData.fit');
-    expect(find(l, 'Data,0,developer_data_id')).toContain(
-      'application_id,"0x01|0x01|0x02|0x03|0x05|0x08|0x0d|0x15|0x22|0x37|0x59|0x90|0xe9|0x79|0x62|0xdb"',
-    );
+    expect(find(l, 'Data,0,developer_data_id')).toContain('application_id,"0x01|0x01|0x02|0x03|0x05|0x08|0x0d|0x15|0x22|0x37|0x59|0x90|0xe9|0x79|0x62|0xdb"');
   });
 
   it('-s keeps invalid values raw and -se prints them empty', () => {
@@ -59,13 +56,9 @@ describe('FitCSVTool options', () => {
       'Data,0,file_id,serial_number,"3945849289",,time_created,"866125971",,unknown,"4294967295",,manufacturer,"1",,garmin_product,"2697",,number,"65535",,type,"4",,',
     );
     const se = rows({ invalid: 'empty' }, 'garmin-fenix-5-walk.fit');
-    expect(find(se, 'Data,0,file_id')).toBe(
-      'Data,0,file_id,serial_number,"3945849289",,time_created,"866125971",,unknown,"",,manufacturer,"1",,garmin_product,"2697",,number,"",,type,"4",,',
-    );
+    expect(find(se, 'Data,0,file_id')).toBe('Data,0,file_id,serial_number,"3945849289",,time_created,"866125971",,unknown,"",,manufacturer,"1",,garmin_product,"2697",,number,"",,type,"4",,');
     expect(find(se, 'Data,14,hrv')).toMatch(/^Data,14,hrv,time,"0\.\d+\|65535\|",s,/);
-    expect(find(rows({}, 'garmin-fenix-5-walk.fit'), 'Data,14,hrv')).toMatch(
-      /^Data,14,hrv,time,"0\.\d+\|65535\|65535\|65535\|65535",s,/,
-    );
+    expect(find(rows({}, 'garmin-fenix-5-walk.fit'), 'Data,14,hrv')).toMatch(/^Data,14,hrv,time,"0\.\d+\|65535\|65535\|65535\|65535",s,/);
   });
 
   it('-re leaves components unexpanded', () => {
@@ -83,7 +76,12 @@ describe('FitCSVTool options', () => {
   it('--defn none and --data select rows; -ex excludes', () => {
     const l = rows({ defn: ['none'], data: ['record'] });
     expect(l.some((x) => x.startsWith('Definition'))).toBe(false);
-    expect(l.slice(1).filter(Boolean).every((x) => x.startsWith('Data,2,record'))).toBe(true);
+    expect(
+      l
+        .slice(1)
+        .filter(Boolean)
+        .every((x) => x.startsWith('Data,2,record')),
+    ).toBe(true);
     const ex = rows({ data: ['record'], exclude: true });
     expect(ex.some((x) => x.startsWith('Data,2,record'))).toBe(false);
     expect(ex.some((x) => x.startsWith('Definition,2,record'))).toBe(true);

@@ -45,17 +45,16 @@ describe('dump options on built files', () => {
       .data(0, [[0xffff, 812, 813, 814, 815]])
       .build();
     // fitparse-rs/hrv-activity and the corpus' garmin-fenix-5 files
-    expect((await dataRows(hrv, { invalid: 'empty' })).map((r) => r.split(',').slice(3, 5).join())).toEqual([
-      'time,"0.812|65535|"',
-      'time,"0.357|0.357|0.358|0.357|65535"',
-      'time,""',
-    ]);
+    expect((await dataRows(hrv, { invalid: 'empty' })).map((r) => r.split(',').slice(3, 5).join())).toEqual(['time,"0.812|65535|"', 'time,"0.357|0.357|0.358|0.357|65535"', 'time,""']);
     expect((await dataRows(records, { invalid: 'empty' }))[0]).toMatch(/,speed,"",m\/s,cadence,"80",rpm,enhanced_speed,"65.535",m\/s,$/);
   });
 
   it('-x prints invalid bytes of a byte array in hex too', async () => {
     const bytes = new FitBuilder()
-      .define(0, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 200, size: 4, type: BaseType.byte }])
+      .define(0, MesgNum.record, [
+        { num: 253, size: 4, type: BaseType.uint32 },
+        { num: 200, size: 4, type: BaseType.byte },
+      ])
       .data(0, [T0, [0xff, 0x00, 0xff, 0x01]])
       .build();
     // crafted/invalid-values-by-type: unknown,"0xff|0x00|0xff|0x01"
@@ -64,9 +63,15 @@ describe('dump options on built files', () => {
 
   it('-u counts hidden fields of known messages only, and hidden data messages', async () => {
     const bytes = new FitBuilder()
-      .define(0, 0xff00, [{ num: 0, size: 1, type: BaseType.uint8 }, { num: 1, size: 1, type: BaseType.uint8 }])
+      .define(0, 0xff00, [
+        { num: 0, size: 1, type: BaseType.uint8 },
+        { num: 1, size: 1, type: BaseType.uint8 },
+      ])
       .data(0, [1, 2])
-      .define(1, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 200, size: 1, type: BaseType.uint8 }])
+      .define(1, MesgNum.record, [
+        { num: 253, size: 4, type: BaseType.uint32 },
+        { num: 200, size: 1, type: BaseType.uint8 },
+      ])
       .data(1, [T0, 3])
       .build();
     const r = await renderDump(bytes, profile, { hideUnknown: true });
@@ -75,7 +80,10 @@ describe('dump options on built files', () => {
   });
 
   it('--data: no rows selected gives no files; -g on definitions only gives an empty _data.csv', async () => {
-    const noRecords = new FitBuilder().define(0, HRV, [{ num: 0, size: 2, type: BaseType.uint16 }]).data(0, [812]).build();
+    const noRecords = new FitBuilder()
+      .define(0, HRV, [{ num: 0, size: 2, type: BaseType.uint16 }])
+      .data(0, [812])
+      .build();
     const none = await renderDump(noRecords, profile, { defn: ['none'], data: ['record'] });
     expect([none.csv, none.dataCsv]).toEqual([null, null]);
     const grouped = await renderDump(noRecords, profile, { data: ['record'], groupData: true });
@@ -87,7 +95,11 @@ describe('dump options on built files', () => {
     const b = new FitBuilder()
       .define(0, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }])
       .data(0, [T0])
-      .define(1, MesgNum.record, [{ num: 253, size: 4, type: BaseType.uint32 }, { num: 3, size: 1, type: BaseType.uint8 }, { num: 4, size: 1, type: BaseType.uint8 }])
+      .define(1, MesgNum.record, [
+        { num: 253, size: 4, type: BaseType.uint32 },
+        { num: 3, size: 1, type: BaseType.uint8 },
+        { num: 4, size: 1, type: BaseType.uint8 },
+      ])
       .data(1, [T0 + 1, 100, 80]);
     const ok = await renderDump(b.build(), profile, { data: ['record'] });
     // The first row has one column so far, padded to the second row's three fields.

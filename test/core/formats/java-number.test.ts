@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  formatJavaDegrees,
-  formatJavaDouble,
-  formatJavaDoubleGeneral,
-  formatJavaFixed,
-  formatJavaFloat,
-} from '../../../src/core/formats/java-number.js';
+import { formatJavaDegrees, formatJavaDouble, formatJavaDoubleGeneral, formatJavaFixed, formatJavaFloat } from '../../../src/core/formats/java-number.js';
 
 // Every expected string below was printed by OpenJDK 17.0.15 (values converted at run time, so
 // javac's constant folding could not interfere).
@@ -128,14 +122,15 @@ function distance(c: bigint, e: number, v: number): bigint {
 
 /** The p-significant-digit decimals around v: [coefficient, exponent] pairs. */
 function gridAround(v: number, p: number): Array<[bigint, number]> {
-  const [mantissa, exp] = Math.abs(v).toExponential(p - 1).split('e');
+  const [mantissa, exp] = Math.abs(v)
+    .toExponential(p - 1)
+    .split('e');
   const c = BigInt(mantissa.replace('.', ''));
   const e = Number(exp) - (p - 1);
   return [c - 1n, c, c + 1n].map((x): [bigint, number] => [x, e]);
 }
 
-const roundTripsAsFloat = ([c, e]: [bigint, number], v: number): boolean =>
-  Math.fround(Number(`${c}e${e}`)) === Math.abs(v);
+const roundTripsAsFloat = ([c, e]: [bigint, number], v: number): boolean => Math.fround(Number(`${c}e${e}`)) === Math.abs(v);
 
 describe('formatJavaFloat', () => {
   it.each<[number, string]>([
@@ -227,9 +222,7 @@ describe('formatJavaFloat', () => {
   });
 
   it('outside 1e-3..1e7: scientific notation that round-trips', () => {
-    const outside = fc
-      .float({ noNaN: true, noDefaultInfinity: true })
-      .filter((v) => v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e7));
+    const outside = fc.float({ noNaN: true, noDefaultInfinity: true }).filter((v) => v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e7));
     fc.assert(
       fc.property(outside, (v) => {
         const out = formatJavaFloat(v);

@@ -4,11 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTcx } from '../../../src/core/formats/tcx.js';
 import { buildTcx } from '../../helpers/tcx-sdk.js';
 
-const points = [
-  { t: 0, d: 2, hr: 80, cad: 25, speed: 4.5, watts: 0 },
-  { t: 1, d: 4, hr: 0, cad: 26, speed: 4.51, watts: 1, lat: 52.1, lon: 4.9 },
-  { t: 2 },
-];
+const points = [{ t: 0, d: 2, hr: 80, cad: 25, speed: 4.5, watts: 0 }, { t: 1, d: 4, hr: 0, cad: 26, speed: 4.51, watts: 1, lat: 52.1, lon: 4.9 }, { t: 2 }];
 
 describe('parseTcx', () => {
   it.each([undefined, 'ns3', 'ax'])('reads the Coxswain layout with ActivityExtension v2 as %s namespace', (prefix) => {
@@ -77,7 +73,11 @@ describe('parseTcx', () => {
     const deep = '<TrainingCenterDatabase>' + '<Activities>'.repeat(100_000) + '</Activities>'.repeat(100_000) + '</TrainingCenterDatabase>';
     const long = `<TrainingCenterDatabase>\n<${'A'.repeat(800_000)}></B></TrainingCenterDatabase>`;
     const attr = `<TrainingCenterDatabase>\n<a ${'b'.repeat(500_000)}=x/></TrainingCenterDatabase>`;
-    for (const [xml, message] of [[deep, /^line 1: not well-formed XML: elements nested more than 64 deep$/], [long, /^line 2: not well-formed XML: <\/B> closes <A{32}…> of line 2$/], [attr, /^line 2: .*b{32}… not in quotes$/]] as const) {
+    for (const [xml, message] of [
+      [deep, /^line 1: not well-formed XML: elements nested more than 64 deep$/],
+      [long, /^line 2: not well-formed XML: <\/B> closes <A{32}…> of line 2$/],
+      [attr, /^line 2: .*b{32}… not in quotes$/],
+    ] as const) {
       let err: Error | undefined;
       try {
         parseTcx(xml);
@@ -100,25 +100,42 @@ describe('parseTcx', () => {
     expect(() => parseTcx(bad)).toThrow(/not well-formed XML: <\/Trak> closes <Track>/);
   });
 
-  it('reads every Activity (a multisport session\'s too) and every Lap', () => {
-    const lap = (start: string, t: string, extra = '') => `<Lap StartTime="${start}"><TotalTimeSeconds>1</TotalTimeSeconds><TriggerMethod>Distance</TriggerMethod>${extra}<Track><Trackpoint><Time>${t}</Time><DistanceMeters>5</DistanceMeters></Trackpoint></Track></Lap>`;
+  it("reads every Activity (a multisport session's too) and every Lap", () => {
+    const lap = (start: string, t: string, extra = '') =>
+      `<Lap StartTime="${start}"><TotalTimeSeconds>1</TotalTimeSeconds><TriggerMethod>Distance</TriggerMethod>${extra}<Track><Trackpoint><Time>${t}</Time><DistanceMeters>5</DistanceMeters></Trackpoint></Track></Lap>`;
     const w = parseTcx(`<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"><Activities>
 <Activity Sport="Running"><Id>x</Id>${lap('2024-01-01T10:00:00Z', '2024-01-01T10:00:00Z')}
 ${lap('2024-01-01T10:05:00Z', '2024-01-01T10:05:00Z')}<Creator><Name>Forerunner</Name></Creator></Activity>
 <MultiSportSession><Id>y</Id><FirstSport><Activity Sport="Biking"><Id>y</Id>${lap('2024-01-02T10:00:00Z', '2024-01-02T10:00:00Z', '<Calories>7</Calories>')}</Activity></FirstSport></MultiSportSession>
 </Activities><Author><Name>Me</Name></Author></TrainingCenterDatabase>`);
-    expect(w.activities.map((a) => [a.sport, a.line, a.creator])).toEqual([['Running', 2, 'Forerunner'], ['Biking', 4, undefined]]);
-    expect(w.laps.map((l) => [l.activity, l.trigger, l.totalTime, l.calories])).toEqual([[0, 'Distance', 1, undefined], [0, 'Distance', 1, undefined], [1, 'Distance', 1, 7]]);
-    expect(w.points.all().map((p) => [p.lap, p.distance])).toEqual([[0, 5], [1, 5], [2, 5]]);
+    expect(w.activities.map((a) => [a.sport, a.line, a.creator])).toEqual([
+      ['Running', 2, 'Forerunner'],
+      ['Biking', 4, undefined],
+    ]);
+    expect(w.laps.map((l) => [l.activity, l.trigger, l.totalTime, l.calories])).toEqual([
+      [0, 'Distance', 1, undefined],
+      [0, 'Distance', 1, undefined],
+      [1, 'Distance', 1, 7],
+    ]);
+    expect(w.points.all().map((p) => [p.lap, p.distance])).toEqual([
+      [0, 5],
+      [1, 5],
+      [2, 5],
+    ]);
     expect(w.author).toBe('Me');
   });
 
   it('values that are not numbers and trackpoints without a time are left out, with a warning', () => {
-    const xml = buildTcx([{ t: 0, hr: 120 }, { t: 1 }, { t: 2, hr: 130 }]).replace('<Value>130</Value>', '<Value>n/a</Value>').replace(/<Time>[^<]*:19.000Z<\/Time>/, '');
+    const xml = buildTcx([{ t: 0, hr: 120 }, { t: 1 }, { t: 2, hr: 130 }])
+      .replace('<Value>130</Value>', '<Value>n/a</Value>')
+      .replace(/<Time>[^<]*:19.000Z<\/Time>/, '');
     const w = parseTcx(xml);
     expect(w.points.n).toBe(2);
     expect(w.points.get(1).heartRate).toBeUndefined();
-    const tpLines = xml.split('\n').map((l, i) => (l.includes('<Trackpoint>') ? i + 1 : 0)).filter(Boolean);
+    const tpLines = xml
+      .split('\n')
+      .map((l, i) => (l.includes('<Trackpoint>') ? i + 1 : 0))
+      .filter(Boolean);
     expect(w.warnings).toEqual([`line ${tpLines[1]}: trackpoint without <Time>: left out`, `line ${tpLines[2]}: <HeartRateBpm> "n/a" is not a number: left out`]);
   });
 });

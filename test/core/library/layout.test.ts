@@ -7,10 +7,28 @@ const profile = standardProfile();
 describe('library layout', () => {
   it('maps every file type the issue names to its folder', () => {
     const expected: [number | undefined, string][] = [
-      [1, ''], [2, 'Settings'], [3, 'Sports'], [4, 'Activities'], [20, 'Activities'], [5, 'Workouts'], [6, 'Courses'],
-      [7, 'Schedules'], [8, 'Locations'], [9, 'Weight'], [10, 'Totals'], [11, 'Goals'], [14, 'Blood Pressure'],
-      [15, 'Monitoring'], [32, 'Monitoring'], [28, 'Monitoring'], [34, 'Segments'], [35, 'Segments'],
-      [29, 'Unknown'], [40, 'Unknown'], [250, 'Unknown'], [undefined, 'Unknown'],
+      [1, ''],
+      [2, 'Settings'],
+      [3, 'Sports'],
+      [4, 'Activities'],
+      [20, 'Activities'],
+      [5, 'Workouts'],
+      [6, 'Courses'],
+      [7, 'Schedules'],
+      [8, 'Locations'],
+      [9, 'Weight'],
+      [10, 'Totals'],
+      [11, 'Goals'],
+      [14, 'Blood Pressure'],
+      [15, 'Monitoring'],
+      [32, 'Monitoring'],
+      [28, 'Monitoring'],
+      [34, 'Segments'],
+      [35, 'Segments'],
+      [29, 'Unknown'],
+      [40, 'Unknown'],
+      [250, 'Unknown'],
+      [undefined, 'Unknown'],
     ];
     for (const [t, dir] of expected) expect([t, typeDir(t)]).toEqual([t, dir]);
   });

@@ -44,7 +44,7 @@ describe('state paths that are links', () => {
     expect(readdirSync(out).sort()).toEqual(['1-deadbeef', 'x.jsonl']);
   });
 
-  it('Staging.create sweeps only dead runs\' folders; its own is in the temp registry until disposed', () => {
+  it("Staging.create sweeps only dead runs' folders; its own is in the temp registry until disposed", () => {
     const lib = dir();
     const state = new LibraryDirs(lib).ensure('.fitkit');
     const incoming = join(state, 'incoming');

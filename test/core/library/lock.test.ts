@@ -70,10 +70,7 @@ describe('library lock', () => {
       const d = dir();
       writeFileSync(join(d, 'lock'), JSON.stringify({ pid: 999_999_999, host: hostname(), nonce: 'dead', started: '' }));
       const alive = (pid: number) => pid !== 999_999_999;
-      const results = await Promise.allSettled([
-        LibraryLock.acquire(d, { timeoutMs: 50, pollMs: 5, isAlive: alive }),
-        LibraryLock.acquire(d, { timeoutMs: 50, pollMs: 5, isAlive: alive }),
-      ]);
+      const results = await Promise.allSettled([LibraryLock.acquire(d, { timeoutMs: 50, pollMs: 5, isAlive: alive }), LibraryLock.acquire(d, { timeoutMs: 50, pollMs: 5, isAlive: alive })]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     }
   });

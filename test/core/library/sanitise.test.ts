@@ -28,7 +28,7 @@ describe('name sanitising', () => {
     expect(Buffer.byteLength(suffixed(s, 99999))).toBeLessThan(255);
   });
 
-  it('keeps names away from the layout\'s folders and Windows device names', () => {
+  it("keeps names away from the layout's folders and Windows device names", () => {
     expect(sanitiseFileName('Activities', RESERVED_NAMES)).toBe('Activities.fit');
     expect(sanitiseFileName('_quarantine', RESERVED_NAMES)).toBe('_quarantine.fit');
     expect(sanitiseSegment('CON.fit')).toBe('_CON.fit');

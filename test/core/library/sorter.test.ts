@@ -16,11 +16,13 @@ const tmp = (p: string) => mkdtempSync(join(tmpdir(), `fitkit-${p}-`));
 
 /** Every file under `dir`, relative, `/`-separated, without .fitkit. */
 function tree(dir: string, rel = ''): string[] {
-  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) => {
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (r === '.fitkit') return [];
-    return e.isDirectory() ? tree(dir, r) : [r];
-  }).sort();
+  return readdirSync(join(dir, rel), { withFileTypes: true })
+    .flatMap((e) => {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (r === '.fitkit') return [];
+      return e.isDirectory() ? tree(dir, r) : [r];
+    })
+    .sort();
 }
 
 describe('readFileId', () => {
@@ -179,9 +181,7 @@ describe('sortIntoLibrary', () => {
     ]);
     expect(readdirSync(outside)).toEqual(['secret.fit']);
     // Activities go through the linked folder: refused, reported, nothing written there.
-    expect(r.files.filter((f) => f.outcome === 'failed').map((f) => f.reason)).toEqual(
-      Array(4).fill('is a symbolic link; fitkit does not follow links inside a library [unsafe_path]'),
-    );
+    expect(r.files.filter((f) => f.outcome === 'failed').map((f) => f.reason)).toEqual(Array(4).fill('is a symbolic link; fitkit does not follow links inside a library [unsafe_path]'));
     expect(tree(lib).filter((p) => !p.startsWith('3945849289/Activities'))).toEqual([]);
     const names = r.files.filter((f) => f.outcome === 'copied').map((f) => f.path);
     expect(names).toEqual([]);
@@ -189,12 +189,7 @@ describe('sortIntoLibrary', () => {
     const lib2 = tmp('lib2');
     const r2 = await sortIntoLibrary({ sources: [src], library: lib2, threads: 0 });
     expect(r2.totals).toMatchObject({ copied: 4, failed: 0 });
-    expect(tree(lib2)).toEqual([
-      '3945849289/Activities/evil_name_.fit',
-      '3945849289/Activities/fit',
-      '3945849289/Activities/ok.fit',
-      '3945849289/Activities/' + 'x'.repeat(196) + '.fit',
-    ]);
+    expect(tree(lib2)).toEqual(['3945849289/Activities/evil_name_.fit', '3945849289/Activities/fit', '3945849289/Activities/ok.fit', '3945849289/Activities/' + 'x'.repeat(196) + '.fit']);
     expect(readdirSync(outside)).toEqual(['secret.fit']);
     expect(lstatSync(join(lib2, '3945849289')).isDirectory()).toBe(true);
   });

@@ -40,11 +40,16 @@ describe('GarminDevice.xml', () => {
   it('reads the simulator file (DataType wrapped in MassStorageLocation)', () => {
     const { device } = parseGarminDeviceXml(garminDeviceXml(edge));
     expect(device).toMatchObject({ model: 'Edge 530', partNumber: '006-B3121-00', productId: 3121, softwareVersion: 950, unitId: String(edge.serial) });
-    expect(device!.locations.map((l) => [l.fitType, l.path])).toEqual([[4, 'GARMIN/Activities'], [15, 'GARMIN/Monitor']]);
+    expect(device!.locations.map((l) => [l.fitType, l.path])).toEqual([
+      [4, 'GARMIN/Activities'],
+      [15, 'GARMIN/Monitor'],
+    ]);
   });
 
   it('reads an unknown future namespace with prefixed elements the same way', () => {
-    const future = FR935.replace(/GarminDevice\/v2/g, 'GarminDevice/v7').replace('xmlns=', 'xmlns:g=').replace(/<(\/?)([A-Z]\w*)/g, '<$1g:$2');
+    const future = FR935.replace(/GarminDevice\/v2/g, 'GarminDevice/v7')
+      .replace('xmlns=', 'xmlns:g=')
+      .replace(/<(\/?)([A-Z]\w*)/g, '<$1g:$2');
     expect(future).toContain('<g:Id>');
     expect(parseGarminDeviceXml(future)).toEqual(parseGarminDeviceXml(FR935));
   });

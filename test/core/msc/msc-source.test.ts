@@ -156,13 +156,23 @@ describe('MscProvider against a simulated Edge 530 volume', () => {
     const big = byPath(files, v.files.find((x) => x.bytes.length > 1024 * 1024)!.path);
     const ac = new AbortController();
     let chunks = 0;
-    const err = await s.download(big, () => {
-      if (++chunks === 2) ac.abort();
-    }, { signal: ac.signal }).catch((e: unknown) => e);
+    const err = await s
+      .download(
+        big,
+        () => {
+          if (++chunks === 2) ac.abort();
+        },
+        { signal: ac.signal },
+      )
+      .catch((e: unknown) => e);
     expect((err as Error).name).toBe('AbortError');
     expect(chunks).toBe(2);
     const boom = new Error('disk full');
-    await expect(s.download(big, () => { throw boom; })).rejects.toBe(boom);
+    await expect(
+      s.download(big, () => {
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
   });
 
   it('deletes a file on remove, and nothing else changes on the volume', async () => {
@@ -220,7 +230,12 @@ describe('identity without a usable GarminDevice.xml', () => {
 describe('--from', () => {
   it('uses only the named folders, and fails for one that does not exist', async () => {
     const v = sim();
-    const provider = new MscProvider({ roots: [v.mountPoint], mountTable: () => { throw new Error('must not be read'); } });
+    const provider = new MscProvider({
+      roots: [v.mountPoint],
+      mountTable: () => {
+        throw new Error('must not be read');
+      },
+    });
     const found = await provider.scan();
     expect(found.map((c) => c.location)).toEqual([v.mountPoint]);
     await expect(new MscProvider({ roots: ['/nonexistent/GARMIN'] }).scan()).rejects.toMatchObject({ code: 'from_not_found' });

@@ -17,7 +17,15 @@ describe('finding Garmin volumes among the mounts', () => {
     const { volumes, hints } = await scan(v);
     expect(hints).toEqual([]);
     expect(volumes).toHaveLength(1);
-    expect(volumes[0]).toMatchObject({ root: v.mountPoint, garminDir: v.pathOf('GARMIN'), deviceXml: v.pathOf('GARMIN/GarminDevice.xml'), label: 'GARMIN', source: v.devicePath, fsType: 'vfat', found: 'device-xml' });
+    expect(volumes[0]).toMatchObject({
+      root: v.mountPoint,
+      garminDir: v.pathOf('GARMIN'),
+      deviceXml: v.pathOf('GARMIN/GarminDevice.xml'),
+      label: 'GARMIN',
+      source: v.devicePath,
+      fsType: 'vfat',
+      found: 'device-xml',
+    });
   });
 
   it('finds it by the GARMIN label alone when GarminDevice.xml is missing', async () => {

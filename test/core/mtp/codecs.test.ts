@@ -70,9 +70,20 @@ describe('PTP strings and arrays', () => {
 });
 
 const garminInfo: DeviceInfo = {
-  standardVersion: 100, vendorExtensionId: 6, vendorExtensionVersion: 100, vendorExtensionDesc: 'microsoft.com: 1.0; ',
-  functionalMode: 0, operations: [0x1001, 0x101b, 0x9805], events: [0x4002], deviceProperties: [0xd402], captureFormats: [],
-  playbackFormats: [0x3000, 0x3001], manufacturer: 'Garmin', model: 'vívoactive 3 Music', deviceVersion: '914', serialNumber: '0000cbd55fa8',
+  standardVersion: 100,
+  vendorExtensionId: 6,
+  vendorExtensionVersion: 100,
+  vendorExtensionDesc: 'microsoft.com: 1.0; ',
+  functionalMode: 0,
+  operations: [0x1001, 0x101b, 0x9805],
+  events: [0x4002],
+  deviceProperties: [0xd402],
+  captureFormats: [],
+  playbackFormats: [0x3000, 0x3001],
+  manufacturer: 'Garmin',
+  model: 'vívoactive 3 Music',
+  deviceVersion: '914',
+  serialNumber: '0000cbd55fa8',
 };
 
 describe('datasets', () => {

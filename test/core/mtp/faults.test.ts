@@ -143,7 +143,11 @@ describe('unplug', () => {
   it('during a listing fails it the same way', async () => {
     const { session, watch } = await openSession({}, { timeoutMs: 60_000 });
     setTimeout(() => watch.unplug(), 0);
-    const e = await rejection((async () => { for (;;) await session.listFiles(); })());
+    const e = await rejection(
+      (async () => {
+        for (;;) await session.listFiles();
+      })(),
+    );
     expect(isUsbError(e, 'no_device')).toBe(true);
   });
 });
@@ -210,10 +214,16 @@ describe('abort', () => {
     const big = files.find((f) => f.path === BIG.path)!;
     const ac = new AbortController();
     let got = 0;
-    const e = await rejection(session.download(big, (c) => {
-      got += c.length;
-      ac.abort();
-    }, { signal: ac.signal }));
+    const e = await rejection(
+      session.download(
+        big,
+        (c) => {
+          got += c.length;
+          ac.abort();
+        },
+        { signal: ac.signal },
+      ),
+    );
     expect((e as Error).name).toBe('AbortError');
     expect(got).toBeLessThan(big.size);
     expect(watch.cancels.length).toBe(1);

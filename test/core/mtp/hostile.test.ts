@@ -27,7 +27,7 @@ describe('a hostile watch', () => {
     await session.close();
   });
 
-  it('gets its names back as sent (.., /, NUL): sanitising is the sync engine\'s job', async () => {
+  it("gets its names back as sent (.., /, NUL): sanitising is the sync engine's job", async () => {
     const { session } = await openSession({ hostile: { badNames: true } });
     const files = await session.listFiles();
     const paths = files.map((f) => f.path);

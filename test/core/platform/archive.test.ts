@@ -133,7 +133,16 @@ describe('readArchive', () => {
   it('bounds a zip bomb: a member declaring too much, and one whose header lies', async () => {
     const limits: ArchiveLimits = { ...DEFAULT_ARCHIVE_LIMITS, maxMemberBytes: 2 ** 20 };
     const zeros = new Uint8Array(4 * 2 ** 20); // deflates to ~4 kB
-    const honest = await all(file('bomb.zip', await zipBytes([['bomb.fit', zeros], ['ok.fit', activity]])), limits);
+    const honest = await all(
+      file(
+        'bomb.zip',
+        await zipBytes([
+          ['bomb.fit', zeros],
+          ['ok.fit', activity],
+        ]),
+      ),
+      limits,
+    );
     expect(honest.map((i) => [i.kind, tail(i.path)])).toEqual([
       ['problem', 'bomb.fit'],
       ['member', 'ok.fit'],
@@ -141,7 +150,10 @@ describe('readArchive', () => {
     expect(honest[0]!.kind === 'problem' && honest[0]!.error.code).toBe('archive_member_too_big');
 
     // Rewrite the declared size (local header offset 22, central header offset 24) to 1,000 bytes.
-    const zip = await zipBytes([['bomb.fit', zeros], ['ok.fit', activity]]);
+    const zip = await zipBytes([
+      ['bomb.fit', zeros],
+      ['ok.fit', activity],
+    ]);
     const lying = Buffer.from(zip);
     lying.writeUInt32LE(1000, 22);
     const central = lying.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
@@ -182,9 +194,23 @@ describe('singleFitFromArchive', () => {
   it('gives the one FIT file of a .fit.gz or a zip, and names the members of a zip with several', async () => {
     const gz = await singleFitFromArchive(file('one.fit.gz', gzipSync(activity)));
     expect(Buffer.from(gz.bytes).equals(Buffer.from(activity))).toBe(true);
-    const one = await singleFitFromArchive(file('one.zip', await zipBytes([['readme.txt', new Uint8Array(3)], ['x/ride.fit', settings]])));
+    const one = await singleFitFromArchive(
+      file(
+        'one.zip',
+        await zipBytes([
+          ['readme.txt', new Uint8Array(3)],
+          ['x/ride.fit', settings],
+        ]),
+      ),
+    );
     expect(one.path.endsWith('one.zip/x/ride.fit')).toBe(true);
-    const many = file('many.zip', await zipBytes([['a.fit', activity], ['b.fit', settings]]));
+    const many = file(
+      'many.zip',
+      await zipBytes([
+        ['a.fit', activity],
+        ['b.fit', settings],
+      ]),
+    );
     await expect(singleFitFromArchive(many)).rejects.toMatchObject({ code: 'archive_many_files', message: expect.stringContaining('a.fit, b.fit') });
     await expect(singleFitFromArchive(file('none.zip', await zipBytes([['a.txt', activity]])))).rejects.toMatchObject({ code: 'no_files' });
   });

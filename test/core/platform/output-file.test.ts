@@ -21,7 +21,7 @@ function failure(fn: () => unknown): FitkitError {
 }
 
 describe('outputTarget', () => {
-  it('- and this process\'s standard output by any name are standard output', () => {
+  it("- and this process's standard output by any name are standard output", () => {
     expect(outputTarget('-')).toEqual({ kind: 'stdout' });
     expect(outputTarget('/dev/stdout')).toEqual({ kind: 'stdout' });
     expect(outputTarget('/dev/fd/1')).toEqual({ kind: 'stdout' });

@@ -16,7 +16,15 @@ describe('profile loader', () => {
   const env = { XDG_CONFIG_HOME: join(dir, 'config') };
   mkdirSync(join(dir, 'config', 'fitkit'), { recursive: true });
   const user = join(dir, 'config', 'fitkit', 'profile-extra.json');
-  writeFileSync(user, JSON.stringify(message([{ num: 0, name: 'from_user' }, { num: 1, name: 'user_only' }])));
+  writeFileSync(
+    user,
+    JSON.stringify(
+      message([
+        { num: 0, name: 'from_user' },
+        { num: 1, name: 'user_only' },
+      ]),
+    ),
+  );
   const extra = join(dir, 'extra.json');
   writeFileSync(extra, JSON.stringify(message([{ num: 0, name: 'from_flag' }])));
 

@@ -43,7 +43,7 @@ describe('fromSystemError', () => {
     expect((fromSystemError(eexist, 'f', 'folder') as FitkitError).oneLine()).toBe('f: not a directory');
   });
 
-  it('an unlisted code keeps Node\'s own words, without the code and the system call', () => {
+  it("an unlisted code keeps Node's own words, without the code and the system call", () => {
     const e = Object.assign(new Error('ECONNRESET: connection reset by peer, read'), { code: 'ECONNRESET', errno: -104, syscall: 'read' });
     expect((fromSystemError(e, 'dev') as FitkitError).oneLine()).toBe('dev: connection reset by peer');
     expect((fromSystemError(e, 'dev') as FitkitError).code).toBe('system_error');

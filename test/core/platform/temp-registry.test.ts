@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { removeAllTemps, sweepTempsIn, tempPathFor } from '../../../src/core/platform/temp-registry.js';
 
 describe('temp registry sweep', () => {
-  it('removes this process\'s temporary names in a swept folder, and nothing else', () => {
+  it("removes this process's temporary names in a swept folder, and nothing else", () => {
     const dir = mkdtempSync(join(tmpdir(), 'fitkit-sweep-'));
     const ours = tempPathFor(join(dir, 'a.gpx'));
     expect(basename(ours)).toMatch(new RegExp(`^\\.a\\.gpx\\.${process.pid}-[0-9a-f]{8}\\.tmp$`));

@@ -38,7 +38,16 @@ describe('WorkerPool', () => {
     try {
       const jobs: (number | string)[] = [1, 'crash', 2, 'exit', 3, 4, 'crash', 5];
       const settled = await Promise.allSettled(jobs.map((j) => pool.run(j)));
-      expect(settled.map((s) => (s.status === 'fulfilled' ? s.value.value : s.reason instanceof WorkerExitError ? 'exited' : (s.reason as Error).message))).toEqual([1, 'boom', 4, 'exited', 9, 16, 'boom', 25]);
+      expect(settled.map((s) => (s.status === 'fulfilled' ? s.value.value : s.reason instanceof WorkerExitError ? 'exited' : (s.reason as Error).message))).toEqual([
+        1,
+        'boom',
+        4,
+        'exited',
+        9,
+        16,
+        'boom',
+        25,
+      ]);
     } finally {
       await pool.close();
     }

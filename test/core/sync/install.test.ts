@@ -13,7 +13,13 @@ const golden = (name: string) => readFileSync(join(GOLDEN_DIR, name), 'utf8');
 /** The options the golden files were made with. */
 const GOLDEN: InstallOptions = { user: 'fitkit', library: '/var/lib/fitkit/FitSync', exec: ['/usr/bin/fitkit'] };
 /** Everything that needs quoting or escaping at once. */
-const AWKWARD: InstallOptions = { user: 'pi', group: 'plugdev', library: '/srv/fit sync/100% "mine"', exec: ['/opt/my node/bin/node', '/opt/fitkit/bin/run.js'], extraArgs: ['--delete', '--types', 'activity,$HOME'] };
+const AWKWARD: InstallOptions = {
+  user: 'pi',
+  group: 'plugdev',
+  library: '/srv/fit sync/100% "mine"',
+  exec: ['/opt/my node/bin/node', '/opt/fitkit/bin/run.js'],
+  extraArgs: ['--delete', '--types', 'activity,$HOME'],
+};
 
 const tmp = mkdtempSync(join(tmpdir(), 'fitkit-install-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -127,7 +133,11 @@ describe('udev rules', () => {
   });
 
   it.skipIf(udevSkip !== undefined)('pass udevadm verify', () => {
-    for (const [name, text] of [['70-fitkit.rules', udevRules(GOLDEN)], ['71-fitkit.rules', udevRules(AWKWARD)], ['60-fitkit-nomtp.rules', udevNoMtpRules()]]) {
+    for (const [name, text] of [
+      ['70-fitkit.rules', udevRules(GOLDEN)],
+      ['71-fitkit.rules', udevRules(AWKWARD)],
+      ['60-fitkit-nomtp.rules', udevNoMtpRules()],
+    ]) {
       const path = join(tmp, name);
       writeFileSync(path, text);
       // Names resolve on the target machine, not here (user fitkit need not exist in CI).
@@ -146,10 +156,19 @@ describe('systemd unit', () => {
     const unit = systemdUnit(GOLDEN);
     const settings = unit.split('\n').filter((l) => /^\w+=/.test(l));
     for (const s of [
-      'Type=simple', 'User=fitkit', 'ExecStart=/usr/bin/fitkit sync --watch --to /var/lib/fitkit/FitSync', 'Restart=on-failure',
-      'ProtectSystem=strict', 'ReadWritePaths=/var/lib/fitkit/FitSync', 'DevicePolicy=closed', 'DeviceAllow=char-usb_device rw',
-      'PrivateDevices=no', 'RestrictAddressFamilies=AF_UNIX AF_NETLINK', 'WantedBy=multi-user.target',
-    ]) expect(settings).toContain(s);
+      'Type=simple',
+      'User=fitkit',
+      'ExecStart=/usr/bin/fitkit sync --watch --to /var/lib/fitkit/FitSync',
+      'Restart=on-failure',
+      'ProtectSystem=strict',
+      'ReadWritePaths=/var/lib/fitkit/FitSync',
+      'DevicePolicy=closed',
+      'DeviceAllow=char-usb_device rw',
+      'PrivateDevices=no',
+      'RestrictAddressFamilies=AF_UNIX AF_NETLINK',
+      'WantedBy=multi-user.target',
+    ])
+      expect(settings).toContain(s);
     expect(settings.some((s) => s.startsWith('Group='))).toBe(false);
     expect(settings).not.toContain('PrivateDevices=yes');
     expect(settings.some((s) => s.startsWith('MemoryDenyWriteExecute'))).toBe(false);
@@ -168,7 +187,11 @@ describe('systemd unit', () => {
 
   it.skipIf(!hasSystemdAnalyze)('passes systemd-analyze verify, which does flag a broken unit', () => {
     const exec = fakeExec(mkdtempSync(join(tmp, 'bin-')));
-    for (const opts of [{ ...GOLDEN, exec: [exec] }, { ...AWKWARD, exec: [exec] }, { ...GOLDEN, exec: [exec], configHome: '/home/pi/.config' }]) {
+    for (const opts of [
+      { ...GOLDEN, exec: [exec] },
+      { ...AWKWARD, exec: [exec] },
+      { ...GOLDEN, exec: [exec], configHome: '/home/pi/.config' },
+    ]) {
       expect(systemdVerify(systemdUnit(opts))).toEqual({ status: 0, stderr: '' });
     }
     // The harness notices problems: an unknown setting (a warning, exit 0) and a missing binary.
@@ -180,8 +203,16 @@ describe('systemd unit', () => {
 describe('install options', () => {
   it('rejects names and paths that would break or inject into the files', () => {
     const bad: Partial<InstallOptions>[] = [
-      { user: 'fit"kit' }, { user: 'a b' }, { user: '' }, { group: 'x\nRUN+="/bin/sh"' },
-      { library: 'FitSync' }, { library: '/lib\nExecStartPre=/bin/rm' }, { exec: ['fitkit'] }, { exec: [] }, { extraArgs: ['a\nb'] }, { configHome: 'rel' },
+      { user: 'fit"kit' },
+      { user: 'a b' },
+      { user: '' },
+      { group: 'x\nRUN+="/bin/sh"' },
+      { library: 'FitSync' },
+      { library: '/lib\nExecStartPre=/bin/rm' },
+      { exec: ['fitkit'] },
+      { exec: [] },
+      { extraArgs: ['a\nb'] },
+      { configHome: 'rel' },
     ];
     for (const b of bad) {
       const err = (() => {
@@ -213,7 +244,11 @@ describe('installFiles', () => {
     mkdirSync(join(root, 'system'));
     const paths = { rulesPath: join(root, 'rules.d/70-fitkit.rules'), noMtpRulesPath: join(root, 'rules.d/60-fitkit-nomtp.rules'), unitPath: join(root, 'system/fitkit.service') };
     const first = installFiles({ ...GOLDEN, ...paths });
-    expect(first.files.map((f) => [f.path, f.changed])).toEqual([[paths.rulesPath, true], [paths.noMtpRulesPath, true], [paths.unitPath, true]]);
+    expect(first.files.map((f) => [f.path, f.changed])).toEqual([
+      [paths.rulesPath, true],
+      [paths.noMtpRulesPath, true],
+      [paths.unitPath, true],
+    ]);
     expect(readFileSync(paths.rulesPath, 'utf8')).toBe(golden('70-fitkit.rules'));
     expect(readFileSync(paths.noMtpRulesPath, 'utf8')).toBe(golden('60-fitkit-nomtp.rules'));
     expect(readFileSync(paths.unitPath, 'utf8')).toBe(golden('fitkit.service'));

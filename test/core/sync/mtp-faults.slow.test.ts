@@ -26,14 +26,24 @@ const want = new Set(files.map((f) => sha(f.bytes)));
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const base = mkdtempSync(join(tmpdir(), 'fitkit-mtpfaults-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 async function syncAll(bus: SimUsbBus, library: string): Promise<DeviceSyncReport[]> {
-  const provider = new MtpProvider(bus, { timeoutMs: 60, controlTimeoutMs: 60, drainTimeoutMs: 20, cancelPollMs: 5, cancelWaitMs: 100, firstOpenTimeoutMs: 60, busyDelayMs: 1, busyMaxDelayMs: 5, storageWaitMs: 0 });
+  const provider = new MtpProvider(bus, {
+    timeoutMs: 60,
+    controlTimeoutMs: 60,
+    drainTimeoutMs: 20,
+    cancelPollMs: 5,
+    cancelWaitMs: 100,
+    firstOpenTimeoutMs: 60,
+    busyDelayMs: 1,
+    busyMaxDelayMs: 5,
+    storageWaitMs: 0,
+  });
   const svc = new SyncService({ library, providers: [provider], idleTimeoutMs: 500, openAttempts: 1 });
   return (await svc.syncOnce()).reports;
 }

@@ -23,7 +23,18 @@ const base = mkdtempSync(join(tmpdir(), 'fitkit-mtpquirks-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 let n = 0;
 
-const FAST: MtpProviderOptions = { timeoutMs: 2000, firstOpenTimeoutMs: 2000, controlTimeoutMs: 200, drainTimeoutMs: 5, cancelPollMs: 2, cancelWaitMs: 200, busyDelayMs: 1, busyMaxDelayMs: 4, storageWaitMs: 200, storagePollMs: 5 };
+const FAST: MtpProviderOptions = {
+  timeoutMs: 2000,
+  firstOpenTimeoutMs: 2000,
+  controlTimeoutMs: 200,
+  drainTimeoutMs: 5,
+  cancelPollMs: 2,
+  cancelWaitMs: 200,
+  busyDelayMs: 1,
+  busyMaxDelayMs: 4,
+  storageWaitMs: 200,
+  storagePollMs: 5,
+};
 
 async function sync(watch: SimMtpWatchOptions, provider: MtpProviderOptions = FAST): Promise<{ report: DeviceSyncReport; library: string; warnings: string[]; sim: SimMtpWatch }> {
   const bus = new SimUsbBus();
@@ -66,20 +77,35 @@ describe('MTP quirks, synced', () => {
   it('objects still listed after deletion: GetObjectInfo failing skips them, GetPartialObject failing is a failed file with its reason', async () => {
     const files = at('GARMIN/');
     const [infoGhost, dataGhost] = [files[1], files[2]];
-    const { report, library, warnings } = await sync({ files, ghosts: [{ path: infoGhost.path, fail: 'info' }, { path: dataGhost.path, fail: 'data' }] });
+    const { report, library, warnings } = await sync({
+      files,
+      ghosts: [
+        { path: infoGhost.path, fail: 'info' },
+        { path: dataGhost.path, fail: 'data' },
+      ],
+    });
     expect(warnings.some((w) => w.startsWith('skipping object 0x'))).toBe(true);
     expect(report.files.map((f) => f.path)).not.toContain(infoGhost.path);
     const failed = report.files.find((f) => f.path === dataGhost.path)!;
     expect(failed.outcome).toBe('failed');
     expect(failed.reason).toMatch(/no longer on the watch/);
-    landedOnce(library, fit.filter((f) => f.bytes !== infoGhost.bytes && f.bytes !== dataGhost.bytes));
+    landedOnce(
+      library,
+      fit.filter((f) => f.bytes !== infoGhost.bytes && f.bytes !== dataGhost.bytes),
+    );
     expect([...inspectLibrary(library).files.values()]).not.toContain(sha(dataGhost.bytes));
   });
 
   it('a copy of the right size but all zeros: downloaded again; zeros twice are quarantined with the reason', async () => {
     const files = at('GARMIN/');
     const [once, twice] = [files[0], files[3]];
-    const { report, library, sim } = await sync({ files, zeroFilled: [{ path: once.path, times: 1 }, { path: twice.path, times: 2 }] });
+    const { report, library, sim } = await sync({
+      files,
+      zeroFilled: [
+        { path: once.path, times: 1 },
+        { path: twice.path, times: 2 },
+      ],
+    });
     expect(sim.operations.length).toBeGreaterThan(0);
     expect(report.files.find((f) => f.path === once.path)!.outcome).toBe('copied');
     const q = report.files.find((f) => f.path === twice.path)!;
@@ -89,7 +115,10 @@ describe('MTP quirks, synced', () => {
     // No zero-filled copy anywhere but quarantine; every good file once.
     const zeros = sha(new Uint8Array(twice.bytes.length));
     for (const [p, s] of inspectLibrary(library).files) if (s === zeros) expect(p).toMatch(/^_quarantine\//);
-    landedOnce(library, fit.filter((f) => f.bytes !== twice.bytes));
+    landedOnce(
+      library,
+      fit.filter((f) => f.bytes !== twice.bytes),
+    );
   });
 
   it('a watch that takes 15 s to answer the first transfer of each file (virtual time): every file lands', async () => {

@@ -109,7 +109,11 @@ describe('syncDevice', () => {
 
   it('gives a file up after repeated failures, until it changes', async () => {
     const library = lib();
-    const dev = device(watchFiles(model).slice(1, 3).map((f) => ({ ...f })));
+    const dev = device(
+      watchFiles(model)
+        .slice(1, 3)
+        .map((f) => ({ ...f })),
+    );
     dev.faults.failingPath = dev.files[0].path;
     for (let i = 0; i < MAX_FAILURES; i++) expect((await syncDevice(dev, { library })).totals.failed).toBe(1);
     const r = await syncDevice(dev, { library });
@@ -125,7 +129,12 @@ describe('syncDevice', () => {
     const r = await syncDevice(dev, { library, delete: true });
     const quarantined = r.files.filter((f) => f.outcome === 'quarantined').map((f) => f.path);
     expect(quarantined.length).toBeGreaterThan(0);
-    expect(dev.removed.sort()).toEqual(r.files.filter((f) => f.outcome === 'copied' || f.outcome === 'duplicate').map((f) => f.path).sort());
+    expect(dev.removed.sort()).toEqual(
+      r.files
+        .filter((f) => f.outcome === 'copied' || f.outcome === 'duplicate')
+        .map((f) => f.path)
+        .sort(),
+    );
     for (const q of quarantined) expect(dev.removed).not.toContain(q);
     expect(r.totals.deleted).toBe(dev.removed.length);
   });
@@ -159,7 +168,10 @@ describe('syncDevice', () => {
   it('writes each new file once and hashes it once (one link lands it from staging)', async () => {
     const library = lib();
     // Whole FIT files only: a bad copy is downloaded twice on purpose.
-    const files = watchFiles(model).filter((f) => f.bytes.length > 0).slice(0, 6).map((f) => ({ ...f }));
+    const files = watchFiles(model)
+      .filter((f) => f.bytes.length > 0)
+      .slice(0, 6)
+      .map((f) => ({ ...f }));
     const meter = new IoMeter();
     const r = await syncDevice(device(files), { library, meter });
     const landed = r.totals.copied + r.totals.quarantined;

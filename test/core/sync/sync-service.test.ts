@@ -17,7 +17,10 @@ function lib(): string {
   dirs.push(d);
   return d;
 }
-const files = (m: keyof typeof WATCH_MODELS) => watchFiles(WATCH_MODELS[m]).slice(0, 4).map((f) => ({ ...f }));
+const files = (m: keyof typeof WATCH_MODELS) =>
+  watchFiles(WATCH_MODELS[m])
+    .slice(0, 4)
+    .map((f) => ({ ...f }));
 
 describe('SyncService --watch', () => {
   it('syncs each device once per arrival while devices come and go', async () => {
@@ -43,7 +46,12 @@ describe('SyncService --watch', () => {
     expect(reports.filter((r) => r.device.key === 'msc:1')).toHaveLength(5);
     expect(reports.filter((r) => r.device.key === 'msc:2')).toHaveLength(2);
     // Only the first arrival of each device downloaded anything.
-    expect(reports.filter((r) => r.totals.downloadedBytes > 0).map((r) => r.device.key).sort()).toEqual(['msc:1', 'msc:2']);
+    expect(
+      reports
+        .filter((r) => r.totals.downloadedBytes > 0)
+        .map((r) => r.device.key)
+        .sort(),
+    ).toEqual(['msc:1', 'msc:2']);
     expect(lines.filter((l) => l.startsWith('attached:'))).toHaveLength(7);
     expect(lines.filter((l) => l.startsWith('detached:'))).toHaveLength(7);
     expect(inspectLibrary(library).problems).toEqual([]);

@@ -14,9 +14,22 @@ const NEEDS_ATTR = new Set(['ATTR', 'ATTRS', 'SYSCTL', 'ENV', 'IMPORT', 'SECLABE
 const MAY_ATTR = new Set(['TEST', 'RUN']);
 /** Operators each assignment key takes (udev-rules.c). */
 const ASSIGN_OPS: Record<string, readonly string[]> = {
-  OWNER: ['=', ':='], GROUP: ['=', ':='], MODE: ['=', ':='], LABEL: ['='], GOTO: ['='],
-  ENV: ['=', '+='], TAG: ['=', '+=', '-='], ATTR: ['='], SYSCTL: ['='], NAME: ['=', ':='],
-  SYMLINK: ['=', '+=', '-=', ':='], RUN: ['=', '+=', ':='], OPTIONS: ['=', '+=', ':='], IMPORT: ['='], SECLABEL: ['=', '+='], PROGRAM: ['='],
+  OWNER: ['=', ':='],
+  GROUP: ['=', ':='],
+  MODE: ['=', ':='],
+  LABEL: ['='],
+  GOTO: ['='],
+  ENV: ['=', '+='],
+  TAG: ['=', '+=', '-='],
+  ATTR: ['='],
+  SYSCTL: ['='],
+  NAME: ['=', ':='],
+  SYMLINK: ['=', '+=', '-=', ':='],
+  RUN: ['=', '+=', ':='],
+  OPTIONS: ['=', '+=', ':='],
+  IMPORT: ['='],
+  SECLABEL: ['=', '+='],
+  PROGRAM: ['='],
 };
 
 export interface UdevToken {

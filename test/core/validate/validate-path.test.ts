@@ -36,7 +36,9 @@ describe('validatePath equals validateBytes', () => {
   });
   it('a small file, and the big one cut short mid-chunk', () => {
     same('short.fit', activity(120, 3, 60).build());
-    const cut = activity(86_400, 2, 3600).build().subarray(0, CHUNK * 2 + 12_345);
+    const cut = activity(86_400, 2, 3600)
+      .build()
+      .subarray(0, CHUNK * 2 + 12_345);
     expect(same('cut.fit', cut).ok).toBe(false);
   });
 });

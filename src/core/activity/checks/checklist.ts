@@ -55,7 +55,6 @@ export interface ChecklistInput {
 
 type N = number | null;
 
-
 /** A field's stored value, unscaled (message_index is compared bit for bit). */
 function rawNum(m: FitMessage, name: string): N {
   for (const f of m.fields) {
@@ -241,7 +240,9 @@ function activityChecks(acts: readonly FitMessage[], sessions: readonly FitMessa
   else if (ts === null) out.push(local.fail(undefined, at, 'a timestamp to compare local_timestamp with'));
   else {
     const d = lt - ts;
-    out.push(d >= -43200 && d <= 50400 ? local.pass() : local.fail('Local Timestamp is not within the tolerated range of [-12,14] hours.', at, `local_timestamp - timestamp in [-43200, 50400] s, found ${d}`));
+    out.push(
+      d >= -43200 && d <= 50400 ? local.pass() : local.fail('Local Timestamp is not within the tolerated range of [-12,14] hours.', at, `local_timestamp - timestamp in [-43200, 50400] s, found ${d}`),
+    );
   }
   out.push(sumCheck(a, 'Activity', 0, sessions, 'Session', 'total_timer_time'));
   const count = new Check('Activity Message Session Count Is Equal To Actual Session Count', OPT);
@@ -394,7 +395,8 @@ function recordChecks(sessions: readonly FitMessage[], records: RecordFacts): Ch
     const lastAt = where('record', records.last!.offset, records.count - 1);
     if (start === null || end === null) r1 = within.fail("One or more Session Messages contain a null Start Time and/or a null 'End Time'.", { m: sessions[0], i: 0 });
     else if (first === null || last === null) r1 = within.fail('One or more Record messages contain a null Timestamp.', first === null ? firstAt : lastAt);
-    else if (first - start < -1) r1 = within.fail('One or more Record message Timestamps is earlier than Session Start Time.', firstAt, `timestamp >= session start_time ${start} - 1 s, found ${first}`);
+    else if (first - start < -1)
+      r1 = within.fail('One or more Record message Timestamps is earlier than Session Start Time.', firstAt, `timestamp >= session start_time ${start} - 1 s, found ${first}`);
     else if (last - end > 1) r1 = within.fail("One or more Record message Timestamps is later than Session 'End Time'.", lastAt, `timestamp <= session end ${end} + 1 s, found ${last}`);
     else r1 = within.pass();
   }
@@ -404,8 +406,7 @@ function recordChecks(sessions: readonly FitMessage[], records: RecordFacts): Ch
   else if (records.firstNull) r2 = order.fail('One or more Record messages contain a null Timestamp.', where('record', records.firstNull.offset, records.firstNull.i));
   else if (records.firstBack) {
     r2 = order.fail('One or more Record messages are not sequential.', where('record', records.firstBack.offset, records.firstBack.i), 'timestamps that never go back');
-  }
-  else r2 = order.pass();
+  } else r2 = order.pass();
   return [r1, r2];
 }
 
@@ -416,7 +417,8 @@ function deviceInfoChecks(infos: readonly FitMessage[], profile: Profile): Check
   else {
     const bad = firstNull(infos, 'device_index');
     if (bad) out.push(idx.fail('One or more Device Info messages contain a null Device Index value.', bad));
-    else if (!infos.some((m) => num(m, 'device_index') === 0)) out.push(idx.fail('At least one Device Info message Device Index field needs to be set to Creator.', undefined, 'a device_info with device_index 0 (creator)'));
+    else if (!infos.some((m) => num(m, 'device_index') === 0))
+      out.push(idx.fail('At least one Device Info message Device Index field needs to be set to Creator.', undefined, 'a device_info with device_index 0 (creator)'));
     else out.push(idx.pass());
   }
   const manu = new Check('Device Info Message Manufacturer Id is Valid', OPT);

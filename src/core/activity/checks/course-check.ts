@@ -54,7 +54,8 @@ export class CourseChecks {
     const d = num(m, 'distance');
     if (d === null) this.#add('course_point_distance', m.offset, `course_point #${i} has no distance: devices show it at the finish`);
     else {
-      if (d < this.#lastDistance) this.#add('course_point_order', m.offset, `course_point #${i} at ${d} m comes before the one listed ahead of it (${this.#lastDistance} m): devices expect them in order along the course`);
+      if (d < this.#lastDistance)
+        this.#add('course_point_order', m.offset, `course_point #${i} at ${d} m comes before the one listed ahead of it (${this.#lastDistance} m): devices expect them in order along the course`);
       this.#lastDistance = Math.max(this.#lastDistance, d);
       if (!this.#maxDistance || d > this.#maxDistance.d) this.#maxDistance = { d, offset: m.offset, index: i };
     }
@@ -66,7 +67,8 @@ export class CourseChecks {
     const known = profile.types.get('course_point')?.values;
     for (const t of this.#types) {
       if (t.type === null) this.#add('course_point_type', t.offset, `course_point #${t.index} has no type: devices show no icon`);
-      else if (known && !known.has(t.type)) this.#add('course_point_type', t.offset, `course_point #${t.index} has type ${t.type}, not a course_point type the profile knows: devices show a wrong icon`);
+      else if (known && !known.has(t.type))
+        this.#add('course_point_type', t.offset, `course_point #${t.index} has type ${t.type}, not a course_point type the profile knows: devices show a wrong icon`);
     }
     const far = this.#maxDistance;
     if (far && this.#laps > 0 && this.#lapDistance > 0 && far.d > this.#lapDistance + END_SLACK_M) {

@@ -231,4 +231,3 @@ export class SanityCollector {
     if (this.#badLocation) out.push(note('warning', 'location_position', 'a location has no position', this.#badLocation));
   }
 }
-

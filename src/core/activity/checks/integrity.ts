@@ -45,7 +45,5 @@ export function integrityDiagnostics(input: IntegrityInput): Diagnostic[] {
   }
   // A CRC failure or truncation already says why the file ends early; the size finding repeats it.
   const hasTruncation = out.some((d) => d.code === 'truncated');
-  return out
-    .filter((d) => !(hasTruncation && d.code === 'data_size_past_end'))
-    .sort((a, b) => a.offset - b.offset);
+  return out.filter((d) => !(hasTruncation && d.code === 'data_size_past_end')).sort((a, b) => a.offset - b.offset);
 }

@@ -20,8 +20,7 @@ function typeName(profile: Profile, type: string, value: number): string | undef
 
 /** E.g. "Garmin Edge Explore (serial 3311295683)"; undefined when nothing is known. */
 export function describeDevice(d: DeviceFields, profile: Profile): string | undefined {
-  const maker =
-    typeof d.manufacturer === 'number' ? typeName(profile, 'manufacturer', d.manufacturer) ?? `manufacturer ${d.manufacturer}` : d.manufacturer;
+  const maker = typeof d.manufacturer === 'number' ? (typeName(profile, 'manufacturer', d.manufacturer) ?? `manufacturer ${d.manufacturer}`) : d.manufacturer;
   let product = d.productName;
   if (!product && d.product !== undefined) {
     const table = maker === 'garmin' || maker === 'dynastream' || maker === 'dynastream_oem' || maker === 'tacx' ? 'garmin_product' : maker === 'favero_electronics' ? 'favero_product' : undefined;

@@ -24,8 +24,7 @@ const GAP_MAX_STEPS = 20; // 5 s / 250 ms
 /** event_timestamp is a uint32 count of 1/1024 s: it rolls over after 2^32 / 1024 s. */
 const ROLLOVER = 0x400000;
 
-const list = (v: unknown): number[] =>
-  Array.isArray(v) ? (v as unknown[]).filter((x): x is number => typeof x === 'number') : typeof v === 'number' ? [v] : [];
+const list = (v: unknown): number[] => (Array.isArray(v) ? (v as unknown[]).filter((x): x is number => typeof x === 'number') : typeof v === 'number' ? [v] : []);
 
 /** Collects `hr` messages (in file order) into expanded samples. */
 export class HrExpander {

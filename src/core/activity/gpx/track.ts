@@ -37,7 +37,6 @@ export interface TrackPoint {
   hdop?: number;
 }
 
-
 /**
  * A position worth writing: inside the globe, and not (0, 0), which devices write for "no fix"
  * (invalid sentinels are already dropped by the decoder).

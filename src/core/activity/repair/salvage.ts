@@ -104,12 +104,7 @@ export function salvagedFiles(kept: readonly FoundFile[]): SalvagedFile[] {
  * from its start), to `sink` in pieces. `append` adds records at the end of the data of the
  * kept file at that index (the header's data size counts them).
  */
-export function writeSalvaged(
-  kept: readonly FoundFile[],
-  chunks: Iterable<Uint8Array>,
-  sink: (chunk: Uint8Array) => void,
-  append?: { file: number; records: Uint8Array },
-): number {
+export function writeSalvaged(kept: readonly FoundFile[], chunks: Iterable<Uint8Array>, sink: (chunk: Uint8Array) => void, append?: { file: number; records: Uint8Array }): number {
   let written = 0;
   let crc = 0;
   let file = -1;

@@ -295,8 +295,14 @@ export class SpanAccumulator {
     const p1 = this.#lastPlaced;
     if (p0 && p1) {
       Object.assign(f, {
-        start_position_lat: p0.lat, start_position_long: p0.lon, end_position_lat: p1.lat, end_position_long: p1.lon,
-        nec_lat: this.#lat.max, nec_long: this.#lon.max, swc_lat: this.#lat.min, swc_long: this.#lon.min,
+        start_position_lat: p0.lat,
+        start_position_long: p0.lon,
+        end_position_lat: p1.lat,
+        end_position_long: p1.lon,
+        nec_lat: this.#lat.max,
+        nec_long: this.#lon.max,
+        swc_lat: this.#lat.min,
+        swc_long: this.#lon.min,
       });
     }
     for (const k of Object.keys(f)) if (f[k] === undefined) delete f[k];

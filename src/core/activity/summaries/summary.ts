@@ -240,7 +240,7 @@ export function summaryJob(facts: SummaryFacts, profile: Profile, opts: SummaryO
       const a = lastEnd === null ? start : Math.min(lastEnd, end);
       lapSpan = { a, b: end, fromStart: a <= start };
     }
-    const firstStart = lapSpan && open.length === 0 ? lapSpan.a : open[0]?.start ?? start;
+    const firstStart = lapSpan && open.length === 0 ? lapSpan.a : (open[0]?.start ?? start);
     if (open.length > 0 || lapSpan) {
       sessionSpan = { a: firstStart, b: Math.max(end, lastEnd ?? end), fromStart: covered === 0 && firstStart <= start };
     }
@@ -259,8 +259,16 @@ export function summaryJob(facts: SummaryFacts, profile: Profile, opts: SummaryO
       newLaps.push({
         message: 'lap',
         fields: {
-          message_index: laps.length, timestamp: end, start_time: a, total_elapsed_time: end - a, total_timer_time: timerTime,
-          event: 'lap', event_type: 'stop', lap_trigger: 'session_end', ...sport, ...lapStats.fields,
+          message_index: laps.length,
+          timestamp: end,
+          start_time: a,
+          total_elapsed_time: end - a,
+          total_timer_time: timerTime,
+          event: 'lap',
+          event_type: 'stop',
+          lap_trigger: 'session_end',
+          ...sport,
+          ...lapStats.fields,
         },
         note: `lap ${laps.length} computed from ${count(lapStats.records, 'record')}` + (laps.length ? ` after lap ${laps.length - 1}` : ''),
       });
@@ -300,8 +308,17 @@ function sessionOver(span: Span, stats: SpanStats, open: readonly LapSpan[], cov
   return {
     message: 'session',
     fields: {
-      message_index: index, timestamp: b, start_time: a, total_elapsed_time: elapsed, total_timer_time: timerTime,
-      event: 'session', event_type: 'stop', trigger: 'activity_end', ...sport, first_lap_index: covered, num_laps: open.length,
+      message_index: index,
+      timestamp: b,
+      start_time: a,
+      total_elapsed_time: elapsed,
+      total_timer_time: timerTime,
+      event: 'session',
+      event_type: 'stop',
+      trigger: 'activity_end',
+      ...sport,
+      first_lap_index: covered,
+      num_laps: open.length,
       ...stats.fields,
     },
     note: `session ${index} computed from ${count(stats.records, 'record')} and ${count(open.length, 'lap')}`,
@@ -323,7 +340,12 @@ function activityOver(facts: SummaryFacts, newSessions: readonly SummaryMessage[
   plan.messages.push({
     message: 'activity',
     fields: {
-      timestamp: t, total_timer_time: timerTime, num_sessions: n, type: 'manual', event: 'activity', event_type: 'stop',
+      timestamp: t,
+      total_timer_time: timerTime,
+      num_sessions: n,
+      type: 'manual',
+      event: 'activity',
+      event_type: 'stop',
       local_timestamp: local === undefined ? undefined : t + local.offset,
     },
     note: `activity over ${count(n, 'session')}` + (local ? `, local time ${utcOffset(local.offset)} from ${local.from}` : ''),

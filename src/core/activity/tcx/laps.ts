@@ -117,7 +117,11 @@ export function spanStats(s: Series, a: number, b: number, zoneOf?: (hr: number)
   let maxSpeed = -Infinity;
   const zones = zoneOf ? new Array<number>(zoneCount).fill(0) : undefined;
   let timer = 0;
-  const chans: [Float64Array, Acc][] = [[s.hr, hr], [s.cad, cad], [s.watts, watts]];
+  const chans: [Float64Array, Acc][] = [
+    [s.hr, hr],
+    [s.cad, cad],
+    [s.watts, watts],
+  ];
   for (let i = sampleAt(s, a); i < s.n; i++) {
     if (t[i] > b) break;
     const next = i + 1 < s.n ? t[i + 1] : Infinity;

@@ -91,7 +91,7 @@ function lapsOf(w: TcxWorkout, s: TcxTrack, split: number | undefined): OutLap[]
     for (let j = ss.firstSegment; j < ss.endSegment; j++) {
       const first = s.segments[j].first;
       const next = j + 1 < ss.endSegment ? s.segments[j + 1].first : endSample;
-      const trigger = j + 1 === ss.endSegment ? 'session_end' : TRIGGERS[w.laps[s.segments[j].lap]?.trigger ?? ''] ?? 'manual';
+      const trigger = j + 1 === ss.endSegment ? 'session_end' : (TRIGGERS[w.laps[s.segments[j].lap]?.trigger ?? ''] ?? 'manual');
       out.push({ start: t[first], end: j + 1 < ss.endSegment ? t[next] : end, startDistance: d[first], endDistance: d[next], session: k, trigger });
     }
     if (out.length > MAX_LAPS) throw new FitkitError('too_many_laps', `${out.length} laps, more than a FIT file holds (${MAX_LAPS})`);
@@ -239,13 +239,23 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
     e.writeMessage('file_id', { type: 'activity', manufacturer, product, serial_number: serial, time_created: start });
     e.writeMessage('file_creator', { software_version: SOFTWARE_VERSION });
     e.writeMessage('device_info', {
-      timestamp: start, device_index: 'creator', manufacturer, product, serial_number: serial, software_version: SOFTWARE_VERSION / 100,
+      timestamp: start,
+      device_index: 'creator',
+      manufacturer,
+      product,
+      serial_number: serial,
+      software_version: SOFTWARE_VERSION / 100,
       product_name: 'fitkit tcx2fit',
     });
     if (Object.values(user).some((v) => v !== undefined)) {
       e.writeMessage('user_profile', {
-        message_index: 0, gender: user.gender, age: user.age, height: user.heightM, weight: user.weightKg,
-        resting_heart_rate: user.restingHr, default_max_heart_rate: user.maxHr,
+        message_index: 0,
+        gender: user.gender,
+        age: user.age,
+        height: user.heightM,
+        weight: user.weightKg,
+        resting_heart_rate: user.restingHr,
+        default_max_heart_rate: user.maxHr,
       });
     }
     if (zones) {
@@ -281,8 +291,14 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
     e.writeMessage('event', { timestamp: end, event: 'timer', event_type: 'stop_all', timer_trigger: 'manual' });
     laps.forEach((l, i) => {
       e.writeMessage('lap', {
-        message_index: i, timestamp: at(l.end), start_time: at(l.start), event: 'lap', event_type: 'stop',
-        lap_trigger: l.trigger, sport, sub_sport: subSport,
+        message_index: i,
+        timestamp: at(l.end),
+        start_time: at(l.start),
+        event: 'lap',
+        event_type: 'stop',
+        lap_trigger: l.trigger,
+        sport,
+        sub_sport: subSport,
         ...fitting(profile, 'lap', summary(s, l, hasStrokes ? lapStrokes[i] : undefined, calories === undefined ? undefined : lapKcal[i], zones)),
       });
     });
@@ -291,21 +307,44 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
       timer += all.total_timer_time as number;
       const fields = fitting(profile, 'session', all);
       e.writeMessage('session', {
-        message_index: k, timestamp: at(ss.span.end), start_time: at(ss.span.start), event: 'session', event_type: 'stop', trigger: 'activity_end',
-        sport, sub_sport: subSport, first_lap_index: ss.firstLap, num_laps: ss.numLaps, ...fields,
+        message_index: k,
+        timestamp: at(ss.span.end),
+        start_time: at(ss.span.start),
+        event: 'session',
+        event_type: 'stop',
+        trigger: 'activity_end',
+        sport,
+        sub_sport: subSport,
+        first_lap_index: ss.firstLap,
+        num_laps: ss.numLaps,
+        ...fields,
       });
     });
     const offset = timeZoneOffset(end, o.timeZone ?? localTimeZone());
     e.writeMessage('activity', {
-      timestamp: end, total_timer_time: timer, num_sessions: sessions.length, type: 'manual', event: 'activity', event_type: 'stop',
+      timestamp: end,
+      total_timer_time: timer,
+      num_sessions: sessions.length,
+      type: 'manual',
+      event: 'activity',
+      event_type: 'stop',
       local_timestamp: fitTimeFromDate(end) + offset,
     });
   });
   return {
     fit,
     summary: {
-      records: n, laps: laps.length, sessions: sessions.length, distance: s.d[n - 1] - s.d[0], elapsed: t[n - 1], timer, pauses: s.pauses.length,
-      strokes, calories, caloriesFrom, warnings: s.warnings,
+      records: n,
+      laps: laps.length,
+      sessions: sessions.length,
+      distance: s.d[n - 1] - s.d[0],
+      elapsed: t[n - 1],
+      timer,
+      pauses: s.pauses.length,
+      strokes,
+      calories,
+      caloriesFrom,
+      warnings: s.warnings,
     },
   };
 }

@@ -172,7 +172,10 @@ export function buildTrack(w: TcxWorkout, profile: Profile, o: TrackOptions = {}
   const span = new FieldRange(profile, 'session', 'total_elapsed_time');
   if (!span.holds(t[n - 1])) {
     const iso = (ms: number) => new Date(ms).toISOString();
-    throw new FitkitError('bad_tcx', `line ${line[n - 1]}: trackpoint at ${iso(p.time[order[n - 1]])} is ${Math.round(t[n - 1] / 86400)} days after the first (${iso(startMs)}): more than FIT's ${Math.floor(span.hi / 86400)} days`);
+    throw new FitkitError(
+      'bad_tcx',
+      `line ${line[n - 1]}: trackpoint at ${iso(p.time[order[n - 1]])} is ${Math.round(t[n - 1] / 86400)} days after the first (${iso(startMs)}): more than FIT's ${Math.floor(span.hi / 86400)} days`,
+    );
   }
   const v = Object.fromEntries(CHECKS.map(([c]) => [c, col(p.values[c])])) as Record<Channel, Float64Array>;
   v.lat = col(p.values.lat);
@@ -205,8 +208,22 @@ export function buildTrack(w: TcxWorkout, profile: Profile, o: TrackOptions = {}
   const pauses = findPauses(n, t, d, v, running, sessions, newTrack, o.pauseGap ?? DEFAULT_PAUSE_GAP);
 
   return {
-    n, t, d, hr: v.heartRate, cad: v.cadence, speed: v.speed, watts: v.watts, running,
-    startMs, line, lat: v.lat, lon: v.lon, alt: v.altitude, segments, sessions, pauses,
+    n,
+    t,
+    d,
+    hr: v.heartRate,
+    cad: v.cadence,
+    speed: v.speed,
+    watts: v.watts,
+    running,
+    startMs,
+    line,
+    lat: v.lat,
+    lon: v.lon,
+    alt: v.altitude,
+    segments,
+    sessions,
+    pauses,
     warnings: [...w.warnings, ...tally.lines()],
   };
 }
@@ -280,7 +297,7 @@ function findPauses(n: number, t: Float64Array, d: Float64Array, v: Record<Chann
     else pauses.push([a, b]);
   };
   const between = new Set(sessions.slice(1).map((s) => s.first - 1));
-  for (let k = 0; k < n - 1; ) {
+  for (let k = 0; k < n - 1;) {
     if (between.has(k) || newTrack[k + 1] || (gap > 0 && t[k + 1] - t[k] > gap)) {
       running[k] = 0;
       add(k, k + 1);

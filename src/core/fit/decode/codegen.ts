@@ -64,9 +64,7 @@ export function readExpr(bt: BaseTypeInfo, o: number, be: boolean): string | und
     }
     case 4: {
       if (bt.kind === Kind.float) return `dv.getFloat32(p + ${o}, ${!be})`;
-      const u = be
-        ? `(${at(0)} << 24 | ${at(1)} << 16 | ${at(2)} << 8 | ${at(3)})`
-        : `(${at(0)} | ${at(1)} << 8 | ${at(2)} << 16 | ${at(3)} << 24)`;
+      const u = be ? `(${at(0)} << 24 | ${at(1)} << 16 | ${at(2)} << 8 | ${at(3)})` : `(${at(0)} | ${at(1)} << 8 | ${at(2)} << 16 | ${at(3)} << 24)`;
       return bt.kind === Kind.sint ? `(${u} | 0)` : `(${u} >>> 0)`;
     }
     case 8:

@@ -114,8 +114,14 @@ export function compileWriter(def: DefinitionFrame, t: MessageTable, cx: WriterC
       const copy = same && pdef.scale === c.scale && pdef.offset === c.offset ? value : undefined;
       const raw = same ? r : `Math.round((${scaled(r, c.scale, c.offset)} + ${target.offset}) * ${target.scale})`;
       expanded.push({
-        dev: false, name: target.name, kind: 'number', type: target.type, units: target.units, valid,
-        value: copy ?? scaled(raw, target.scale, target.offset), stored: present.get(c.fieldNum),
+        dev: false,
+        name: target.name,
+        kind: 'number',
+        type: target.type,
+        units: target.units,
+        valid,
+        value: copy ?? scaled(raw, target.scale, target.offset),
+        stored: present.get(c.fieldNum),
       });
     }
   }
@@ -137,8 +143,13 @@ export function compileWriter(def: DefinitionFrame, t: MessageTable, cx: WriterC
 
   const tsDef = mdef.fields.get(253);
   const header: Write = {
-    dev: false, name: tsDef?.name ?? 'unknown_253', kind: tsDef?.type === 'date_time' ? 'time' : 'number',
-    type: tsDef?.type ?? '', units: tsDef?.units ?? '', valid: 'ts >= 0', value: tsDef?.type === 'date_time' ? timeExpr('ts') : 'ts',
+    dev: false,
+    name: tsDef?.name ?? 'unknown_253',
+    kind: tsDef?.type === 'date_time' ? 'time' : 'number',
+    type: tsDef?.type ?? '',
+    units: tsDef?.units ?? '',
+    valid: 'ts >= 0',
+    value: tsDef?.type === 'date_time' ? timeExpr('ts') : 'ts',
   };
   // In the Interpreter's order (header timestamp, stored, expanded, developer): a later valid value of a name wins.
   const writes = [header, ...natives, ...expanded, ...devs].filter((w) => cx.kept(w.name));

@@ -186,11 +186,9 @@ export class ColumnDecoder {
     this.#cells += cells;
     const limit = CELL_FLOOR + CELLS_PER_BYTE * this.#bytes;
     if (this.#cells > limit) {
-      throw new FitkitError(
-        'too_many_columns',
-        `columns would take ${this.#cells} cells for ${this.#bytes} input bytes: definitions declare far more fields than the records carry`,
-        { offset: this.raw.position },
-      );
+      throw new FitkitError('too_many_columns', `columns would take ${this.#cells} cells for ${this.#bytes} input bytes: definitions declare far more fields than the records carry`, {
+        offset: this.raw.position,
+      });
     }
   }
 
@@ -288,10 +286,7 @@ export function decodeFitColumns(bytes: Uint8Array, opts: ColumnDecodeOptions = 
 }
 
 /** Decodes chunks as they arrive into columns. */
-export async function decodeFitColumnsStream(
-  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  opts: ColumnDecodeOptions = {},
-): Promise<ColumnDecodeResult> {
+export async function decodeFitColumnsStream(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: ColumnDecodeOptions = {}): Promise<ColumnDecodeResult> {
   const d = new ColumnDecoder(opts);
   for await (const chunk of source) {
     d.push(chunk);

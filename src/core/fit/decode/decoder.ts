@@ -68,7 +68,11 @@ function pipeline(opts: DecodeOptions, onMessage: (m: FitMessage) => void, onHea
 export function decodeFit(bytes: Uint8Array, opts: DecodeOptions = {}): DecodeResult {
   const messages: FitMessage[] = [];
   const headers: HeaderFrame[] = [];
-  const raw = pipeline(opts, (m) => messages.push(m), (h) => headers.push(h));
+  const raw = pipeline(
+    opts,
+    (m) => messages.push(m),
+    (h) => headers.push(h),
+  );
   raw.push(bytes);
   raw.end();
   return { messages, headers, diagnostics: raw.diagnostics, complete: !raw.stopped };
@@ -78,11 +82,7 @@ export function decodeFit(bytes: Uint8Array, opts: DecodeOptions = {}): DecodeRe
  * Decodes chunks as they arrive and hands each message to `onMessage`; nothing is kept, so
  * memory is bounded by the largest record, not the file.
  */
-export async function decodeFitStream(
-  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  onMessage: (m: FitMessage) => void,
-  opts: DecodeOptions = {},
-): Promise<ScanResult> {
+export async function decodeFitStream(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, onMessage: (m: FitMessage) => void, opts: DecodeOptions = {}): Promise<ScanResult> {
   const raw = pipeline(opts, onMessage);
   for await (const chunk of source) {
     raw.push(chunk);

@@ -16,9 +16,7 @@ function readElement(b: Uint8Array, dv: DataView, o: number, bt: BaseTypeInfo, b
     }
     case 4: {
       if (bt.kind === Kind.float) return dv.getFloat32(o, !be);
-      const v = be
-        ? (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]
-        : b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24);
+      const v = be ? (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3] : b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24);
       return bt.kind === Kind.sint ? v : v >>> 0;
     }
     default: {
@@ -32,14 +30,7 @@ function readElement(b: Uint8Array, dv: DataView, o: number, bt: BaseTypeInfo, b
  * A field of `size` bytes at `o`: one element, an array when it holds several, a string for
  * string fields (trailing NULs removed, inner NULs kept), undefined when it holds no element.
  */
-export function readField(
-  b: Uint8Array,
-  dv: DataView,
-  o: number,
-  size: number,
-  bt: BaseTypeInfo,
-  be: boolean,
-): RawValue | undefined {
+export function readField(b: Uint8Array, dv: DataView, o: number, size: number, bt: BaseTypeInfo, be: boolean): RawValue | undefined {
   if (bt.kind === Kind.string) {
     let end = o + size;
     while (end > o && b[end - 1] === 0) end--;

@@ -245,11 +245,7 @@ export class Interpreter {
     // Values expand into a stored field of the same number, unless it holds only invalid values
     // (then they make a field of their own, as in Garmin's SDK) or is stored in a type too narrow
     // for them (event.data stored as uint8: an expanded 255 is a value, not uint8's invalid).
-    const existing = fields.find(
-      (f) =>
-        f.num === target.num &&
-        (f.kind === 'expanded' || (f.kind === 'native' && (this.#expandInvalid || !allInvalid(f)) && f.baseType.size >= target.baseType.size)),
-    );
+    const existing = fields.find((f) => f.num === target.num && (f.kind === 'expanded' || (f.kind === 'native' && (this.#expandInvalid || !allInvalid(f)) && f.baseType.size >= target.baseType.size)));
     if (existing) {
       // An oversized source leaves a stored field as it is.
       if (fromOversized && existing.kind === 'native') return;
@@ -274,8 +270,7 @@ export class Interpreter {
       const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const raw = readField(bytes, dv, 0, bytes.length, bt, f.definition.bigEndian);
       if (raw === undefined) continue;
-      const field = makeField(dd.num, desc?.name ?? `developer_${dd.devIndex}_${dd.num}`, 'developer', bt, raw,
-        desc?.scale ?? 1, desc?.offset ?? 0, desc?.units ?? '', bt.name, undefined);
+      const field = makeField(dd.num, desc?.name ?? `developer_${dd.devIndex}_${dd.num}`, 'developer', bt, raw, desc?.scale ?? 1, desc?.offset ?? 0, desc?.units ?? '', bt.name, undefined);
       field.dev = desc ?? { devIndex: dd.devIndex };
       fields.push(field);
     }

@@ -125,14 +125,9 @@ export class RawDecoder {
     if (this.#state === State.Header) {
       if (this.#fileIndex === 0) {
         this.#fail('not_fit', left === 0 ? 'not a FIT file: it is empty' : `not a FIT file: ${left} byte(s), too short for a header`, at);
-      }
-      else if (left > 0) this.#warn('trailing_bytes', `${left} trailing byte(s) after the last FIT file`, at);
+      } else if (left > 0) this.#warn('trailing_bytes', `${left} trailing byte(s) after the last FIT file`, at);
     } else if (this.#state === State.Records && this.#openEnded) {
-      this.#fail(
-        'truncated',
-        left > 0 ? `truncated: a record is cut off (${left} byte(s) of it present)` : 'truncated: the file ends without its CRC',
-        at,
-      );
+      this.#fail('truncated', left > 0 ? `truncated: a record is cut off (${left} byte(s) of it present)` : 'truncated: the file ends without its CRC', at);
     } else if (this.#state === State.Records) {
       const missing = this.#dataEnd - at;
       this.#fail(
@@ -335,7 +330,7 @@ export class RawDecoder {
       let ok: boolean;
       if (h & 0x80) {
         // Compressed-timestamp header: local type in bits 5-6, seconds in bits 0-4.
-        ok = this.#data(h >> 5 & 3, p, h & 0x1f);
+        ok = this.#data((h >> 5) & 3, p, h & 0x1f);
       } else if (h & 0x40) {
         ok = this.#definition(h, p);
       } else {
@@ -494,9 +489,7 @@ export class RawDecoder {
     if (at < 0) return;
     const b = this.#buf;
     const q = p + 1 + at;
-    const v = def.bigEndian
-      ? ((b[q] << 24) | (b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3]) >>> 0
-      : (b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24)) >>> 0;
+    const v = def.bigEndian ? ((b[q] << 24) | (b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3]) >>> 0 : (b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24)) >>> 0;
     if (v !== 0xffffffff) this.#lastTimestamp = v;
   }
 }

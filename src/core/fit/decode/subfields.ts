@@ -33,7 +33,6 @@ function applySubfield(field: FitField, sub: SubField): void {
   field.offset = sub.offset;
 }
 
-
 function firstNumber(raw: RawValue): number | undefined {
   const v = Array.isArray(raw) ? raw[0] : raw;
   return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;

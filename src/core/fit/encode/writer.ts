@@ -130,7 +130,8 @@ export class FitWriter {
       if (fields[i].size !== f.size) throw new FitkitError('encode_definition', `message ${shape.globalNum} field ${f.num}: ${fields[i].size} bytes for a definition of ${f.size}`);
     });
     shape.devFields.forEach((d, i) => {
-      if (devFields[i].bytes.length !== d.size) throw new FitkitError('encode_definition', `message ${shape.globalNum} developer field ${d.num}: ${devFields[i].bytes.length} bytes for a definition of ${d.size}`);
+      if (devFields[i].bytes.length !== d.size)
+        throw new FitkitError('encode_definition', `message ${shape.globalNum} developer field ${d.num}: ${devFields[i].bytes.length} bytes for a definition of ${d.size}`);
     });
     let header = local;
     if (timeOffset !== undefined) {

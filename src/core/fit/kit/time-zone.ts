@@ -6,7 +6,14 @@ export function timeZoneOffset(d: Date, tz: string): number {
   let parts: Intl.DateTimeFormatPart[];
   try {
     parts = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     }).formatToParts(d);
   } catch (e) {
     throw new FitkitError('bad_time_zone', `unknown time zone "${tz}"`, { cause: e, exitCode: 2 });

@@ -26,7 +26,9 @@ export function dateFromFitTime(t: number): Date {
  */
 export function isoFromFitTime(t: number): string {
   if (!(Math.abs(t + FIT_EPOCH_S) <= 8.64e12)) return String(t);
-  return dateFromFitTime(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return dateFromFitTime(t)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function fitTimeFromDate(d: Date): number {

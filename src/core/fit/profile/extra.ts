@@ -51,11 +51,7 @@ function check(cond: unknown, source: string, what: string): asserts cond {
   if (!cond) throw new ProfileExtraError(`${source}: ${what}`);
 }
 
-export function parseExtra(
-  extra: ProfileExtra,
-  source: string,
-  typeBase: (name: string) => string | undefined,
-): { messages: MessageDef[]; types: TypeDef[] } {
+export function parseExtra(extra: ProfileExtra, source: string, typeBase: (name: string) => string | undefined): { messages: MessageDef[]; types: TypeDef[] } {
   check(extra && typeof extra === 'object', source, 'expected a JSON object');
   const types: TypeDef[] = Object.entries(extra.types ?? {}).map(([name, t]) => {
     check(t && typeof t.values === 'object', source, `type ${name}: "values" must be an object`);
@@ -71,8 +67,7 @@ export function parseExtra(
       check(Number.isInteger(f.num) && f.num >= 0 && f.num <= 255, source, `${m.name}: field ${f.name}: bad "num"`);
       check(typeof f.name === 'string' && f.name, source, `${m.name}: field ${f.num}: missing "name"`);
       const type = f.type ?? f.baseType;
-      const base = (f.baseType ?? (type in BASE_TYPE_BY_NAME ? type : undefined) ?? localBase.get(type) ??
-        NAMED_BASE[type] ?? typeBase(type)) as BaseTypeName | undefined;
+      const base = (f.baseType ?? (type in BASE_TYPE_BY_NAME ? type : undefined) ?? localBase.get(type) ?? NAMED_BASE[type] ?? typeBase(type)) as BaseTypeName | undefined;
       check(base && base in BASE_TYPE_BY_NAME, source, `${m.name}.${f.name}: unknown type "${type}" (give "baseType")`);
       fields.set(f.num, {
         num: f.num,

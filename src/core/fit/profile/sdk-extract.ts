@@ -44,9 +44,7 @@ export function extractSdkProfile(sdkProfile: unknown): SdkProfileShape {
       {
         num: m.num,
         name: m.name,
-        fields: Object.fromEntries(
-          Object.entries(m.fields as Record<string, Obj>).map(([n, f]) => [n, { ...pick(f, FIELD), subFields: (f.subFields as Obj[]).map((s) => pick(s, SUB)) }]),
-        ),
+        fields: Object.fromEntries(Object.entries(m.fields as Record<string, Obj>).map(([n, f]) => [n, { ...pick(f, FIELD), subFields: (f.subFields as Obj[]).map((s) => pick(s, SUB)) }])),
       },
     ]),
   );

@@ -39,7 +39,6 @@ export interface SdkProfileShape {
   types: Record<string, Record<string, string>>;
 }
 
-
 /** The installed SDK's Profile, from the extract (see platform/sdk-profile-cache.ts). */
 const bundled = await loadSdkProfile(new URL('./sdk-profile.json', import.meta.url));
 

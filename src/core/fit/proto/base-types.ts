@@ -70,9 +70,7 @@ export const BASE_TYPES: readonly BaseTypeInfo[] = [
   info('uint64z', 8, Kind.bigUint, 0n),
 ];
 
-export const BASE_TYPE_BY_NAME: Readonly<Record<BaseTypeName, BaseTypeInfo>> = Object.fromEntries(
-  BASE_TYPES.map((b) => [b.name, b]),
-) as Record<BaseTypeName, BaseTypeInfo>;
+export const BASE_TYPE_BY_NAME: Readonly<Record<BaseTypeName, BaseTypeInfo>> = Object.fromEntries(BASE_TYPES.map((b) => [b.name, b])) as Record<BaseTypeName, BaseTypeInfo>;
 
 /** Base type info for a definition's type byte, or undefined when the number is out of range. */
 export function baseTypeOf(typeByte: number): BaseTypeInfo | undefined {

@@ -226,7 +226,13 @@ export class AntFsSession implements DeviceSession {
           sink: async (chunk) => {
             if (running) {
               const next = { bytes: running.bytes + chunk.length, crc: crc16(chunk, 0, chunk.length, running.crc) };
-              this.#chains.set(file.path, new Map([[running.bytes, running.crc], [next.bytes, next.crc]]));
+              this.#chains.set(
+                file.path,
+                new Map([
+                  [running.bytes, running.crc],
+                  [next.bytes, next.crc],
+                ]),
+              );
               running = next;
             }
             await sink(chunk);
@@ -329,4 +335,3 @@ function isSessionProblem(e: unknown, signal?: AbortSignal): boolean {
   if (signal?.aborted) return true;
   return e instanceof FitkitError && (e.code === 'device_gone' || e.code === 'cancelled' || e.code === 'ant_closed' || e.code === 'ant_timeout' || e.code === 'ant_usb');
 }
-

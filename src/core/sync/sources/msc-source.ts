@@ -108,7 +108,7 @@ export class MscSession implements DeviceSession {
       await unlink(path);
     } catch (e) {
       const code = errnoCode(e);
-      const why = code === 'EROFS' ? 'the volume is mounted read-only' : code === 'ENOENT' ? 'it is gone (device removed?)' : code ?? 'error';
+      const why = code === 'EROFS' ? 'the volume is mounted read-only' : code === 'ENOENT' ? 'it is gone (device removed?)' : (code ?? 'error');
       throw new FitkitError('device_remove_failed', `cannot delete ${file.path} on the device: ${why}`, { file: file.path, cause: e });
     }
   }
