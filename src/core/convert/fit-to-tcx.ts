@@ -119,7 +119,10 @@ export function fitToTcx(messages: readonly MessageObject[]): { activities: TcxO
     }
     tp.t = abs(tp.t);
     const p: TcxOutPoint = { time: ms(tp.t) };
-    if (tp.lat !== undefined && tp.lon !== undefined) ((p.lat = degrees(tp.lat)), (p.lon = degrees(tp.lon)));
+    if (tp.lat !== undefined && tp.lon !== undefined) {
+      p.lat = degrees(tp.lat);
+      p.lon = degrees(tp.lon);
+    }
     if (tp.ele !== undefined) p.altitude = tp.ele;
     const d = numberValue(m.fields.distance);
     if (d !== undefined) p.distance = d;

@@ -183,7 +183,7 @@ export function gpxToCourse(profile: Profile, doc: GpxDocument, o: GpxToCourseOp
         enhanced_altitude: ele,
       });
       // Course points after the record at or before their time: the file stays in time order.
-      while (k < placed.length && (i === n - 1 || placed[k].t < t[i + 1])) (coursePoint(placed[k], k), k++);
+      while (k < placed.length && (i === n - 1 || placed[k].t < t[i + 1])) coursePoint(placed[k], k++);
     }
     e.writeMessage('event', { timestamp: dateFromFitTime(t[n - 1]), event: 'timer', event_type: 'stop_disable_all', event_group: 0 });
   });

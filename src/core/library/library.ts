@@ -211,7 +211,7 @@ export class Library {
     const batch = this.#landings;
     this.#landings = [];
     this.#pendingBytes = 0;
-    await Promise.all(batch.map((l) => l.done));
+    await Promise.all(batch.map((l) => l.done ?? Promise.resolve()));
     if (this.dryRun) return;
     const done = batch.filter((l) => !l.failed);
     const touched = new Set(done.map((l) => l.entry.path.slice(0, l.entry.path.lastIndexOf('/'))));

@@ -43,7 +43,12 @@ export async function validateMany(paths: readonly string[], opts: ValidateManyO
   let k = 0;
   for (let i = 0; i < paths.length; i++) {
     if (!archives[i]) out.push(plain[k++]!);
-    else for (const r of await validateArchive(paths[i]!, profile)) (out.push(r), opts.onProgress?.(out.length, paths.length, r));
+    else {
+      for (const r of await validateArchive(paths[i]!, profile)) {
+        out.push(r);
+        opts.onProgress?.(out.length, paths.length, r);
+      }
+    }
   }
   return out;
 }

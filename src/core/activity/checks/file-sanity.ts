@@ -156,8 +156,10 @@ export class SanityCollector {
     if (t === null) out.push(note('warning', 'file_type_missing', 'file_id has no type', this.#id));
     else if (label === undefined) out.push(note('warning', 'file_type_unknown', `file_id.type ${t} is not a file type the profile knows`, this.#id));
     if (fileType === 'activity') this.#activity(out);
-    else if (fileType === 'course') (this.#course(out), out.push(...this.#courseChecks.finish(profile)));
-    else if (fileType === 'workout') this.#workoutChecks(out);
+    else if (fileType === 'course') {
+      this.#course(out);
+      out.push(...this.#courseChecks.finish(profile));
+    } else if (fileType === 'workout') this.#workoutChecks(out);
     else if (fileType === 'settings') {
       if (![...SETTINGS].some((n) => this.#count(n) > 0)) {
         out.push(note('warning', 'settings_empty', 'settings file without device_settings, user_profile or other settings messages', first));
