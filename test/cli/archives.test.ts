@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import yazl from 'yazl';
+import { zipOf } from '../helpers/zip.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitkitIn } from '../helpers/run-cli.js';
 
@@ -13,18 +13,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const activity = readFileSync(join(FIXTURES, 'Activity.fit'));
 const walk = readFileSync(join(FIXTURES, 'garmin-fenix-5-walk.fit'));
-
-function zipOf(entries: [string, Uint8Array][]): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  for (const [name, bytes] of entries) zip.addBuffer(Buffer.from(bytes), name);
-  zip.end();
-  return new Promise((res, rej) => {
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => res(Buffer.concat(chunks)));
-    zip.outputStream.on('error', rej);
-  });
-}
 
 const exportZip = join(dir, 'src', 'export.zip');
 const single = join(dir, 'src', 'walk.fit.gz');

@@ -21,7 +21,7 @@ import type { Profile } from '../fit/profile/profile.js';
 import type { GpxDocument, GpxReadPoint } from '../formats/gpx-read.js';
 import type { GpxWaypoint } from '../formats/gpx.js';
 import { coursePointType } from './course-point-type.js';
-import { cumulative, nearestPlace } from './geo.js';
+import { cumulative, nearestPlace } from '../fit/kit/geo.js';
 
 export interface GpxToCourseOptions {
   /** Course name (default: the GPX track's, route's or document's name, else "Course"). */

@@ -8,6 +8,8 @@
  * positions left. Distances and times stay as they were.
  */
 import type { FieldDef } from '../fit/profile/types.js';
+import { haversine } from '../fit/kit/geo.js';
+import { DEGREES_PER_SEMICIRCLE } from '../fit/kit/semicircles.js';
 import { cloneModel, messagesNamed, type EditMessage, type EditModel } from './activity-model.js';
 import { activitySeries, sessionGroups, summarize } from './recompute.js';
 
@@ -19,19 +21,10 @@ export interface Zone {
   radius: number;
 }
 
-const EARTH_RADIUS = 6371008.8;
-const SEMI_DEG = 180 / 2 ** 31;
-const DEG_RAD = Math.PI / 180;
-
-export function metresBetween(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const dLat = (lat2 - lat1) * DEG_RAD;
-  const dLon = (lon2 - lon1) * DEG_RAD;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * DEG_RAD) * Math.cos(lat2 * DEG_RAD) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+const SEMI_DEG = DEGREES_PER_SEMICIRCLE;
 
 export function inZone(z: Zone, lat: number, lon: number): boolean {
-  return metresBetween(z.lat, z.lon, lat, lon) <= z.radius;
+  return haversine(z.lat, z.lon, lat, lon) <= z.radius;
 }
 
 /** The latitude/longitude field pairs (field numbers) of a message, by the profile. */

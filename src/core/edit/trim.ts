@@ -4,14 +4,13 @@
  * changes is recomputed (crop.ts).
  */
 import { FitkitError } from '../errors.js';
+import { haversine } from '../fit/kit/geo.js';
+import { degreesFromSemicircles } from '../fit/kit/semicircles.js';
 import type { RecordSample } from '../activity/summaries/record-stats.js';
 import type { EditModel } from './activity-model.js';
 import { cropActivity } from './crop.js';
 import type { Cut } from './quantity.js';
 import { activitySeries } from './recompute.js';
-
-const EARTH_RADIUS = 6371008.8;
-const SEMI_RAD = Math.PI / 2 ** 31;
 
 /** Metres along the route at each sample: the distance field, else the path between positions. */
 export function routeDistances(samples: readonly RecordSample[]): number[] {
@@ -24,10 +23,7 @@ export function routeDistances(samples: readonly RecordSample[]): number[] {
   return samples.map((s) => {
     if (s.lat !== undefined && s.lon !== undefined) {
       if (prev) {
-        const dLat = (s.lat - prev.lat!) * SEMI_RAD;
-        const dLon = (s.lon - prev.lon!) * SEMI_RAD;
-        const h = Math.sin(dLat / 2) ** 2 + Math.cos(prev.lat! * SEMI_RAD) * Math.cos(s.lat * SEMI_RAD) * Math.sin(dLon / 2) ** 2;
-        d += 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(h)));
+        d += haversine(degreesFromSemicircles(prev.lat!), degreesFromSemicircles(prev.lon!), degreesFromSemicircles(s.lat), degreesFromSemicircles(s.lon));
       }
       prev = s;
     }

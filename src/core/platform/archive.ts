@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import yauzl from 'yauzl';
+import { concatBytes } from '../bytes/concat.js';
 import { FitkitError } from '../errors.js';
 import { tempPathFor, trackTemp, untrackTemp } from './temp-registry.js';
 
@@ -232,22 +233,14 @@ function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, path: string): Promis
 async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number, path: string): Promise<Uint8Array> {
   const stream = await openEntry(zip, entry, path);
   const chunks: Buffer[] = [];
-  let total = 0;
   const collect = new Writable({
     write(chunk: Buffer, _enc, callback) {
       chunks.push(chunk);
-      total += chunk.length;
       callback();
     },
   });
   await pipeline(stream, capped(cap, path), collect);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 /** A pass-through that fails once more than `cap` bytes went through (a zip bomb's lying header). */

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import yazl from 'yazl';
+import { zipOf } from '../../helpers/zip.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFitColumns } from '../../../src/core/fit/decode/columns.js';
 import { standardProfile } from '../../../src/core/fit/profile/profile.js';
@@ -134,18 +134,6 @@ describe('fitkit export --format parquet, read back by DuckDB', () => {
     );
   });
 });
-
-function zipOf(entries: [string, Uint8Array][]): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  for (const [name, bytes] of entries) zip.addBuffer(Buffer.from(bytes), name);
-  zip.end();
-  return new Promise((res, rej) => {
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => res(Buffer.concat(chunks)));
-    zip.outputStream.on('error', rej);
-  });
-}
 
 describeCorpus('fitkit export over corpus files from many makers, read back by DuckDB', () => {
   // One file of each source folder keeps this fast; the slow suite exports the whole corpus.

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import yazl from 'yazl';
+import { zipOf as zipBytes } from '../../helpers/zip.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FitkitError } from '../../../src/core/errors.js';
 import { DEFAULT_ARCHIVE_LIMITS, readArchive, singleFitFromArchive, type ArchiveItem, type ArchiveLimits } from '../../../src/core/platform/archive.js';
@@ -13,20 +13,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const activity = new Uint8Array(readFileSync(new URL('../../../fixtures/fit/Activity.fit', import.meta.url)));
 const settings = new Uint8Array(readFileSync(new URL('../../../fixtures/fit/activity-settings.fit', import.meta.url)));
-
-type Entry = [name: string, bytes: Uint8Array, compress?: boolean];
-
-function zipBytes(entries: readonly Entry[]): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  for (const [name, bytes, compress = true] of entries) zip.addBuffer(Buffer.from(bytes), name, { compress });
-  zip.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-  });
-}
 
 let n = 0;
 function file(name: string, bytes: Uint8Array): string {

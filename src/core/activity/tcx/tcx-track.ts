@@ -6,6 +6,7 @@
  * What was changed is counted in `warnings`, one line per kind with the first TCX line.
  */
 import { FitkitError } from '../../errors.js';
+import { haversine } from '../../fit/kit/geo.js';
 import { FIT_EPOCH_S } from '../../fit/kit/time.js';
 import { Kind } from '../../fit/proto/base-types.js';
 import type { Profile } from '../../fit/profile/profile.js';
@@ -104,14 +105,6 @@ const CHECKS: [Channel, string, string][] = [
 // FIT date_time: uint32 seconds since 1989-12-31; below 0x10000000 it means seconds since power-on.
 const FIT_MIN_MS = (FIT_EPOCH_S + 0x10000000) * 1000;
 const FIT_MAX_MS = (FIT_EPOCH_S + 0xfffffffe) * 1000;
-
-function haversine(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const r = Math.PI / 180;
-  const dLat = (lat2 - lat1) * r;
-  const dLon = (lon2 - lon1) * r;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /** Position 0,0 is what apps without GPS write: no position. */
 export const hasPosition = (lat: number, lon: number) => !Number.isNaN(lat) && !(lat === 0 && lon === 0);

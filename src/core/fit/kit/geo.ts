@@ -1,4 +1,4 @@
-/** Distances on the Earth for courses: great-circle lengths and a point's place along a path. */
+/** Distances on the Earth, positions in degrees: great-circle lengths and a point's place along a path. */
 
 const R = 6371008.8;
 const RAD = Math.PI / 180;
