@@ -3,7 +3,7 @@
  * run as users run it, so the rows hold whatever the internals become. Peers, where the table
  * names one, alternate with fitkit run by run.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,9 @@ export interface CommandResults {
   validateBig?: Proc | string;
   validateSmall?: { files: number; run: Proc } | string;
   tcx2fit?: { bytes: number; run: Proc } | string;
+  /** `fitkit export` to Parquet into an empty folder (issue #19): the 24 h file, and the corpus when there is one. */
+  exportDay?: { files: number; bytes: number; run: Proc } | string;
+  exportCorpus?: { files: number; bytes: number; run: Proc } | string;
 }
 
 function pair(a: Cmd, b: Cmd, runs: number, warmup = true): { fitkit: Proc; peer: Proc } | string {
@@ -59,6 +62,20 @@ export function benchCommands(files: { day: string; big?: string }, runs: number
     log('  tcx2fit ...');
     const t = medianOf(fitkit(['tcx2fit', tcx, '-o', out], { before: clean }), runs);
     res.tcx2fit = typeof t === 'string' ? t : { bytes: statSync(tcx).size, run: t };
+
+    const tables = join(dir, 'tables');
+    const fresh = () => rmSync(tables, { recursive: true, force: true });
+    log('  export to Parquet, 24 h file ...');
+    const e = medianOf(fitkit(['export', files.day, '-o', tables], { before: fresh }), runs);
+    res.exportDay = typeof e === 'string' ? e : { files: 1, bytes: statSync(files.day).size, run: e };
+    const corpus = fileURLToPath(new URL('../../../shared/corpus/fit', import.meta.url));
+    if (existsSync(corpus)) {
+      const fits = readdirSync(corpus, { recursive: true, encoding: 'utf8' }).filter((f) => f.toLowerCase().endsWith('.fit'));
+      const bytes = fits.reduce((n, f) => n + statSync(join(corpus, f)).size, 0);
+      log(`  export to Parquet, the corpus (${fits.length} files) ...`);
+      const c = medianOf(fitkit(['export', corpus, '-o', tables], { before: fresh }), Math.min(runs, 3));
+      res.exportCorpus = typeof c === 'string' ? c : { files: fits.length, bytes, run: c };
+    } else res.exportCorpus = `no corpus at ${corpus}`;
 
     if (files.big) {
       const big = files.big;

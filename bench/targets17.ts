@@ -91,6 +91,18 @@ export function formatTargets17(t: Targets17Input): string[] {
       : `n/a  tcx2fit, 2.9 MB TCX${why(tx)} (target <= 0.3 s)`,
   );
 
+  // Issue #19's export row: no target, the rate stated.
+  for (const [what, x] of [
+    ['24 h file', c.exportDay],
+    ['corpus', c.exportCorpus],
+  ] as const) {
+    lines.push(
+      x && typeof x !== 'string'
+        ? `info export to Parquet, ${what}: ${(x.files / x.run.seconds).toFixed(0)} files/s, ${(x.bytes / 1e6 / x.run.seconds).toFixed(1)} MB/s of FIT (${x.run.seconds.toFixed(2)} s, ${x.files} files)`
+        : `n/a  export to Parquet, ${what}${why(x)}`,
+    );
+  }
+
   // In-process rows, 24 h file.
   const ms = (mode: string) => {
     const r = t.rows.find((x) => x.file.name === 'ultra-24h.fit' && label(x.mode) === mode);
