@@ -98,7 +98,7 @@ export function formatTargets17(t: Targets17Input): string[] {
   ] as const) {
     lines.push(
       x && typeof x !== 'string'
-        ? `info export to Parquet, ${what}: ${(x.files / x.run.seconds).toFixed(0)} files/s, ${(x.bytes / 1e6 / x.run.seconds).toFixed(1)} MB/s of FIT (${x.run.seconds.toFixed(2)} s, ${x.files} files)`
+        ? `info export to Parquet, ${what}: ${(x.files / x.run.seconds).toFixed(1)} files/s, ${(x.bytes / 1e6 / x.run.seconds).toFixed(1)} MB/s of FIT (${x.run.seconds.toFixed(2)} s, ${x.files} files)`
         : `n/a  export to Parquet, ${what}${why(x)}`,
     );
   }
