@@ -29,6 +29,9 @@ if (isMainThread) {
     if (n.add) track(n.add);
     if (n.remove) tracked.delete(n.remove);
   };
+  // Hooked now, not at the first trackTemp(): a temporary file exists a moment before it is
+  // tracked, and a signal in that moment would meet no handler and leave the file behind.
+  hook();
 }
 
 function onSignal(signal: NodeJS.Signals): void {
