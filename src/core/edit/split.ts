@@ -40,7 +40,11 @@ function windows(model: EditModel, how: SplitAt, file?: string): Window[] {
   let t: number;
   if ('lap' in how) {
     const laps = messagesNamed(model, 'lap');
-    if (!Number.isInteger(how.lap) || how.lap < 2 || how.lap > laps.length) throw usage(`--at-lap ${how.lap}: the activity has ${laps.length} lap(s); give 2..${laps.length}`);
+    if (!Number.isInteger(how.lap) || how.lap < 2 || how.lap > laps.length) {
+      throw usage(
+        laps.length < 2 ? `--at-lap ${how.lap}: the activity has ${laps.length} lap(s): no lap to split at` : `--at-lap ${how.lap}: the activity has ${laps.length} laps; give 2..${laps.length}`,
+      );
+    }
     const span = spanOf(model, laps[how.lap - 1]);
     if (!span) throw new FitkitError('edit_not_activity', `lap ${how.lap} has no start time`, { file });
     t = span[0];

@@ -8,9 +8,9 @@
  * and by where it was (path, device, inode, size, mtime, ctime). A file whose stat still matches
  * is passed over unread; one whose content was exported before under any name is passed over
  * after hashing. A run's rows land in parts named for the run, and the run counts as done only
- * when its lines reach the list (after every part is renamed into place and fsynced): a run
- * killed half way leaves parts no listed run owns, and the next run deletes them first, so no
- * row is ever exported twice. One run at a time per OUT (the library lock).
+ * when its lines reach the list (after every part is renamed into place and fsynced). Until then
+ * its parts are temporaries: an error or a signal removes them, and parts a SIGKILL left (no
+ * listed run owns them) the next run deletes first, so no row is ever exported twice. One run at a time per OUT (the library lock).
  *
  * Memory: one file's columns plus each table's buffered rows, drained to a part at `maxCells`.
  */
@@ -24,6 +24,7 @@ import { LibraryLock } from '../library/lock.js';
 import { archiveKindOfFile, readArchive } from '../platform/archive.js';
 import { writeFileAtomic } from '../platform/atomic-file.js';
 import { fsyncDir } from '../platform/durable-file.js';
+import { trackTemp, untrackTemp } from '../platform/temp-registry.js';
 import { writeParquetPart } from './parquet-part.js';
 import { TableBuffer, type FileIdentity } from './table-buffer.js';
 
@@ -94,6 +95,8 @@ class ExportRun {
   readonly #byPath = new Map<string, ManifestLine>();
   readonly #lines: ManifestLine[] = [];
   readonly #fresh: ManifestLine[] = [];
+  /** Parts written by this run, not yet owned by a listed run. */
+  readonly #parts: string[] = [];
   readonly #wanted: Set<string> | undefined;
   readonly result: ExportResult;
 
@@ -201,8 +204,13 @@ class ExportRun {
       if (m.length === 0 || name.startsWith('unknown') || (this.#wanted && !this.#wanted.has(name))) continue;
       let t = this.#tables.get(name);
       if (!t) this.#tables.set(name, (t = new TableBuffer(name, this.opts.profile)));
-      t.append(m, id);
-      if (t.cells >= (this.opts.maxCells ?? 4_000_000)) await this.#flush(name, t);
+      // In slices, so a long recording's rows never pass the bound in the buffer at once.
+      const maxCells = this.opts.maxCells ?? 4_000_000;
+      const slice = Math.max(1, Math.floor(maxCells / TableBuffer.width(m)));
+      for (let start = 0; start < m.length; start += slice) {
+        t.append(m, id, start, Math.min(m.length, start + slice));
+        if (t.cells >= maxCells) await this.#flush(name, t);
+      }
     }
     this.#bySha.add(sha256);
     this.#fresh.push(line);
@@ -214,7 +222,11 @@ class ExportRun {
     mkdirSync(dir, { recursive: true });
     const w = this.#written.get(name) ?? { rows: 0, parts: 0, bytes: 0 };
     const rows = t.rows;
-    const part = await writeParquetPart(join(dir, `part-${this.runId}-${w.parts}.parquet`), t.drain(), rows, this.opts.createdBy ?? 'fitkit');
+    const path = join(dir, `part-${this.runId}-${w.parts}.parquet`);
+    // A part is this run's until the run is listed: a signal before then removes it with the temps.
+    trackTemp(path);
+    this.#parts.push(path);
+    const part = await writeParquetPart(path, t.drain(), rows, this.opts.createdBy ?? 'fitkit');
     await fsyncDir(dir);
     this.#written.set(name, { rows: w.rows + rows, parts: w.parts + 1, bytes: w.bytes + part.bytes });
   }
@@ -225,6 +237,7 @@ class ExportRun {
     const text = [HEADER, ...[...this.#lines, ...this.#fresh].map(formatLine)].join('\n') + '\n';
     writeFileAtomic(join(this.state, MANIFEST), (out) => out.write(text));
     await fsyncDir(this.state);
+    for (const p of this.#parts) untrackTemp(p);
   }
 
   #readManifest(): void {

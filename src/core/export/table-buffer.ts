@@ -59,18 +59,23 @@ export class TableBuffer {
     return this.rows * this.#columns.size;
   }
 
-  /** Appends every row of `m` (one file's rows of this message type). */
-  append(m: MessageColumns, id: FileIdentity): void {
+  /** Columns a row of `m` fills here: what a caller bounding `cells` slices by. */
+  static width(m: MessageColumns): number {
+    return IDENTITY_COLUMNS.length + Object.keys(m.columns).length + Object.keys(m.developer).length;
+  }
+
+  /** Appends rows [start, end) of `m` (one file's rows of this message type; all by default). */
+  append(m: MessageColumns, id: FileIdentity, start = 0, end = m.length): void {
     const from = this.rows;
-    const to = from + m.length;
+    const to = from + (end - start);
     const def = this.profile.messageByName(m.name);
     this.#fill('_file', from, to, id.file);
     this.#fill('_file_serial', from, to, id.serial === null ? null : BigInt(id.serial));
     this.#fill('_file_type', from, to, id.type);
     this.#fill('_file_time_created', from, to, id.timeCreatedMs);
-    for (const [name, c] of Object.entries(m.columns)) this.#add(name, c, fieldType(def, name, c), from, m.length);
+    for (const [name, c] of Object.entries(m.columns)) this.#add(name, c, fieldType(def, name, c), from, start, end);
     for (const [name, c] of Object.entries(m.developer)) {
-      this.#add(DEVELOPER_PREFIX + name, c, c.kind === 'number' ? 'double' : undefined, from, m.length);
+      this.#add(DEVELOPER_PREFIX + name, c, c.kind === 'number' ? 'double' : undefined, from, start, end);
     }
     this.rows = to;
   }
@@ -91,7 +96,7 @@ export class TableBuffer {
     for (let i = from; i < to; i++) data.push(value);
   }
 
-  #add(name: string, c: Column, numberType: ColumnType | undefined, from: number, n: number): void {
+  #add(name: string, c: Column, numberType: ColumnType | undefined, from: number, start: number, end: number): void {
     // Positions in degrees, as every analysis tool wants them (FIT stores 2^31 semicircles per 180°).
     const degrees = c.kind === 'number' && c.units === 'semicircles';
     const type = degrees ? 'double' : columnType(c, numberType);
@@ -109,9 +114,9 @@ export class TableBuffer {
     const as = col.type;
     if (degrees && as === 'double') {
       const values = (c as { values: Float64Array }).values;
-      for (let i = 0; i < n; i++) data.push(Number.isNaN(values[i]!) ? null : values[i]! * DEGREES_PER_SEMICIRCLE);
+      for (let i = start; i < end; i++) data.push(Number.isNaN(values[i]!) ? null : values[i]! * DEGREES_PER_SEMICIRCLE);
     } else {
-      for (let i = 0; i < n; i++) data.push(cell(c, i, as));
+      for (let i = start; i < end; i++) data.push(cell(c, i, as));
     }
   }
 }

@@ -47,6 +47,13 @@ describe('fitkit export --format parquet, read back by DuckDB', () => {
     await expectSameSums(out, files, 'lap', ['total_distance', 'total_timer_time']);
   });
 
+  it('a long recording is buffered in slices (small parts) and still holds every row', async () => {
+    const small = join(dir, 'sliced');
+    const r = await exportParquet([...files.values()], { out: small, profile: standardProfile(), maxCells: 500 });
+    expect(r.tables['record']!.parts).toBeGreaterThan(files.size);
+    await expectSameSums(small, files, 'record', RECORD_SUMS);
+  });
+
   it('types columns from the profile, positions in degrees, units in the metadata', async () => {
     const types = Object.fromEntries((await query(`select column_name c, column_type t from (describe select * from ${table(out, 'record')})`)).map((r) => [r['c'], r['t']]));
     expect(types).toMatchObject({
