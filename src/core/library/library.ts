@@ -5,23 +5,25 @@
  * admit() decides at once, in call order (so suffixes like `name-1.fit` do not depend on
  * timing): content already held (in the index or admitted in this run) → duplicate; a type
  * not asked for → filtered; damaged or not FIT → `_quarantine/`; otherwise `<device>/<TypeDir>/`.
- * Then it lands the file by a no-clobber link from a temporary file in the same file system:
- * source bytes are written once to a temporary file in the target folder; a file staged by
- * sync (inside `.fitkit/incoming/`, complete and fsynced) is linked as it is, never written
- * again. commit() makes everything admitted so far durable: folders fsynced, then the index
- * entries appended and fsynced, in that order. The rules, and what a crash leaves, are in
+ * Source bytes are written at once to a temporary file in the target folder (not fsynced); a
+ * file staged by sync (inside `.fitkit/incoming/`, complete and fsynced) is used as it is.
+ * commit() lands the batch: the temporary files made durable together (batch-sync.ts), then each
+ * linked no-clobber to its name (the next free suffix if it was taken meanwhile), then the
+ * folders fsynced, then the index entries appended and fsynced, in that order. An admission's
+ * path is final once commit() has returned. The rules, and what a crash leaves, are in
  * docs/library-durability.md.
  */
-import { link } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { FitkitError } from '../errors.js';
 import { dateFromFitTime } from '../fit/kit/time.js';
 import { standardProfile, type Profile } from '../fit/profile/profile.js';
-import { discardTemp, fsyncDir, linkNoClobber, writeTemp } from '../platform/durable-file.js';
-import { mkdirSync, realpathSync } from 'node:fs';
+import { discardTemp, fsyncDir } from '../platform/durable-file.js';
+import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import { withPath } from '../platform/system-error.js';
 import type { Analysis } from './analyse.js';
+import { BatchSync } from './batch-sync.js';
 import { IoMeter } from './io-meter.js';
+import { dropLinkedTemp, linkNoClobberSync, writeTempFile } from './landing.js';
 import { deviceDir, fileTypeName, placeDir, QUARANTINE_DIR, RESERVED_NAMES, STATE_DIR } from './layout.js';
 import { checkLibraryState, LibraryDirs } from './library-dirs.js';
 import { LibraryIndex, type IndexEntry } from './library-index.js';
@@ -75,17 +77,17 @@ interface Landing {
   name: string;
   n: number;
   entry: IndexEntry;
-  write: boolean;
-  done?: Promise<void>;
+  /** The bytes' temporary file, to be made durable and linked at commit (sort). */
+  temp?: string;
+  /** Or the staged download to link at commit (sync). */
+  staged?: string;
   failed?: boolean;
 }
 
-/** Files per commit that callers aim for (one index fsync and one per touched folder). */
+/** Files per commit that callers aim for (one data sync, one fsync per touched folder, one index fsync). */
 const BATCH = 64;
-/** ... or fewer, so a batch of big files does not hold more than this in memory. */
+/** ... or fewer, so a batch of big files does not leave more than this unsynced. */
 const BATCH_BYTES = 128 * 1024 * 1024;
-/** Files landed at once (fsync waits overlap on the libuv pool). */
-const LAND_CONCURRENCY = 16;
 
 /** The copy's mtime: file_id.time_created, else the source's mtime. */
 export function copyTime(analysis: Analysis, fallbackMs?: number): Date | undefined {
@@ -120,8 +122,10 @@ export class Library {
   readonly #seen = new Map<string, string>();
   #landings: Landing[] = [];
   #pendingBytes = 0;
-  #active = 0;
-  #waiting: (() => void)[] = [];
+  readonly #sync: BatchSync;
+  /** st_dev of the root and of each target folder: files on another file system are fsynced one by one. */
+  readonly #devs = new Map<string, number>();
+  #committed: Promise<void> = Promise.resolve();
 
   private constructor(root: string, index: LibraryIndex, opts: LibraryOptions, lock?: LibraryLock) {
     this.root = root;
@@ -133,6 +137,7 @@ export class Library {
     this.#types = opts.types;
     this.#lock = lock;
     this.#reserver = new NameReserver(this.dirs, index, this.meter);
+    this.#sync = new BatchSync(root);
     this.sweptTemp = this.dryRun ? 0 : this.dirs.sweepTemp();
   }
 
@@ -164,8 +169,9 @@ export class Library {
   }
 
   /**
-   * Decides where the file goes (now, in call order) and starts landing it; resolves once it is
-   * linked (or has failed: outcome `failed`, with the reason). Durable only after commit().
+   * Decides where the file goes (now, in call order) and writes its bytes to a temporary file
+   * beside their final name; linked and durable only at commit(), which may still change the
+   * result's path (a name taken meanwhile) or its outcome (`failed`, with the reason).
    */
   admit(a: Admission): Promise<Admitted> {
     const an = a.analysis;
@@ -196,24 +202,46 @@ export class Library {
     this.#seen.set(an.sha256, res.path);
     const entry: IndexEntry = { sha256: an.sha256, size: an.size, path: res.path, origin: a.origin, kind: dmg ? 'quarantined' : 'sorted', at: new Date().toISOString() };
     if (result.reason) entry.reason = result.reason;
-    const l: Landing = { result, a, dir, name, n: res.n, entry, write: !res.adopted && !this.dryRun };
+    const l: Landing = { result, a, dir, name, n: res.n, entry };
     this.#landings.push(l);
     this.#pendingBytes += an.size;
-    l.done = l.write ? this.#limited(() => this.#land(l)) : Promise.resolve();
-    return l.done.then(() => result);
+    if (!res.adopted && !this.dryRun) this.#stage(l);
+    return Promise.resolve(result);
   }
 
   /**
-   * Makes every file admitted so far durable: waits for the landings, fsyncs the folders they
-   * went to, then appends their index entries (one write, one fsync).
+   * Makes every file admitted so far durable, in this order: the temporary files' data (one
+   * syncfs, or an fsync each), their links to the final names, the folders that got names, then
+   * the index entries (one write, one fsync). Resolves once they are; files admitted meanwhile
+   * belong to the next commit, which starts after this one.
    */
-  async commit(): Promise<void> {
+  commit(): Promise<void> {
     const batch = this.#landings;
     this.#landings = [];
     this.#pendingBytes = 0;
-    await Promise.all(batch.map((l) => l.done ?? Promise.resolve()));
+    // Batches commit one after the other; the next one can be admitted meanwhile.
+    const run = this.#committed.then(() => this.#commitBatch(batch));
+    this.#committed = run.catch(() => {});
+    return run;
+  }
+
+  async #commitBatch(batch: Landing[]): Promise<void> {
     if (this.dryRun) return;
+    const temps = batch.filter((l) => l.temp !== undefined && !l.failed);
+    if (temps.length > 0) {
+      const rootDev = this.#dev('');
+      const same: string[] = [];
+      const other: string[] = [];
+      for (const l of temps) (this.#dev(l.dir) === rootDev ? same : other).push(l.temp!);
+      try {
+        await this.#sync.sync(same, other);
+      } catch (e) {
+        for (const l of temps) this.#fail(l, e);
+      }
+    }
+    for (const l of batch) if (!l.failed && (l.temp !== undefined || l.staged !== undefined)) this.#link(l);
     const done = batch.filter((l) => !l.failed);
+    // Adopted copies too: the interrupted run that linked them may not have synced their folder.
     const touched = new Set(done.map((l) => l.entry.path.slice(0, l.entry.path.lastIndexOf('/'))));
     await Promise.all([...touched].map((d) => fsyncDir(this.dirs.abs(d))));
     this.index.append(done.map((l) => l.entry));
@@ -228,76 +256,79 @@ export class Library {
     }
   }
 
-  /** Lets the library go without committing (after an error). */
+  /**
+   * Lets the library go without committing (after an error; wait for a commit in progress
+   * first): the temporary files of files admitted since the last commit are removed.
+   */
   release(): void {
+    for (const l of this.#landings) if (l.temp !== undefined) discardTemp(l.temp);
+    this.#landings = [];
+    this.#sync.close();
     this.index.close();
     this.#lock?.release();
   }
 
-  async #limited(fn: () => Promise<void>): Promise<void> {
-    while (this.#active >= LAND_CONCURRENCY) await new Promise<void>((r) => this.#waiting.push(r));
-    this.#active++;
+  /** Writes the bytes to a temporary file in the target folder, or checks the staged file. */
+  #stage(l: Landing): void {
     try {
-      await fn();
-    } finally {
-      this.#active--;
-      this.#waiting.shift()?.();
-    }
-  }
-
-  async #land(l: Landing): Promise<void> {
-    try {
-      const dirAbs = this.dirs.ensure(l.dir);
-      if (l.a.staged !== undefined) await this.#linkStaged(l, l.a.staged);
-      else {
+      if (l.a.staged !== undefined) {
+        const incoming = join(this.root, STATE_DIR) + sep;
+        if (!resolve(l.a.staged).startsWith(incoming)) throw new FitkitError('internal_error', `${l.a.staged}: a staged file must be inside ${incoming}`);
+        this.dirs.ensure(l.dir);
+        l.staged = l.a.staged;
+      } else {
         const bytes = l.a.bytes!;
-        const temp = await writeTemp(dirAbs, bytes, copyTime(l.a.analysis, l.a.mtimeMs));
+        l.temp = writeTempFile(this.dirs.ensure(l.dir), bytes, copyTime(l.a.analysis, l.a.mtimeMs));
         this.meter.wrote(bytes.length);
-        try {
-          await this.#linkFree(l, (final) => linkNoClobber(temp, final));
-        } finally {
-          discardTemp(temp);
-        }
       }
     } catch (e) {
-      // This file fails (e.g. a library folder replaced by a symlink); the others go on.
-      const code = e instanceof FitkitError ? e.code : ((e as NodeJS.ErrnoException).code ?? 'write_failed');
-      l.failed = true;
-      l.result.outcome = 'failed';
-      l.result.reason = `${(e as Error).message} [${code}]`;
-      delete l.result.path;
-      delete l.result.adopted;
-      this.#seen.delete(l.entry.sha256);
+      this.#fail(l, e);
     }
   }
 
-  /** A staged download: already whole and fsynced in `.fitkit/incoming/`, so one link lands it. */
-  async #linkStaged(l: Landing, staged: string): Promise<void> {
-    const incoming = join(this.root, STATE_DIR) + sep;
-    if (!resolve(staged).startsWith(incoming)) throw new FitkitError('internal_error', `${staged}: a staged file must be inside ${incoming}`);
-    await this.#linkFree(l, async (final) => {
-      try {
-        await link(staged, final);
-        return true;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-        throw e;
+  /** Links the durable temporary (or staged) file to its reserved name, or the next free suffix. */
+  #link(l: Landing): void {
+    try {
+      const from = l.temp ?? l.staged!;
+      while (!linkNoClobberSync(from, this.dirs.abs(l.entry.path))) {
+        const an = l.a.analysis;
+        const res = this.#reserver.reserve(l.dir, l.name, an.sha256, an.size, l.n + 1);
+        l.n = res.n;
+        l.result.path = l.entry.path = res.path;
+        this.#seen.set(an.sha256, res.path);
+        if (res.adopted) {
+          l.result.adopted = true;
+          break;
+        }
       }
-    });
+      if (l.temp !== undefined) {
+        const temp = l.temp;
+        l.temp = undefined;
+        if (l.result.adopted) discardTemp(temp);
+        else dropLinkedTemp(temp);
+      }
+    } catch (e) {
+      this.#fail(l, e);
+    }
   }
 
-  /** Links to the reserved name, or the next free suffix if it was taken on disk meanwhile. */
-  async #linkFree(l: Landing, tryLink: (final: string) => Promise<boolean>): Promise<void> {
-    while (!(await tryLink(this.dirs.abs(l.entry.path)))) {
-      const an = l.a.analysis;
-      const res = this.#reserver.reserve(l.dir, l.name, an.sha256, an.size, l.n + 1);
-      l.n = res.n;
-      l.result.path = l.entry.path = res.path;
-      this.#seen.set(an.sha256, res.path);
-      if (res.adopted) {
-        l.result.adopted = true;
-        return;
-      }
-    }
+  /** This file fails (e.g. a library folder replaced by a symlink); the others go on. */
+  #fail(l: Landing, e: unknown): void {
+    const code = e instanceof FitkitError ? e.code : ((e as NodeJS.ErrnoException).code ?? 'write_failed');
+    l.failed = true;
+    l.result.outcome = 'failed';
+    l.result.reason = `${(e as Error).message} [${code}]`;
+    delete l.result.path;
+    delete l.result.adopted;
+    this.#seen.delete(l.entry.sha256);
+    if (l.temp !== undefined) discardTemp(l.temp);
+    l.temp = undefined;
+  }
+
+  /** st_dev of a library folder (cached; they are created and checked once per run). */
+  #dev(dir: string): number {
+    let dev = this.#devs.get(dir);
+    if (dev === undefined) this.#devs.set(dir, (dev = lstatSync(dir === '' ? this.root : this.dirs.abs(dir)).dev));
+    return dev;
   }
 }

@@ -54,6 +54,8 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
   // --move deletes sources: it trusts only bytes it has just read, never the stat cache.
   const cache = StatCache.open(join(lib.root, STATE_DIR), !dryRun);
   let pool: AnalysePool | undefined;
+  // The commit of one batch (its sync waits) overlaps the reading and staging of the next.
+  let committing: Promise<void> | undefined;
   try {
     const walked = walkSources(opts.sources, lib.root, { archives: true });
     const ignored = walked.ignored;
@@ -81,8 +83,7 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
     let i = 0;
     while (i < inputs.length) {
       const start = i;
-      const admitted: Promise<void>[] = [];
-      const toMove: { file: SortedFile; read: Read }[] = [];
+      const admitted: { k: number; read: Read; a: Promise<Admitted> }[] = [];
       for (; i < inputs.length && i - start < PROGRESS_BATCH && !lib.full; i++) {
         prefetch(i + Math.max(8, (pool?.threads ?? 2) * 4));
         let r = await reads[i];
@@ -100,23 +101,31 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
         cache.remember(source, read.stamp, read, !read.bytes);
         const k = results.length;
         results.push({ source, outcome: 'copied' });
-        admitted.push(
-          lib.admit({ name: basename(source), origin: source, analysis: read, bytes: read.bytes, mtimeMs: read.mtimeMs }).then((a) => {
-            const file = (results[k] = sortedFile(source, read, a));
-            if (move && a.outcome !== 'filtered' && a.outcome !== 'failed') toMove.push({ file, read });
-          }),
-        );
+        admitted.push({ k, read, a: lib.admit({ name: basename(source), origin: source, analysis: read, bytes: read.bytes, mtimeMs: read.mtimeMs }) });
       }
-      await Promise.all(admitted);
-      await lib.commit();
-      for (const m of toMove) moveSource(m.file, m.read, lib, warnings);
-      // Progress after the batch is durable: what is reported done survives a crash.
-      for (let k = start; k < i; k++) opts.onProgress?.(k + 1, inputs.length, results[k]);
+      const decided = await Promise.all(admitted.map((x) => x.a));
+      const end = i;
+      const committed = lib.commit().then(() => {
+        // The copies' paths and outcomes are final once committed.
+        admitted.forEach(({ k, read }, j) => {
+          const file = (results[k] = sortedFile(results[k].source, read, decided[j]));
+          if (move && file.outcome !== 'filtered' && file.outcome !== 'failed') moveSource(file, read, lib, warnings);
+        });
+        // Progress after the batch is durable: what is reported done survives a crash.
+        for (let k = start; k < end; k++) opts.onProgress?.(k + 1, inputs.length, results[k]);
+      });
+      // Awaited below (a failure surfaces there), not left unhandled meanwhile.
+      committed.catch(() => {});
+      await committing;
+      committing = committed;
     }
+    await committing;
+    committing = undefined;
     for (const archive of archives) await admitArchive(archive, lib, results);
     cache.save();
     return { library: lib.root, dryRun, move, totals: totalsOf(results, ignored), files: results, ignored, sweptTemp: lib.sweptTemp, warnings };
   } finally {
+    await committing?.catch(() => {});
     cache.discard();
     await pool?.close();
     lib.release();
@@ -130,6 +139,13 @@ export async function sortIntoLibrary(opts: SortOptions): Promise<SortReport> {
  */
 async function admitArchive(archive: string, lib: Library, results: SortedFile[]): Promise<void> {
   const mtimeMs = statSync(archive).mtimeMs;
+  // Reported once committed, when the copies' paths and outcomes are final.
+  let pending: [k: number, analysis: Analysis, a: Admitted][] = [];
+  const commit = async () => {
+    await lib.commit();
+    for (const [k, analysis, a] of pending) results[k] = sortedFile(results[k].source, analysis, a);
+    pending = [];
+  };
   try {
     for await (const item of readArchive(archive)) {
       if (item.kind === 'problem') {
@@ -139,14 +155,15 @@ async function admitArchive(archive: string, lib: Library, results: SortedFile[]
       const analysis = analyseBytes(item.bytes);
       lib.meter.hashed(item.bytes.length);
       const a = await lib.admit({ name: basename(item.path), origin: item.path, analysis, bytes: item.bytes, mtimeMs });
-      results.push(sortedFile(item.path, analysis, a));
-      if (lib.full) await lib.commit();
+      pending.push([results.length, analysis, a]);
+      results.push({ source: item.path, outcome: 'copied' });
+      if (lib.full) await commit();
     }
   } catch (e) {
     const err = e instanceof FitkitError ? e : new FitkitError('archive_corrupt', (e as Error).message);
     results.push({ source: archive, outcome: 'failed', reason: `${err.code}: ${err.message}` });
   }
-  await lib.commit();
+  await commit();
 }
 
 /** The library's decision, in the report's terms (keys in the order JSON output has always had). */
