@@ -218,11 +218,14 @@ describe('sortIntoLibrary', () => {
     expect(again.totals).toMatchObject({ inputs: 2, duplicates: 2, copied: 0 });
     expect(again.files.find((f) => f.source === p)).toMatchObject({ outcome: 'duplicate', sha256: sha256(a), device: '11', type: 'activity', fileType: 4 });
 
-    // Same path, same size, mtime put back: only the ctime (and content) differ.
-    const before = statSync(p);
+    // Same path, same size, mtime put back to the nanosecond, same inode: only the ctime (and
+    // the content) differ, so that is what the cache must compare.
+    const before = statSync(p, { bigint: true });
     writeFileSync(p, b);
     utimesSync(p, before.atime, before.mtime);
-    expect(statSync(p)).toMatchObject({ size: before.size, mtimeMs: before.mtimeMs });
+    const after = statSync(p, { bigint: true });
+    expect([after.dev, after.ino, after.size, after.mtimeNs]).toEqual([before.dev, before.ino, before.size, before.mtimeNs]);
+    expect(after.ctimeNs).not.toBe(before.ctimeNs);
     const m3 = new IoMeter();
     const third = await sortIntoLibrary({ sources: [src], library: lib, threads: 0, meter: m3 });
     expect(m3.hashes).toBe(1);
