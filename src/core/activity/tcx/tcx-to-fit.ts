@@ -13,7 +13,7 @@ import { FitkitError } from '../../errors.js';
 import { encodeFit, type FitEncoder, type FieldValues } from '../../fit/encode/encoder.js';
 import { semicirclesFromDegrees } from '../../fit/kit/semicircles.js';
 import { fitTimeFromDate } from '../../fit/kit/time.js';
-import { localTimeZone, timeZoneOffset } from '../../fit/kit/time-zone.js';
+import { localTimeZoneOffset, timeZoneOffset } from '../../fit/kit/time-zone.js';
 import type { Profile } from '../../fit/profile/profile.js';
 import type { TcxWorkout } from '../../formats/tcx.js';
 import { keytelCalorieRate, powerCalorieRate, type CalorieRate, type Physique } from './calories.js';
@@ -320,7 +320,7 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
         ...fields,
       });
     });
-    const offset = timeZoneOffset(end, o.timeZone ?? localTimeZone());
+    const offset = o.timeZone === undefined ? localTimeZoneOffset(end) : timeZoneOffset(end, o.timeZone);
     e.writeMessage('activity', {
       timestamp: end,
       total_timer_time: timer,
