@@ -16,6 +16,7 @@ export const HEADER_SIZE = 14;
 export const PROTOCOL_VERSION = 0x20;
 const CHUNK = 64 * 1024;
 const ZEROS = new Uint8Array(CHUNK);
+const NO_DEV: readonly RawDevField[] = [];
 
 export interface RawField {
   num: number;
@@ -79,6 +80,17 @@ export class FitWriter {
     const { local, define } = this.#locals.take(shapeKey(shape));
     if (define) this.#definition(local, shape);
     this.#record(local, globalNum, fields, devFields);
+  }
+
+  /**
+   * One data record of a shape whose key (shapeKey) the caller keeps: a message written many
+   * times skips building the key and the shape for each record.
+   */
+  writeKeyed(key: string, shape: DefinitionShape, fields: readonly RawField[]): void {
+    if (this.#finished) throw new FitkitError('encode_finished', 'the FIT file is already finished');
+    const { local, define } = this.#locals.take(key);
+    if (define) this.#definition(local, shape);
+    this.#record(local, shape.globalNum, fields, NO_DEV);
   }
 
   #record(header: number, globalNum: number, fields: readonly RawField[], devFields: readonly RawDevField[]): void {
