@@ -81,7 +81,6 @@ export class FitEncoder {
     const def = typeof message === 'number' ? this.profile.message(message) : this.profile.messageByName(message);
     if (!def) throw new FitkitError('encode_unknown_message', `unknown message ${message}`);
     return new PreparedMessage(
-      this.profile,
       this.#writer,
       def.num,
       names.map((name) => {
