@@ -94,7 +94,7 @@ uploads lose it, and other sports drop total_strokes.`;
     refuseInputAsOutput(args.input, output);
     let result;
     try {
-      const workout = parseTcx(withPath(args.input, 'input', () => readFileSync(args.input, 'utf8')));
+      const workout = parseTcx(withPath(args.input, 'input', () => readFileSync(args.input).toString('utf8')));
       result = tcxToFit(profile, workout, {
         sport: sport || undefined,
         subSport: subSport || undefined,

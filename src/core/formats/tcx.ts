@@ -121,70 +121,152 @@ function tcxError(line: number, message: string): FitkitError {
   return new FitkitError('bad_tcx', `line ${line}: ${message}`);
 }
 
-/** Where a value goes: a trackpoint channel, a lap field, or text of the activity or file. */
-type Target = Channel | 'time' | 'lap.totalTime' | 'lap.distance' | 'lap.calories' | 'lap.steps' | 'lap.trigger' | 'creator' | 'notes' | 'author';
+// Element names the reader knows, as small integers (a Map lookup per element, then integer
+// compares); any other name is OTHER.
+const OTHER = 0;
+const KNOWN = [
+  'TrainingCenterDatabase',
+  'Activities',
+  'Activity',
+  'Courses',
+  'Course',
+  'Lap',
+  'Track',
+  'Trackpoint',
+  'Time',
+  'DistanceMeters',
+  'AltitudeMeters',
+  'Cadence',
+  'RunCadence',
+  'Value',
+  'HeartRateBpm',
+  'LatitudeDegrees',
+  'LongitudeDegrees',
+  'Position',
+  'Speed',
+  'Watts',
+  'TPX',
+  'TotalTimeSeconds',
+  'Calories',
+  'TriggerMethod',
+  'Steps',
+  'LX',
+  'Notes',
+  'Name',
+  'Creator',
+  'Author',
+] as const;
+const ID = new Map<string, number>(KNOWN.map((n, i) => [n, i + 1]));
+const [DATABASE, ACTIVITIES, ACTIVITY, COURSES, COURSE, LAP, TRACK, TRACKPOINT, TIME, DISTANCE_METERS, ALTITUDE_METERS, CADENCE, RUN_CADENCE, VALUE, HEART_RATE_BPM] = KNOWN.map((_, i) => i + 1);
+const [LATITUDE, LONGITUDE, POSITION, SPEED, WATTS, TPX, TOTAL_TIME, CALORIES, TRIGGER_METHOD, STEPS, LX, NOTES, NAME, CREATOR, AUTHOR] = KNOWN.slice(15).map((_, i) => i + 16);
 
-/** Element (local name) under its parent → what its text is, for the elements we read. */
-function target(parent: string, grand: string, name: string, inPoint: boolean, inLap: boolean): Target | undefined {
+/**
+ * Where a value goes: a trackpoint channel (its index in CHANNELS), the time, a lap field, or
+ * text of the activity or file. NONE: the element's text is not read.
+ */
+const NONE = -1;
+const T_TIME = 8;
+const T_LAP_TOTAL_TIME = 9;
+const T_LAP_DISTANCE = 10;
+const T_LAP_CALORIES = 11;
+const T_LAP_STEPS = 12;
+const T_LAP_TRIGGER = 13;
+const T_CREATOR = 14;
+const T_NOTES = 15;
+const T_AUTHOR = 16;
+const [T_DISTANCE, T_HEART_RATE, T_CADENCE, T_SPEED, T_WATTS, T_LAT, T_LON, T_ALTITUDE] = CHANNELS.map((_, i) => i);
+/** Each target's name (the kind of its warnings) and the element named in them. */
+const TARGET_KIND = [...CHANNELS, 'time', 'lap.totalTime', 'lap.distance', 'lap.calories', 'lap.steps', 'lap.trigger', 'creator', 'notes', 'author'];
+const TARGET_ELEMENT = ['DistanceMeters', 'HeartRateBpm', 'Cadence', 'Speed', 'Watts', 'LatitudeDegrees', 'LongitudeDegrees', 'AltitudeMeters', '', 'totalTime', 'distance', 'calories', 'steps'];
+const LAP_FIELD = ['totalTime', 'distance', 'calories', 'steps'] as const;
+
+/** Element under its parent → what its text is, for the elements we read. */
+function target(parent: number, grand: number, name: number, inPoint: boolean, inLap: boolean): number {
   if (inPoint) {
     switch (name) {
-      case 'Time':
-        return parent === 'Trackpoint' ? 'time' : undefined;
-      case 'DistanceMeters':
-        return parent === 'Trackpoint' ? 'distance' : undefined;
-      case 'AltitudeMeters':
-        return parent === 'Trackpoint' ? 'altitude' : undefined;
-      case 'Cadence':
-        return parent === 'Trackpoint' ? 'cadence' : undefined;
-      case 'RunCadence':
-        return parent === 'TPX' ? 'cadence' : undefined;
-      case 'Value':
-        return parent === 'HeartRateBpm' ? 'heartRate' : undefined;
-      case 'LatitudeDegrees':
-        return parent === 'Position' ? 'lat' : undefined;
-      case 'LongitudeDegrees':
-        return parent === 'Position' ? 'lon' : undefined;
-      case 'Speed':
-        return parent === 'TPX' ? 'speed' : undefined;
-      case 'Watts':
-        return parent === 'TPX' ? 'watts' : undefined;
+      case TIME:
+        return parent === TRACKPOINT ? T_TIME : NONE;
+      case DISTANCE_METERS:
+        return parent === TRACKPOINT ? T_DISTANCE : NONE;
+      case ALTITUDE_METERS:
+        return parent === TRACKPOINT ? T_ALTITUDE : NONE;
+      case CADENCE:
+        return parent === TRACKPOINT ? T_CADENCE : NONE;
+      case RUN_CADENCE:
+        return parent === TPX ? T_CADENCE : NONE;
+      case VALUE:
+        return parent === HEART_RATE_BPM ? T_HEART_RATE : NONE;
+      case LATITUDE:
+        return parent === POSITION ? T_LAT : NONE;
+      case LONGITUDE:
+        return parent === POSITION ? T_LON : NONE;
+      case SPEED:
+        return parent === TPX ? T_SPEED : NONE;
+      case WATTS:
+        return parent === TPX ? T_WATTS : NONE;
     }
-    return undefined;
+    return NONE;
   }
-  if (inLap && parent === 'Lap') {
+  if (inLap && parent === LAP) {
     switch (name) {
-      case 'TotalTimeSeconds':
-        return 'lap.totalTime';
-      case 'DistanceMeters':
-        return 'lap.distance';
-      case 'Calories':
-        return 'lap.calories';
-      case 'TriggerMethod':
-        return 'lap.trigger';
+      case TOTAL_TIME:
+        return T_LAP_TOTAL_TIME;
+      case DISTANCE_METERS:
+        return T_LAP_DISTANCE;
+      case CALORIES:
+        return T_LAP_CALORIES;
+      case TRIGGER_METHOD:
+        return T_LAP_TRIGGER;
     }
   }
-  if (inLap && name === 'Steps' && parent === 'LX') return 'lap.steps';
-  if (name === 'Notes' && (parent === 'Activity' || parent === 'Course')) return 'notes';
-  if (name === 'Name' && parent === 'Creator' && (grand === 'Activity' || grand === 'Course')) return 'creator';
-  if (name === 'Name' && parent === 'Author' && grand === 'TrainingCenterDatabase') return 'author';
-  return undefined;
+  if (inLap && name === STEPS && parent === LX) return T_LAP_STEPS;
+  if (name === NOTES && (parent === ACTIVITY || parent === COURSE)) return T_NOTES;
+  if (name === NAME && parent === CREATOR && (grand === ACTIVITY || grand === COURSE)) return T_CREATOR;
+  if (name === NAME && parent === AUTHOR && grand === DATABASE) return T_AUTHOR;
+  return NONE;
 }
 
-const NAMES: Record<Channel, string> = {
-  distance: 'DistanceMeters',
-  heartRate: 'HeartRateBpm',
-  cadence: 'Cadence',
-  speed: 'Speed',
-  watts: 'Watts',
-  lat: 'LatitudeDegrees',
-  lon: 'LongitudeDegrees',
-  altitude: 'AltitudeMeters',
-};
+/** Deepest nesting read (a TCX needs 9). */
+const MAX_DEPTH = 64;
+
+// A <Trackpoint> as devices and apps write it, children in the schema's order, each optional:
+// one match instead of a scanner call per tag. Text holds no markup, entity, "]" (so no "]]>")
+// or character XML forbids, space between tags is XML's; anything else (comments, attributes
+// but these, another order) goes tag by tag through the scanner.
+const TEXT = '([^<&\\]\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]*)';
+const S = '[ \\t\\n\\r]*';
+const leaf = (name: string) => `(?:<${name}>${TEXT}</${name}>${S})?`;
+const TRACKPOINT_RE = new RegExp(
+  [
+    `<Trackpoint>${S}`,
+    leaf('Time'),
+    `(?:<Position>${S}<LatitudeDegrees>${TEXT}</LatitudeDegrees>${S}<LongitudeDegrees>${TEXT}</LongitudeDegrees>${S}</Position>${S})?`,
+    leaf('AltitudeMeters'),
+    leaf('DistanceMeters'),
+    `(?:<HeartRateBpm( xsi:type="HeartRateInBeatsPerMinute_t")?>${S}<Value>${TEXT}</Value>${S}</HeartRateBpm>${S})?`,
+    leaf('Cadence'),
+    `(?:<SensorState>(?:Present|Absent)</SensorState>${S})?`,
+    // TPX and its children: no prefix (TPX maybe declaring the default namespace), or all one
+    // prefix declared above (group 9, with its colon).
+    `(?:<Extensions>${S}<((?:[A-Za-z_][\\w.-]*:)?)TPX(?: xmlns="[^"<&\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]*")?>${S}`,
+    ...['Speed', 'RunCadence', 'Watts'].map((n) => `(?:<\\9${n}>${TEXT}</\\9${n}>${S})?`),
+    `</\\9TPX>${S}</Extensions>${S})?`,
+    '</Trackpoint>',
+  ].join(''),
+  'y',
+);
+
+/** What each group of TRACKPOINT_RE holds, in document order. */
+const WHOLE_TARGETS = [NONE, T_TIME, T_LAT, T_LON, T_ALTITUDE, T_DISTANCE, NONE, T_HEART_RATE, T_CADENCE, NONE, T_SPEED, T_CADENCE, T_WATTS];
 
 /** Reads the document, one element at a time. */
 class TcxReader implements XmlHandler {
-  scanner!: XmlScanner;
-  readonly stack: string[] = [];
+  scanner!: { lineAt(pos: number): number };
+  /** Ids of the open elements. */
+  readonly stack: number[] = [];
+  /** Open <Activities> and <Activity> elements. */
+  openActivities = 0;
+  openActivity = 0;
   readonly activities: TcxActivity[] = [];
   readonly laps: TcxLap[] = [];
   readonly points = new TcxPoints();
@@ -199,38 +281,64 @@ class TcxReader implements XmlHandler {
   inCourse = false;
   inActivity = false;
   lapOpen = false;
-  /** The trackpoint being read: its line and values. */
+  /** The trackpoint being read: its line and values (NaN: none). */
   pointLine = 0;
   pointTime = NaN;
-  pointValues: Partial<Record<Channel, number>> = {};
+  readonly pointValues = new Float64Array(CHANNELS.length);
   badTime: string | undefined;
   lapPoints = 0;
   /** A <Track> after the lap's first began and has no trackpoint yet. */
   trackBreak = false;
-  want: Target | undefined;
+  want = NONE;
   buf = '';
 
   get #dest(): { activities: TcxActivity[]; laps: TcxLap[]; points: TcxPoints } {
     return this.inCourse ? this.courses : this;
   }
 
+  readonly wholeStart = '<Trackpoint>';
+
+  /** A trackpoint of TRACKPOINT_RE's form, read as open, text and close would (see XmlHandler). */
+  readWhole(src: string, lt: number, depth: number): number {
+    const st = this.stack;
+    // Where open() would start a trackpoint, with room for its 4 levels.
+    if (!(depth > 0 && st[depth - 1] === TRACK && (this.lapOpen || this.inCourse) && depth + 4 <= MAX_DEPTH)) return -1;
+    TRACKPOINT_RE.lastIndex = lt;
+    const m = TRACKPOINT_RE.exec(src);
+    if (m === null) return -1;
+    const scanner = this.scanner as XmlScanner;
+    if ((m[6] !== undefined && !scanner.isBound('xsi')) || (m[9] && !scanner.isBound(m[9].slice(0, -1)))) return -1;
+    this.pointLine = scanner.lineAt(lt);
+    this.pointTime = NaN;
+    this.pointValues.fill(NaN);
+    for (let g = 1; g < WHOLE_TARGETS.length; g++) {
+      const text = m[g];
+      if (WHOLE_TARGETS[g] !== NONE && text !== undefined) this.#value(WHOLE_TARGETS[g], text.trim());
+    }
+    this.want = NONE;
+    this.#endPoint();
+    return TRACKPOINT_RE.lastIndex;
+  }
+
   open(local: string, attrs: XmlAttrs, at: number): void {
     const st = this.stack;
-    const parent = st[st.length - 1] ?? '';
-    if (st.length === 0) {
+    const depth = st.length;
+    const parent = depth > 0 ? st[depth - 1] : OTHER;
+    const id = ID.get(local) ?? OTHER;
+    if (depth === 0) {
       this.rootLine = this.scanner.lineAt(at);
-      if (local !== 'TrainingCenterDatabase') throw tcxError(this.rootLine, `not TCX: <${clip(local)}>, not <TrainingCenterDatabase>`);
+      if (id !== DATABASE) throw tcxError(this.rootLine, `not TCX: <${clip(local)}>, not <TrainingCenterDatabase>`);
     }
-    if (local === 'Activity' && !this.inActivity && !this.inCourse && st.includes('Activities')) {
+    if (id === ACTIVITY && !this.inActivity && !this.inCourse && this.openActivities > 0) {
       this.inActivity = true;
       const sport = attrs.find((a) => a[0] === 'Sport')?.[1];
       this.activities.push({ sport: sport ?? 'Other', line: this.scanner.lineAt(at) });
-    } else if (local === 'Course' && parent === 'Courses' && !this.inActivity) {
+    } else if (id === COURSE && parent === COURSES && !this.inActivity) {
       this.inCourse = true;
       this.courses.activities.push({ sport: 'Course', line: this.scanner.lineAt(at) });
       // A course's trackpoints are in its own Track, its Laps summaries only: one lap holds them.
       this.courses.laps.push({ activity: this.courses.activities.length - 1, line: this.scanner.lineAt(at) });
-    } else if (local === 'Lap' && parent === 'Activity' && this.inActivity) {
+    } else if (id === LAP && parent === ACTIVITY && this.inActivity) {
       this.lapOpen = true;
       this.lapPoints = 0;
       const lap: TcxLap = { activity: this.activities.length - 1, line: this.scanner.lineAt(at) };
@@ -238,41 +346,46 @@ class TcxReader implements XmlHandler {
       const t = start === undefined ? NaN : Date.parse(start.trim());
       if (!Number.isNaN(t)) lap.start = new Date(t);
       this.laps.push(lap);
-    } else if (local === 'Lap' && parent === 'Course' && this.inCourse) {
+    } else if (id === LAP && parent === COURSE && this.inCourse) {
       this.lapOpen = true;
-    } else if (local === 'Track' && parent === 'Lap' && this.lapOpen) {
+    } else if (id === TRACK && parent === LAP && this.lapOpen) {
       this.trackBreak = this.lapPoints > 0;
-    } else if (local === 'Trackpoint' && parent === 'Track' && (this.lapOpen || this.inCourse)) {
+    } else if (id === TRACKPOINT && parent === TRACK && (this.lapOpen || this.inCourse)) {
       this.pointLine = this.scanner.lineAt(at);
       this.pointTime = NaN;
-      this.pointValues = {};
+      this.pointValues.fill(NaN);
     }
-    this.want = target(parent, st[st.length - 2] ?? '', local, this.pointLine > 0, this.lapOpen);
+    this.want = target(parent, depth > 1 ? st[depth - 2] : OTHER, id, this.pointLine > 0, this.lapOpen);
     this.buf = '';
-    st.push(local);
+    if (id === ACTIVITIES) this.openActivities++;
+    else if (id === ACTIVITY) this.openActivity++;
+    st.push(id);
   }
 
   get wantsText(): boolean {
-    return this.want !== undefined;
+    return this.want !== NONE;
   }
 
   text(s: string): void {
-    if (this.want) this.buf += s;
+    if (this.want !== NONE) this.buf += s;
   }
 
-  close(local: string): void {
+  close(): void {
     const st = this.stack;
-    st.pop();
-    if (this.want) {
+    const id = st.pop()!;
+    if (id === ACTIVITIES) this.openActivities--;
+    else if (id === ACTIVITY) this.openActivity--;
+    if (this.want !== NONE) {
       this.#value(this.want, this.buf.trim());
-      this.want = undefined;
+      this.want = NONE;
     }
-    if (local === 'Trackpoint' && this.pointLine > 0 && st[st.length - 1] === 'Track') this.#endPoint();
-    else if (local === 'Lap' && this.lapOpen && (st[st.length - 1] === 'Activity' || st[st.length - 1] === 'Course')) {
+    const parent = st.length > 0 ? st[st.length - 1] : OTHER;
+    if (id === TRACKPOINT && this.pointLine > 0 && parent === TRACK) this.#endPoint();
+    else if (id === LAP && this.lapOpen && (parent === ACTIVITY || parent === COURSE)) {
       this.lapOpen = false;
       if (!this.inCourse && this.lapPoints === 0 && !this.emptyLap) this.emptyLap = this.laps[this.laps.length - 1].line;
-    } else if (local === 'Activity' && this.inActivity && !st.includes('Activity')) this.inActivity = false;
-    else if (local === 'Course' && this.inCourse && st[st.length - 1] === 'Courses') this.inCourse = false;
+    } else if (id === ACTIVITY && this.inActivity && this.openActivity === 0) this.inActivity = false;
+    else if (id === COURSE && this.inCourse && parent === COURSES) this.inCourse = false;
   }
 
   #endPoint(): void {
@@ -289,53 +402,52 @@ class TcxReader implements XmlHandler {
     const i = d.points.push(this.pointTime, line, d.laps.length - 1);
     const v = this.pointValues;
     // A position needs both coordinates.
-    if (v.lat === undefined || v.lon === undefined) v.lat = v.lon = undefined;
-    for (const c of CHANNELS) if (v[c] !== undefined) d.points.values[c][i] = v[c]!;
+    if (Number.isNaN(v[T_LAT]) || Number.isNaN(v[T_LON])) v[T_LAT] = v[T_LON] = NaN;
+    const values = d.points.values;
+    for (let c = 0; c < CHANNELS.length; c++) if (!Number.isNaN(v[c])) values[CHANNELS[c]][i] = v[c];
     if (this.trackBreak) d.points.newTrack[i] = 1;
     this.trackBreak = false;
     this.lapPoints++;
   }
 
-  #value(t: Target, s: string): void {
+  #value(t: number, s: string): void {
     switch (t) {
-      case 'time':
+      case T_TIME:
         this.pointTime = Date.parse(s);
         if (Number.isNaN(this.pointTime)) this.badTime = s;
         return;
-      case 'creator':
+      case T_CREATOR:
         this.#dest.activities[this.#dest.activities.length - 1].creator = s;
         return;
-      case 'notes':
+      case T_NOTES:
         if (s) this.#dest.activities[this.#dest.activities.length - 1].notes = s;
         return;
-      case 'author':
+      case T_AUTHOR:
         this.author = s;
         return;
-      case 'lap.trigger':
+      case T_LAP_TRIGGER:
         if (!this.inCourse) this.laps[this.laps.length - 1].trigger = s;
         return;
     }
     if (s === '') return;
     const v = Number(s);
     if (!Number.isFinite(v)) {
-      const name = t.startsWith('lap.') ? t.slice(4) : NAMES[t as Channel];
-      this.tally.add(`nan ${t}`, this.pointLine || this.laps[this.laps.length - 1]?.line || 1, `<${name}> "${clip(s)}" is not a number: left out`);
+      this.tally.add(`nan ${TARGET_KIND[t]}`, this.pointLine || this.laps[this.laps.length - 1]?.line || 1, `<${TARGET_ELEMENT[t]}> "${clip(s)}" is not a number: left out`);
       return;
     }
-    if (t.startsWith('lap.')) {
+    if (t >= T_LAP_TOTAL_TIME) {
       if (this.inCourse) return;
-      const lap = this.laps[this.laps.length - 1];
-      lap[t.slice(4) as 'totalTime' | 'distance' | 'calories' | 'steps'] = v;
+      this.laps[this.laps.length - 1][LAP_FIELD[t - T_LAP_TOTAL_TIME]] = v;
       return;
     }
-    this.pointValues[t as Channel] = v;
+    this.pointValues[t] = v;
   }
 }
 
 /** Reads a TCX document. Throws FitkitError `bad_tcx` with the line number for bad input. */
 export function parseTcx(src: string): TcxWorkout {
   const r = new TcxReader();
-  const scanner = new XmlScanner(src, r);
+  const scanner = new XmlScanner(src, r, { maxDepth: MAX_DEPTH });
   r.scanner = scanner;
   try {
     scanner.run();
@@ -343,6 +455,10 @@ export function parseTcx(src: string): TcxWorkout {
     if (e instanceof XmlError) throw tcxError(e.line, e.message);
     throw e;
   }
+  return workoutOf(r);
+}
+
+function workoutOf(r: TcxReader): TcxWorkout {
   // A course's trackpoints count only in a file without activities.
   const fromCourses = r.activities.length === 0;
   const src2 = fromCourses ? r.courses : r;

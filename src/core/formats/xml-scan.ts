@@ -33,6 +33,18 @@ export interface XmlHandler {
    * the text without copying it out, which is most of a big document's time.
    */
   readonly wantsText?: boolean;
+  /**
+   * Markup (e.g. `<Trackpoint>`) starting elements the handler may read whole itself, from the
+   * text, with `readWhole`: for a document made of many copies of one small element, one
+   * regular expression per copy instead of a call per tag.
+   */
+  readonly wholeStart?: string;
+  /**
+   * Reads the element at `lt` (at nesting `depth`) and returns the offset after it, or -1 to
+   * leave it to the scanner. It may take only what the scanner would take: a well-formed
+   * element within maxDepth, no character XML forbids, its prefixes bound (`isBound`).
+   */
+  readWhole?(src: string, lt: number, depth: number): number;
 }
 
 export interface XmlScanOptions {
@@ -190,6 +202,14 @@ export class XmlScanner {
       }
       if (s.startsWith('<!DOCTYPE', lt)) return this.#doctype(lt);
       this.#fail(lt, `unknown markup ${clip(s.slice(lt, lt + 12))}`);
+    }
+    const h = this.#h;
+    if (h.wholeStart !== undefined && s.startsWith(h.wholeStart, lt)) {
+      const end = h.readWhole!(s, lt, this.#stack.length);
+      if (end >= 0) {
+        this.#checkChars(end);
+        return end;
+      }
     }
     return this.#openTag(lt);
   }
@@ -350,8 +370,13 @@ export class XmlScanner {
   }
 
   #bound(prefix: string, at: number): void {
-    if (prefix === 'xml' || prefix === 'xmlns') return;
-    if (this.#anyNs) for (let k = this.#stackNs.length - 1; k >= 0; k--) if (this.#stackNs[k]?.has(prefix)) return;
-    this.#fail(at, `unbound prefix "${clip(prefix)}"`);
+    if (!this.isBound(prefix)) this.#fail(at, `unbound prefix "${clip(prefix)}"`);
+  }
+
+  /** True when `prefix` may be used here: declared by an open element (or xml, xmlns). */
+  isBound(prefix: string): boolean {
+    if (prefix === 'xml' || prefix === 'xmlns') return true;
+    if (this.#anyNs) for (let k = this.#stackNs.length - 1; k >= 0; k--) if (this.#stackNs[k]?.has(prefix)) return true;
+    return false;
   }
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FitkitError } from '../../../src/core/errors.js';
 import { tcxToFit, type TcxToFitOptions } from '../../../src/core/activity/tcx/tcx-to-fit.js';
-import { timeZoneOffset } from '../../../src/core/fit/kit/time-zone.js';
+import { localTimeZone, localTimeZoneOffset, timeZoneOffset } from '../../../src/core/fit/kit/time-zone.js';
 import { decodeFit } from '../../../src/core/fit/decode/decoder.js';
 import { messageToObject, type MessageObject } from '../../../src/core/fit/decode/values.js';
 import { fitTimeFromDate } from '../../../src/core/fit/kit/time.js';
@@ -161,6 +161,24 @@ describe('tcxToFit', () => {
     expect(timeZoneOffset(new Date('2024-01-15T12:00:00Z'), 'America/New_York')).toBe(-5 * 3600);
     expect(timeZoneOffset(new Date('2024-07-15T12:00:00Z'), 'Asia/Kolkata')).toBe(5.5 * 3600);
     expect(() => timeZoneOffset(new Date(), 'Mars/Olympus')).toThrow(/unknown time zone/);
+  });
+
+  it("the machine's offset without Intl is the one of its IANA zone", () => {
+    const saved = process.env.TZ;
+    try {
+      for (const tz of ['UTC', 'Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham']) {
+        process.env.TZ = tz;
+        const zone = localTimeZone();
+        for (let ms = Date.UTC(1990, 0, 1); ms < Date.UTC(2040, 0, 1); ms += 37 * 86400e3 + 3600e3 + 1234) {
+          const d = new Date(ms);
+          expect(localTimeZoneOffset(d)).toBe(timeZoneOffset(d, zone));
+          expect(localTimeZoneOffset(d)).toBe(timeZoneOffset(d, tz));
+        }
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 
   it('trackpoints whose time goes back are put in order, repeated times left out; both counted with their TCX line', () => {

@@ -154,6 +154,63 @@ describe('FitEncoder', () => {
     expect(decodeFit(whole).messages).toHaveLength(20000);
   });
 
+  it('a prepared message writes the bytes writeMessage writes, and the same errors', () => {
+    const names = ['timestamp', 'position_lat', 'position_long', 'distance', 'speed', 'enhanced_speed', 'heart_rate', 'cadence', 'power', 'altitude', 'enhanced_altitude', 'temperature'];
+    const rows: (number | undefined)[][] = [];
+    for (let i = 0; i < 300; i++) {
+      // Fields come and go (new shapes, more than 16 of them: the local types rotate); negatives, scales, fractions.
+      const on = (k: number) => ((i * 7 + k * 13) % (k + 3) !== 0 ? 1 : 0);
+      rows.push([
+        1e9 + i,
+        on(1) ? -123456789 + i * 1000 : undefined,
+        on(2) ? 987654321 - i : undefined,
+        on(3) ? i * 3.14159 : undefined,
+        on(4) ? (i % 50) / 7 : undefined,
+        on(5) ? (i % 50) / 7 : undefined,
+        on(6) ? 60 + (i % 150) : undefined,
+        on(7) ? i % 200 : undefined,
+        on(8) ? i * 5 : undefined,
+        on(9) ? -400 + i : undefined,
+        on(10) ? -400 + i * 1.5 : undefined,
+        on(11) ? -20 + (i % 60) : undefined,
+      ]);
+    }
+    const event = (e: FitEncoder, i: number) => i % 37 === 0 && e.writeMessage('event', { timestamp: 1e9 + i, event: 'timer', event_type: 'start' });
+    const plainOf = (rs: (number | undefined)[][]) =>
+      encodeFit(profile, (e) =>
+        rs.forEach((r, i) => {
+          e.writeMessage('record', Object.fromEntries(names.map((n, k) => [n, r[k]])));
+          event(e, i);
+        }),
+      );
+    const preparedOf = (rs: (number | undefined)[][]) =>
+      encodeFit(profile, (e) => {
+        const record = e.prepare('record', names);
+        rs.forEach((r, i) => {
+          record.write(r);
+          event(e, i);
+        });
+      });
+    const plain = plainOf(rows);
+    const prepared = preparedOf(rows);
+    expect(definitionsIn(plain).count).toBeGreaterThan(16);
+    expect(Buffer.from(prepared).equals(Buffer.from(plain))).toBe(true);
+    expect(sdkOk(prepared)).toBe(true);
+    const errorOf = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    for (const bad of [[1e9, undefined, undefined, undefined, undefined, undefined, 300], [1e9, 2 ** 31], [1e9, undefined, undefined, -5], [NaN]]) {
+      expect(errorOf(() => plainOf([bad]))).not.toBe('no error');
+      expect(errorOf(() => preparedOf([bad]))).toBe(errorOf(() => plainOf([bad])));
+    }
+    expect(() => encodeFit(profile, (e) => e.prepare('file_id', ['product_name']))).toThrow(/numbers of 32 bits or less/);
+  });
+
   it('rejects what it cannot encode, naming the field', () => {
     const e = new FitEncoder(profile, new BufferSink());
     expect(() => e.writeMessage('no_such_message', {})).toThrow(/unknown message/);

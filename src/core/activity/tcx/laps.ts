@@ -96,6 +96,17 @@ class Acc {
   max = -Infinity;
   plain = 0;
   count = 0;
+  /** A value in force in the span. */
+  value(v: number): void {
+    if (v > this.max) this.max = v;
+    this.plain += v;
+    this.count++;
+  }
+  /** A value in force for `time` seconds of running time. */
+  over(v: number, time: number): void {
+    this.sum += v * time;
+    this.time += time;
+  }
   result(): Mean {
     const r: Mean = {};
     if (this.time > 0) r.mean = this.sum / this.time;
@@ -117,35 +128,28 @@ export function spanStats(s: Series, a: number, b: number, zoneOf?: (hr: number)
   let maxSpeed = -Infinity;
   const zones = zoneOf ? new Array<number>(zoneCount).fill(0) : undefined;
   let timer = 0;
-  const chans: [Float64Array, Acc][] = [
-    [s.hr, hr],
-    [s.cad, cad],
-    [s.watts, watts],
-  ];
+  const { hr: hrs, cad: cads, watts: wattss, speed } = s;
   for (let i = sampleAt(s, a); i < s.n; i++) {
     if (t[i] > b) break;
     const next = i + 1 < s.n ? t[i + 1] : Infinity;
     if (next <= a && t[i] < a) continue;
-    // The sample is in force somewhere in [a, b].
-    for (const [col, acc] of chans) {
-      const v = col[i];
-      if (Number.isNaN(v)) continue;
-      if (v > acc.max) acc.max = v;
-      acc.plain += v;
-      acc.count++;
-    }
-    if (s.speed[i] > maxSpeed) maxSpeed = s.speed[i];
+    // The sample is in force somewhere in [a, b]. (The channels one by one, not in a loop:
+    // this runs once per sample per lap, mostly before the JIT has warmed up.)
+    const h = hrs[i];
+    const c = cads[i];
+    const w = wattss[i];
+    if (!Number.isNaN(h)) hr.value(h);
+    if (!Number.isNaN(c)) cad.value(c);
+    if (!Number.isNaN(w)) watts.value(w);
+    if (speed[i] > maxSpeed) maxSpeed = speed[i];
     if (i + 1 >= s.n || !running[i]) continue;
     const overlap = Math.min(b, next) - Math.max(a, t[i]);
     if (overlap <= 0) continue;
     timer += overlap;
-    for (const [col, acc] of chans) {
-      const v = col[i];
-      if (Number.isNaN(v)) continue;
-      acc.sum += v * overlap;
-      acc.time += overlap;
-    }
-    if (zones && !Number.isNaN(s.hr[i])) zones[zoneOf!(s.hr[i])] += overlap;
+    if (!Number.isNaN(h)) hr.over(h, overlap);
+    if (!Number.isNaN(c)) cad.over(c, overlap);
+    if (!Number.isNaN(w)) watts.over(w, overlap);
+    if (zones && !Number.isNaN(h)) zones[zoneOf!(h)] += overlap;
   }
   const r: SpanStats = { timer, hr: hr.result(), cad: cad.result(), watts: watts.result() };
   if (maxSpeed > -Infinity) r.maxSpeed = maxSpeed;

@@ -12,8 +12,8 @@
 import { FitkitError } from '../../errors.js';
 import { encodeFit, type FitEncoder, type FieldValues } from '../../fit/encode/encoder.js';
 import { semicirclesFromDegrees } from '../../fit/kit/semicircles.js';
-import { fitTimeFromDate } from '../../fit/kit/time.js';
-import { localTimeZone, timeZoneOffset } from '../../fit/kit/time-zone.js';
+import { FIT_EPOCH_S, fitTimeFromDate } from '../../fit/kit/time.js';
+import { localTimeZoneOffset, timeZoneOffset } from '../../fit/kit/time-zone.js';
 import type { Profile } from '../../fit/profile/profile.js';
 import type { TcxWorkout } from '../../formats/tcx.js';
 import { keytelCalorieRate, powerCalorieRate, type CalorieRate, type Physique } from './calories.js';
@@ -62,6 +62,9 @@ export interface TcxToFitSummary {
 const SOFTWARE_VERSION = 10; // fitkit 0.1, as FIT's version × 100
 /** message_index and num_laps are uint16 (0xFFFF invalid). */
 const MAX_LAPS = 0xfffe;
+
+/** A record's fields, in the order they are written. */
+const RECORD_FIELDS = ['timestamp', 'position_lat', 'position_long', 'distance', 'speed', 'enhanced_speed', 'heart_rate', 'cadence', 'power', 'altitude', 'enhanced_altitude'];
 
 /** TCX TriggerMethod → FIT lap_trigger. */
 const TRIGGERS: Record<string, string> = { Manual: 'manual', Distance: 'distance', Location: 'position_lap', Time: 'time', HeartRate: 'manual' };
@@ -264,6 +267,8 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
     }
     e.writeMessage('event', { timestamp: start, event: 'timer', event_type: 'start', timer_trigger: 'manual' });
     let pause = 0;
+    const record = e.prepare('record', RECORD_FIELDS);
+    const v: (number | undefined)[] = [];
     for (let i = 0; i < n; i++) {
       const p = s.pauses[pause];
       if (p && p[1] === i) {
@@ -272,19 +277,19 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
       }
       const pos = hasPosition(s.lat[i], s.lon[i]);
       const alt = num(s.alt[i]);
-      e.writeMessage('record', {
-        timestamp: at(t[i]),
-        position_lat: pos ? semicirclesFromDegrees(s.lat[i]) : undefined,
-        position_long: pos ? semicirclesFromDegrees(s.lon[i]) : undefined,
-        distance: distance.holds(s.d[i]) ? s.d[i] : undefined,
-        speed: speed16(s.speed[i]),
-        enhanced_speed: num(s.speed[i]),
-        heart_rate: num(s.hr[i]),
-        cadence: round(num(s.cad[i])),
-        power: round(num(s.watts[i])),
-        altitude: alt !== undefined && altitude16.holds(alt) ? alt : undefined,
-        enhanced_altitude: alt,
-      });
+      // In RECORD_FIELDS' order; the timestamp as fitTimeFromDate(at(t[i])).
+      v[0] = Math.round((s.startMs + Math.round(t[i] * 1000)) / 1000) - FIT_EPOCH_S;
+      v[1] = pos ? semicirclesFromDegrees(s.lat[i]) : undefined;
+      v[2] = pos ? semicirclesFromDegrees(s.lon[i]) : undefined;
+      v[3] = distance.holds(s.d[i]) ? s.d[i] : undefined;
+      v[4] = speed16(s.speed[i]);
+      v[5] = num(s.speed[i]);
+      v[6] = num(s.hr[i]);
+      v[7] = round(num(s.cad[i]));
+      v[8] = round(num(s.watts[i]));
+      v[9] = alt !== undefined && altitude16.holds(alt) ? alt : undefined;
+      v[10] = alt;
+      record.write(v);
       const q = s.pauses[pause];
       if (q && q[0] === i) e.writeMessage('event', { timestamp: at(t[i]), event: 'timer', event_type: 'stop_all', timer_trigger: 'manual' });
     }
@@ -320,7 +325,7 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
         ...fields,
       });
     });
-    const offset = timeZoneOffset(end, o.timeZone ?? localTimeZone());
+    const offset = o.timeZone === undefined ? localTimeZoneOffset(end) : timeZoneOffset(end, o.timeZone);
     e.writeMessage('activity', {
       timestamp: end,
       total_timer_time: timer,

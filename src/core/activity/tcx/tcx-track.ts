@@ -274,15 +274,9 @@ function segmentsOf(w: TcxWorkout, t: Float64Array, lapOf: Uint32Array): { segme
  */
 function findPauses(n: number, t: Float64Array, d: Float64Array, v: Record<Channel, Float64Array>, running: Uint8Array, sessions: Session[], newTrack: Uint8Array, gap: number): [number, number][] {
   const pauses: [number, number][] = [];
-  const still = (k: number) => {
-    let zero = false;
-    for (const a of [v.speed, v.cadence, v.watts]) {
-      const x = a[k];
-      if (x > 0) return false;
-      if (x === 0) zero = true;
-    }
-    return zero;
-  };
+  const { speed, cadence, watts } = v;
+  // No value above 0 and one at 0.
+  const still = (k: number) => !(speed[k] > 0 || cadence[k] > 0 || watts[k] > 0) && (speed[k] === 0 || cadence[k] === 0 || watts[k] === 0);
   // Back-to-back pauses are one.
   const add = (a: number, b: number) => {
     const last = pauses[pauses.length - 1];

@@ -10,6 +10,7 @@ import type { FieldDef, MessageDef } from '../profile/types.js';
 import type { RawValue } from '../decode/frames.js';
 import { encodeValue, valueSize } from './element.js';
 import { toRaw, type Conversion, type InField } from './convert.js';
+import { PreparedMessage } from './prepared.js';
 import { BufferSink, type FitSink } from './sink.js';
 import { FitWriter, type RawDevField, type RawField, type WriterOptions } from './writer.js';
 
@@ -73,6 +74,20 @@ export class FitEncoder {
     }
     this.#writer.write(def.num, fields, dev);
     if (def.num === FIELD_DESCRIPTION) this.#describe(values);
+  }
+
+  /** A message to write many times with these fields (see PreparedMessage). */
+  prepare(message: string | number, names: readonly string[]): PreparedMessage {
+    const def = typeof message === 'number' ? this.profile.message(message) : this.profile.messageByName(message);
+    if (!def) throw new FitkitError('encode_unknown_message', `unknown message ${message}`);
+    return new PreparedMessage(
+      this.#writer,
+      def.num,
+      names.map((name) => {
+        const { field, conv } = this.#resolve(def, name);
+        return { num: field.num, conv };
+      }),
+    );
   }
 
   /** One message from raw values as the decoder read them (field number, size, base type byte). */

@@ -57,6 +57,8 @@ export class FitWriter {
   #finished = false;
   /** Shapes of the local types written with define(). */
   #defined: (DefinitionShape | undefined)[] = [];
+  #lastKey = '';
+  #lastLocal = 0;
   definitions = 0;
   records = 0;
 
@@ -76,9 +78,40 @@ export class FitWriter {
       fields,
       devFields: devFields.map((d) => ({ num: d.num, size: d.bytes.length, devIndex: d.devIndex })),
     };
-    const { local, define } = this.#locals.take(shapeKey(shape));
+    this.#record(this.#local(shapeKey(shape), shape), globalNum, fields, devFields);
+  }
+
+  /**
+   * Room for one data record of a shape whose key (shapeKey) the caller keeps, preceded by its
+   * definition when needed: returns where the record's `bodySize` bytes go in `buffer` (valid
+   * until the next write). For a message written many times (see PreparedMessage).
+   */
+  reserveKeyed(key: string, shape: DefinitionShape, bodySize: number): number {
+    if (this.#finished) throw new FitkitError('encode_finished', 'the FIT file is already finished');
+    const local = this.#local(key, shape);
+    const at = this.#reserve(1 + bodySize);
+    this.#buf[at] = local;
+    this.records++;
+    return at + 1;
+  }
+
+  get buffer(): Uint8Array {
+    return this.#buf;
+  }
+
+  get view(): DataView {
+    return this.#view;
+  }
+
+  /** The local type for a shape, its definition written first when it has none. */
+  #local(key: string, shape: DefinitionShape): number {
+    // The most recent shape again (a record after a record) changes nothing in the rotation.
+    if (key === this.#lastKey) return this.#lastLocal;
+    const { local, define } = this.#locals.take(key);
     if (define) this.#definition(local, shape);
-    this.#record(local, globalNum, fields, devFields);
+    this.#lastKey = key;
+    this.#lastLocal = local;
+    return local;
   }
 
   #record(header: number, globalNum: number, fields: readonly RawField[], devFields: readonly RawDevField[]): void {
