@@ -2,9 +2,8 @@ import { createReadStream } from 'node:fs';
 import { Args, Flags } from '../cli/oclif.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { diagnosticToError, type Diagnostic } from '../core/errors.js';
-import { decodeFitStream } from '../core/fit/decode/decoder.js';
-import { jsonReplacer, messageToObject } from '../core/fit/decode/values.js';
 import type { Profile } from '../core/fit/profile/profile.js';
+import { JsonLinesEncoder } from '../core/formats/json-lines.js';
 import { dumpFitCsv, hiddenSummary, type DumpOptions } from '../core/formats/fitcsv-dump.js';
 import { inputStat } from '../core/platform/input-file.js';
 import { isStdout, outputTarget, refuseInputAsOutput, writeOutput } from '../core/platform/output-file.js';
@@ -138,23 +137,17 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
 
   async #json(source: AsyncIterable<Uint8Array>, profile: Profile, expand: boolean, output: string): Promise<Diagnostic[]> {
     const out = await openTextOutput(output);
-    let buf = '';
     let pending: Promise<void> | undefined;
     try {
-      const r = await decodeFitStream(
-        paced(source, () => pending),
-        (m) => {
-          buf += JSON.stringify(messageToObject(m, { dates: 'iso', enums: true, profile }), jsonReplacer) + '\n';
-          if (buf.length > 1 << 16) {
-            pending = out.write(buf);
-            buf = '';
-          }
-        },
-        { profile, expandComponents: expand },
-      );
-      await out.write(buf);
+      const enc = new JsonLinesEncoder((bytes) => (pending = out.write(bytes)), { profile, expandComponents: expand, alloc: (n) => Buffer.allocUnsafe(n) });
+      for await (const chunk of paced(source, () => pending)) {
+        enc.push(chunk);
+        if (enc.stopped) break;
+      }
+      enc.end();
+      await pending;
       await out.commit();
-      return r.diagnostics;
+      return enc.diagnostics;
     } catch (e) {
       out.abort();
       throw e;
