@@ -81,7 +81,8 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
           })()
         : file === '-'
           ? process.stdin
-          : createReadStream(file, { highWaterMark: 1 << 20 });
+          : // Small reads: the lines of one are written before the next is decoded, in the same few buffers.
+            createReadStream(file, { highWaterMark: 1 << 16 });
       return this.#report(name, await this.#json(source, profile, flags.expand, output ?? '-'), flags.strict);
     }
     const list = (s?: string) =>
@@ -139,7 +140,15 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
     const out = await openTextOutput(output);
     let pending: Promise<void> | undefined;
     try {
-      const enc = new JsonLinesEncoder((bytes) => (pending = out.write(bytes)), { profile, expandComponents: expand, alloc: (n) => Buffer.allocUnsafe(n) });
+      const enc: JsonLinesEncoder = new JsonLinesEncoder(
+        (bytes) => {
+          const written = out.write(bytes);
+          // Written (or copied): its memory takes the next lines.
+          if (written) pending = written.then(() => enc.recycle(bytes));
+          else enc.recycle(bytes);
+        },
+        { profile, expandComponents: expand },
+      );
       for await (const chunk of paced(source, () => pending)) {
         enc.push(chunk);
         if (enc.stopped) break;

@@ -2,254 +2,332 @@
  * FIT to NDJSON (`fitkit dump --json`), written as bytes: one line per message, exactly
  * `JSON.stringify(messageToObject(m, { dates: 'iso', enums: true, profile }), jsonReplacer)`.
  *
- * For each definition of plain numeric fields a writer is compiled once (generated JS) that goes
- * from the record's bytes to its JSON text in an output buffer: key prefixes as byte stores,
- * integers as digits, enum names and scaled values from cached text, ISO dates from a cache of
- * the current day. Records with anything richer (strings, arrays, subfields, multi-part or
- * accumulating components, unbound developer fields), and the messages that feed the
- * Interpreter's state, go through the Interpreter, messageToObject and JSON.stringify: the
- * reference the compiled writers must equal byte for byte (test/core/formats/json-lines.test.ts).
+ * For each definition of plain numeric fields a plan is made once: per field, where its bytes
+ * are, how to read them, its key as bytes, and how its value is written (date, enum name, scaled
+ * number). One loop then goes from each record's bytes to its line in an output buffer, with no
+ * object, string or Date per value (json-text.ts). Records with anything richer (strings,
+ * arrays, subfields, multi-part or accumulating components, unbound developer fields), and the
+ * messages that feed the Interpreter's state, go through the Interpreter, messageToObject and
+ * JSON.stringify: the reference the plans must equal byte for byte (test/core/formats/json-lines.test.ts).
+ *
+ * One loop for every definition, not code generated per definition: a day's file is over before
+ * generated code would be optimised, and the loop is hot after a few hundred records.
  */
 import type { Diagnostic } from '../errors.js';
 import { BASE_TYPE_BY_NAME, Kind, type BaseTypeInfo } from '../fit/proto/base-types.js';
 import { standardProfile, type Profile } from '../fit/profile/profile.js';
 import { snakeName } from '../fit/profile/names.js';
 import type { FieldDef } from '../fit/profile/types.js';
-import { FIT_EPOCH_S, FIT_MAX_DATE, FIT_MIN_ABSOLUTE } from '../fit/kit/time.js';
 import type { DefinitionFrame } from '../fit/decode/frames.js';
-import { Interpreter } from '../fit/decode/interpret.js';
+import { Interpreter, type DevDescription } from '../fit/decode/interpret.js';
 import { RawDecoder } from '../fit/decode/raw.js';
-import { AccumulatorSeeds, compiledReadType, readExpr, scaled } from '../fit/decode/codegen.js';
+import { AccumulatorSeeds, compiledReadType } from '../fit/decode/codegen.js';
 import { jsonReplacer, messageToObject, type ValueOptions } from '../fit/decode/values.js';
+import { NumberTextCache, VALUE_MAX, decimalScale, putBytes, putCachedNumber, putDecimal, putFitDate, putInteger, putNumber } from './json-text.js';
 
 export interface JsonLinesOptions {
   profile?: Profile;
   /** Expand components (default true; false is FitCSVTool's -re). */
   expandComponents?: boolean;
-  /** Size of the chunks handed on (default 1 MiB); a line longer than that gets a chunk of its own. */
+  /** Size of the chunks handed on (default 256 KiB); a line longer than that gets a chunk of its own. */
   chunkSize?: number;
-  /** Allocates an output chunk (default a zeroed Uint8Array; Node callers may pass Buffer.allocUnsafe). */
-  alloc?: (size: number) => Uint8Array;
 }
 
-// ---- What the compiled writers call: each writes at o[q] and returns the position after. ----
+// How a field's element is read: as readField reads it.
+const U8 = 0;
+const S8 = 1;
+const U16 = 2;
+const S16 = 3;
+const U32 = 4;
+const S32 = 5;
+const F32 = 6;
+const F64 = 7;
 
-/** A non-negative integer below 2^32, as decimal digits. */
-function uint(o: Uint8Array, q: number, v: number): number {
-  if (v < 10) {
-    o[q] = 48 + v;
-    return q + 1;
+// How a value is written (values.ts element(), after the enum name).
+/** An integer read, as it is. */
+const INTEGER = 0;
+/** A float read, as it is (null when not finite). */
+const NUMBER = 1;
+/** date_time: ISO text, or the number below 2^28 (device time). */
+const DATE = 2;
+/** An integer read over a scale dividing a power of ten, offset 0: exact decimal digits. */
+const DECIMAL = 3;
+/** An integer read, scaled: the number's text cached by the integer. */
+const CACHED = 4;
+/** A float read, scaled. */
+const SCALED = 5;
+
+function readCode(bt: BaseTypeInfo): number | undefined {
+  const sint = bt.kind === Kind.sint;
+  if (bt.kind === Kind.float) return bt.size === 4 ? F32 : bt.size === 8 ? F64 : undefined;
+  if (bt.kind !== Kind.uint && !sint) return undefined;
+  return bt.size === 1 ? (sint ? S8 : U8) : bt.size === 2 ? (sint ? S16 : U16) : bt.size === 4 ? (sint ? S32 : U32) : undefined;
+}
+
+function read(b: Uint8Array, dv: DataView, p: number, code: number, be: boolean): number {
+  switch (code) {
+    case U8:
+      return b[p];
+    case S8:
+      return (b[p] << 24) >> 24;
+    case U16:
+      return be ? (b[p] << 8) | b[p + 1] : b[p] | (b[p + 1] << 8);
+    case S16:
+      return ((be ? (b[p] << 8) | b[p + 1] : b[p] | (b[p + 1] << 8)) << 16) >> 16;
+    case U32:
+      return (be ? (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3] : b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
+    case S32:
+      return be ? (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3] : b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
+    case F32:
+      return dv.getFloat32(p, !be);
+    default:
+      return dv.getFloat64(p, !be);
   }
-  const n = v < 100 ? 2 : v < 1e3 ? 3 : v < 1e4 ? 4 : v < 1e5 ? 5 : v < 1e6 ? 6 : v < 1e7 ? 7 : v < 1e8 ? 8 : v < 1e9 ? 9 : 10;
-  let e = q + n;
-  do {
-    const d = (v / 10) >>> 0;
-    o[--e] = 48 + v - d * 10;
-    v = d;
-  } while (v > 0);
-  return q + n;
-}
-
-/** Text of only ASCII characters (number text). */
-function ascii(o: Uint8Array, q: number, s: string): number {
-  for (let i = 0; i < s.length; i++) o[q + i] = s.charCodeAt(i);
-  return q + s.length;
-}
-
-/** Bytes known in advance (enum names as JSON text). */
-function bytes(o: Uint8Array, q: number, a: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) o[q + i] = a[i];
-  return q + a.length;
-}
-
-/** A number as JSON.stringify writes it (null when not finite). */
-function num(o: Uint8Array, q: number, v: number): number {
-  if (Math.floor(v) === v && v < 4294967296 && v > -4294967296) {
-    if (v >= 0) return uint(o, q, v);
-    o[q] = 45;
-    return uint(o, q + 1, -v);
-  }
-  return ascii(o, q, numberText(v));
-}
-
-function numberText(v: number): string {
-  return Number.isFinite(v) ? String(v) : 'null';
 }
 
 /**
- * Number text by the value's raw integer, for scaled fields: a slowly changing value (altitude,
- * speed) is formatted once. Direct-mapped on the low bits; keyed by the raw value, so exact.
+ * A profile type's value names as JSON text (`"garmin"`), made when first met: a type such as
+ * garmin_product names thousands of values, of which a file uses a few.
  */
-class TextCache {
-  readonly keys = new Float64Array(CACHE_SIZE).fill(NaN);
-  readonly texts: string[] = new Array<string>(CACHE_SIZE).fill('');
-}
-const CACHE_SIZE = 4096;
+class EnumNames {
+  #values: ReadonlyMap<number, string>;
+  /** By value below 2^16: the text, null for a value without a name, undefined when not yet looked up. */
+  #dense: (Uint8Array | null | undefined)[] = [];
+  /** The most bytes a name can take as JSON text (escapes included). */
+  readonly max: number;
 
-function cached(o: Uint8Array, q: number, k: Float64Array, t: string[], r: number, v: number): number {
-  const i = r & (CACHE_SIZE - 1);
-  if (k[i] === r) return ascii(o, q, t[i]);
-  const s = numberText(v);
-  k[i] = r;
-  t[i] = s;
-  return ascii(o, q, s);
-}
+  constructor(values: ReadonlyMap<number, string>) {
+    this.#values = values;
+    let longest = 0;
+    for (const v of values.values()) longest = Math.max(longest, v.length);
+    // snake_case at most doubles a name; an escape takes 6 characters, a character 3 bytes of UTF-8.
+    this.max = 2 + 2 * longest * 6 * 3;
+  }
 
-/** The day whose `"YYYY-MM-DDT` is in isoDayText (FIT writes hours of records within a day). */
-let isoDay = NaN;
-let isoDayText = new Uint8Array(0);
-const MS_PER_DAY = 86_400_000;
+  get(v: number): Uint8Array | null {
+    if (v >= 0 && v < 65536 && Math.floor(v) === v) {
+      const e = this.#dense[v];
+      return e !== undefined ? e : (this.#dense[v] = this.#text(v));
+    }
+    return this.#text(v);
+  }
+
+  #text(v: number): Uint8Array | null {
+    const label = this.#values.get(v);
+    return label === undefined ? null : new TextEncoder().encode(JSON.stringify(snakeName(label)));
+  }
+}
 
 /**
- * A date_time value as messageToObject gives it under JSON: ISO text with milliseconds when it is
- * a date (isFitDate), otherwise the number (device time).
+ * One field of a plan: where its element comes from, when it is valid, and how messageToObject
+ * would write it. Every slot has every property, so the loop sees one shape.
  */
-function date(o: Uint8Array, q: number, t: number): number {
-  if (!(t >= FIT_MIN_ABSOLUTE && t <= FIT_MAX_DATE)) return num(o, q, t);
-  const u = t + FIT_EPOCH_S;
-  if (Math.floor(u) !== u) return quoted(o, q, new Date(u * 1000).toISOString());
-  const day = Math.floor(u / 86400);
-  if (day !== isoDay) {
-    const iso = new Date(day * MS_PER_DAY).toISOString();
-    isoDayText = new TextEncoder().encode('"' + iso.slice(0, iso.indexOf('T') + 1));
-    isoDay = day;
+class Slot {
+  /** Stored or developer field: byte offset in the record's content and how to read it. */
+  at = 0;
+  read = U8;
+  bigEndian = false;
+  /** Invalid element: NaN (floats) or this value. */
+  isFloat = false;
+  invalid = 0;
+  /** `,"name":` */
+  key: Uint8Array;
+  /** How the value is written, once no enum name applies. */
+  kind = NUMBER;
+  /** Enum names of the field's type. */
+  names: EnumNames | null = null;
+  /** raw / scale - offset (DECIMAL: r * multiplier / 10^power; CACHED: by the integer read). */
+  scale = 1;
+  offset = 0;
+  power = 0;
+  multiplier = 1;
+  cache: NumberTextCache | null = null;
+  /** Accumulator slot the stored value seeds, or -1. */
+  seed = -1;
+  /** Expanded field: the stored field it comes from and the Interpreter's arithmetic. */
+  from = -1;
+  /** 2^bits of the source: a negative source is its two's complement (readBits). */
+  wrap = 0;
+  cScale = 1;
+  cOffset = 0;
+  tScale = 1;
+  tOffset = 0;
+  /** The stored field the expansion goes into when that one is valid (keeping its value), or -1. */
+  stored = -1;
+
+  constructor(key: Uint8Array) {
+    this.key = key;
   }
-  q = bytes(o, q, isoDayText);
-  let s = u - day * 86400;
-  const h = (s / 3600) | 0;
-  s -= h * 3600;
-  const m = (s / 60) | 0;
-  s -= m * 60;
-  o[q] = 48 + ((h / 10) | 0);
-  o[q + 1] = 48 + (h % 10);
-  o[q + 2] = 58;
-  o[q + 3] = 48 + ((m / 10) | 0);
-  o[q + 4] = 48 + (m % 10);
-  o[q + 5] = 58;
-  o[q + 6] = 48 + ((s / 10) | 0);
-  o[q + 7] = 48 + (s % 10);
-  // .000Z"
-  o[q + 8] = 46;
-  o[q + 9] = 48;
-  o[q + 10] = 48;
-  o[q + 11] = 48;
-  o[q + 12] = 90;
-  o[q + 13] = 34;
-  return q + 14;
 }
 
-function quoted(o: Uint8Array, q: number, s: string): number {
-  o[q] = 34;
-  q = ascii(o, q + 1, s);
-  o[q] = 34;
-  return q + 1;
-}
-
-const HELPERS = { uint, num, bytes, cached, date };
-
-/** Longest text a value may take: a date (`"+275760-09-13T00:00:00.000Z"`) or a number (`-1.2345678901234567e-308`). */
-const VALUE_MAX = 32;
-
-// ---- Compiled writers ----
-
-type WriterFn = (b: Uint8Array, dv: DataView, p: number, ts: number, offset: number, o: Uint8Array, q: number, c: unknown[], s: (number | undefined)[]) => number;
-
-/** A compiled writer with the constants of its definition and the most bytes one line can take. */
-interface Writer {
-  fn: WriterFn;
-  consts: unknown[];
+/** What the records of one definition become. */
+interface Plan {
+  /** `{"name":"record","num":20,"offset":` */
+  head: Uint8Array;
+  stored: Slot[];
+  expanded: Slot[];
+  developer: Slot[];
+  /** The time of a compressed-timestamp header. */
+  headerTime: Slot;
+  /** Index of the stored timestamp (253) in `stored`, or -1. */
+  storedTime: number;
+  /** The most bytes one line can take. */
   max: number;
 }
 
-/**
- * Compiled functions by source, shared by every encoder in the process (V8 keeps what it learnt
- * of them); bounded, as a stream of novel definitions would grow it forever.
- */
-const compiled = new Map<string, WriterFn>();
-const MAX_COMPILED = 1024;
+const FIELDS = new TextEncoder().encode(',"fields":');
+const DEVELOPER = new TextEncoder().encode(',"developer":');
+const NO_TIME = 0xffffffff;
 
-function compile(src: string): WriterFn {
-  let fn = compiled.get(src);
-  if (fn === undefined) {
-    if (compiled.size >= MAX_COMPILED) compiled.clear();
-    const factory = new Function('h', `const { uint, num, bytes, cached, date } = h;\nreturn function (b, dv, p, ts, offset, o, q, c, s) {${src}\n};`) as (h: typeof HELPERS) => WriterFn;
-    fn = factory(HELPERS);
-    compiled.set(src, fn);
+function valid(s: Slot, v: number): boolean {
+  return s.isFloat ? v === v : v !== s.invalid;
+}
+
+/** `,"key":value` */
+function putField(o: Uint8Array, q: number, s: Slot, v: number): number {
+  q = putBytes(o, q, s.key);
+  if (s.names !== null) {
+    const e = s.names.get(v);
+    if (e !== null) return putBytes(o, q, e);
   }
-  return fn;
+  switch (s.kind) {
+    case INTEGER:
+      return putInteger(o, q, v);
+    case DATE:
+      return putFitDate(o, q, v);
+    case DECIMAL:
+      return putDecimal(o, q, v, s.power, s.multiplier);
+    case CACHED:
+      return putCachedNumber(o, q, s.cache!, v, v / s.scale - s.offset);
+    case SCALED:
+      return putNumber(o, q, v / s.scale - s.offset);
+    default:
+      return putNumber(o, q, v);
+  }
 }
 
-const utf8 = new TextEncoder();
-
-/** Source that stores `text`'s UTF-8 bytes at o[q] and moves q past them. */
-function literal(text: string): string {
-  const b = utf8.encode(text);
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += `o[q${i ? ' + ' + i : ''}] = ${b[i]}; `;
-  return `${s}q += ${b.length};`;
+/**
+ * One record's line. Fields in messageToObject's order: the header's time, stored fields,
+ * expanded ones; each writes `,"key":value` and the first comma becomes the object's `{`.
+ */
+function putRecord(w: Plan, b: Uint8Array, dv: DataView, p: number, ts: number, offset: number, o: Uint8Array, q: number, vals: Float64Array, seeds: (number | undefined)[]): number {
+  q = putBytes(o, q, w.head);
+  q = putNumber(o, q, offset);
+  q = putBytes(o, q, FIELDS);
+  const f0 = q;
+  const stored = w.stored;
+  for (let i = 0; i < stored.length; i++) {
+    const s = stored[i];
+    vals[i] = read(b, dv, p + s.at, s.read, s.bigEndian);
+  }
+  const t = w.storedTime;
+  const headerTime = ts >= 0 && ts !== NO_TIME;
+  if (headerTime) q = t >= 0 && valid(stored[t], vals[t]) ? putField(o, q, stored[t], vals[t]) : putField(o, q, w.headerTime, ts);
+  for (let i = 0; i < stored.length; i++) {
+    const s = stored[i];
+    const v = vals[i];
+    if (!valid(s, v)) continue;
+    if (s.seed >= 0) seeds[s.seed] = v;
+    if (i !== t || !headerTime) q = putField(o, q, s, v);
+  }
+  const expanded = w.expanded;
+  for (let i = 0; i < expanded.length; i++) {
+    const s = expanded[i];
+    const v = vals[s.from];
+    if (!valid(stored[s.from], v)) continue;
+    const x = Math.round(((v < 0 ? v + s.wrap : v) / s.cScale - s.cOffset + s.tOffset) * s.tScale);
+    if (x === s.invalid || (s.stored >= 0 && valid(stored[s.stored], vals[s.stored]))) continue;
+    q = putField(o, q, s, x);
+  }
+  if (q === f0) o[q++] = 123;
+  else o[f0] = 123;
+  o[q++] = 125;
+  const developer = w.developer;
+  if (developer.length > 0) {
+    // Written after room for `,"developer":`, which goes in front if any field was valid.
+    const d0 = q;
+    const d1 = (q += DEVELOPER.length);
+    for (let i = 0; i < developer.length; i++) {
+      const s = developer[i];
+      const v = read(b, dv, p + s.at, s.read, s.bigEndian);
+      if (valid(s, v)) q = putField(o, q, s, v);
+    }
+    if (q === d1) q = d0;
+    else {
+      putBytes(o, d0, DEVELOPER);
+      o[d1] = 123;
+      o[q++] = 125;
+    }
+  }
+  o[q] = 125;
+  o[q + 1] = 10;
+  return q + 2;
 }
 
-/** A key an object would not keep in insertion order (array index) or not as a property (__proto__). */
+/** A key an object would not keep in insertion order (an array index) or not at all (__proto__). */
 function unusualKey(k: string): boolean {
   return k === '__proto__' || (/^(0|[1-9]\d*)$/.test(k) && Number(k) < 2 ** 32 - 1);
 }
 
-/** How messageToObject turns one element into a value, for one field. */
-interface ValueSpec {
-  type: string;
-  bt: BaseTypeInfo;
-  scale: number;
-  offset: number;
-  developer: boolean;
-}
+const utf8 = new TextEncoder();
 
 export class JsonLinesEncoder {
   readonly raw: RawDecoder;
+  /** Records written by a plan, the rest through the Interpreter (for tests and profiling). */
+  readonly counts = { planned: 0, interpreted: 0 };
   #profile: Profile;
   #expand: boolean;
   #interp: Interpreter;
   #vopts: ValueOptions;
   #onChunk: (bytes: Uint8Array) => void;
-  #alloc: (size: number) => Uint8Array;
+  /** Chunks handed back by recycle(), to write into again. */
+  #free: Uint8Array[] = [];
   #chunkSize: number;
   #out: Uint8Array;
   #pos = 0;
-  /** The writer of each local message type's current definition: undefined until its first record, null for the Interpreter. */
-  #writers: (Writer | null | undefined)[] = new Array(16).fill(undefined);
-  /** Writers by source: a definition repeated (each file of a chain, each lap) is compiled once. */
-  #bySource = new Map<string, Writer>();
+  /** The plan of each local message type's current definition: undefined until its first record, null for the Interpreter. */
+  #plans: (Plan | null | undefined)[] = new Array(16).fill(undefined);
+  /** Plans by layout: a definition repeated (each file of a chain, each lap) is planned once. */
+  #byLayout = new Map<string, Plan | null>();
+  #devIds = new WeakMap<DevDescription, number>();
   #seeds = new AccumulatorSeeds();
-  /** Enum names as JSON bytes, by type; number text caches, by raw type, scale and offset. */
-  #enumTables = new Map<string, ((Uint8Array | undefined)[] | Map<number, Uint8Array>) | null>();
-  #textCaches = new Map<string, TextCache>();
+  /** Stored values of the record at hand. */
+  #vals = new Float64Array(256);
+  #keys = new Map<string, Uint8Array>();
+  #enumTables = new Map<string, EnumNames | null>();
+  #caches = new Map<string, NumberTextCache>();
 
-  /** `onChunk` receives each full chunk (and what is left after each push), and owns it. */
+  /**
+   * `onChunk` receives the lines in chunks (full ones, and what is left after each push), and
+   * owns them; it may hand them back with recycle() once written.
+   */
   constructor(onChunk: (bytes: Uint8Array) => void, opts: JsonLinesOptions = {}) {
     this.#profile = opts.profile ?? standardProfile();
     this.#expand = opts.expandComponents ?? true;
     this.#interp = new Interpreter(this.#profile, { expandComponents: this.#expand });
     this.#vopts = { dates: 'iso', enums: true, profile: this.#profile };
     this.#onChunk = onChunk;
-    this.#alloc = opts.alloc ?? ((n) => new Uint8Array(n));
-    this.#chunkSize = opts.chunkSize ?? 1 << 20;
-    this.#out = this.#alloc(this.#chunkSize);
+    this.#chunkSize = opts.chunkSize ?? 1 << 18;
+    this.#out = this.#buffer(this.#chunkSize);
     this.raw = new RawDecoder(
       (f) => {
         if (f.kind === 'definition') {
           this.#interp.frame(f);
-          this.#writers[f.local] = undefined;
+          this.#plans[f.local] = undefined;
         } else if (f.kind === 'data') {
           this.#seeds.flush(this.#interp);
+          this.counts.interpreted++;
           this.#text(JSON.stringify(messageToObject(this.#interp.message(f), this.#vopts), jsonReplacer) + '\n');
         }
       },
       {
         onRecord: (def, b, dv, p, ts, offset) => {
-          let w = this.#writers[def.local];
-          if (w === undefined) w = this.#writers[def.local] = this.#writer(def);
+          let w = this.#plans[def.local];
+          if (w === undefined) w = this.#plans[def.local] = this.#plan(def);
           if (w === null) return false;
           if (this.#pos + w.max > this.#out.length) this.#room(w.max);
-          this.#pos = w.fn(b, dv, p, ts, offset, this.#out, this.#pos, w.consts, this.#seeds.values);
+          this.#pos = putRecord(w, b, dv, p, ts, offset, this.#out, this.#pos, this.#vals, this.#seeds.values);
+          this.counts.planned++;
           return true;
         },
       },
@@ -267,7 +345,8 @@ export class JsonLinesEncoder {
 
   /** Decodes a chunk of FIT bytes; its lines are handed on before it returns. */
   push(chunk: Uint8Array): void {
-    this.raw.push(chunk);
+    // A plain Uint8Array, as the decoder's own joined chunks are: one kind of array for V8 to see.
+    this.raw.push(chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     this.#flush();
   }
 
@@ -277,17 +356,29 @@ export class JsonLinesEncoder {
     this.#flush();
   }
 
+  /**
+   * Hands back a chunk once it is written: the next lines go into it rather than into fresh
+   * memory (whose first touch costs a page fault per 4 KiB).
+   */
+  recycle(chunk: Uint8Array): void {
+    if (chunk.buffer.byteLength === this.#chunkSize && this.#free.length < 64) this.#free.push(new Uint8Array(chunk.buffer));
+  }
+
+  #buffer(n: number): Uint8Array {
+    return (n === this.#chunkSize ? this.#free.pop() : undefined) ?? new Uint8Array(n);
+  }
+
   #flush(): void {
     if (this.#pos === 0) return;
     this.#onChunk(this.#out.subarray(0, this.#pos));
-    this.#out = this.#alloc(this.#chunkSize);
+    this.#out = this.#buffer(this.#chunkSize);
     this.#pos = 0;
   }
 
   /** At least `n` free bytes in the output buffer. */
   #room(n: number): void {
     this.#flush();
-    if (n > this.#out.length) this.#out = this.#alloc(n);
+    if (n > this.#out.length) this.#out = this.#buffer(n);
   }
 
   #text(s: string): void {
@@ -296,214 +387,193 @@ export class JsonLinesEncoder {
     this.#pos += utf8.encodeInto(s, this.#out.subarray(this.#pos)).written;
   }
 
-  /** Enum names of a type as JSON bytes, indexed by value (a Map for values an array should not hold); null when the type has none. */
-  #enumTable(type: string): (Uint8Array | undefined)[] | Map<number, Uint8Array> | null {
+  #key(name: string): Uint8Array {
+    let k = this.#keys.get(name);
+    if (k === undefined) this.#keys.set(name, (k = utf8.encode(`,${JSON.stringify(name)}:`)));
+    return k;
+  }
+
+  /** Enum names of a type, filled as values are met; null when the type has none. */
+  #enumNames(type: string): EnumNames | null {
     let t = this.#enumTables.get(type);
     if (t === undefined) {
       const values = this.#profile.types.get(type)?.values;
-      t = null;
-      if (values && values.size > 0) {
-        const text = (label: string) => utf8.encode(JSON.stringify(snakeName(label)));
-        const dense = [...values.keys()].every((k) => Number.isInteger(k) && k >= 0 && k < 1 << 16);
-        if (dense) {
-          const a: (Uint8Array | undefined)[] = [];
-          for (const [k, v] of values) a[k] = text(v);
-          t = a;
-        } else t = new Map([...values].map(([k, v]) => [k, text(v)]));
-      }
+      t = values && values.size > 0 ? new EnumNames(values) : null;
       this.#enumTables.set(type, t);
     }
     return t;
   }
 
-  #textCache(key: string): TextCache {
-    let t = this.#textCaches.get(key);
-    if (t === undefined) this.#textCaches.set(key, (t = new TextCache()));
-    return t;
+  /**
+   * A slot writing values as messageToObject does for a field of this type, scale and offset
+   * (element() in values.ts: invalid, then date, then enum name, then scaling).
+   */
+  #slot(name: string, bt: BaseTypeInfo, type: string, scale: number, offset: number, developer: boolean): Slot {
+    const s = new Slot(this.#key(name));
+    s.isFloat = bt.kind === Kind.float;
+    s.invalid = s.isFloat ? 0 : Number(bt.invalid);
+    if (!developer && type !== 'date_time') s.names = this.#enumNames(type);
+    const decimal = offset === 0 ? decimalScale(scale) : undefined;
+    if (!developer && type === 'date_time') s.kind = DATE;
+    else if (scale === 1 && offset === 0) s.kind = s.isFloat ? NUMBER : INTEGER;
+    else if (s.isFloat) s.kind = SCALED;
+    else if (decimal) {
+      s.kind = DECIMAL;
+      s.power = decimal.power;
+      s.multiplier = decimal.multiplier;
+    } else {
+      s.kind = CACHED;
+      const key = `${scale}/${offset}`;
+      let c = this.#caches.get(key);
+      if (c === undefined) this.#caches.set(key, (c = new NumberTextCache()));
+      s.cache = c;
+    }
+    s.scale = scale;
+    s.offset = offset;
+    return s;
+  }
+
+  #plan(def: DefinitionFrame): Plan | null {
+    const bound = this.#interp.devBinding(def);
+    let layout = `${def.globalNum} ${def.architecture} ${def.fields.map((f) => `${f.num}:${f.size}:${f.type}`).join(',')}`;
+    if (def.devFields.length > 0) {
+      layout += ` ${def.devFields.map((d, i) => `${d.num}:${d.size}:${d.devIndex}:${this.#devId(bound[i])}`).join(',')}`;
+    }
+    let plan = this.#byLayout.get(layout);
+    if (plan === undefined) {
+      plan = this.#makePlan(def, bound);
+      if (this.#byLayout.size >= 4096) this.#byLayout.clear();
+      this.#byLayout.set(layout, plan);
+    }
+    return plan;
+  }
+
+  #devId(desc: DevDescription | undefined): number {
+    if (!desc) return -1;
+    let id = this.#devIds.get(desc);
+    if (id === undefined) this.#devIds.set(desc, (id = nextDevId++));
+    return id;
   }
 
   /**
-   * A writer for definitions whose fields are single numeric elements, or null when records of
-   * this definition need the Interpreter. The generated code follows messageToObject's order of
-   * fields (header timestamp, stored fields, expanded ones) and its rules for each value.
+   * A plan for definitions whose fields are single numeric elements, or null when their records
+   * need the Interpreter: the cases below are the ones a plan reproduces exactly.
    */
-  #writer(def: DefinitionFrame): Writer | null {
+  #makePlan(def: DefinitionFrame, bound: readonly (DevDescription | undefined)[]): Plan | null {
     const mdef = this.#profile.message(def.globalNum);
     // developer_data_id and field_description feed the Interpreter's state: never bypass it.
     if (!mdef || def.globalNum === 206 || def.globalNum === 207) return null;
-    const consts: unknown[] = [];
-    // Constants are named by what they are, in the source: the same source means the same constants.
-    const constNames: string[] = [];
-    const constRef = (name: string, make: () => unknown) => {
-      let i = constNames.indexOf(name);
-      if (i < 0) {
-        i = constNames.push(name) - 1;
-        consts.push(make());
-      }
-      return `c[${i}]`;
-    };
     let max = 0;
-    /** Source writing the (valid) element `r` as messageToObject's value of a field like `v`. */
-    const value = (r: string, v: ValueSpec): string => {
-      max += VALUE_MAX;
-      if (v.type === 'date_time' && !v.developer) return `q = date(o, q, ${r});`;
-      const numeric = () => {
-        if (v.scale === 1 && v.offset === 0) return `q = num(o, q, ${r});`;
-        const expr = scaled(r, v.scale, v.offset);
-        if (v.bt.kind === Kind.float) return `q = num(o, q, ${expr});`;
-        const cache = `${v.scale}:${v.offset}`;
-        const ck = constRef(`keys ${cache}`, () => this.#textCache(cache).keys);
-        const ct = constRef(`texts ${cache}`, () => this.#textCache(cache).texts);
-        return `q = cached(o, q, ${ck}, ${ct}, ${r}, ${expr});`;
-      };
-      const table = v.developer ? null : this.#enumTable(v.type);
-      if (!table) return numeric();
-      const longest = Math.max(0, ...[...(table instanceof Map ? table.values() : table)].map((x) => x?.length ?? 0));
-      max += longest;
-      const t = constRef(`enum ${v.type}`, () => table);
-      const get = table instanceof Map ? `${t}.get(${r})` : `${t}[${r}]`;
-      return `{ const e = ${get}; if (e !== undefined) q = bytes(o, q, e); else { ${numeric()} } }`;
+    const add = (s: Slot, extra = 0) => {
+      max += s.key.length + VALUE_MAX + extra;
+      return s;
     };
-    const key = (name: string) => {
-      max += utf8.encode(JSON.stringify(name)).length + 2;
-      return literal(`,${JSON.stringify(name)}:`);
-    };
-
-    const reads: string[] = [];
-    const seeds: string[] = [];
+    const longest = (s: Slot) => s.names?.max ?? 0;
     const names = new Set<string>();
-    const present = new Map<number, number>();
-    // Per stored field: its read variable, validity test and read type.
-    const stored: { r: string; valid: string; bt: BaseTypeInfo; pdef: FieldDef | undefined; name: string }[] = [];
+    const at = new Map<number, number>();
+    const stored: Slot[] = [];
+    const storedTypes: BaseTypeInfo[] = [];
+    const storedDefs: (FieldDef | undefined)[] = [];
     let o = 0;
-    for (const [i, fd] of def.fields.entries()) {
-      if (present.has(fd.num)) return null; // merged by the Interpreter
-      present.set(fd.num, i);
+    for (const fd of def.fields) {
+      // A field listed twice is merged by the Interpreter.
+      if (at.has(fd.num)) return null;
       const pdef = mdef.fields.get(fd.num);
       const declared = fd.baseType;
       if (!declared || fd.size !== declared.size || declared.kind === Kind.string) return null;
       if (pdef && (pdef.subfields.length > 0 || pdef.array || pdef.baseType.kind === Kind.string)) return null;
       const bt = compiledReadType(declared, pdef?.baseType);
-      if (bt === undefined) return null;
-      const read = readExpr(bt, o, def.bigEndian);
-      if (read === undefined) return null;
-      o += fd.size;
-      const r = `r${i}`;
-      reads.push(`const ${r} = ${read};`);
-      const valid = bt.kind === Kind.float ? `${r} === ${r}` : `${r} !== ${Number(bt.invalid)}`;
+      const code = bt && readCode(bt);
+      if (bt === undefined || code === undefined) return null;
       const name = pdef ? pdef.name : `unknown_${fd.num}`;
       if (names.has(name) || unusualKey(name)) return null;
       names.add(name);
-      stored.push({ r, valid, bt, pdef, name });
-      if (pdef?.accumulate) seeds.push(`if (${valid}) s[${this.#seeds.slot(mdef.num, fd.num)}] = ${r};`);
+      const s = pdef ? this.#slot(name, bt, pdef.type, pdef.scale, pdef.offset, false) : this.#slot(name, bt, '', 1, 0, false);
+      add(s, longest(s));
+      s.at = o;
+      s.read = code;
+      s.bigEndian = def.bigEndian;
+      if (pdef?.accumulate) s.seed = this.#seeds.slot(mdef.num, fd.num);
+      at.set(fd.num, stored.length);
+      stored.push(s);
+      storedTypes.push(bt);
+      storedDefs.push(pdef);
+      o += fd.size;
     }
 
-    const body: string[] = [];
-    // A compressed-timestamp header's time comes first (when valid); a stored timestamp, valid, is its value.
-    const tsDef = mdef.fields.get(253);
-    const tsName = tsDef?.name ?? 'unknown_253';
-    const tsStored = present.has(253) ? stored[present.get(253)!] : undefined;
-    if (!tsStored) {
-      if (names.has(tsName)) return null;
-      names.add(tsName);
+    // A compressed-timestamp header's time comes first; a stored timestamp, valid, is its value.
+    const timeDef = mdef.fields.get(253);
+    const timeName = timeDef?.name ?? 'unknown_253';
+    const storedTime = at.get(253) ?? -1;
+    if (storedTime < 0) {
+      if (names.has(timeName)) return null;
+      names.add(timeName);
     }
-    const tsSpec: ValueSpec = { type: tsDef?.type ?? '', bt: BASE_TYPE_BY_NAME.uint32, scale: 1, offset: 0, developer: false };
-    const tsHeader = `${key(tsName)} ${value('ts', tsSpec)}`;
-    const hasTs = `(ts >= 0 && ts !== ${0xffffffff})`;
-    body.push(tsStored ? `if (${hasTs}) { if (${tsStored.valid}) { ${key(tsName)} ${value(tsStored.r, spec(tsStored.pdef, tsStored.bt))} } else { ${tsHeader} } }` : `if (${hasTs}) { ${tsHeader} }`);
-    for (const f of stored) {
-      const cond = f === tsStored ? `!${hasTs} && ${f.valid}` : f.valid;
-      body.push(`if (${cond}) { ${key(f.name)} ${value(f.r, spec(f.pdef, f.bt))} }`);
-    }
+    const headerTime = this.#slot(timeName, BASE_TYPE_BY_NAME.uint32, timeDef?.type ?? '', 1, 0, false);
+    add(headerTime, longest(headerTime));
 
+    const expanded: Slot[] = [];
     if (this.#expand) {
       const targets = new Set<number>();
-      for (const f of stored) {
-        const comps = f.pdef?.components;
+      for (let i = 0; i < stored.length; i++) {
+        const comps = storedDefs[i]?.components;
         if (!comps || comps.length === 0) continue;
+        const bt = storedTypes[i];
         const c = comps[0];
         const target = mdef.fields.get(c.fieldNum);
         // Only the one-to-one case (speed → enhanced_speed); anything else needs the Interpreter.
-        if (comps.length !== 1 || c.accumulate || c.bits !== f.bt.size * 8 || !target || f.bt.kind === Kind.float) return null;
-        if (target.components.length > 0 || target.subfields.length > 0 || target.array || target.baseType.kind === Kind.float || target.baseType.kind === Kind.string) return null;
+        if (comps.length !== 1 || c.accumulate || c.bits !== bt.size * 8 || bt.kind === Kind.float || !target) return null;
+        if (target.components.length > 0 || target.subfields.length > 0 || target.array) return null;
         if (target.baseType.kind !== Kind.uint && target.baseType.kind !== Kind.sint) return null;
         // Two expansions into one field make an array; an expanded timestamp meets the header's.
         if (targets.has(target.num) || target.num === 253) return null;
         targets.add(target.num);
-        // The component's bits: a negative value is its two's complement (readBits).
-        const bits = f.bt.kind === Kind.sint ? `(${f.r} < 0 ? ${f.r} + ${2 ** (f.bt.size * 8)} : ${f.r})` : f.r;
-        // As the Interpreter computes the expanded raw value, constant for constant.
-        const x = `x${stored.indexOf(f)}`;
-        const expr = `Math.round((${bits} / ${c.scale} - ${c.offset} + ${target.offset}) * ${target.scale})`;
-        const t = present.get(target.num);
-        let cond = `${f.valid} && ${x} !== ${Number(target.baseType.invalid)}`;
-        if (t !== undefined) {
-          // A valid stored target at least as wide keeps its value; an invalid one gives way.
-          const st = stored[t];
-          if (st.bt.size < target.baseType.size) return null;
-          cond += ` && !(${st.valid})`;
+        const s = this.#slot(target.name, target.baseType, target.type, target.scale, target.offset, false);
+        // An expanded value is computed, not read: it may be past 32 bits.
+        if (s.kind === INTEGER) s.kind = NUMBER;
+        add(s, longest(s));
+        s.from = i;
+        s.wrap = 2 ** (bt.size * 8);
+        s.cScale = c.scale;
+        s.cOffset = c.offset;
+        s.tScale = target.scale;
+        s.tOffset = target.offset;
+        const into = at.get(target.num);
+        if (into !== undefined) {
+          // A valid stored target at least as wide keeps its value; a narrower one would not.
+          if (storedTypes[into].size < target.baseType.size) return null;
+          s.stored = into;
         } else {
           if (names.has(target.name) || unusualKey(target.name)) return null;
           names.add(target.name);
         }
-        body.push(
-          `{ const ${x} = ${expr}; if (${cond}) { ${key(target.name)} ${value(x, { type: target.type, bt: target.baseType, scale: target.scale, offset: target.offset, developer: false })} } }`,
-        );
+        expanded.push(s);
       }
     }
 
     // Developer fields: bound to their descriptions when the definition was read.
-    const bound = this.#interp.devBinding(def);
-    const devBody: string[] = [];
+    const developer: Slot[] = [];
     const devNames = new Set<string>();
     for (const [i, dd] of def.devFields.entries()) {
       const desc = bound[i];
-      if (!desc || dd.size !== desc.baseType.size || desc.baseType.kind === Kind.string) return null;
-      const read = readExpr(desc.baseType, o, def.bigEndian);
-      if (read === undefined) return null;
-      o += dd.size;
+      const code = desc && dd.size === desc.baseType.size ? readCode(desc.baseType) : undefined;
+      if (!desc || code === undefined) return null;
       const name = desc.name ?? `developer_${dd.devIndex}_${dd.num}`;
       if (devNames.has(name) || unusualKey(name)) return null;
       devNames.add(name);
-      const r = `d${i}`;
-      const valid = desc.baseType.kind === Kind.float ? `${r} === ${r}` : `${r} !== ${Number(desc.baseType.invalid)}`;
-      devBody.push(`{ const ${r} = ${read}; if (${valid}) { ${key(name)} ${value(r, { type: desc.baseType.name, bt: desc.baseType, scale: desc.scale, offset: desc.offset, developer: true })} } }`);
+      const s = add(this.#slot(name, desc.baseType, desc.baseType.name, desc.scale, desc.offset, true));
+      s.at = o;
+      s.read = code;
+      s.bigEndian = def.bigEndian;
+      developer.push(s);
+      o += dd.size;
     }
 
-    const head = literal(`{"name":${JSON.stringify(mdef.name)},"num":${def.globalNum},"offset":`);
-    max += utf8.encode(head).length + 24 + 32;
-    // Each field writes `,"key":value`; the first comma becomes the object's `{` (an empty object: `{}`).
-    const src = `
-  ${reads.join('\n  ')}
-  ${seeds.join('\n  ')}
-  ${head}
-  q = num(o, q, offset);
-  ${literal(',"fields":')}
-  const f0 = q;
-  ${body.join('\n  ')}
-  if (q === f0) o[q++] = 123; else o[f0] = 123;
-  o[q++] = 125;
-  ${
-    devBody.length
-      ? `const dq0 = q;
-  q += 13;
-  const dq1 = q;
-  ${devBody.join('\n  ')}
-  if (q === dq1) q = dq0; else { const e = q; q = dq0; ${literal(',"developer":')} o[dq1] = 123; q = e; o[q++] = 125; }`
-      : ''
-  }
-  o[q] = 125; o[q + 1] = 10;
-  return q + 2;
-  /* ${constNames.join('; ').replace(/\*\//g, '* /')} */`;
-    max += 16;
-    const known = this.#bySource.get(src);
-    if (known) return known;
-    const w: Writer = { fn: compile(src), consts, max };
-    this.#bySource.set(src, w);
-    return w;
+    const head = utf8.encode(`{"name":${JSON.stringify(mdef.name)},"num":${def.globalNum},"offset":`);
+    max += head.length + VALUE_MAX + FIELDS.length + DEVELOPER.length + 8;
+    return { head, stored, expanded, developer, headerTime, storedTime, max };
   }
 }
 
-function spec(pdef: FieldDef | undefined, bt: BaseTypeInfo): ValueSpec {
-  return pdef ? { type: pdef.type, bt, scale: pdef.scale, offset: pdef.offset, developer: false } : { type: '', bt, scale: 1, offset: 0, developer: false };
-}
+/** Ids of developer field descriptions, for plan layouts (the same description, the same plan). */
+let nextDevId = 0;
