@@ -2,9 +2,8 @@ import { createReadStream } from 'node:fs';
 import { Args, Flags } from '../cli/oclif.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { diagnosticToError, type Diagnostic } from '../core/errors.js';
-import { decodeFitStream } from '../core/fit/decode/decoder.js';
-import { jsonReplacer, messageToObject } from '../core/fit/decode/values.js';
 import type { Profile } from '../core/fit/profile/profile.js';
+import { JsonLinesEncoder } from '../core/formats/json-lines.js';
 import { dumpFitCsv, hiddenSummary, type DumpOptions } from '../core/formats/fitcsv-dump.js';
 import { inputStat } from '../core/platform/input-file.js';
 import { isStdout, outputTarget, refuseInputAsOutput, writeOutput } from '../core/platform/output-file.js';
@@ -82,7 +81,8 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
           })()
         : file === '-'
           ? process.stdin
-          : createReadStream(file, { highWaterMark: 1 << 20 });
+          : // Small reads: the lines of one are written before the next is decoded, in the same few buffers.
+            createReadStream(file, { highWaterMark: 1 << 16 });
       return this.#report(name, await this.#json(source, profile, flags.expand, output ?? '-'), flags.strict);
     }
     const list = (s?: string) =>
@@ -138,23 +138,25 @@ Java number formatting, component expansion. FitCSVTool's options work as it spe
 
   async #json(source: AsyncIterable<Uint8Array>, profile: Profile, expand: boolean, output: string): Promise<Diagnostic[]> {
     const out = await openTextOutput(output);
-    let buf = '';
     let pending: Promise<void> | undefined;
     try {
-      const r = await decodeFitStream(
-        paced(source, () => pending),
-        (m) => {
-          buf += JSON.stringify(messageToObject(m, { dates: 'iso', enums: true, profile }), jsonReplacer) + '\n';
-          if (buf.length > 1 << 16) {
-            pending = out.write(buf);
-            buf = '';
-          }
+      const enc: JsonLinesEncoder = new JsonLinesEncoder(
+        (bytes) => {
+          const written = out.write(bytes);
+          // Written (or copied): its memory takes the next lines.
+          if (written) pending = written.then(() => enc.recycle(bytes));
+          else enc.recycle(bytes);
         },
         { profile, expandComponents: expand },
       );
-      await out.write(buf);
+      for await (const chunk of paced(source, () => pending)) {
+        enc.push(chunk);
+        if (enc.stopped) break;
+      }
+      enc.end();
+      await pending;
       await out.commit();
-      return r.diagnostics;
+      return enc.diagnostics;
     } catch (e) {
       out.abort();
       throw e;

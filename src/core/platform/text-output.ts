@@ -8,7 +8,7 @@ import { isStdout, openOutput } from './output-file.js';
 import { fromSystemError } from './system-error.js';
 
 export interface TextOutput {
-  write(text: string): Promise<void> | undefined;
+  write(text: string | Uint8Array): Promise<void> | undefined;
   /** Everything written is out (a file: in place). */
   commit(): Promise<void>;
   /** A file is left as it was (its temporary file removed). */
@@ -27,7 +27,7 @@ export async function openTextOutput(path: string): Promise<TextOutput> {
   };
   return {
     write(text) {
-      out.enqueue(Buffer.from(text, 'utf8'));
+      out.enqueue(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
       return out.drained(QUEUED)?.catch(failed);
     },
     commit: () => out.commitQueued().catch(failed),
