@@ -155,11 +155,14 @@ export class MessageTable {
       n = Math.max(n, Math.ceil(((this.length * (s.end - s.start)) / done) * 1.02) + 16);
     }
     this.budget((n - this.capacity) * (this.arrays.length + 1));
-    const o = new Float64Array(n);
+    // One buffer for the offsets and every scalar column, each a view of n cells: one large
+    // allocation, which the allocator hands back for the next decode instead of fresh pages.
+    const slab = new ArrayBuffer(n * 8 * (this.arrays.length + 1));
+    const o = new Float64Array(slab, 0, n);
     o.set(this.offsets);
     this.offsets = o;
     for (let k = 0; k < this.arrays.length; k++) {
-      const a = new Float64Array(n);
+      const a = new Float64Array(slab, n * 8 * (k + 1), n);
       a.set(this.arrays[k]);
       this.arrays[k] = a;
     }
