@@ -105,13 +105,17 @@ export class MessageTable {
     private readonly span: { start: number; end: number },
   ) {}
 
-  /** Appends a row written by a compiled writer covering `cov`; returns its index. */
-  row(offset: number, cov: Uint8Array): number {
+  /**
+   * Appends `n` rows written by a compiled writer covering `cov`, from records `stride` bytes
+   * apart starting at byte `offset`; returns the first row's index.
+   */
+  rows(offset: number, n: number, stride: number, cov: Uint8Array): number {
     const i = this.length;
-    if (i === this.capacity) this.#grow(offset);
+    while (i + n > this.capacity) this.#grow(offset);
     if (cov !== this.run) this.#endRun(i, cov);
-    this.offsets[i] = offset;
-    this.length = i + 1;
+    const o = this.offsets;
+    for (let k = 0; k < n; k++) o[i + k] = offset + k * stride;
+    this.length = i + n;
     return i;
   }
 

@@ -121,7 +121,7 @@ export class ColumnDecoder {
       },
       {
         crc: opts.crc,
-        onRecord: (def, b, dv, p, ts, offset) => {
+        onRecord: (def, b, dv, p, ts, offset, limit) => {
           let w = this.#writers[def.local];
           if (w === undefined) {
             const t = this.#table(def.globalNum);
@@ -129,8 +129,7 @@ export class ColumnDecoder {
             this.#writerTables[def.local] = t;
           }
           if (w === null) return false;
-          w.fn(b, dv, p, ts, offset, this.#writerTables[def.local]!, this.#seeds.values, w.cov);
-          return true;
+          return w.fn(b, dv, p, ts, offset, this.#writerTables[def.local]!, this.#seeds.values, w.cov, limit);
         },
       },
     );
@@ -257,7 +256,7 @@ export class ColumnDecoder {
 const enumNames = new WeakMap<Profile, Map<string, ReadonlyMap<number, string> | undefined>>();
 
 /** A writer for message types not kept: the record is consumed unread. */
-const skip: Writer = { fn: () => {}, cov: new Uint8Array(0) };
+const skip: Writer = { fn: () => 1, cov: new Uint8Array(0) };
 
 /**
  * Records per message number, an estimate to size the columns: a walk over record headers and

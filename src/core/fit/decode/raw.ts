@@ -27,8 +27,12 @@ export interface RawDecoderOptions {
    * Offered each data record before a frame is built: return true to take it (no data frame is
    * then emitted). Lets a compiled reader decode straight from the bytes. `p` is the offset of
    * the record content in `b`; `timestamp` is the compressed-header time, or -1.
+   *
+   * It may also take the records that follow of the same definition in one call, and return how
+   * many it took: only records with a plain header (`b[q] === def.local`) lying whole before
+   * index `limit` (0 where boundaries must be checked between records).
    */
-  onRecord?: (def: DefinitionFrame, b: Uint8Array, dv: DataView, p: number, timestamp: number, offset: number) => boolean;
+  onRecord?: (def: DefinitionFrame, b: Uint8Array, dv: DataView, p: number, timestamp: number, offset: number, limit: number) => boolean | number;
   /**
    * Read on past a header's data size that cannot be right (default true): 0 (a device writes
    * the size last, a crash leaves 0), or records going on where the file CRC should be. Records
@@ -419,9 +423,13 @@ export class RawDecoder {
         timeOffset = -1;
       }
       this.#scanTimestamp(def, p);
-      if (onRecord(def, b, this.#dv, p + 1, ts, at)) {
-        this.#pos = p + len;
-        this.counts.messages++;
+      const limit = this.#openEnded ? 0 : Math.min(b.length, this.#dataEnd - this.#base);
+      const took = onRecord(def, b, this.#dv, p + 1, ts, at, limit);
+      if (took) {
+        const n = took === true ? 1 : took;
+        if (n > 1) this.#scanTimestamp(def, p + (n - 1) * len);
+        this.#pos = p + n * len;
+        this.counts.messages += n;
         return true;
       }
       if (ts >= 0) {
