@@ -69,6 +69,21 @@ describe('decodeFitColumns equals decodeFitObjects', () => {
     expect(cols.messages.get('record')!.length).toBe(300);
     expect(cols.diagnostics.map((d) => d.code)).toContain('data_size_zero');
   });
+  it('a run of records ending in invalid timestamps: compressed times count from its last valid one', () => {
+    const t0 = 1_000_000_000;
+    const b = new FitBuilder()
+      .define(0, MesgNum.record, [
+        { num: 253, size: 4, type: BaseType.uint32 },
+        { num: 3, size: 1, type: BaseType.uint8 },
+      ])
+      .define(1, MesgNum.record, [{ num: 3, size: 1, type: BaseType.uint8 }]);
+    for (let i = 0; i < 10; i++) b.data(0, [i < 6 ? t0 + i : null, i]);
+    // From the last valid time (t0 + 5) the offset rolls over to t0 + 35; from the run's first (t0) it would not.
+    b.data(1, [99], { compressedTimeOffset: (t0 + 3) & 0x1f });
+    const cols = expectSameAsObjects(b.build(), profile);
+    const ts = cols.messages.get('record')!.columns.timestamp;
+    expect(ts.kind === 'time' && ts.values[10]).toBe((t0 + 35 + FIT_EPOCH_S) * 1000);
+  });
   it('runs of records cut at every chunk end, streamed', async () => {
     const b = activity(2000, 16, 500).build();
     for (const size of [26, 27, 1000, 65_536]) {

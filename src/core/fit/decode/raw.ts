@@ -427,7 +427,8 @@ export class RawDecoder {
       const took = onRecord(def, b, this.#dv, p + 1, ts, at, limit);
       if (took) {
         const n = took === true ? 1 : took;
-        if (n > 1) this.#scanTimestamp(def, p + (n - 1) * len);
+        // The compressed-timestamp base is the run's last valid timestamp.
+        for (let k = n - 1; k > 0 && !this.#scanTimestamp(def, p + k * len); k--);
         this.#pos = p + n * len;
         this.counts.messages += n;
         return true;
@@ -491,14 +492,16 @@ export class RawDecoder {
     return true;
   }
 
-  /** Keeps the compressed-timestamp base current when values are not read. */
-  #scanTimestamp(def: DefinitionFrame, p: number): void {
+  /** Keeps the compressed-timestamp base current when values are not read; true when the record set it. */
+  #scanTimestamp(def: DefinitionFrame, p: number): boolean {
     const at = def.timestampAt;
-    if (at < 0) return;
+    if (at < 0) return true;
     const b = this.#buf;
     const q = p + 1 + at;
     const v = def.bigEndian ? ((b[q] << 24) | (b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3]) >>> 0 : (b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24)) >>> 0;
-    if (v !== 0xffffffff) this.#lastTimestamp = v;
+    if (v === 0xffffffff) return false;
+    this.#lastTimestamp = v;
+    return true;
   }
 }
 
