@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { activity, compressed, devfields, multiday } from '../../../bench/generate.js';
+import { GENERATORS, activity, compressed, devfields, multiday } from '../../../bench/generate.js';
 import { ColumnDecoder, decodeFitColumns, decodeFitColumnsStream, columnRows } from '../../../src/core/fit/decode/columns.js';
 import { decodeFitObjects } from '../../../src/core/fit/decode/objects.js';
 import { standardProfile } from '../../../src/core/fit/profile/profile.js';
@@ -57,6 +57,40 @@ describe('decodeFitColumns equals decodeFitObjects', () => {
     const power = cols.messages.get('record')!.columns.power;
     expect(power.kind === 'number' && power.values.length).toBe(15_000);
     expect(power.kind === 'number' && [power.values[0], power.values[5002], power.values[14_999]]).toEqual([NaN, 5002, NaN]);
+  });
+  // The files the bench decodes (the 24 h one is #17's), all but the 100 MB one, as it builds them.
+  for (const g of GENERATORS.filter((x) => !x.large)) {
+    it(`bench file ${g.name}`, () => void expectSameAsObjects(g.build().build(), profile));
+  }
+  it('a header declaring no data: records read on to the CRC, each checked for it (no runs taken)', () => {
+    const b = activity(300, 15, 100).build();
+    b.fill(0, 4, 8); // data size 0
+    const cols = expectSameAsObjects(b, profile);
+    expect(cols.messages.get('record')!.length).toBe(300);
+    expect(cols.diagnostics.map((d) => d.code)).toContain('data_size_zero');
+  });
+  it('a run of records ending in invalid timestamps: compressed times count from its last valid one', () => {
+    const t0 = 1_000_000_000;
+    const b = new FitBuilder()
+      .define(0, MesgNum.record, [
+        { num: 253, size: 4, type: BaseType.uint32 },
+        { num: 3, size: 1, type: BaseType.uint8 },
+      ])
+      .define(1, MesgNum.record, [{ num: 3, size: 1, type: BaseType.uint8 }]);
+    for (let i = 0; i < 10; i++) b.data(0, [i < 6 ? t0 + i : null, i]);
+    // From the last valid time (t0 + 5) the offset rolls over to t0 + 35; from the run's first (t0) it would not.
+    b.data(1, [99], { compressedTimeOffset: (t0 + 3) & 0x1f });
+    const cols = expectSameAsObjects(b.build(), profile);
+    const ts = cols.messages.get('record')!.columns.timestamp;
+    expect(ts.kind === 'time' && ts.values[10]).toBe((t0 + 35 + FIT_EPOCH_S) * 1000);
+  });
+  it('runs of records cut at every chunk end, streamed', async () => {
+    const b = activity(2000, 16, 500).build();
+    for (const size of [26, 27, 1000, 65_536]) {
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < b.length; i += size) chunks.push(b.subarray(i, i + size));
+      expectColumnsEqualObjects(await decodeFitColumnsStream(chunks, { profile }), decodeFitObjects(b, { profile, dates: 'raw', enums: false }).messages);
+    }
   });
   for (const f of readdirSync(FIXTURES).filter((n) => n.endsWith('.fit'))) {
     it(`fixture ${f}`, () => void expectSameAsObjects(readFileSync(join(FIXTURES, f)), profile));

@@ -105,13 +105,17 @@ export class MessageTable {
     private readonly span: { start: number; end: number },
   ) {}
 
-  /** Appends a row written by a compiled writer covering `cov`; returns its index. */
-  row(offset: number, cov: Uint8Array): number {
+  /**
+   * Appends `n` rows written by a compiled writer covering `cov`, from records `stride` bytes
+   * apart starting at byte `offset`; returns the first row's index.
+   */
+  rows(offset: number, n: number, stride: number, cov: Uint8Array): number {
     const i = this.length;
-    if (i === this.capacity) this.#grow(offset);
+    while (i + n > this.capacity) this.#grow(offset);
     if (cov !== this.run) this.#endRun(i, cov);
-    this.offsets[i] = offset;
-    this.length = i + 1;
+    const o = this.offsets;
+    for (let k = 0; k < n; k++) o[i + k] = offset + k * stride;
+    this.length = i + n;
     return i;
   }
 
@@ -155,11 +159,14 @@ export class MessageTable {
       n = Math.max(n, Math.ceil(((this.length * (s.end - s.start)) / done) * 1.02) + 16);
     }
     this.budget((n - this.capacity) * (this.arrays.length + 1));
-    const o = new Float64Array(n);
+    // One buffer for the offsets and every scalar column, each a view of n cells: one large
+    // allocation, which the allocator hands back for the next decode instead of fresh pages.
+    const slab = new ArrayBuffer(n * 8 * (this.arrays.length + 1));
+    const o = new Float64Array(slab, 0, n);
     o.set(this.offsets);
     this.offsets = o;
     for (let k = 0; k < this.arrays.length; k++) {
-      const a = new Float64Array(n);
+      const a = new Float64Array(slab, n * 8 * (k + 1), n);
       a.set(this.arrays[k]);
       this.arrays[k] = a;
     }

@@ -16,7 +16,11 @@ import { compiledReadType, readExpr, scaled } from './codegen.js';
 
 /** Latest raw value of each accumulating field a writer saw, by slot; undefined once handed on. */
 export type Seeds = (number | undefined)[];
-export type ColumnWriter = (b: Uint8Array, dv: DataView, p: number, ts: number, offset: number, t: MessageTable, s: Seeds, cov: Uint8Array) => void;
+/**
+ * Writes the record at `p` and the records of the same definition that follow it up to `limit`
+ * (RawDecoderOptions.onRecord); returns how many it wrote.
+ */
+export type ColumnWriter = (b: Uint8Array, dv: DataView, p: number, ts: number, offset: number, t: MessageTable, s: Seeds, cov: Uint8Array, limit: number) => number;
 /** A compiled writer and the columns it sets on every row. */
 export interface Writer {
   fn: ColumnWriter;
@@ -31,7 +35,7 @@ function compile(src: string): ColumnWriter {
   let fn = compiled.get(src);
   if (fn === undefined) {
     if (compiled.size >= MAX_COMPILED) compiled.clear();
-    fn = new Function('b', 'dv', 'p', 'ts', 'offset', 't', 's', 'cov', src) as ColumnWriter;
+    fn = new Function('b', 'dv', 'p', 'ts', 'offset', 't', 's', 'cov', 'limit', src) as ColumnWriter;
     compiled.set(src, fn);
   }
   return fn;
@@ -156,20 +160,30 @@ export function compileWriter(def: DefinitionFrame, t: MessageTable, cx: WriterC
   const slots: number[] = [];
   if (!writes.every((w) => t.holds(w.dev, w.name, w.kind))) return null;
   for (const w of writes) slots.push(t.slots.get(t.scalar(w.dev, w.name, w.kind, w.type, w.units)!)!);
-  // A column's first write sets the cell whatever it holds (NaN when invalid); later writes of
-  // the same name only when valid.
+  // One store per column: the last valid value of its writes, else NaN (the header timestamp
+  // and a stored timestamp, a stored field and its expansion, share a column).
   const cov = new Uint8Array(t.arrays.length);
-  const lines = writes.map((w, j) => {
-    const k = slots[j];
-    if (cov[k]) return `if (${w.valid}) a[${k}][row] = ${w.value};`;
+  const bySlot = new Map<number, Write[]>();
+  writes.forEach((w, j) => bySlot.set(slots[j], [...(bySlot.get(slots[j]) ?? []), w]));
+  const lines = [...bySlot].map(([k, ws]) => {
     cov[k] = 1;
-    return `a[${k}][row] = ${w.valid} ? ${w.value} : NaN;`;
+    return `a${k}[row] = ${ws.reduce((rest, w) => `${w.valid} ? ${w.value} : ${rest}`, 'NaN')};`;
   });
+  // The records that follow with a plain header of this local type are written in the same
+  // call, with the columns in locals: one call and one row reservation per run of records.
+  const len = def.dataSize + 1;
   const src = `
-  const row = t.row(offset, cov);
+  let n = 1;
+  while (p - 1 + (n + 1) * ${len} <= limit && b[p - 1 + n * ${len}] === ${def.local}) n++;
+  const row0 = t.rows(offset, n, ${len}, cov);
   const a = t.arrays;
-  ${reads.join('\n  ')}
-  ${seeds.join('\n  ')}
-  ${lines.join('\n  ')}`;
+  ${[...bySlot.keys()].map((k) => `const a${k} = a[${k}];`).join(' ')}
+  for (let row = row0; row < row0 + n; row++, p += ${len}) {
+    ${reads.join('\n    ')}
+    ${seeds.join('\n    ')}
+    ${lines.join('\n    ')}
+    ts = -1;
+  }
+  return n;`;
   return { fn: compile(src), cov };
 }

@@ -121,7 +121,7 @@ export class ColumnDecoder {
       },
       {
         crc: opts.crc,
-        onRecord: (def, b, dv, p, ts, offset) => {
+        onRecord: (def, b, dv, p, ts, offset, limit) => {
           let w = this.#writers[def.local];
           if (w === undefined) {
             const t = this.#table(def.globalNum);
@@ -129,8 +129,7 @@ export class ColumnDecoder {
             this.#writerTables[def.local] = t;
           }
           if (w === null) return false;
-          w.fn(b, dv, p, ts, offset, this.#writerTables[def.local]!, this.#seeds.values, w.cov);
-          return true;
+          return w.fn(b, dv, p, ts, offset, this.#writerTables[def.local]!, this.#seeds.values, w.cov, limit);
         },
       },
     );
@@ -257,22 +256,60 @@ export class ColumnDecoder {
 const enumNames = new WeakMap<Profile, Map<string, ReadonlyMap<number, string> | undefined>>();
 
 /** A writer for message types not kept: the record is consumed unread. */
-const skip: Writer = { fn: () => {}, cov: new Uint8Array(0) };
+const skip: Writer = { fn: () => 1, cov: new Uint8Array(0) };
 
-/** Records per message number, counted structurally (no values, no CRC): a few % of a decode. */
-function countRows(bytes: Uint8Array): Map<number, number> {
-  const counts: number[] = [];
-  const r = new RawDecoder(() => {}, {
-    crc: false,
-    onRecord: (def) => {
-      counts[def.globalNum] = (counts[def.globalNum] ?? 0) + 1;
-      return true;
-    },
-  });
-  r.push(bytes);
-  r.end();
+/**
+ * Records per message number, an estimate to size the columns: a walk over record headers and
+ * definitions only (no values, no CRC, no frames), so it costs a fraction of the decode. Where
+ * the structure is odd (an undefined local type, a record past the end) it stops: the decode
+ * then grows the columns as usual, so a wrong count costs time, never rows.
+ */
+export function countRows(b: Uint8Array): Map<number, number> {
   const out = new Map<number, number>();
-  counts.forEach((n, num) => out.set(num, n));
+  const size = new Int32Array(16).fill(-1);
+  const num = new Int32Array(16);
+  const n = new Int32Array(16);
+  const flush = (local: number) => {
+    if (n[local] > 0) out.set(num[local], (out.get(num[local]) ?? 0) + n[local]);
+    n[local] = 0;
+  };
+  let p = 0;
+  files: while (p + 12 <= b.length && b[p] >= 12 && b[p + 8] === 0x2e && b[p + 9] === 0x46 && b[p + 10] === 0x49 && b[p + 11] === 0x54) {
+    const dataSize = (b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16) | (b[p + 7] << 24)) >>> 0;
+    p += b[p];
+    // A data size of 0 (or past the input) is not believed: records go on to the end.
+    const end = dataSize === 0 || p + dataSize > b.length ? b.length : p + dataSize;
+    while (p < end) {
+      const h = b[p];
+      if ((h & 0xc0) === 0x40) {
+        if (p + 6 > end) break files;
+        const nFields = b[p + 5];
+        let len = 6 + nFields * 3;
+        if (p + len + (h & 0x20 ? 1 : 0) > end) break files;
+        let data = 0;
+        for (let q = p + 7; q < p + len; q += 3) data += b[q];
+        if (h & 0x20) {
+          const nDev = b[p + len];
+          for (let q = p + len + 2; q < p + len + 1 + nDev * 3; q += 3) data += b[q];
+          len += 1 + nDev * 3;
+        }
+        const local = h & 0x0f;
+        flush(local);
+        size[local] = data;
+        num[local] = b[p + 2] === 0 ? b[p + 3] | (b[p + 4] << 8) : (b[p + 3] << 8) | b[p + 4];
+        p += len;
+      } else {
+        const local = h & 0x80 ? (h >> 5) & 3 : h & 0x0f;
+        if (size[local] < 0) break files;
+        n[local]++;
+        p += 1 + size[local];
+      }
+    }
+    // The file's CRC, then zero padding before a chained file.
+    p += 2;
+    while (p < b.length && b[p] === 0) p++;
+  }
+  for (let local = 0; local < 16; local++) flush(local);
   return out;
 }
 

@@ -27,8 +27,12 @@ export interface RawDecoderOptions {
    * Offered each data record before a frame is built: return true to take it (no data frame is
    * then emitted). Lets a compiled reader decode straight from the bytes. `p` is the offset of
    * the record content in `b`; `timestamp` is the compressed-header time, or -1.
+   *
+   * It may also take the records that follow of the same definition in one call, and return how
+   * many it took: only records with a plain header (`b[q] === def.local`) lying whole before
+   * index `limit` (0 where boundaries must be checked between records).
    */
-  onRecord?: (def: DefinitionFrame, b: Uint8Array, dv: DataView, p: number, timestamp: number, offset: number) => boolean;
+  onRecord?: (def: DefinitionFrame, b: Uint8Array, dv: DataView, p: number, timestamp: number, offset: number, limit: number) => boolean | number;
   /**
    * Read on past a header's data size that cannot be right (default true): 0 (a device writes
    * the size last, a crash leaves 0), or records going on where the file CRC should be. Records
@@ -419,9 +423,14 @@ export class RawDecoder {
         timeOffset = -1;
       }
       this.#scanTimestamp(def, p);
-      if (onRecord(def, b, this.#dv, p + 1, ts, at)) {
-        this.#pos = p + len;
-        this.counts.messages++;
+      const limit = this.#openEnded ? 0 : Math.min(b.length, this.#dataEnd - this.#base);
+      const took = onRecord(def, b, this.#dv, p + 1, ts, at, limit);
+      if (took) {
+        const n = took === true ? 1 : took;
+        // The compressed-timestamp base is the run's last valid timestamp.
+        for (let k = n - 1; k > 0 && !this.#scanTimestamp(def, p + k * len); k--);
+        this.#pos = p + n * len;
+        this.counts.messages += n;
         return true;
       }
       if (ts >= 0) {
@@ -483,14 +492,16 @@ export class RawDecoder {
     return true;
   }
 
-  /** Keeps the compressed-timestamp base current when values are not read. */
-  #scanTimestamp(def: DefinitionFrame, p: number): void {
+  /** Keeps the compressed-timestamp base current when values are not read; true when the record set it. */
+  #scanTimestamp(def: DefinitionFrame, p: number): boolean {
     const at = def.timestampAt;
-    if (at < 0) return;
+    if (at < 0) return true;
     const b = this.#buf;
     const q = p + 1 + at;
     const v = def.bigEndian ? ((b[q] << 24) | (b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3]) >>> 0 : (b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24)) >>> 0;
-    if (v !== 0xffffffff) this.#lastTimestamp = v;
+    if (v === 0xffffffff) return false;
+    this.#lastTimestamp = v;
+    return true;
   }
 }
 
