@@ -3,8 +3,8 @@
  * BATCH, fewer near the end so the workers finish together): one round trip per file left a worker
  * idle between files. Results come back in input order. A job whose worker dies is run again file
  * by file, so only the file that killed it is reported (as unreadable); the others go on.
- * Without the compiled worker script (tests on the TypeScript sources) or with `threads: 0`,
- * files are validated inline, with the same results.
+ * A single file, or any with `threads: 0` or without the compiled worker script (tests on the
+ * TypeScript sources), is validated inline, with the same results.
  */
 import { availableParallelism } from 'node:os';
 import { WorkerExitError, WorkerPool } from '../platform/worker-pool.js';
@@ -62,7 +62,9 @@ async function validateFiles(paths: readonly string[], opts: ValidateManyOptions
     opts.onProgress?.(++done, paths.length, r);
   };
   const wanted = Math.min(opts.threads ?? availableParallelism(), paths.length);
-  if (wanted <= 0 || !WorkerPool.available(WORKER_URL) || paths.length === 0) {
+  // One file gains nothing from a worker: starting one (a second isolate loading the modules
+  // and the profile) cost more CPU than validating a small file.
+  if (wanted <= 0 || paths.length <= 1 || !WorkerPool.available(WORKER_URL)) {
     const profile = loadProfile(extras);
     paths.forEach((p, i) => finish(i, validatePath(p, profile)));
     return reports;

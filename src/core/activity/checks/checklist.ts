@@ -352,11 +352,13 @@ function lapChecks(sessions: readonly FitMessage[], laps: readonly FitMessage[])
   return out;
 }
 
-/** What the record checks need of every record, gathered as they stream past. */
+/** What the record checks need of every record, gathered as they stream past (numbers only: there are millions). */
 interface RecordFacts {
   count: number;
-  first?: { offset: number; t: N };
-  last?: { offset: number; t: N };
+  firstOffset: number;
+  firstT: N;
+  lastOffset: number;
+  lastT: N;
   /** The first record without a timestamp. */
   firstNull?: { offset: number; i: number };
   /** The first record whose time goes back from the one before. */
@@ -371,10 +373,12 @@ function addRecord(r: RecordFacts, pt: RecordPoint): void {
   const { t, offset } = pt;
   const i = r.count++;
   if (i === 0) {
-    r.first = { offset, t };
+    r.firstOffset = offset;
+    r.firstT = t;
     r.prev = t;
   }
-  r.last = { offset, t };
+  r.lastOffset = offset;
+  r.lastT = t;
   if (t === null) r.firstNull ??= { offset, i };
   else {
     if (!r.firstBack && r.prev !== null && r.prev > t) r.firstBack = { offset, i };
@@ -389,10 +393,10 @@ function recordChecks(sessions: readonly FitMessage[], records: RecordFacts): Ch
   else {
     const start = num(sessions[0], 'start_time');
     const end = endTime(sessions[sessions.length - 1]);
-    const first = records.first!.t;
-    const last = records.last!.t;
-    const firstAt = where('record', records.first!.offset, 0);
-    const lastAt = where('record', records.last!.offset, records.count - 1);
+    const first = records.firstT;
+    const last = records.lastT;
+    const firstAt = where('record', records.firstOffset, 0);
+    const lastAt = where('record', records.lastOffset, records.count - 1);
     if (start === null || end === null) r1 = within.fail("One or more Session Messages contain a null Start Time and/or a null 'End Time'.", { m: sessions[0], i: 0 });
     else if (first === null || last === null) r1 = within.fail('One or more Record messages contain a null Timestamp.', first === null ? firstAt : lastAt);
     else if (first - start < -1)
@@ -450,7 +454,7 @@ const KEPT: Record<string, readonly string[]> = {
 export class ChecklistCollector {
   #kept = new Map<string, FitMessage[]>(Object.keys(KEPT).map((k) => [k, []]));
   #lead: FitMessage | undefined;
-  #records: RecordFacts = { count: 0, prev: null };
+  #records: RecordFacts = { count: 0, firstOffset: 0, firstT: null, lastOffset: 0, lastT: null, prev: null };
   #ids = 0;
   #activities = 0;
 

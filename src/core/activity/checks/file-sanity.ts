@@ -61,7 +61,8 @@ export class SanityCollector {
   #lead: FitMessage | undefined;
   #id: FitMessage | undefined;
   #counts = new Map<string, number>();
-  #lastRecord: At | undefined;
+  /** Byte offset of the last record; -1 before the first. */
+  #lastRecord = -1;
   #records = 0;
   #recordsPlaced = 0;
   #recordNoPosition: At | undefined;
@@ -80,8 +81,7 @@ export class SanityCollector {
   record(pt: RecordPoint): void {
     this.#first ??= { offset: pt.offset };
     if (!this.#lead) this.#lead = { name: 'record', num: 20, local: 0, offset: pt.offset, fields: [] };
-    this.#counts.set('record', (this.#counts.get('record') ?? 0) + 1);
-    this.#lastRecord = { offset: pt.offset };
+    this.#lastRecord = pt.offset;
     this.#courseChecks.record(pt);
     if (this.#records++ === 0) this.#t0 = pt.t;
     this.#t1 = pt.t;
@@ -137,8 +137,9 @@ export class SanityCollector {
     else if ((raw & INDEX_MASK) !== i) run.bad = note('warning', 'message_index_sequence', `${m.name} #${i} has message_index ${raw & INDEX_MASK}, expected ${i}`, m);
   }
 
+  /** Messages of kind `name` (records are counted apart: they are most of a big file). */
   #count(name: string): number {
-    return this.#counts.get(name) ?? 0;
+    return name === 'record' ? this.#records : (this.#counts.get(name) ?? 0);
   }
 
   finish(profile: Profile): SanityResult {
@@ -180,8 +181,8 @@ export class SanityCollector {
   /** An activity cut short (crash, flat battery) has records but no summary after them. */
   #activity(out: Diagnostic[]): void {
     const missing = ['lap', 'session', 'activity'].filter((n) => this.#count(n) === 0);
-    if (missing.length > 0 && this.#lastRecord) {
-      out.push(note('warning', 'activity_no_summary', `activity ends without ${missing.join(', ')} after its last record (recording cut short?)`, this.#lastRecord));
+    if (missing.length > 0 && this.#lastRecord >= 0) {
+      out.push(note('warning', 'activity_no_summary', `activity ends without ${missing.join(', ')} after its last record (recording cut short?)`, { offset: this.#lastRecord }));
     }
   }
 

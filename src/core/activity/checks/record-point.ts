@@ -50,25 +50,47 @@ function layoutOf(def: DefinitionFrame): Layout | null {
 
 export class RecordPointReader {
   #layouts = new WeakMap<DefinitionFrame, Layout | null>();
+  #lastDef: DefinitionFrame | undefined;
+  #lastLayout: Layout | null = null;
+  /** The point read last, filled again by each read: no object per record (millions in a big file). */
+  #pt: RecordPoint = { offset: 0, t: null, lat: null, lon: null };
 
   /**
    * The point of a record data message (RawDecoder's onRecord arguments), or undefined when the
-   * definition is not a record's or not a plain one (the interpreter then decodes it).
+   * definition is not a record's or not a plain one (the interpreter then decodes it). The point
+   * is the reader's own, valid until the next read: copy what you keep.
    */
   read(def: DefinitionFrame, dv: DataView, p: number, timestamp: number, offset: number): RecordPoint | undefined {
     if (def.globalNum !== RECORD_MESG) return undefined;
-    let l = this.#layouts.get(def);
-    if (l === undefined) this.#layouts.set(def, (l = layoutOf(def)));
+    let l: Layout | null | undefined;
+    if (def === this.#lastDef) l = this.#lastLayout;
+    else {
+      // Records mostly follow one definition: the map is looked up when it changes.
+      l = this.#layouts.get(def);
+      if (l === undefined) this.#layouts.set(def, (l = layoutOf(def)));
+      this.#lastDef = def;
+      this.#lastLayout = l;
+    }
     if (l === null) return undefined;
     const le = !def.bigEndian;
-    const u = (o: number) => (o < 0 ? null : dv.getUint32(p + o, le));
-    const s = (o: number) => {
-      const v = o < 0 ? null : dv.getInt32(p + o, le);
-      return v === 0x7fffffff ? null : v;
-    };
+    const pt = this.#pt;
+    pt.offset = offset;
     // The compressed-header time comes first, as the interpreter lists it.
-    const own = u(l.t);
-    const t = timestamp >= 0 ? timestamp : own === 0xffffffff ? null : own;
-    return { offset, t, lat: s(l.lat), lon: s(l.lon) };
+    if (timestamp >= 0) pt.t = timestamp;
+    else if (l.t < 0) pt.t = null;
+    else {
+      const own = dv.getUint32(p + l.t, le);
+      pt.t = own === 0xffffffff ? null : own;
+    }
+    pt.lat = sint32(dv, p, l.lat, le);
+    pt.lon = sint32(dv, p, l.lon, le);
+    return pt;
   }
+}
+
+/** A sint32 at `p + o` (o < 0: the field is not there), null when invalid. */
+function sint32(dv: DataView, p: number, o: number, le: boolean): number | null {
+  if (o < 0) return null;
+  const v = dv.getInt32(p + o, le);
+  return v === 0x7fffffff ? null : v;
 }

@@ -51,6 +51,15 @@ const enum State {
 
 const TIMESTAMP_FIELD = 253;
 const EMPTY = new Uint8Array(0);
+/** Bytes of a new chunk copied to complete a record cut at the end of the last one. */
+const JOIN = 4096;
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
 
 export class RawDecoder {
   readonly diagnostics: Diagnostic[] = [];
@@ -101,19 +110,29 @@ export class RawDecoder {
 
   push(chunk: Uint8Array): void {
     if (this.#state === State.Done) return;
+    const at = this.#base + this.#pos;
     const rest = this.#buf.length - this.#pos;
-    if (rest === 0) {
-      this.#buf = chunk;
-    } else {
-      const merged = new Uint8Array(rest + chunk.length);
-      merged.set(this.#buf.subarray(this.#pos));
-      merged.set(chunk, rest);
-      this.#buf = merged;
-    }
-    this.#base += this.#pos;
-    this.#pos = 0;
-    this.#crcAt = 0;
-    this.#dv = new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
+    if (rest === 0) return this.#load(chunk, 0, at);
+    if (chunk.length <= 2 * JOIN) return this.#load(concat(this.#buf.subarray(this.#pos), chunk), 0, at);
+    // A record cut at the end of the last chunk is completed from a copy of its bytes and the
+    // head of this chunk; reading then goes on in the chunk itself. Copying the whole chunk
+    // behind the cut record (nearly every chunk of a big file) cost a tenth of the time.
+    this.#load(concat(this.#buf.subarray(this.#pos), chunk.subarray(0, JOIN)), 0, at);
+    if ((this.#state as State) === State.Done) return;
+    const left = this.#buf.length - this.#pos;
+    // The unread bytes are the head's last `left`: go on from there in the chunk, unless a
+    // record longer than the head still waits for more (then all of it is joined).
+    if (left <= JOIN) this.#load(chunk, JOIN - left, at + rest);
+    else this.#load(concat(this.#buf.subarray(this.#pos), chunk.subarray(JOIN)), 0, this.#base + this.#pos);
+  }
+
+  /** Reads on in `buf` from `pos`; `base` is the absolute offset of `buf[0]`. */
+  #load(buf: Uint8Array, pos: number, base: number): void {
+    this.#buf = buf;
+    this.#base = base;
+    this.#pos = pos;
+    this.#crcAt = pos;
+    this.#dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.#pump();
   }
 
