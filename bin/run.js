@@ -15,6 +15,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0]
   if (help !== undefined) process.stdout.write(help);
   else {
     const { execute } = await import('../dist/cli/oclif.js');
-    await execute({ dir: import.meta.url });
+    const { loadOptions } = await import('../dist/cli/load-options.js');
+    await execute({ loadOptions: loadOptions(args, new URL('../', import.meta.url)) });
   }
 }
