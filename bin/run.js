@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `fitkit --version` answers without loading the CLI framework: scripts and service managers
-// call it often, and it should cost no more than starting Node.
+// call it often, and it should cost no more than starting Node. So does `fitkit <command> --help`
+// printed to a pipe or file (texts rendered by oclif at build time, see src/cli/prerendered-help.ts).
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0] === 'version')) {
   const { readFileSync } = await import('node:fs');
@@ -9,6 +10,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0]
 } else {
   const { guardStdout } = await import('../dist/cli/stdout-guard.js');
   guardStdout();
-  const { execute } = await import('../dist/cli/oclif.js');
-  await execute({ dir: import.meta.url });
+  const { prerenderedHelp } = await import('../dist/cli/prerendered-help.js');
+  const help = prerenderedHelp(args, new URL('../dist/help/', import.meta.url));
+  if (help !== undefined) process.stdout.write(help);
+  else {
+    const { execute } = await import('../dist/cli/oclif.js');
+    const { loadOptions } = await import('../dist/cli/load-options.js');
+    await execute({ loadOptions: loadOptions(args, new URL('../', import.meta.url)) });
+  }
 }

@@ -3,7 +3,12 @@
  * NO_COLOR (any non-empty value) or TERM=dumb, as FORCE_COLOR says when set, and otherwise only
  * when standard output is a terminal. Decided once per command, before anything is rendered.
  */
-import chalk, { type ColorSupportLevel } from 'chalk';
+import type { ChalkInstance, ColorSupportLevel } from 'chalk';
+
+// chalk is loaded only by the modules that colour something (they hand it to useChalk): a command
+// that prints no colour does not pay for loading it.
+let chosen: ColorSupportLevel | undefined;
+let painter: ChalkInstance | undefined;
 
 export function colourLevel(argv: readonly string[], env: NodeJS.ProcessEnv, isTTY: boolean): ColorSupportLevel {
   const end = argv.indexOf('--');
@@ -22,5 +27,13 @@ export function colourLevel(argv: readonly string[], env: NodeJS.ProcessEnv, isT
 }
 
 export function setColour(argv: readonly string[], stream: NodeJS.WriteStream = process.stdout): void {
-  chalk.level = colourLevel(argv, process.env, stream.isTTY === true);
+  chosen = colourLevel(argv, process.env, stream.isTTY === true);
+  if (painter) painter.level = chosen;
+}
+
+/** The chalk a renderer colours with, at the level setColour decided (before or after this call). */
+export function useChalk(chalk: ChalkInstance): ChalkInstance {
+  painter = chalk;
+  if (chosen !== undefined) chalk.level = chosen;
+  return chalk;
 }

@@ -1,9 +1,12 @@
 /** Text rendering of a sort: the plan (`--dry-run`), the per-device table, and what needs a look. */
-import chalk from 'chalk';
+import defaultChalk from 'chalk';
 import Table from 'cli-table3';
 import { summaryRows, type SortedFile, type SortReport } from '../core/library/sort-report.js';
+import { useChalk } from './colour.js';
 import { plural } from './plural.js';
 import { tableOrLines, termWidth } from './width.js';
+
+const chalk = useChalk(defaultChalk);
 
 const VERB: Record<SortedFile['outcome'], string> = {
   copied: 'copy',

@@ -1,11 +1,14 @@
 /** Text rendering of `fitkit validate`: one block per file, the checklist table, the summary. */
-import chalk from 'chalk';
+import defaultChalk from 'chalk';
 import Table from 'cli-table3';
 import { isAbsolute, relative } from 'node:path';
 import type { CheckResult } from '../core/activity/checks/checklist.js';
 import type { FileReport, ValidateDiagnostic } from '../core/validate/validate-file.js';
+import { useChalk } from './colour.js';
 import { plural } from './plural.js';
 import { termWidth, wrapLine } from './width.js';
+
+const chalk = useChalk(defaultChalk);
 
 const STATUS: Record<CheckResult['status'], (s: string) => string> = {
   PASSED: chalk.green,

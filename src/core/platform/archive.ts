@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { concatBytes } from '../bytes/concat.js';
 import { FitkitError } from '../errors.js';
 import { tempPathFor, trackTemp, untrackTemp } from './temp-registry.js';
@@ -115,8 +115,15 @@ function gunzipMember(path: string, compressed: Uint8Array, limits: ArchiveLimit
   }
 }
 
+/** yauzl (CommonJS, with its dependencies) is loaded by the first zip read, not by every command that imports this module. */
+let zipLib: typeof yauzl | undefined;
+async function loadZipLib(): Promise<typeof yauzl> {
+  return (zipLib ??= (await import('yauzl')).default);
+}
+
 async function* readZip(zipFile: string, shownAs: string, limits: ArchiveLimits, depth: number): AsyncGenerator<ArchiveItem> {
-  const zip = await openZip(zipFile, shownAs);
+  const lib = await loadZipLib();
+  const zip = await openZip(lib, zipFile, shownAs);
   try {
     if (zip.entryCount > limits.maxEntries) {
       throw new FitkitError('archive_too_many_entries', `holds ${zip.entryCount} entries, more than ${limits.maxEntries}`, {
@@ -126,10 +133,10 @@ async function* readZip(zipFile: string, shownAs: string, limits: ArchiveLimits,
     for (;;) {
       const entry = await nextEntry(zip, shownAs);
       if (entry === undefined) return;
-      const rawName = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+      const rawName = lib.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
       const path = `${shownAs}/${rawName}`;
       if (rawName.endsWith('/')) continue; // a folder
-      const unsafe = yauzl.validateFileName(rawName);
+      const unsafe = lib.validateFileName(rawName);
       if (unsafe !== null) {
         yield problem(path, 'archive_member_name', `unsafe name in the archive, skipped (${unsafe.replace(/:.*/, '')})`);
         continue;
@@ -193,9 +200,9 @@ async function* nestedZip(zip: yauzl.ZipFile, entry: yauzl.Entry, path: string, 
   }
 }
 
-function openZip(file: string, shownAs: string): Promise<yauzl.ZipFile> {
+function openZip(lib: typeof yauzl, file: string, shownAs: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, decodeStrings: false, autoClose: false, validateEntrySizes: true }, (err, zip) => {
+    lib.open(file, { lazyEntries: true, decodeStrings: false, autoClose: false, validateEntrySizes: true }, (err, zip) => {
       if (err) reject(new FitkitError('archive_corrupt', `not a readable zip: ${err.message}`, { file: shownAs }));
       else resolve(zip);
     });
