@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { Flags } from '../cli/oclif.js';
 import { BaseCommand } from '../cli/base-command.js';
 import { progressBar } from '../cli/progress.js';
@@ -14,17 +13,6 @@ export interface ValidateOutput {
   totals: ValidateTotals;
   /** Paths inside folders that were passed over (not *.fit, symbolic links, …). */
   ignored: Ignored[];
-}
-
-/**
- * Starting worker threads (each loads the profile) costs more CPU than validating a few small files
- * here: one tiny file took ~250 ms more on the pool. Up to 8 files and 1 MiB in all stay inline.
- */
-function fewSmallFiles(files: readonly string[]): boolean {
-  if (files.length > 8) return false;
-  let bytes = 0;
-  for (const f of files) bytes += statSync(f, { throwIfNoEntry: false })?.size ?? 0;
-  return bytes <= 1 << 20;
 }
 
 export default class Validate extends BaseCommand {
@@ -76,7 +64,7 @@ zips inside zips too, gets its own report); files are validated on every core.`;
     const bar = progressBar('validating', !json && process.stderr.isTTY === true && walked.files.length > 20);
     let reports: FileReport[];
     try {
-      reports = await validateMany(walked.files, { extras, threads: flags.threads ?? (fewSmallFiles(walked.files) ? 0 : undefined), onProgress: (done, total) => bar.update(done, total) });
+      reports = await validateMany(walked.files, { extras, threads: flags.threads, onProgress: (done, total) => bar.update(done, total) });
     } finally {
       bar.stop();
     }
