@@ -9,6 +9,8 @@ import { fromSystemError } from './system-error.js';
 
 export interface TextOutput {
   write(text: string): Promise<void> | undefined;
+  /** Writes UTF-8 bytes; they are copied, the caller may reuse its buffer at once. */
+  writeBytes(bytes: Uint8Array): Promise<void> | undefined;
   /** Everything written is out (a file: in place). */
   commit(): Promise<void>;
   /** A file is left as it was (its temporary file removed). */
@@ -30,6 +32,10 @@ export async function openTextOutput(path: string): Promise<TextOutput> {
       out.enqueue(Buffer.from(text, 'utf8'));
       return out.drained(QUEUED)?.catch(failed);
     },
+    writeBytes(bytes) {
+      out.enqueue(bytes); // copies
+      return out.drained(QUEUED)?.catch(failed);
+    },
     commit: () => out.commitQueued().catch(failed),
     abort: () => out.abort(),
   };
@@ -42,6 +48,7 @@ function stdoutText(): TextOutput {
     // The write's callback, not only 'drain': a pipe written synchronously never asks to wait,
     // and a reader gone away is only seen when the event loop runs.
     write: (text) => new Promise<void>((resolve, reject) => stdout.write(text, (e) => (e ? reject(e) : resolve()))),
+    writeBytes: (bytes) => new Promise<void>((resolve, reject) => stdout.write(Buffer.from(bytes), (e) => (e ? reject(e) : resolve()))),
     commit: settled,
     abort: () => {},
   };
