@@ -4,15 +4,19 @@
  * is read twice, so it comes as a function that opens it.
  */
 import type { Diagnostic } from '../errors.js';
+import { CsvBytes } from './fitcsv-bytes.js';
 import { FitDataCsvWriter } from './fitcsv-data.js';
 import { createFitCsvDecoder, headerRow, type FitCsvRunOptions } from './fitcsv.js';
 import { fitCsvWidth } from './fitcsv-width.js';
 
 export type FitChunks = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
-/** Where text goes: write() may return a promise, awaited before more is written (backpressure). */
+/**
+ * Where text goes: write() may return a promise, awaited before more is written (backpressure).
+ * Rows come as UTF-8 bytes, which write() copies or writes before it returns: the buffer is reused.
+ */
 export interface TextSink {
-  write(text: string): void | Promise<void>;
+  write(text: string | Uint8Array): void | Promise<void>;
 }
 
 export interface DumpTargets {
@@ -58,48 +62,39 @@ export function hiddenSummary(r: Pick<DumpResult, 'hiddenFields' | 'hiddenMessag
   return `Hid ${r.hiddenFields} unknown field(s) and ${r.hiddenMessages} unknown message(s).`;
 }
 
-/** Rows are gathered into pieces of about this many characters before they go to a sink. */
-const PIECE = 1 << 16;
-/** Input is decoded this many bytes at a time. */
-const SLICE = 1 << 14;
+/**
+ * Input is decoded this many bytes at a time: what the rows of one slice make (about 12 times as
+ * much) at most waits in memory beyond the output's queue. Each slice but the first is copied
+ * once by the decoder (with the record cut at the end of the one before), so not too small.
+ */
+const SLICE = 1 << 20;
 
 export async function dumpFitCsv(open: () => FitChunks, opts: DumpOptions, targets: DumpTargets): Promise<DumpResult> {
-  const scan = await fitCsvWidth(open(), opts);
+  const scan = await fitCsvWidth(plain(open()), opts);
   const data = opts.data && targets.data ? new FitDataCsvWriter(opts) : undefined;
   let main: TextSink | undefined;
-  let text = '';
-  let pending: Promise<void> | undefined;
-  const flush = async () => {
-    const piece = text;
-    text = '';
-    if (piece) await main!.write(piece);
-  };
-  const { decoder, writer } = createFitCsvDecoder(
-    opts,
-    (line) => {
-      text += line + '\n';
-      if (text.length > PIECE && pending === undefined) pending = flush();
-    },
-    undefined,
-    data,
-  );
+  const out = new CsvBytes({ chunk: (bytes) => main!.write(bytes) });
+  // The pre-scan checked the CRCs: where it found nothing wrong, the same bytes need no second check.
+  const clean = scan.complete && scan.diagnostics.length === 0;
+  const { decoder, writer } = createFitCsvDecoder(opts, out, undefined, data, !clean);
   if (scan.rows > 0) {
     main = await targets.main();
     await main.write('\uFEFF' + headerRow(scan.width) + '\n');
-    input: for await (const chunk of open()) {
-      // Fed in slices, so the rows of one slice at most wait in memory while a piece is written.
+    input: for await (const chunk of plain(open())) {
+      // Fed in slices, so what waits to be written stays bounded (backpressure between slices).
       for (let at = 0; at < chunk.length; at += SLICE) {
         decoder.push(chunk.subarray(at, at + SLICE));
-        if (pending) {
+        if (out.pending) {
+          const pending = out.pending;
+          out.pending = undefined;
           await pending;
-          pending = undefined;
         }
         if (decoder.stopped) break input;
       }
     }
     decoder.end();
-    if (pending) await pending;
-    await flush();
+    out.flush();
+    if (out.pending) await out.pending;
     if (writer.width !== scan.width) throw new Error(`fitcsv: the pre-scan found ${scan.width} field triplets, the rows ${writer.width}`);
   }
   const diagnostics = scan.rows > 0 ? decoder.diagnostics : scan.diagnostics;
@@ -125,4 +120,12 @@ export async function dumpFitCsv(open: () => FitChunks, opts: DumpOptions, targe
     failed,
     prescanDecoded: scan.decoded,
   };
+}
+
+/**
+ * The chunks as plain Uint8Arrays (a Buffer is one too, of another class): the decoder and the
+ * compiled rows then see one kind of array, and V8 keeps one optimised version of them.
+ */
+async function* plain(chunks: FitChunks): AsyncIterable<Uint8Array> {
+  for await (const c of chunks) yield c.constructor === Uint8Array ? c : new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
 }

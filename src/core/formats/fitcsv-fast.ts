@@ -1,57 +1,41 @@
 /**
  * Data rows of the plain CSV (no option that changes how values print) written straight from a
- * record's bytes, for the definitions whose rows cannot depend on anything the general path
- * (Interpreter + FitCsvWriter.data) decides: numeric fields of the profile's own types, no
- * subfields, developer fields, repeated or oversized fields, and components only of the simple
- * kind (a single stored integer, not accumulating, each target once, not expanding further).
- * Every other record takes the general path. The row is the one the general path writes, byte
- * for byte (the corpus conformance tests run both).
+ * record's bytes into the output buffer (fitcsv-bytes.ts), by a writer compiled once per
+ * definition (generated JS: the reads, the validity tests, the constant cells as byte stores,
+ * integers and decimals as ASCII digits), for the definitions whose rows cannot depend on
+ * anything the general path (Interpreter + FitCsvWriter.data) decides: numeric fields of the
+ * profile's own types, no subfields, developer fields, repeated or oversized fields, and
+ * components only of the simple kind (a single stored integer, not accumulating, each target
+ * once, not expanding further). Every other record takes the general path. The row is the one
+ * the general path writes, byte for byte (the corpus conformance tests run both).
  */
 import type { DefinitionFrame, RawScalar } from '../fit/decode/frames.js';
+import { AccumulatorSeeds, readExpr } from '../fit/decode/codegen.js';
 import { readBits } from '../fit/decode/components.js';
 import { readField } from '../fit/decode/field-reader.js';
-import type { Interpreter } from '../fit/decode/interpret.js';
 import type { Profile } from '../fit/profile/profile.js';
 import type { FieldDef, MessageDef } from '../fit/profile/types.js';
 import { Kind, isInvalid, type BaseTypeInfo } from '../fit/proto/base-types.js';
+import type { CsvBytes } from './fitcsv-bytes.js';
+import { putAscii, putDecimal, putInt } from './fitcsv-digits.js';
 import { formatJavaDouble, formatJavaFloat } from './java-number.js';
 
 /** Writes the data row of the record whose content starts at `p`. */
 export type FastRow = (b: Uint8Array, dv: DataView, p: number) => void;
 
-interface Slot {
-  at: number;
-  size: number;
-  bt: BaseTypeInfo;
-  /** The cell up to its value (`name,"`), and after it (`",units,`). */
-  head: string;
-  tail: string;
-  scale: number;
-  offset: number;
-  /** plainValue() of a valid single value. */
-  fmt: (v: number) => string;
-  /** Seeds the accumulator (a stored value of an accumulated field). */
-  seed: boolean;
-  num: number;
-  expand: Expansion[];
-}
-
-interface Expansion {
-  /** The slot that stores the target field, or -1. */
-  into: number;
-  bits: number;
-  /** The component's first bit in the source value. */
-  pos: number;
-  scale: number;
-  offset: number;
-  target: FieldDef;
-  fmt: (v: number) => string;
-  head: string;
-  tail: string;
+/** Where compiled rows go. */
+export interface FastRowTarget {
+  out: CsvBytes;
+  /** Ends the row just written, of `k` field triplets (pads it, counts it). */
+  end: (k: number) => void;
+  /** Latest raw values of accumulating fields, handed to the Interpreter before it decodes a message. */
+  seeds: AccumulatorSeeds;
 }
 
 const FIELD_DESCRIPTION = 206;
 const DEVELOPER_DATA_ID = 207;
+/** Most characters of one printed number (Java's longest double is 24). */
+const NUMBER_CHARS = 32;
 
 /** A value as FitCSVTool prints it with no option set (FitCsvWriter's #element, options off). */
 export function plainValue(bt: BaseTypeInfo, scale: number, offset: number, v: RawScalar): string {
@@ -68,7 +52,7 @@ export function plainValue(bt: BaseTypeInfo, scale: number, offset: number, v: R
  * the integer's digits with a point put in (the double nearest that decimal prints as it,
  * having at most 15 digits); other scaled values are remembered by stored value (sensors repeat).
  */
-function validValue(bt: BaseTypeInfo, scale: number, offset: number): (v: number) => string {
+export function validValue(bt: BaseTypeInfo, scale: number, offset: number): (v: number) => string {
   if (scale === 1 && offset === 0) return bt.kind === Kind.float ? (v) => plainValue(bt, 1, 0, v) : String;
   const general = (v: number) => formatJavaDouble(v / scale - offset);
   const k = Math.log10(scale);
@@ -104,16 +88,62 @@ function remembered(f: (v: number) => string): (v: number) => string {
 }
 
 /**
- * The row writer for `def`, or undefined when its rows need the general path. `emit(line, k)`
- * takes a row of k field triplets (the writer pads it).
+ * How a valid number of a field is written: its digits (`int`: String(v)), an integer over
+ * 10^k (`decimal`), or through its formatter (`text`).
  */
-export function compileFastRow(
-  profile: Profile,
-  interp: Interpreter,
-  def: DefinitionFrame,
-  opts: { hideUnknown: boolean; expand: boolean },
-  emit: (line: string, k: number) => void,
-): FastRow | undefined {
+interface Printer {
+  how: 'int' | 'decimal' | 'text';
+  scale: number;
+  k: number;
+  /** validValue(), also the fallback of `decimal`. */
+  fmt: (v: number) => string;
+}
+
+function printer(bt: BaseTypeInfo, scale: number, offset: number): Printer {
+  const fmt = validValue(bt, scale, offset);
+  const integer = bt.kind === Kind.uint || bt.kind === Kind.sint;
+  const k = Math.log10(scale);
+  if (integer && scale === 1 && offset === 0) return { how: 'int', scale, k: 0, fmt };
+  if (integer && offset === 0 && Number.isInteger(k) && k >= 1 && k <= 6) return { how: 'decimal', scale, k, fmt };
+  return { how: 'text', scale, k: 0, fmt };
+}
+
+interface Slot {
+  at: number;
+  size: number;
+  bt: BaseTypeInfo;
+  count: number;
+  /** The cell up to its value (`name,"`), and after it (`",units,`). */
+  head: string;
+  tail: string;
+  scale: number;
+  offset: number;
+  print: Printer;
+  /** Seeds the accumulator (a stored value of an accumulated field). */
+  seed: boolean;
+  num: number;
+  expand: Expansion[];
+}
+
+interface Expansion {
+  /** The slot that stores the target field, or -1. */
+  into: number;
+  bits: number;
+  /** The component's first bit in the source value. */
+  pos: number;
+  scale: number;
+  offset: number;
+  target: FieldDef;
+  print: Printer;
+  head: string;
+  tail: string;
+}
+
+/**
+ * The row writer for `def`, or undefined when its rows need the general path. Its rows go to
+ * `target` (`target.end` pads them).
+ */
+export function compileFastRow(profile: Profile, def: DefinitionFrame, opts: { hideUnknown: boolean; expand: boolean }, target: FastRowTarget): FastRow | undefined {
   const mdef = profile.message(def.globalNum);
   if (!mdef || def.devFields.length > 0 || def.globalNum === FIELD_DESCRIPTION || def.globalNum === DEVELOPER_DATA_ID) return undefined;
   const stored = new Set<number>();
@@ -136,82 +166,32 @@ export function compileFastRow(
     if (!expand || (pdef?.accumulate && fd.count !== 1)) return undefined;
     // Components of integers of up to 32 bits only (read from the number kept in `raws`).
     if (expand.length > 0 && (bt.size > 4 || bt.kind === Kind.float)) return undefined;
+    const scale = pdef ? pdef.scale : 1;
+    const offset = pdef ? pdef.offset : 0;
     slots.push({
       at: here,
       size: fd.size,
       bt,
+      count: fd.count,
       head: (pdef ? pdef.name : 'unknown') + ',"',
       tail: '",' + (pdef ? pdef.units : '') + ',',
-      scale: pdef ? pdef.scale : 1,
-      offset: pdef ? pdef.offset : 0,
-      fmt: validValue(bt, pdef ? pdef.scale : 1, pdef ? pdef.offset : 0),
+      scale,
+      offset,
+      print: printer(bt, scale, offset),
       seed: pdef?.accumulate ?? false,
       num: fd.num,
       expand,
     });
   }
-  // A component into a field the definition stores goes into that field's cell, as the
-  // interpreter merges it (when the stored value is valid; otherwise it makes a cell of its own).
-  for (const s of slots) for (const c of s.expand) c.into = slots.findIndex((x) => x.num === c.target.num);
-  const start = 'Data,' + def.local + ',' + mdef.name + ',';
-  const be = def.bigEndian;
-  const mesgNum = mdef.num;
-  const values: (string | undefined)[] = new Array(slots.length);
-  const raws: number[] = new Array(slots.length).fill(0);
-  return (b, dv, p) => {
-    for (let i = 0; i < slots.length; i++) {
-      const s = slots[i];
-      const raw = readField(b, dv, p + s.at, s.size, s.bt, be)!;
-      const bt = s.bt;
-      values[i] = undefined;
-      if (typeof raw === 'object') {
-        // An array: dropped when every element is invalid.
-        let valid = false;
-        for (let j = 0; j < raw.length && !valid; j++) valid = !isInvalid(bt, raw[j]);
-        if (!valid) continue;
-        let value = '';
-        for (let j = 0; j < raw.length; j++) value += (j > 0 ? '|' : '') + plainValue(bt, s.scale, s.offset, raw[j]);
-        values[i] = value;
-        continue;
-      }
-      if (isInvalid(bt, raw)) continue;
-      values[i] = typeof raw === 'number' ? s.fmt(raw) : plainValue(bt, s.scale, s.offset, raw);
-      if (typeof raw === 'number') raws[i] = raw;
-      if (s.seed) interp.seedAccumulator(mesgNum, s.num, Number(raw));
-    }
-    let expanded = '';
-    let kx = 0;
-    for (let i = 0; i < slots.length; i++) {
-      const s = slots[i];
-      const comps = s.expand;
-      if (comps.length === 0 || values[i] === undefined) continue;
-      const raw = raws[i];
-      const width = s.bt.size * 8;
-      for (let j = 0; j < comps.length; j++) {
-        const c = comps[j];
-        if (width - c.pos < c.bits) break;
-        const v = c.pos === 0 && c.bits >= width && raw >= 0 ? raw : readBits(raw, width, c.pos, c.bits);
-        const t = c.target;
-        let x = (v / c.scale - c.offset + t.offset) * t.scale;
-        if (t.baseType.kind !== Kind.float) x = Math.round(x);
-        const text = isInvalid(t.baseType, x) ? plainValue(t.baseType, t.scale, t.offset, x) : c.fmt(x);
-        if (c.into >= 0 && values[c.into] !== undefined) values[c.into] += '|' + text;
-        else {
-          expanded += c.head + text + c.tail;
-          kx++;
-        }
-      }
-    }
-    let line = start;
-    let k = kx;
-    for (let i = 0; i < slots.length; i++) {
-      const v = values[i];
-      if (v === undefined) continue;
-      line += slots[i].head + v + slots[i].tail;
-      k++;
-    }
-    emit(line + expanded, k);
-  };
+  for (const s of slots) {
+    // As in the interpreter, a component the stored value has no bits left for ends the expansion.
+    const cut = s.expand.findIndex((c) => s.bt.size * 8 - c.pos < c.bits);
+    if (cut >= 0) s.expand.length = cut;
+    // A component into a field the definition stores goes into that field's cell, as the
+    // interpreter merges it (when the stored value is valid; otherwise it makes a cell of its own).
+    for (const c of s.expand) c.into = slots.findIndex((x) => x.num === c.target.num);
+  }
+  return generate(mdef, def, slots, target);
 }
 
 /**
@@ -235,11 +215,156 @@ function expansions(mdef: MessageDef, pdef: FieldDef, count: number, targets: Se
       scale: c.scale,
       offset: c.offset,
       target,
-      fmt: validValue(target.baseType, target.scale, target.offset),
+      print: printer(target.baseType, target.scale, target.offset),
       head: target.name + ',"',
       tail: '",' + target.units + ',',
     });
     pos += c.bits;
   }
   return out;
+}
+
+/**
+ * The text of a slot read by generic code (arrays, 64-bit integers), or undefined when the
+ * general path leaves the field out (every element invalid).
+ */
+function genericSlot(s: Slot, be: boolean, seeds: AccumulatorSeeds, mesgNum: number): (b: Uint8Array, dv: DataView, p: number) => string | undefined {
+  const bt = s.bt;
+  const seed = s.seed ? seeds.slot(mesgNum, s.num) : -1;
+  return (b, dv, p) => {
+    const raw = readField(b, dv, p + s.at, s.size, bt, be)!;
+    if (typeof raw === 'object') {
+      // An array: dropped when every element is invalid.
+      let valid = false;
+      for (let j = 0; j < raw.length && !valid; j++) valid = !isInvalid(bt, raw[j]);
+      if (!valid) return undefined;
+      let value = '';
+      for (let j = 0; j < raw.length; j++) value += (j > 0 ? '|' : '') + plainValue(bt, s.scale, s.offset, raw[j]);
+      return value;
+    }
+    if (isInvalid(bt, raw)) return undefined;
+    if (seed >= 0) seeds.values[seed] = Number(raw);
+    return typeof raw === 'number' ? s.print.fmt(raw) : plainValue(bt, s.scale, s.offset, raw);
+  };
+}
+
+/** A number as JS source, exactly. */
+function lit(n: number): string {
+  return Object.is(n, -0) ? '-0' : n < 0 ? `(${n})` : String(n);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Source storing the bytes of `text` at `q` and moving q past them: four at a time through the
+ * buffer's DataView (`ov`), then single bytes. Stores, not a copy from an array: the constant
+ * cells are most of a row's bytes. (Fewer, wider stores keep the function small, so V8
+ * optimises it sooner.)
+ */
+function storeBytes(text: string): string {
+  const bytes = encoder.encode(text);
+  let src = '';
+  let i = 0;
+  for (; i + 4 <= bytes.length; i += 4) src += `ov.setUint32(q + ${i}, ${((bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]) >>> 0}); `;
+  for (; i < bytes.length; i++) src += `buf[q + ${i}] = ${bytes[i]}; `;
+  return src + `q += ${bytes.length};`;
+}
+
+/** Compiled row writers by source (constants apart), shared by every definition of the same shape. */
+const compiled = new Map<string, (...args: unknown[]) => FastRow>();
+const MAX_COMPILED = 1024;
+
+function generate(mdef: MessageDef, def: DefinitionFrame, slots: Slot[], target: FastRowTarget): FastRow {
+  const consts: unknown[] = [];
+  const ref = (v: unknown): string => `c${consts.push(v) - 1}`;
+  const be = def.bigEndian;
+  const reads: string[] = [];
+  const comps: string[] = [];
+  const writes: string[] = [];
+  let bound = utf8Length(`Data,${def.local},${mdef.name},`) + 1;
+
+  /** Source writing valid number `v` with printer `pr`. */
+  const value = (v: string, pr: Printer): string => {
+    if (pr.how === 'int') return `q = putInt(buf, q, ${v});`;
+    if (pr.how === 'decimal') return `{ const e = putDecimal(buf, q, ${v}, ${pr.scale}, ${pr.k}); q = e >= 0 ? e : putAscii(buf, q, ${ref(pr.fmt)}(${v})); }`;
+    return `q = putAscii(buf, q, ${ref(pr.fmt)}(${v}));`;
+  };
+
+  slots.forEach((s, i) => {
+    const expr = s.count === 1 ? readExpr(s.bt, s.at, be) : undefined;
+    bound += utf8Length(s.head) + utf8Length(s.tail) + s.count * (NUMBER_CHARS + 1);
+    let text: string;
+    if (expr === undefined) {
+      reads.push(`const s${i} = ${ref(genericSlot(s, be, target.seeds, mdef.num))}(b, dv, p); const v${i} = s${i} !== undefined;`);
+      text = `q = putAscii(buf, q, s${i});`;
+    } else {
+      const valid = s.bt.kind === Kind.float ? `r${i} === r${i}` : `r${i} !== ${lit(s.bt.invalid as number)}`;
+      reads.push(`const r${i} = ${expr}; const v${i} = ${valid};`);
+      if (s.seed) reads.push(`if (v${i}) S[${target.seeds.slot(mdef.num, s.num)}] = r${i};`);
+      text = value(`r${i}`, s.print);
+    }
+    // A component expanded into this field: its text joins the cell.
+    let merged = '';
+    slots.forEach((src, j) =>
+      src.expand.forEach((c, n) => {
+        if (c.into === i) merged += `if (v${j}) { buf[q++] = 124; ${componentValue(`x${j}_${n}`, c)} }`;
+      }),
+    );
+    writes.push(`if (v${i}) { k++; ${storeBytes(s.head)} ${text} ${merged} ${storeBytes(s.tail)} }`);
+  });
+
+  /** Source writing component value `x` (invalid ones print as String() does, NaN aside). */
+  function componentValue(x: string, c: Expansion): string {
+    const bt = c.target.baseType;
+    if (bt.kind === Kind.float) return `if (${x} !== ${x}) { q = putAscii(buf, q, 'NaN'); } else { ${value(x, c.print)} }`;
+    if (typeof bt.invalid !== 'number' || c.print.how === 'int') return value(x, c.print);
+    return `if (${x} === ${lit(bt.invalid)}) { q = putInt(buf, q, ${x}); } else { ${value(x, c.print)} }`;
+  }
+
+  const own: string[] = [];
+  slots.forEach((s, j) => {
+    const width = s.bt.size * 8;
+    s.expand.forEach((c, n) => {
+      const x = `x${j}_${n}`;
+      const t = c.target;
+      const bits =
+        c.pos + c.bits <= 32
+          ? `(r${j} >= 0 ? ${c.pos === 0 ? `r${j}` : `Math.floor(r${j} / ${2 ** c.pos})`}${c.bits >= 32 ? '' : ` % ${2 ** c.bits}`} : readBits(r${j}, ${width}, ${c.pos}, ${c.bits}))`
+          : `readBits(r${j}, ${width}, ${c.pos}, ${c.bits})`;
+      let arith = `(${bits} / ${lit(c.scale)} - ${lit(c.offset)} + ${lit(t.offset)}) * ${lit(t.scale)}`;
+      if (t.baseType.kind !== Kind.float) arith = `Math.round(${arith})`;
+      comps.push(`let ${x} = 0; if (v${j}) ${x} = ${arith};`);
+      bound += utf8Length(c.head) + utf8Length(c.tail) + NUMBER_CHARS + 1;
+      const cell = `k++; ${storeBytes(c.head)} ${componentValue(x, c)} ${storeBytes(c.tail)}`;
+      own.push(c.into >= 0 ? `if (v${j} && !v${c.into}) { ${cell} }` : `if (v${j}) { ${cell} }`);
+    });
+  });
+  const body = [
+    ...reads,
+    ...comps,
+    `o.begin(${bound});`,
+    'const buf = o.buf;',
+    'const ov = o.dv;',
+    'let q = o.pos;',
+    'let k = 0;',
+    storeBytes(`Data,${def.local},${mdef.name},`),
+    ...writes,
+    ...own,
+    `if (q > buf.length) throw new Error('fitcsv: a row overran its bound');`,
+    'o.pos = q;',
+    'end(k);',
+  ].join('\n');
+  const names = consts.map((_, i) => `c${i}`);
+  const src = `${names.length ? `const [${names.join(', ')}] = c;\n` : ''}return function row(b, dv, p) {\n${body}\n};`;
+  let factory = compiled.get(src);
+  if (factory === undefined) {
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    factory = new Function('putInt', 'putDecimal', 'putAscii', 'readBits', 'c', 'o', 'S', 'end', src) as (...args: unknown[]) => FastRow;
+    compiled.set(src, factory);
+  }
+  return factory(putInt, putDecimal, putAscii, readBits, consts, target.out, target.seeds.values, target.end);
+}
+
+function utf8Length(s: string): number {
+  return encoder.encode(s).length;
 }

@@ -46,8 +46,8 @@ export class FitCsvPrescan {
     const interp = csvInterpreter(opts);
     const writer = new FitCsvWriter(opts.profile, () => {}, opts);
     const expand = opts.expandComponents ?? true;
-    /** Per definition: most field triplets a data row can have (a compressed timestamp aside), -1 for no row. */
-    const bounds = new WeakMap<DefinitionFrame, number>();
+    /** Per local message type, for its current definition: most field triplets a data row can have (a compressed timestamp aside), -1 for no row. */
+    const bounds: number[] = new Array(16).fill(-1);
     this.#decoder = new RawDecoder(
       (f) => {
         if (f.kind === 'definition') {
@@ -58,7 +58,7 @@ export class FitCsvPrescan {
             this.#rows++;
             this.#widen(w);
           }
-          bounds.set(f, dataBound(opts.profile, writer, f, dev, expand, opts.hideUnknown ?? false));
+          bounds[f.local] = dataBound(opts.profile, writer, f, dev, expand, opts.hideUnknown ?? false);
         } else if (f.kind === 'data') {
           this.#decoded++;
           this.#widen(writer.dataWidth(interp.message(f)));
@@ -66,7 +66,7 @@ export class FitCsvPrescan {
       },
       csvRawOptions(undefined, (def, _b, _dv, _p, timestamp) => {
         this.#records++;
-        const bound = bounds.get(def)!;
+        const bound = bounds[def.local];
         if (bound >= 0) this.#rows++;
         if (def.globalNum === FIELD_DESCRIPTION || def.globalNum === DEVELOPER_DATA_ID) return false;
         return bound + (timestamp >= 0 ? 1 : 0) <= this.#width;

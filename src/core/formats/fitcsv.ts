@@ -13,6 +13,8 @@ import { isoFromFitTime } from '../fit/kit/time.js';
 import { upperSnake } from '../fit/profile/names.js';
 import type { Profile } from '../fit/profile/profile.js';
 import { Kind, isInvalid, type BaseTypeInfo } from '../fit/proto/base-types.js';
+import { AccumulatorSeeds } from '../fit/decode/codegen.js';
+import { CsvBytes } from './fitcsv-bytes.js';
 import type { FitDataCsvWriter } from './fitcsv-data.js';
 import { compileFastRow, type FastRow } from './fitcsv-fast.js';
 import { formatJavaDegrees, formatJavaDouble, formatJavaFloat } from './java-number.js';
@@ -58,7 +60,7 @@ export interface BoundDevField {
 export class FitCsvWriter {
   #opts: FitCsvOptions;
   #profile: Profile;
-  #onRow: (line: string) => void;
+  #out: CsvBytes;
   #width = 0;
   #defn?: Set<string>;
   #data?: Set<string>;
@@ -66,11 +68,14 @@ export class FitCsvWriter {
   hiddenFields = 0;
   hiddenMessages = 0;
   rows = 0;
+  /** Raw values of accumulating fields the fast rows read, for the Interpreter (flush before it decodes a message). */
+  readonly seeds = new AccumulatorSeeds();
 
-  constructor(profile: Profile, onRow: (line: string) => void, opts: FitCsvOptions = {}, dataTable?: FitDataCsvWriter) {
+  /** Rows go to `onRow` one by one (without their newline), or into `out`'s buffer. */
+  constructor(profile: Profile, onRow: ((line: string) => void) | CsvBytes, opts: FitCsvOptions = {}, dataTable?: FitDataCsvWriter) {
     this.#profile = profile;
     this.#dataTable = dataTable;
-    this.#onRow = onRow;
+    this.#out = onRow instanceof CsvBytes ? onRow : new CsvBytes({ row: onRow });
     this.#opts = opts;
     if (opts.defn) this.#defn = new Set(opts.defn.map((s) => s.toLowerCase()));
     if (opts.data) this.#data = new Set(opts.data.map((s) => s.toLowerCase()));
@@ -98,12 +103,18 @@ export class FitCsvWriter {
     this.#emitLine(line, cells.length / 3);
   }
 
-  /** A row of `k` field triplets, padded to the widest row so far, as FitCSVTool pads it. */
+  /** A row of `k` field triplets. */
   #emitLine(line: string, k: number): void {
+    this.#out.begin(line.length * 3);
+    this.#out.text(line);
+    this.#endRow(k);
+  }
+
+  /** Ends the row written to the output, of `k` field triplets: padded to the widest row so far, as FitCSVTool pads it. */
+  #endRow(k: number): void {
     if (k > this.#width) this.#width = k;
-    if (k < this.#width) line += padding(this.#width - k);
     this.rows++;
-    this.#onRow(line);
+    this.#out.end(this.#width - k);
   }
 
   /**
@@ -180,12 +191,12 @@ export class FitCsvWriter {
    * data(): with an option that changes how values print, the _data.csv table, or records whose
    * rows need the interpreter.
    */
-  fastRow(def: DefinitionFrame, interp: Interpreter, expand: boolean): FastRow | undefined {
+  fastRow(def: DefinitionFrame, expand: boolean): FastRow | undefined {
     const o = this.#opts;
     if (o.hex || o.degrees || o.iso8601 || o.enumNames || (o.invalid ?? 'drop') !== 'drop' || this.#dataTable) return undefined;
     const mdef = this.#profile.message(def.globalNum);
     if (!mdef || !this.showsData(mdef.name, true)) return undefined;
-    return compileFastRow(this.#profile, interp, def, { hideUnknown: o.hideUnknown ?? false, expand }, (line, k) => this.#emitLine(line, k));
+    return compileFastRow(this.#profile, def, { hideUnknown: o.hideUnknown ?? false, expand }, { out: this.#out, end: (k) => this.#endRow(k), seeds: this.seeds });
   }
 
   /** Field triplets of a data message's row, or -1 when it makes no row: the cells data() writes, counted. */
@@ -297,18 +308,11 @@ const IRREGULAR_LABELS: Readonly<Record<string, string>> = {
   power30sGreaterThan: 'POWER_30S_GREATER_THAN',
 };
 
-const paddings: string[] = [];
-
 /** FitCSVTool's header row for rows of up to `width` field triplets. */
 export function headerRow(width: number): string {
   let s = 'Type,Local Number,Message,';
   for (let i = 1; i <= width; i++) s += `Field ${i},Value ${i},Units ${i},`;
   return s;
-}
-
-/** The empty cells of `n` unused field triplets, made once per width. */
-function padding(n: number): string {
-  return (paddings[n] ??= ',,,'.repeat(n));
 }
 
 /** Whether splitString() leaves a piece: a character other than NUL. */
@@ -337,17 +341,20 @@ export interface FitCsvRunOptions extends FitCsvOptions {
 
 /**
  * Wires the raw decoder, the interpreter and the writer: push bytes into `decoder`, rows come
- * out of `onRow`, and `writer.headerRow()` is the header once the input has ended.
+ * out of `onRow` (or into `out`'s buffer), and `writer.headerRow()` is the header once the input
+ * has ended.
  */
-export function createFitCsvDecoder(opts: FitCsvRunOptions, onRow: (line: string) => void, onDiagnostic?: (d: Diagnostic) => void, dataTable?: FitDataCsvWriter) {
+export function createFitCsvDecoder(opts: FitCsvRunOptions, onRow: ((line: string) => void) | CsvBytes, onDiagnostic?: (d: Diagnostic) => void, dataTable?: FitDataCsvWriter, crc = true) {
   const interp = csvInterpreter(opts);
   const writer = new FitCsvWriter(opts.profile, onRow, opts, dataTable);
-  const fast = new WeakMap<DefinitionFrame, FastRow | null>();
+  const expand = opts.expandComponents ?? true;
+  /** The fast row writer of each local message type's current definition: undefined until its first record. */
+  const fast: (FastRow | null | undefined)[] = new Array(16).fill(undefined);
   const onRecord = (def: DefinitionFrame, b: Uint8Array, dv: DataView, p: number, timestamp: number): boolean => {
     if (timestamp >= 0) return false; // a compressed-header record: its timestamp is a field
-    let row = fast.get(def);
-    if (row === undefined) fast.set(def, (row = writer.fastRow(def, interp, opts.expandComponents ?? true) ?? null));
-    if (!row) return false;
+    let row = fast[def.local];
+    if (row === undefined) row = fast[def.local] = writer.fastRow(def, expand) ?? null;
+    if (row === null) return false;
     row(b, dv, p);
     return true;
   };
@@ -355,12 +362,14 @@ export function createFitCsvDecoder(opts: FitCsvRunOptions, onRow: (line: string
     (f) => {
       if (f.kind === 'definition') {
         interp.frame(f);
+        fast[f.local] = undefined;
         writer.definition(f, interp.devBinding(f));
       } else if (f.kind === 'data') {
+        writer.seeds.flush(interp);
         writer.data(interp.message(f));
       }
     },
-    csvRawOptions(onDiagnostic, onRecord),
+    { ...csvRawOptions(onDiagnostic, onRecord), crc },
   );
   return { decoder, writer };
 }

@@ -8,6 +8,7 @@ import { isStdout, openOutput } from './output-file.js';
 import { fromSystemError } from './system-error.js';
 
 export interface TextOutput {
+  /** Bytes are UTF-8, copied: the caller may reuse its buffer at once. */
   write(text: string | Uint8Array): Promise<void> | undefined;
   /** Everything written is out (a file: in place). */
   commit(): Promise<void>;
@@ -27,7 +28,7 @@ export async function openTextOutput(path: string): Promise<TextOutput> {
   };
   return {
     write(text) {
-      out.enqueue(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+      out.enqueue(typeof text === 'string' ? Buffer.from(text, 'utf8') : text); // enqueue copies
       return out.drained(QUEUED)?.catch(failed);
     },
     commit: () => out.commitQueued().catch(failed),
@@ -41,7 +42,7 @@ function stdoutText(): TextOutput {
   return {
     // The write's callback, not only 'drain': a pipe written synchronously never asks to wait,
     // and a reader gone away is only seen when the event loop runs.
-    write: (text) => new Promise<void>((resolve, reject) => stdout.write(text, (e) => (e ? reject(e) : resolve()))),
+    write: (text) => new Promise<void>((resolve, reject) => stdout.write(typeof text === 'string' ? text : Buffer.from(text), (e) => (e ? reject(e) : resolve()))),
     commit: settled,
     abort: () => {},
   };
