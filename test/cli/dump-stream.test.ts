@@ -136,7 +136,7 @@ describe('dumpFitCsv streams', () => {
       {
         main: () => ({
           write: (t) => {
-            written += t;
+            written += typeof t === 'string' ? t : new TextDecoder().decode(t);
             firstText();
           },
         }),

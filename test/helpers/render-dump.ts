@@ -23,11 +23,15 @@ export async function renderDump(bytes: Uint8Array, profile: Profile, opts: Dump
     () => [bytes],
     { ...opts, profile },
     {
-      main: () => ((csv = ''), { write: (t) => void (csv += t) }),
-      data: () => ((dataCsv = ''), { write: (t) => void (dataCsv += t) }),
+      main: () => ((csv = ''), { write: (t) => void (csv += text(t)) }),
+      data: () => ((dataCsv = ''), { write: (t) => void (dataCsv += text(t)) }),
     },
   );
   // FitCSVTool writes _data.csv empty when no data row matched or decoding failed.
   if (csv !== null && opts.data !== undefined && result.dataEmpty) dataCsv = '';
   return { csv, dataCsv, result };
 }
+
+const utf8 = new TextDecoder();
+/** Rows come as bytes, always whole rows, so each chunk decodes on its own. */
+const text = (t: string | Uint8Array) => (typeof t === 'string' ? t : utf8.decode(t));
