@@ -12,12 +12,15 @@ import { loadProfile } from '../platform/profile-loader.js';
 import { unreadableReport, type FileReport } from './validate-file.js';
 import { validatePath } from './validate-path.js';
 import type { ValidateRequest, ValidateWorkerData } from './validate-worker.js';
-import { validateArchive } from './validate-archive.js';
-import { isArchiveFile } from '../platform/archive.js';
 
 const WORKER_URL = new URL('./validate-worker.js', import.meta.url);
 /** Most files sent to a worker in one message. */
 const BATCH = 16;
+/**
+ * Names that may be archives (platform/archive.ts then reads their first bytes to tell): the
+ * archive reader and its zip library (~50 ms to load) are loaded only when one is given.
+ */
+const ARCHIVE_NAME = /\.(zip|gz)$/i;
 
 export interface ValidateManyOptions {
   /** Profile additions (files), in order. */
@@ -32,6 +35,8 @@ export interface ValidateManyOptions {
  * it (validated on this thread). Never rejects for a bad file.
  */
 export async function validateMany(paths: readonly string[], opts: ValidateManyOptions = {}): Promise<FileReport[]> {
+  if (!paths.some((p) => ARCHIVE_NAME.test(p))) return validateFiles(paths, opts);
+  const [{ isArchiveFile }, { validateArchive }] = await Promise.all([import('../platform/archive.js'), import('./validate-archive.js')]);
   const archives = paths.map(isArchiveFile);
   if (!archives.includes(true)) return validateFiles(paths, opts);
   const plain = await validateFiles(
