@@ -52,7 +52,7 @@ export function benchValidate(file: { name: string; path: string; bytes: number 
     cut(file.path, short, file.bytes - 1000);
     const cases: [string, string[]][] = [
       ['validate --threads 0', ['validate', file.path, '--quiet', '--threads', '0']],
-      ['validate (1 worker)', ['validate', file.path, '--quiet']],
+      ['validate (default)', ['validate', file.path, '--quiet']],
       ['repair (intact)', ['repair', file.path, '-o', join(dir, 'a.fit')]],
       ['repair (cut short)', ['repair', short, '-o', join(dir, 'b.fit'), '--tz', 'UTC']],
     ];
