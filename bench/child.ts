@@ -51,7 +51,12 @@ async function main(job: ChildJob): Promise<ChildResult> {
   let ms = Infinity;
   const timed = async (fn: typeof decode) => {
     // Collect a slow run's garbage outside the timing; for sub-10 ms runs GC is part of the cost.
-    if (ms >= 10) gc();
+    // The pause lets V8's background threads finish freeing it, or the next run's fresh output
+    // memory is page-faulted in while the old is still held (measured: more than the decode).
+    if (ms >= 10) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const t0 = performance.now();
     const n = await fn(input);
     ms = performance.now() - t0;

@@ -23,7 +23,7 @@ import { benchCommands, type CommandResults } from './commands.js';
 import { benchSort, type SortResult } from './sort.js';
 import { benchStartup, formatStartup, type StartupResult } from './startup.js';
 import { benchSync } from './sync.js';
-import { formatTargets17, type FloorPair } from './targets17.js';
+import { formatTargets17, type ColumnsPair, type FloorPair } from './targets17.js';
 import { benchValidate } from './validate.js';
 
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
@@ -106,10 +106,10 @@ function startupMs(args: string[]): { ms: number; output: string } | { error: st
   return { ms: median(times), output };
 }
 
-/** The allocation floor and fitkit interpreted alternated in one child: the minimum of each. */
-async function floorPair(file: BenchFile, timeoutMs: number): Promise<FloorPair | string> {
+/** Two modes alternated run by run in one child, on one heap: the minimum of each. */
+async function pairInOneChild(mode: string, other: string, file: BenchFile, timeoutMs: number): Promise<{ ms: number; otherMs: number; runs: number } | string> {
   return new Promise((resolve) => {
-    const job: ChildJob = { mode: 'fitkit-floor', alternateWith: 'fitkit-interpreted', path: file.path, warmup: 2, minMs: 4000, maxIterations: 40 };
+    const job: ChildJob = { mode, alternateWith: other, path: file.path, warmup: 2, minMs: 4000, maxIterations: 40 };
     const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${HEAP_MB}`, CHILD, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'ignore'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -120,7 +120,7 @@ async function floorPair(file: BenchFile, timeoutMs: number): Promise<FloorPair 
       if (!last.startsWith('{')) return resolve('no result');
       const r = JSON.parse(last) as ChildResult;
       if (!r.ok || !r.otherTimes) return resolve(r.ok ? 'no alternated runs' : r.error);
-      resolve({ floorMs: Math.min(...r.times), interpretedMs: Math.min(...r.otherTimes), runs: r.times.length });
+      resolve({ ms: Math.min(...r.times), otherMs: Math.min(...r.otherTimes), runs: r.times.length });
     });
   });
 }
@@ -159,9 +159,14 @@ async function main(): Promise<void> {
 
   const day = files.find((f) => f.name === 'ultra-24h.fit');
   let floor: FloorPair | string | undefined;
+  let columnsVsScan: ColumnsPair | string | undefined;
   if (day && !process.argv.includes('--no-decoders')) {
     console.log('\nallocation floor alternated with fitkit interpreted, 24 h file ...');
-    floor = await floorPair(day, timeoutMs);
+    const f = await pairInOneChild('fitkit-floor', 'fitkit-interpreted', day, timeoutMs);
+    floor = typeof f === 'string' ? f : { floorMs: f.ms, interpretedMs: f.otherMs, runs: f.runs };
+    console.log('columnar decode alternated with the raw scan, 24 h file ...');
+    const c = await pairInOneChild('fitkit-columns', 'fitkit-scan', day, timeoutMs);
+    columnsVsScan = typeof c === 'string' ? c : { columnsMs: c.ms, scanMs: c.otherMs, runs: c.runs };
   }
 
   // Whole commands beside the tools people use for the same job, in the same run.
@@ -212,7 +217,7 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(2))
       .join(' ')}:`,
   );
-  const lines = formatTargets17({ startup, commands, dayBytes: day?.bytes, bigBytes: hundredMb?.bytes, sort, rows, floor });
+  const lines = formatTargets17({ startup, commands, dayBytes: day?.bytes, bigBytes: hundredMb?.bytes, sort, rows, floor, columnsVsScan });
   for (const line of lines) console.log(`  ${line}`);
 }
 
