@@ -61,15 +61,21 @@ export type Channel = (typeof CHANNELS)[number];
 export class TcxPoints {
   n = 0;
   /** ms since 1970 */
-  time = new Float64Array(256);
-  line = new Uint32Array(256);
-  lap = new Uint32Array(256);
+  time: Float64Array;
+  line: Uint32Array;
+  lap: Uint32Array;
   /** 1 on the first trackpoint of a lap's second or later <Track>: where a Garmin device's timer started again. */
-  newTrack = new Uint8Array(256);
+  newTrack: Uint8Array;
   readonly values = {} as Record<Channel, Float64Array>;
 
-  constructor() {
-    for (const c of CHANNELS) this.values[c] = new Float64Array(256).fill(NaN);
+  /** `capacity`: trackpoints expected (the arrays grow past it). */
+  constructor(capacity = 256) {
+    const n = Math.max(1, capacity);
+    this.time = new Float64Array(n);
+    this.line = new Uint32Array(n);
+    this.lap = new Uint32Array(n);
+    this.newTrack = new Uint8Array(n);
+    for (const c of CHANNELS) this.values[c] = new Float64Array(n).fill(NaN);
   }
 
   /** Appends a trackpoint with every value missing; returns its index. */
@@ -261,6 +267,10 @@ const WHOLE_TARGETS = [NONE, T_TIME, T_LAT, T_LON, T_ALTITUDE, T_DISTANCE, NONE,
 
 /** Reads the document, one element at a time. */
 class TcxReader implements XmlHandler {
+  constructor(capacity: number) {
+    this.points = new TcxPoints(capacity);
+  }
+
   scanner!: { lineAt(pos: number): number };
   /** Ids of the open elements. */
   readonly stack: number[] = [];
@@ -269,7 +279,7 @@ class TcxReader implements XmlHandler {
   openActivity = 0;
   readonly activities: TcxActivity[] = [];
   readonly laps: TcxLap[] = [];
-  readonly points = new TcxPoints();
+  readonly points: TcxPoints;
   readonly courses = { activities: [] as TcxActivity[], laps: [] as TcxLap[], points: new TcxPoints() };
   readonly tally = new WarningTally();
   author?: string;
@@ -446,7 +456,10 @@ class TcxReader implements XmlHandler {
 
 /** Reads a TCX document. Throws FitkitError `bad_tcx` with the line number for bad input. */
 export function parseTcx(src: string): TcxWorkout {
-  const r = new TcxReader();
+  // Room for as many trackpoints as there are "<Trackpoint>": no growing the columns.
+  let count = 0;
+  for (let i = src.indexOf('<Trackpoint>'); i >= 0; i = src.indexOf('<Trackpoint>', i + 12)) count++;
+  const r = new TcxReader(Math.max(256, count));
   const scanner = new XmlScanner(src, r, { maxDepth: MAX_DEPTH });
   r.scanner = scanner;
   try {
