@@ -17,7 +17,8 @@ import type { Profile } from '../fit/profile/profile.js';
 import type { FieldDef, MessageDef } from '../fit/profile/types.js';
 import { Kind, isInvalid, type BaseTypeInfo } from '../fit/proto/base-types.js';
 import type { CsvBytes } from './fitcsv-bytes.js';
-import { putAscii, putDecimal, putInt } from './fitcsv-digits.js';
+import { putAscii, putInt } from '../bytes/ascii-digits.js';
+import { putDecimal } from './fitcsv-digits.js';
 import { formatJavaDouble, formatJavaFloat } from './java-number.js';
 
 /** Writes the data row of the record whose content starts at `p`. */

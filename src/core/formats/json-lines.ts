@@ -23,7 +23,8 @@ import { Interpreter, type DevDescription } from '../fit/decode/interpret.js';
 import { RawDecoder } from '../fit/decode/raw.js';
 import { AccumulatorSeeds, compiledReadType } from '../fit/decode/codegen.js';
 import { jsonReplacer, messageToObject, type ValueOptions } from '../fit/decode/values.js';
-import { NumberTextCache, VALUE_MAX, decimalScale, putBytes, putCachedNumber, putDecimal, putFitDate, putInteger, putNumber } from './json-text.js';
+import { NumberTextCache, VALUE_MAX, decimalScale, putBytes, putCachedNumber, putDecimal, putFitDate, putNumber } from './json-text.js';
+import { putInt } from '../bytes/ascii-digits.js';
 
 export interface JsonLinesOptions {
   profile?: Profile;
@@ -192,7 +193,7 @@ function putField(o: Uint8Array, q: number, s: Slot, v: number): number {
   }
   switch (s.kind) {
     case INTEGER:
-      return putInteger(o, q, v);
+      return putInt(o, q, v);
     case DATE:
       return putFitDate(o, q, v);
     case DECIMAL:

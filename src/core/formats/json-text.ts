@@ -3,6 +3,7 @@
  * FIT dates as ISO text (messageToObject's `dates: 'iso'`), and text known in advance. Each
  * writer puts its bytes at o[q] and returns the position after them; the caller makes room.
  */
+import { putAscii, putInt } from '../bytes/ascii-digits.js';
 import { FIT_EPOCH_S, FIT_MAX_DATE, FIT_MIN_ABSOLUTE } from '../fit/kit/time.js';
 
 /** The most bytes a number or a date takes (`"+275760-09-13T00:00:00.000Z"`, `-1.2345678901234567e-308`). */
@@ -14,48 +15,14 @@ export function putBytes(o: Uint8Array, q: number, a: Uint8Array): number {
   return q + a.length;
 }
 
-/** Text of ASCII characters only (number text). */
-function putAscii(o: Uint8Array, q: number, s: string): number {
-  for (let i = 0; i < s.length; i++) o[q + i] = s.charCodeAt(i);
-  return q + s.length;
-}
-
-/** A non-negative integer below 2^32, as decimal digits. */
-function putUint(o: Uint8Array, q: number, v: number): number {
-  if (v < 10) {
-    o[q] = 48 + v;
-    return q + 1;
-  }
-  const n = v < 100 ? 2 : v < 1e3 ? 3 : v < 1e4 ? 4 : v < 1e5 ? 5 : v < 1e6 ? 6 : v < 1e7 ? 7 : v < 1e8 ? 8 : v < 1e9 ? 9 : 10;
-  let e = q + n;
-  do {
-    const d = (v / 10) >>> 0;
-    o[--e] = 48 + v - d * 10;
-    v = d;
-  } while (v > 0);
-  return q + n;
-}
-
 /** What JSON.stringify writes for a number: its shortest round-trip text, null when not finite. */
 function numberText(v: number): string {
   return Number.isFinite(v) ? String(v) : 'null';
 }
 
-/** A number as JSON.stringify writes it; integers (-0 as 0) without going through a string. */
+/** A number as JSON.stringify writes it (-0 as 0, null when not finite). */
 export function putNumber(o: Uint8Array, q: number, v: number): number {
-  if (Math.floor(v) === v && v < 4294967296 && v > -4294967296) {
-    if (v >= 0) return putUint(o, q, v);
-    o[q] = 45;
-    return putUint(o, q + 1, -v);
-  }
-  return putAscii(o, q, numberText(v));
-}
-
-/** An integer of 32 bits (signed or not) as JSON writes it. */
-export function putInteger(o: Uint8Array, q: number, v: number): number {
-  if (v >= 0) return putUint(o, q, v);
-  o[q] = 45;
-  return putUint(o, q + 1, -v);
+  return Number.isFinite(v) ? putInt(o, q, v) : putAscii(o, q, 'null');
 }
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
@@ -90,7 +57,7 @@ export function putDecimal(o: Uint8Array, q: number, r: number, power: number, m
   } else if (n >= 1e15) return putAscii(o, q, numberText(r / (POW10[power] / multiplier)));
   const unit = POW10[power];
   const whole = Math.floor(n / unit);
-  q = whole < 4294967296 ? putUint(o, q, whole) : putAscii(o, q, String(whole));
+  q = putInt(o, q, whole);
   // Below 10^6: an int32 from here.
   let frac = (n - whole * unit) | 0;
   if (frac === 0) return q;

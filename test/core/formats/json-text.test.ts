@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FIT_EPOCH_S } from '../../../src/core/fit/kit/time.js';
-import { NumberTextCache, decimalScale, putCachedNumber, putDecimal, putFitDate, putInteger, putNumber } from '../../../src/core/formats/json-text.js';
+import { putInt } from '../../../src/core/bytes/ascii-digits.js';
+import { NumberTextCache, decimalScale, putCachedNumber, putDecimal, putFitDate, putNumber } from '../../../src/core/formats/json-text.js';
 
 const o = new Uint8Array(64);
 const text = (q: number) => new TextDecoder().decode(o.subarray(0, q));
@@ -40,7 +41,7 @@ describe('JSON text writers', () => {
     for (const v of [0, -0, 1, -1, 9, 10, 99, 100, 4294967295, -2147483648, 4294967296, -4294967296, 1e21, 1.5, -0.001, 1e-7, 420.20000000000005, NaN, Infinity, -Infinity]) {
       expect(text(putNumber(o, 0, v))).toBe(JSON.stringify(v));
     }
-    for (const v of [0, 7, 65535, 4294967295, -1, -2147483648]) expect(text(putInteger(o, 0, v))).toBe(JSON.stringify(v));
+    for (const v of [0, 7, 65535, 4294967295, -1, -2147483648]) expect(text(putInt(o, 0, v))).toBe(JSON.stringify(v));
   });
   it('cached number text is keyed by the integer it comes from', () => {
     const c = new NumberTextCache();

@@ -1,10 +1,11 @@
 /**
- * The digit writers of the compiled CSV rows against the text they stand for: String() for
+ * The digit writers (bytes/ascii-digits.ts, and the CSV rows' Java decimals) against the text they stand for: String() for
  * integers, formatJavaDouble() (java-number.ts, checked against Java) for integers over 10^k,
  * over many random values of every size and the edges between the ways they are written.
  */
 import { describe, expect, it } from 'vitest';
-import { putAscii, putDecimal, putInt } from '../../../src/core/formats/fitcsv-digits.js';
+import { putAscii, putInt } from '../../../src/core/bytes/ascii-digits.js';
+import { putDecimal } from '../../../src/core/formats/fitcsv-digits.js';
 import { formatJavaDouble } from '../../../src/core/formats/java-number.js';
 
 const buf = new Uint8Array(64);
