@@ -1,10 +1,12 @@
 /**
  * What bin/run.js has oclif load. Running one of fitkit's commands (`fitkit dump ride.fit`) needs
- * only fitkit's own command table: oclif's plugins (the `help` and `autocomplete` commands) are
- * left out, saving the reading of their packages and manifests on every run. Anything else (help,
- * a bare `fitkit`, a misspelt command, `fitkit autocomplete`) loads the whole CLI.
+ * only that command: oclif's plugins (the `help` and `autocomplete` commands) are left out, saving
+ * the reading of their packages and manifests, and the command comes from its bundle
+ * (dist/bundle/ID.js, scripts/bundle-commands.mjs: one file instead of ~50 modules) through
+ * oclif's "explicit" command discovery. Anything else (help, a bare `fitkit`, a misspelt command,
+ * `fitkit autocomplete`) loads the whole CLI.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Interfaces } from './oclif.js';
 
@@ -14,5 +16,16 @@ export function loadOptions(args: readonly string[], root: URL): string | Interf
   const plain = id !== undefined && /^[a-z][a-z0-9-]*$/.test(id) && !args.includes('--help') && !args.includes('-h');
   if (!plain || !existsSync(new URL(`dist/commands/${id}.js`, root))) return fileURLToPath(root);
   const pjson = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as Interfaces.PJSON;
-  return { root: fileURLToPath(root), pjson: { ...pjson, oclif: { ...pjson.oclif, plugins: [] } } };
+  const oclif: Interfaces.PJSON['oclif'] = { ...pjson.oclif, plugins: [] };
+  if (bundleIsCurrent(id, root)) oclif.commands = { strategy: 'explicit', target: `./dist/bundle/${id}.js`, identifier: 'COMMANDS' };
+  return { root: fileURLToPath(root), pjson: { ...pjson, oclif } };
+}
+
+/**
+ * A bundle older than its command's tsc output was left by an earlier `npm run build` (tsc alone
+ * does not bundle): the modules are run then, never stale code.
+ */
+function bundleIsCurrent(id: string, root: URL): boolean {
+  const bundle = statSync(new URL(`dist/bundle/${id}.js`, root), { throwIfNoEntry: false });
+  return bundle !== undefined && bundle.mtimeMs >= statSync(new URL(`dist/commands/${id}.js`, root)).mtimeMs;
 }

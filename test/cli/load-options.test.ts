@@ -1,15 +1,17 @@
 /**
- * bin/run.js runs a fitkit command on a configuration without oclif's plugins (load-options.ts).
- * What a command prints and its exit code must not depend on that: the spawned CLI (lite
- * configuration) is compared with the same command run in-process on the whole one.
+ * bin/run.js runs a fitkit command on a configuration without oclif's plugins, the command taken
+ * from its bundle (load-options.ts, scripts/bundle-commands.mjs). What a command prints and its
+ * exit code must not depend on that: the spawned CLI (lite configuration, bundle) is compared with
+ * the same command run in-process on the whole configuration and tsc's modules.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadOptions } from '../../src/cli/load-options.js';
+import type { Interfaces } from '../../src/cli/oclif.js';
 import { fitkitIn } from '../helpers/run-cli.js';
 import { smallFit, writeFile } from '../helpers/sort-files.js';
 
@@ -18,6 +20,9 @@ const rootUrl = pathToFileURL(root + '/');
 const dir = mkdtempSync(join(tmpdir(), 'fitkit-load-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const tiny = writeFile(join(dir, 'tiny.fit'), smallFit({ records: 5 }));
+const ids = readdirSync(join(root, 'dist/commands'))
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => f.slice(0, -3));
 
 function spawned(args: string[]) {
   const env = { ...process.env };
@@ -37,8 +42,21 @@ describe('load options', () => {
     }
   });
 
+  it.each(ids)('takes %s from its bundle, built after every module it holds', (id) => {
+    const opts = loadOptions([id, 'x'], rootUrl) as Interfaces.LoadOptions & { pjson: Interfaces.PJSON };
+    expect(opts.pjson.oclif.commands).toEqual({ strategy: 'explicit', target: `./dist/bundle/${id}.js`, identifier: 'COMMANDS' });
+    const built = statSync(join(root, `dist/bundle/${id}.js`)).mtimeMs;
+    const inputs = JSON.parse(readFileSync(join(root, `dist/bundle/${id}.inputs.json`), 'utf8')) as string[];
+    expect(inputs).toContain(`dist/commands/${id}.js`);
+    for (const f of inputs) expect(statSync(join(root, f)).mtimeMs, f).toBeLessThanOrEqual(built);
+  });
+
   it.each([
     ['dump', tiny],
+    ['dump', '-o', join(dir, 'tiny.csv'), tiny],
+    ['fit2gpx', '--json', tiny, '-o', join(dir, 'tiny.gpx')],
+    ['repair', '--json', tiny, '-o', join(dir, 'fixed.fit'), '--force'],
+    ['validate', '--threads', '2', tiny, tiny],
     ['dump', '--bogus', tiny],
     ['dump', '--json', join(dir, 'missing.fit')],
     ['validate', '--json', tiny],

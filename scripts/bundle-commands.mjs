@@ -1,0 +1,78 @@
+// Writes dist/bundle/ID.js for every command: the command and every fitkit module and package it
+// imports, pre-linked by esbuild into one ES module exporting `COMMANDS = { ID: Command }` (oclif's
+// "explicit" command discovery). A plain `fitkit ID ...` loads that file instead of ~50 small
+// modules (src/cli/load-options.ts); Node's module loader over those was a third of a command's
+// start-up (bench/README.md). Reads tsc's output, so it runs after tsc. Also writes ID.inputs.json
+// (the dist files each bundle holds) so a test can tell a stale bundle.
+//
+// Left out of the bundles, loaded as modules when reached:
+// - oclif: every bundle imports the one pre-linked copy at dist/cli/oclif.js (one copy of its
+//   classes per process, see src/cli/oclif.ts);
+// - packages imported only on some paths, or native: usb, yauzl, cli-progress, @garmin/fitsdk.
+// Worker scripts stay separate modules; `import.meta.url` in a bundled module is rewritten to that
+// module's own dist URL, so the files it finds beside itself (workers, the profile extract) are found.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+const OUT = 'dist/bundle';
+const OCLIF_DOOR = resolve('dist/cli/oclif.js');
+
+const ids = readdirSync('dist/commands')
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => f.slice(0, -3));
+
+/** oclif, wherever it is asked for (the door module or the package), is the door, unbundled. */
+const oclifDoor = {
+  name: 'oclif-door',
+  setup(b) {
+    b.onResolve({ filter: /^@oclif\/core$/ }, () => ({ path: '../cli/oclif.js', external: true }));
+    b.onResolve({ filter: /(^|\/)oclif\.js$/ }, (args) => (resolve(args.resolveDir, args.path) === OCLIF_DOOR ? { path: '../cli/oclif.js', external: true } : undefined));
+  },
+};
+
+/** `import.meta.url` of a bundled module: its own URL in dist/, as if it were loaded alone. */
+const ownUrl = {
+  name: 'own-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\/dist\/.*\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      if (!src.includes('import.meta.url')) return undefined;
+      const rel = relative(resolve(OUT), args.path);
+      return { contents: src.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'js' };
+    });
+  },
+};
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+await Promise.all(
+  ids.map(async (id) => {
+    const outfile = `${OUT}/${id}.js`;
+    const r = await build({
+      stdin: {
+        contents: `import C from '../commands/${id}.js';\nexport const COMMANDS = { ${JSON.stringify(id)}: C };\n`,
+        resolveDir: resolve(OUT),
+        sourcefile: `${id}-entry.js`,
+        loader: 'js',
+      },
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      minifySyntax: true,
+      minifyWhitespace: process.env.FITKIT_BUNDLE_READABLE !== '1',
+      external: ['usb', 'yauzl', 'cli-progress', '@garmin/fitsdk'],
+      plugins: [oclifDoor, ownUrl],
+      // CommonJS packages inside (cli-table3, ...) may call require: give them Node's.
+      banner: { js: "import { createRequire as __fitkitCreateRequire } from 'node:module';\nconst require = __fitkitCreateRequire(import.meta.url);" },
+      metafile: true,
+      logLevel: 'warning',
+    });
+    const inputs = Object.keys(r.metafile.inputs)
+      .filter((f) => f.startsWith('dist/') && !f.startsWith(OUT))
+      .sort();
+    writeFileSync(`${OUT}/${id}.inputs.json`, JSON.stringify(inputs) + '\n');
+  }),
+);
