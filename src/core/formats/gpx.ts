@@ -10,7 +10,9 @@
  *   (POWER_NS); its tag stays the bare `power` readers look for.
  */
 
-import { put, putDec3, putFixed, putInt, putUint, TextBuffer, utf8 } from '../bytes/text-buffer.js';
+import { putDigits, putInt } from '../bytes/ascii-digits.js';
+import { putDec3, putToFixed } from '../bytes/ascii-decimals.js';
+import { put, TextBuffer, utf8 } from '../bytes/text-buffer.js';
 
 export const GPX_NS = 'http://www.topografix.com/GPX/1/1';
 export const TPX_V1_NS = 'http://www.garmin.com/xmlschemas/TrackPointExtension/v1';
@@ -94,7 +96,7 @@ export function isoTime(ms: number): string {
 
 /**
  * Degrees with 9 decimals: a semicircle is 8.4e-8°, so nothing is lost and trailing noise is cut.
- * (The writer prints the same digits straight into bytes: TextBuffer.fixed.)
+ * (The writer prints the same digits straight into bytes: putToFixed.)
  */
 const deg = (v: number): string => {
   const n = Math.round(Math.abs(v) * 1e9);
@@ -102,7 +104,7 @@ const deg = (v: number): string => {
   const frac = String(n - whole * 1e9);
   return (v < 0 && n !== 0 ? '-' : '') + whole + '.' + '000000000'.slice(frac.length) + frac;
 };
-/** Up to 3 decimals, no trailing zeros (enhanced_altitude is in 0.2 m steps); TextBuffer.dec3 in bytes. */
+/** Up to 3 decimals, no trailing zeros (enhanced_altitude is in 0.2 m steps); putDec3 in bytes. */
 const num = (v: number) => String(Math.round(v * 1000) / 1000);
 
 /**
@@ -246,9 +248,9 @@ export class GpxWriter {
     const b = this.#out.room(MAX_POINT);
     let n = this.#out.index();
     n = put(b, n, M.open[kind]);
-    n = putFixed(b, n, p.lat, 9);
+    n = putToFixed(b, n, p.lat, 9);
     n = put(b, n, M.lon);
-    n = putFixed(b, n, p.lon, 9);
+    n = putToFixed(b, n, p.lon, 9);
     if (p.ele !== undefined) {
       n = put(b, n, M.gtEle);
       n = putDec3(b, n, p.ele);
@@ -283,7 +285,7 @@ export class GpxWriter {
     n = put(b, n, this.#minutePrefix);
     const sec = (ms / 1000) % 60;
     if (sec < 10) b[n++] = 48;
-    n = putUint(b, n, sec);
+    n = putDigits(b, n, sec);
     return put(b, n, M.zTimeEnd);
   }
 
