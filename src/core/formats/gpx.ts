@@ -10,7 +10,9 @@
  *   (POWER_NS); its tag stays the bare `power` readers look for.
  */
 
-import { put, putDec3, putFixed, putInt, putUint, TextBuffer, utf8 } from '../bytes/text-buffer.js';
+import { putDigits, putInt } from '../bytes/ascii-digits.js';
+import { putDec3, putToFixed } from '../bytes/ascii-decimals.js';
+import { put, TextBuffer, utf8 } from '../bytes/text-buffer.js';
 
 export const GPX_NS = 'http://www.topografix.com/GPX/1/1';
 export const TPX_V1_NS = 'http://www.garmin.com/xmlschemas/TrackPointExtension/v1';
@@ -94,7 +96,7 @@ export function isoTime(ms: number): string {
 
 /**
  * Degrees with 9 decimals: a semicircle is 8.4e-8°, so nothing is lost and trailing noise is cut.
- * (The writer prints the same digits straight into bytes: TextBuffer.fixed.)
+ * (The writer prints the same digits straight into bytes: putToFixed.)
  */
 const deg = (v: number): string => {
   const n = Math.round(Math.abs(v) * 1e9);
@@ -102,46 +104,68 @@ const deg = (v: number): string => {
   const frac = String(n - whole * 1e9);
   return (v < 0 && n !== 0 ? '-' : '') + whole + '.' + '000000000'.slice(frac.length) + frac;
 };
-/** Up to 3 decimals, no trailing zeros (enhanced_altitude is in 0.2 m steps); TextBuffer.dec3 in bytes. */
+/** Up to 3 decimals, no trailing zeros (enhanced_altitude is in 0.2 m steps); putDec3 in bytes. */
 const num = (v: number) => String(Math.round(v * 1000) / 1000);
 
 /**
  * Markup of points, encoded once. A point takes one line (`<trkpt …><ele>…</ele><time>…</time>
  * <extensions>…</extensions></trkpt>`): readers see the same elements, and on a multi-day file
  * the indentation of five lines per point would be a tenth of the output.
+ *
+ * Between two values goes one piece, J[last][next]: the closing of the element written last,
+ * the wrappers entered or left (`<extensions>`, `<gpxtpx:TrackPointExtension>`) and the opening
+ * of the next element, or the point's end. Six to ten pieces a point instead of fifteen.
  */
-const M = {
-  // Index 0: track points, 1: route points. A closing tag comes merged with what precedes it.
-  open: [utf8('      <trkpt lat="'), utf8('    <rtept lat="')],
-  close: [utf8('</trkpt>\n'), utf8('</rtept>\n')],
-  extEndClose: [utf8('</extensions></trkpt>\n'), utf8('</extensions></rtept>\n')],
-  tpxEndClose: [utf8('</gpxtpx:TrackPointExtension></extensions></trkpt>\n'), utf8('</gpxtpx:TrackPointExtension></extensions></rtept>\n')],
-  lon: utf8('" lon="'),
-  gt: utf8('">'),
-  gtEle: utf8('"><ele>'),
-  eleEnd: utf8('</ele>'),
-  time: utf8('<time>'),
-  zTimeEnd: utf8('Z</time>'),
-  timeEnd: utf8('</time>'),
-  sat: utf8('<sat>'),
-  satEnd: utf8('</sat>'),
-  hdop: utf8('<hdop>'),
-  hdopEnd: utf8('</hdop>'),
-  extTpx: utf8('<extensions><gpxtpx:TrackPointExtension>'),
-  extPower: utf8(`<extensions><power xmlns="${POWER_NS}">`),
-  powerEnd: utf8('</power>'),
-  powerEndTpx: utf8('</power><gpxtpx:TrackPointExtension>'),
-  atemp: utf8('<gpxtpx:atemp>'),
-  atempEnd: utf8('</gpxtpx:atemp>'),
-  hr: utf8('<gpxtpx:hr>'),
-  hrEnd: utf8('</gpxtpx:hr>'),
-  cad: utf8('<gpxtpx:cad>'),
-  cadEnd: utf8('</gpxtpx:cad>'),
-  speed: utf8('<gpxtpx:speed>'),
-  speedEnd: utf8('</gpxtpx:speed>'),
-  course: utf8('<gpxtpx:course>'),
-  courseEnd: utf8('</gpxtpx:course>'),
-};
+const OPEN_POINT = [utf8('      <trkpt lat="'), utf8('    <rtept lat="')];
+const LON = utf8('" lon="');
+
+/** What was written last (its closing is owed). `Text`: a complete element, nothing owed. */
+const enum Last {
+  Lon,
+  Ele,
+  Time,
+  Text,
+  Sat,
+  Hdop,
+  Power,
+  Atemp,
+  Hr,
+  Cad,
+  Speed,
+  Course,
+}
+/** What comes next: an element (its opening), nothing (`Text`: a complete element follows), the point's end. */
+const enum Next {
+  Ele,
+  Sat,
+  Hdop,
+  Power,
+  Atemp,
+  Hr,
+  Cad,
+  Speed,
+  Course,
+  Text,
+  EndTrkpt,
+  EndRtept,
+}
+// By Last: the closing owed, and the nesting it leaves open (0 the point, 1 extensions, 2 TrackPointExtension).
+const CLOSE = ['">', '</ele>', 'Z</time>', '', '</sat>', '</hdop>', '</power>', '</gpxtpx:atemp>', '</gpxtpx:hr>', '</gpxtpx:cad>', '</gpxtpx:speed>', '</gpxtpx:course>'];
+const CLOSE_DEPTH = [0, 0, 0, 0, 0, 0, 1, 2, 2, 2, 2, 2];
+// By Next: the opening, and the nesting it needs (-1: the point's end).
+const OPEN = ['<ele>', '<sat>', '<hdop>', `<power xmlns="${POWER_NS}">`, '<gpxtpx:atemp>', '<gpxtpx:hr>', '<gpxtpx:cad>', '<gpxtpx:speed>', '<gpxtpx:course>', '', '</trkpt>\n', '</rtept>\n'];
+const OPEN_DEPTH = [0, 0, 0, 1, 2, 2, 2, 2, 2, 0, -1, -1];
+
+function junction(last: number, next: number): Uint8Array {
+  const from = CLOSE_DEPTH[last];
+  const to = OPEN_DEPTH[next];
+  let s = CLOSE[last];
+  if (to < 0) s += (from === 2 ? '</gpxtpx:TrackPointExtension>' : '') + (from >= 1 ? '</extensions>' : '');
+  else s += (from === 0 && to >= 1 ? '<extensions>' : '') + (from < 2 && to === 2 ? '<gpxtpx:TrackPointExtension>' : '');
+  return utf8(s + OPEN[next]);
+}
+const J = CLOSE.map((_, last) => OPEN.map((_, next) => junction(last, next)));
+
 /** A point's bytes never exceed this (numbers of at most ~25 characters each). */
 const MAX_POINT = 1024;
 
@@ -154,7 +178,8 @@ export class GpxWriter {
   #opts: GpxOptions;
   #tpx: string | undefined;
   #minute = NaN;
-  #minutePrefix: Uint8Array = new Uint8Array(0);
+  /** `<time>` and the minute's `YYYY-MM-DDTHH:MM:`, after the position (0) or after `<ele>` (1), with what closes them. */
+  #minutePrefix: Uint8Array[] = [];
 
   constructor(sink: (chunk: Uint8Array) => void, opts: GpxOptions) {
     this.#out = new TextBuffer(sink);
@@ -245,73 +270,78 @@ export class GpxWriter {
   #point(kind: 0 | 1, p: GpxPoint): void {
     const b = this.#out.room(MAX_POINT);
     let n = this.#out.index();
-    n = put(b, n, M.open[kind]);
-    n = putFixed(b, n, p.lat, 9);
-    n = put(b, n, M.lon);
-    n = putFixed(b, n, p.lon, 9);
+    n = put(b, n, OPEN_POINT[kind]);
+    n = putToFixed(b, n, p.lat, 9);
+    n = put(b, n, LON);
+    n = putToFixed(b, n, p.lon, 9);
+    let last = Last.Lon;
     if (p.ele !== undefined) {
-      n = put(b, n, M.gtEle);
-      n = putDec3(b, n, p.ele);
-      n = put(b, n, M.eleEnd);
-    } else {
-      n = put(b, n, M.gt);
+      n = putDec3(b, put(b, n, J[last][Next.Ele]), p.ele);
+      last = Last.Ele;
     }
-    if (p.time !== undefined) n = this.#time(b, n, p.time);
+    if (p.time !== undefined) {
+      const ms = p.time;
+      if (ms >= 0 && ms % 1000 === 0) {
+        n = this.#seconds(b, n, ms, last === Last.Ele ? 1 : 0);
+        last = Last.Time;
+      } else {
+        n = put(b, put(b, n, J[last][Next.Text]), utf8(`<time>${isoTime(ms)}</time>`));
+        last = Last.Text;
+      }
+    }
     if (this.#opts.gpsQuality) {
       if (p.sat !== undefined && p.sat >= 0) {
-        n = put(b, n, M.sat);
-        n = putInt(b, n, Math.round(p.sat));
-        n = put(b, n, M.satEnd);
+        n = putInt(b, put(b, n, J[last][Next.Sat]), Math.round(p.sat));
+        last = Last.Sat;
       }
       if (p.hdop !== undefined) {
-        n = put(b, n, M.hdop);
-        n = putDec3(b, n, p.hdop);
-        n = put(b, n, M.hdopEnd);
+        n = putDec3(b, put(b, n, J[last][Next.Hdop]), p.hdop);
+        last = Last.Hdop;
       }
     }
-    this.#out.end(this.#tpx ? this.#extensions(b, n, p, kind) : put(b, n, M.close[kind]));
+    if (this.#tpx) {
+      // Order and ranges as TrackPointExtension_t declares them: atemp, hr (1..255), cad (0..254), speed, course.
+      if (p.power !== undefined) {
+        n = putInt(b, put(b, n, J[last][Next.Power]), Math.round(p.power));
+        last = Last.Power;
+      }
+      if (p.temp !== undefined) {
+        n = putDec3(b, put(b, n, J[last][Next.Atemp]), p.temp);
+        last = Last.Atemp;
+      }
+      if (p.hr !== undefined && p.hr >= 1 && p.hr <= 255) {
+        n = putInt(b, put(b, n, J[last][Next.Hr]), Math.round(p.hr));
+        last = Last.Hr;
+      }
+      if (p.cad !== undefined && p.cad >= 0 && p.cad <= 254) {
+        n = putInt(b, put(b, n, J[last][Next.Cad]), Math.round(p.cad));
+        last = Last.Cad;
+      }
+      if (this.#opts.extensions === 'v2') {
+        if (p.speed !== undefined) {
+          n = putDec3(b, put(b, n, J[last][Next.Speed]), p.speed);
+          last = Last.Speed;
+        }
+        if (p.course !== undefined) {
+          n = putDec3(b, put(b, n, J[last][Next.Course]), p.course);
+          last = Last.Course;
+        }
+      }
+    }
+    this.#out.end(put(b, n, J[last][Next.EndTrkpt + kind]));
   }
 
-  /** `<time>` as isoTime writes it; whole seconds (nearly every point) reuse the minute's prefix. */
-  #time(b: Uint8Array, n: number, ms: number): number {
-    if (!(ms >= 0 && ms % 1000 === 0)) return put(b, n, utf8(`<time>${isoTime(ms)}</time>`));
+  /** A whole second's `<time>` as isoTime writes it, its minute's prefix reused; `after` 1: after `<ele>`, 0: after the position. */
+  #seconds(b: Uint8Array, n: number, ms: number, after: 0 | 1): number {
     const minute = Math.floor(ms / 60_000);
     if (minute !== this.#minute) {
       this.#minute = minute;
-      this.#minutePrefix = utf8('<time>' + new Date(minute * 60_000).toISOString().slice(0, 17));
+      const prefix = '<time>' + new Date(minute * 60_000).toISOString().slice(0, 17);
+      this.#minutePrefix = [utf8(CLOSE[Last.Lon] + prefix), utf8(CLOSE[Last.Ele] + prefix)];
     }
-    n = put(b, n, this.#minutePrefix);
+    n = put(b, n, this.#minutePrefix[after]);
     const sec = (ms / 1000) % 60;
     if (sec < 10) b[n++] = 48;
-    n = putUint(b, n, sec);
-    return put(b, n, M.zTimeEnd);
-  }
-
-  /** Extensions, then the point's closing tag. */
-  #extensions(b: Uint8Array, n: number, p: GpxPoint, kind: 0 | 1): number {
-    // Order and ranges as TrackPointExtension_t declares them: atemp, hr (1..255), cad (0..254), speed, course.
-    const temp = p.temp !== undefined;
-    const hr = p.hr !== undefined && p.hr >= 1 && p.hr <= 255;
-    const cad = p.cad !== undefined && p.cad >= 0 && p.cad <= 254;
-    const v2 = this.#opts.extensions === 'v2';
-    const speed = v2 && p.speed !== undefined;
-    const course = v2 && p.course !== undefined;
-    const tpx = temp || hr || cad || speed || course;
-    if (p.power !== undefined) {
-      n = put(b, n, M.extPower);
-      n = putInt(b, n, Math.round(p.power));
-      if (!tpx) return put(b, put(b, n, M.powerEnd), M.extEndClose[kind]);
-      n = put(b, n, M.powerEndTpx);
-    } else if (tpx) {
-      n = put(b, n, M.extTpx);
-    } else {
-      return put(b, n, M.close[kind]);
-    }
-    if (temp) n = put(b, putDec3(b, put(b, n, M.atemp), p.temp!), M.atempEnd);
-    if (hr) n = put(b, putInt(b, put(b, n, M.hr), Math.round(p.hr!)), M.hrEnd);
-    if (cad) n = put(b, putInt(b, put(b, n, M.cad), Math.round(p.cad!)), M.cadEnd);
-    if (speed) n = put(b, putDec3(b, put(b, n, M.speed), p.speed!), M.speedEnd);
-    if (course) n = put(b, putDec3(b, put(b, n, M.course), p.course!), M.courseEnd);
-    return put(b, n, M.tpxEndClose[kind]);
+    return putDigits(b, n, sec);
   }
 }

@@ -6,7 +6,6 @@ import { findMtpInterface } from '../../../src/core/mtp/interface-probe.js';
 import { MtpTransport } from '../../../src/core/mtp/transport.js';
 import type { SimMtpWatchOptions } from '../../../src/core/sim/mtp-watch.js';
 import { patternBytes } from '../../../src/core/sim/mtp-objects.js';
-import { measureRawInRate } from '../../../src/core/sim/mtp-raw-rate.js';
 import { SimUsbBus } from '../../../src/core/sim/usb-sim.js';
 import { WATCH_MODELS, watchFiles } from '../../../src/core/sim/watch-files.js';
 import { FAST, ScriptedDevice, plugWatch, recorded } from './sim-setup.js';
@@ -181,16 +180,7 @@ describe('MTP transport: protocol violations', () => {
   });
 });
 
-describe('the raw-rate baseline', () => {
-  it('moves every byte through the simulated IN path and reports a rate', async () => {
-    for (const bytes of [patternBytes(3 * (1 << 20) + 100), 1 << 20, 700]) {
-      const n = typeof bytes === 'number' ? bytes : bytes.length;
-      const r = await measureRawInRate({ bytes });
-      expect(r.bytes).toBe(n);
-      expect(r.bytesPerSecond).toBeGreaterThan(0);
-    }
-  });
-
+describe("the simulator's pattern bytes", () => {
   it('makes deterministic, position-dependent pattern bytes', () => {
     const a = patternBytes(200_000, 5);
     expect(Buffer.compare(a, patternBytes(200_000, 5))).toBe(0);

@@ -159,24 +159,42 @@ interface Output {
   end(): void;
 }
 
-/** GPX point from a track point; `prev` (same segment) gives the v2 course: pass it only for v2. */
-function gpxPoint(o: Outline, p: TrackPoint, prev: TrackPoint | undefined): GpxPoint {
-  // All properties set, absent ones undefined: one object shape for the writer.
-  return {
-    lat: degreesFromSemicircles(p.lat!),
-    lon: degreesFromSemicircles(p.lon!),
-    time: p.timed ? msOf(o, p.t) : undefined,
-    ele: p.ele,
-    hr: p.hr,
-    cad: p.cad,
-    power: p.power,
-    temp: p.temp,
-    speed: p.speed,
-    sat: p.sat,
-    hdop: p.hdop,
-    course: prev && (prev.lat !== p.lat || prev.lon !== p.lon) ? bearing(prev.lat!, prev.lon!, p.lat!, p.lon!) : undefined,
-  };
+/**
+ * The GPX point of a track point, written into `g`: one object per output, reused for every
+ * point (the writer prints a point at once and keeps nothing), so millions of points allocate
+ * none. `prev` (same segment) gives the v2 course: pass it only for v2.
+ */
+function gpxPoint(g: GpxPoint, o: Outline, p: TrackPoint, prev: TrackPoint | undefined): GpxPoint {
+  g.lat = degreesFromSemicircles(p.lat!);
+  g.lon = degreesFromSemicircles(p.lon!);
+  g.time = p.timed ? msOf(o, p.t) : undefined;
+  g.ele = p.ele;
+  g.hr = p.hr;
+  g.cad = p.cad;
+  g.power = p.power;
+  g.temp = p.temp;
+  g.speed = p.speed;
+  g.sat = p.sat;
+  g.hdop = p.hdop;
+  g.course = prev && (prev.lat !== p.lat || prev.lon !== p.lon) ? bearing(prev.lat!, prev.lon!, p.lat!, p.lon!) : undefined;
+  return g;
 }
+
+/** A point with every property present (absent ones undefined): one object shape for the writer. */
+const blankPoint = (): GpxPoint => ({
+  lat: 0,
+  lon: 0,
+  time: undefined,
+  ele: undefined,
+  hr: undefined,
+  cad: undefined,
+  power: undefined,
+  temp: undefined,
+  speed: undefined,
+  sat: undefined,
+  hdop: undefined,
+  course: undefined,
+});
 
 /**
  * Courses: records in file order (the path; their timestamps are synthetic and may repeat or
@@ -184,6 +202,7 @@ function gpxPoint(o: Outline, p: TrackPoint, prev: TrackPoint | undefined): GpxP
  */
 function courseOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, r: FitToGpxResult): Output {
   const info = { name: o.courseName ?? opts.name, type: 'course' };
+  const g = blankPoint();
   let prev: TrackPoint | undefined;
   return {
     record(m) {
@@ -198,8 +217,8 @@ function courseOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, r: FitToG
         r.tracks = r.segments = 1;
       }
       const before = opts.extensions === 'v2' ? prev : undefined;
-      if (opts.route) w.routePoint(gpxPoint(o, p, before));
-      else w.trackPoint(gpxPoint(o, p, before));
+      if (opts.route) w.routePoint(gpxPoint(g, o, p, before));
+      else w.trackPoint(gpxPoint(g, o, p, before));
       prev = p;
       r.points++;
     },
@@ -221,6 +240,7 @@ function courseOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, r: FitToG
 function activityOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, device: string | undefined, r: FitToGpxResult): Output {
   const merger = o.hr.length > 0 ? new HrMerger(o.hr) : undefined;
   const sessions = o.sessions;
+  const g = blankPoint();
   let session = -1;
   let stop = 0;
   let prev: TrackPoint | undefined;
@@ -255,7 +275,7 @@ function activityOutput(w: GpxWriter, o: Outline, opts: FitToGpxOptions, device:
         prev = undefined;
       }
     }
-    w.trackPoint(gpxPoint(o, p, opts.extensions === 'v2' ? prev : undefined));
+    w.trackPoint(gpxPoint(g, o, p, opts.extensions === 'v2' ? prev : undefined));
     prev = p;
     r.points++;
   };

@@ -10,7 +10,7 @@ import { FIT_MIN_ABSOLUTE } from '../../fit/kit/time.js';
 import type { GpxBounds } from '../../formats/gpx.js';
 import { HrExpander, type HrSample } from './hr-merge.js';
 import { enumValue, fitTimeValue, numberValue, textValue } from './field-value.js';
-import { pointFromRecord, validPosition } from './track.js';
+import { validPosition } from './track.js';
 import { degreesFromSemicircles } from '../../fit/kit/semicircles.js';
 
 export interface Session {
@@ -156,24 +156,28 @@ export class OutlineCollector {
     d.serial ??= num(f.serial_number);
   }
 
+  /** A record's time and position, read as pointFromRecord reads them (no point built: nothing else is needed here). */
   #record(m: MessageObject): void {
-    const p = pointFromRecord(m);
     this.#o.records++;
-    if (!p) return;
+    const f = m.fields;
+    const t = time(f.timestamp);
+    let lat = num(f.position_lat);
+    let lon = num(f.position_long);
+    if (!validPosition(lat, lon)) lat = lon = undefined;
     const o = this.#o;
-    if (p.timed) {
-      if (p.t < this.#maxT) o.maxLag = Math.max(o.maxLag, this.#maxT - p.t);
-      else this.#maxT = p.t;
-      o.firstTime = o.firstTime === undefined ? p.t : Math.min(o.firstTime, p.t);
-      o.lastTime = o.lastTime === undefined ? p.t : Math.max(o.lastTime, p.t);
+    if (t !== undefined) {
+      if (t < this.#maxT) o.maxLag = Math.max(o.maxLag, this.#maxT - t);
+      else this.#maxT = t;
+      o.firstTime = o.firstTime === undefined ? t : Math.min(o.firstTime, t);
+      o.lastTime = o.lastTime === undefined ? t : Math.max(o.lastTime, t);
     }
-    if (p.lat !== undefined && p.lon !== undefined) {
+    if (lat !== undefined && lon !== undefined) {
       o.positions++;
       const b = this.#b;
-      if (p.lat < b.minLat) b.minLat = p.lat;
-      if (p.lat > b.maxLat) b.maxLat = p.lat;
-      if (p.lon < b.minLon) b.minLon = p.lon;
-      if (p.lon > b.maxLon) b.maxLon = p.lon;
+      if (lat < b.minLat) b.minLat = lat;
+      if (lat > b.maxLat) b.maxLat = lat;
+      if (lon < b.minLon) b.minLon = lon;
+      if (lon > b.maxLon) b.maxLon = lon;
     }
   }
 
