@@ -457,7 +457,18 @@ export class RawDecoder {
         this.#pendingTs = ts;
       }
     }
+    return this.#dataFrame(def, local, p, timeOffset);
+  }
 
+  /**
+   * Emits the data frame of a record not taken by onRecord. Apart from #data, so that the path
+   * taken for nearly every record stays a small function, quick for V8 to optimise (and not
+   * thrown out when a record first goes this way).
+   */
+  #dataFrame(def: DefinitionFrame, local: number, p: number, timeOffset: number): boolean {
+    const b = this.#buf;
+    const at = this.#base + p;
+    const len = 1 + def.dataSize;
     const frame: DataFrame = {
       kind: 'data',
       offset: at,
