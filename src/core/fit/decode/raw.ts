@@ -68,6 +68,11 @@ export class RawDecoder {
 
   #onFrame: (f: Frame) => void;
   #opts: RawDecoderOptions;
+  /**
+   * opts.onRecord, kept apart: options objects of different shapes (one decoder's, the next
+   * one's) would otherwise throw out the optimised code that reads it for every record.
+   */
+  #onRecord: RawDecoderOptions['onRecord'];
   #state = State.Header;
   #buf: Uint8Array = EMPTY;
   #dv: DataView = new DataView(EMPTY.buffer);
@@ -94,6 +99,7 @@ export class RawDecoder {
   constructor(onFrame: (f: Frame) => void, opts: RawDecoderOptions = {}) {
     this.#onFrame = onFrame;
     this.#opts = opts;
+    this.#onRecord = opts.onRecord;
     this.#checkCrc = opts.crc ?? true;
     this.#readPast = opts.readPastDataSize ?? true;
   }
@@ -432,7 +438,7 @@ export class RawDecoder {
     const len = 1 + def.dataSize;
     if (b.length - p < len) return false;
 
-    const onRecord = this.#opts.onRecord;
+    const onRecord = this.#onRecord;
     if (onRecord) {
       let ts = -1;
       if (timeOffset >= 0) {
@@ -457,7 +463,18 @@ export class RawDecoder {
         this.#pendingTs = ts;
       }
     }
+    return this.#dataFrame(def, local, p, timeOffset);
+  }
 
+  /**
+   * Emits the data frame of a record not taken by onRecord. Apart from #data, so that the path
+   * taken for nearly every record stays a small function, quick for V8 to optimise (and not
+   * thrown out when a record first goes this way).
+   */
+  #dataFrame(def: DefinitionFrame, local: number, p: number, timeOffset: number): boolean {
+    const b = this.#buf;
+    const at = this.#base + p;
+    const len = 1 + def.dataSize;
     const frame: DataFrame = {
       kind: 'data',
       offset: at,
