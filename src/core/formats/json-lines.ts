@@ -23,7 +23,7 @@ import { Interpreter, type DevDescription } from '../fit/decode/interpret.js';
 import { RawDecoder } from '../fit/decode/raw.js';
 import { AccumulatorSeeds, compiledReadType } from '../fit/decode/codegen.js';
 import { jsonReplacer, messageToObject, type ValueOptions } from '../fit/decode/values.js';
-import { NumberTextCache, VALUE_MAX, decimalScale, putBytes, putCachedNumber, putDecimal, putFitDate, putNumber } from './json-text.js';
+import { NumberTextCache, VALUE_MAX, WordText, decimalScale, putBytes, putCachedNumber, putDecimal, putFitDate, putNumber, putWords } from './json-text.js';
 import { putInt } from '../bytes/ascii-digits.js';
 
 export interface JsonLinesOptions {
@@ -132,7 +132,7 @@ class Slot {
   isFloat = false;
   invalid = 0;
   /** `,"name":` */
-  key: Uint8Array;
+  key: WordText;
   /** How the value is written, once no enum name applies. */
   kind = NUMBER;
   /** Enum names of the field's type. */
@@ -156,7 +156,7 @@ class Slot {
   /** The stored field the expansion goes into when that one is valid (keeping its value), or -1. */
   stored = -1;
 
-  constructor(key: Uint8Array) {
+  constructor(key: WordText) {
     this.key = key;
   }
 }
@@ -164,7 +164,7 @@ class Slot {
 /** What the records of one definition become. */
 interface Plan {
   /** `{"name":"record","num":20,"offset":` */
-  head: Uint8Array;
+  head: WordText;
   stored: Slot[];
   expanded: Slot[];
   developer: Slot[];
@@ -176,7 +176,7 @@ interface Plan {
   max: number;
 }
 
-const FIELDS = new TextEncoder().encode(',"fields":');
+const FIELDS = new WordText(new TextEncoder().encode(',"fields":'));
 const DEVELOPER = new TextEncoder().encode(',"developer":');
 const NO_TIME = 0xffffffff;
 
@@ -184,9 +184,9 @@ function valid(s: Slot, v: number): boolean {
   return s.isFloat ? v === v : v !== s.invalid;
 }
 
-/** `,"key":value` */
-function putField(o: Uint8Array, q: number, s: Slot, v: number): number {
-  q = putBytes(o, q, s.key);
+/** `,"key":value`; `ov` views `o`. */
+function putField(o: Uint8Array, ov: DataView, q: number, s: Slot, v: number): number {
+  q = putWords(ov, q, s.key);
   if (s.names !== null) {
     const e = s.names.get(v);
     if (e !== null) return putBytes(o, q, e);
@@ -207,29 +207,56 @@ function putField(o: Uint8Array, q: number, s: Slot, v: number): number {
   }
 }
 
+/** The fields of the record at hand that are written, in line order, and their values. */
+interface Written {
+  slots: Slot[];
+  values: Float64Array;
+}
+
 /**
  * One record's line. Fields in messageToObject's order: the header's time, stored fields,
- * expanded ones; each writes `,"key":value` and the first comma becomes the object's `{`.
+ * expanded ones, then developer fields; each writes `,"key":value` and the first comma of each
+ * object becomes its `{`. Which fields are written is settled first, then one loop writes them:
+ * one call of putField, so the optimised code holds one copy of it.
  */
-function putRecord(w: Plan, b: Uint8Array, dv: DataView, p: number, ts: number, offset: number, o: Uint8Array, q: number, vals: Float64Array, seeds: (number | undefined)[]): number {
-  q = putBytes(o, q, w.head);
-  q = putNumber(o, q, offset);
-  q = putBytes(o, q, FIELDS);
-  const f0 = q;
+function putRecord(
+  w: Plan,
+  b: Uint8Array,
+  dv: DataView,
+  p: number,
+  ts: number,
+  offset: number,
+  o: Uint8Array,
+  ov: DataView,
+  q: number,
+  vals: Float64Array,
+  seeds: (number | undefined)[],
+  out: Written,
+): number {
   const stored = w.stored;
   for (let i = 0; i < stored.length; i++) {
     const s = stored[i];
     vals[i] = read(b, dv, p + s.at, s.read, s.bigEndian);
   }
+  const slots = out.slots;
+  const values = out.values;
+  let n = 0;
   const t = w.storedTime;
   const headerTime = ts >= 0 && ts !== NO_TIME;
-  if (headerTime) q = t >= 0 && valid(stored[t], vals[t]) ? putField(o, q, stored[t], vals[t]) : putField(o, q, w.headerTime, ts);
+  if (headerTime) {
+    const own = t >= 0 && valid(stored[t], vals[t]);
+    slots[n] = own ? stored[t] : w.headerTime;
+    values[n++] = own ? vals[t] : ts;
+  }
   for (let i = 0; i < stored.length; i++) {
     const s = stored[i];
     const v = vals[i];
     if (!valid(s, v)) continue;
     if (s.seed >= 0) seeds[s.seed] = v;
-    if (i !== t || !headerTime) q = putField(o, q, s, v);
+    if (i !== t || !headerTime) {
+      slots[n] = s;
+      values[n++] = v;
+    }
   }
   const expanded = w.expanded;
   for (let i = 0; i < expanded.length; i++) {
@@ -238,31 +265,111 @@ function putRecord(w: Plan, b: Uint8Array, dv: DataView, p: number, ts: number, 
     if (!valid(stored[s.from], v)) continue;
     const x = Math.round(((v < 0 ? v + s.wrap : v) / s.cScale - s.cOffset + s.tOffset) * s.tScale);
     if (x === s.invalid || (s.stored >= 0 && valid(stored[s.stored], vals[s.stored]))) continue;
-    q = putField(o, q, s, x);
+    slots[n] = s;
+    values[n++] = x;
   }
-  if (q === f0) o[q++] = 123;
-  else o[f0] = 123;
-  o[q++] = 125;
+  const fields = n;
   const developer = w.developer;
-  if (developer.length > 0) {
-    // Written after room for `,"developer":`, which goes in front if any field was valid.
-    const d0 = q;
-    const d1 = (q += DEVELOPER.length);
-    for (let i = 0; i < developer.length; i++) {
-      const s = developer[i];
-      const v = read(b, dv, p + s.at, s.read, s.bigEndian);
-      if (valid(s, v)) q = putField(o, q, s, v);
-    }
-    if (q === d1) q = d0;
-    else {
-      putBytes(o, d0, DEVELOPER);
-      o[d1] = 123;
-      o[q++] = 125;
-    }
+  for (let i = 0; i < developer.length; i++) {
+    const s = developer[i];
+    const v = read(b, dv, p + s.at, s.read, s.bigEndian);
+    if (!valid(s, v)) continue;
+    slots[n] = s;
+    values[n++] = v;
   }
+
+  q = putWords(ov, q, w.head);
+  q = putNumber(o, q, offset);
+  q = putWords(ov, q, FIELDS);
+  // Where the object opens: its first field's comma, or its own `{` when it has none.
+  let open = q;
+  if (fields === 0) o[q++] = 44;
+  for (let k = 0; k < n; k++) {
+    if (k === fields) {
+      o[open] = 123;
+      o[q++] = 125;
+      q = putBytes(o, q, DEVELOPER);
+      open = q;
+    }
+    q = putField(o, ov, q, slots[k], values[k]);
+  }
+  // The last object opened (fields, or developer) closes, then the line's.
+  o[open] = 123;
+  o[q++] = 125;
   o[q] = 125;
   o[q + 1] = 10;
   return q + 2;
+}
+
+/**
+ * Runs every path of putRecord and putField once, on made-up slots, before the first record: the
+ * optimising compiler then has feedback for all of them, and the slots' shape has every kind of
+ * value it will hold. Otherwise a kind of value first met after they were optimised (a lap's
+ * enum names, an hour into a day's file) throws their code away, and it is compiled again.
+ */
+function warmUp(): void {
+  const key = new WordText(utf8.encode(',"k":'));
+  const slot = (at: number, read: number, kind: number, isFloat: boolean, invalid: number) => {
+    const s = new Slot(key);
+    s.at = at;
+    s.read = read;
+    s.kind = kind;
+    s.isFloat = isFloat;
+    s.invalid = invalid;
+    return s;
+  };
+  const date = slot(0, U32, DATE, false, 0xffffffff);
+  const names = slot(4, U8, INTEGER, false, 0xff);
+  names.names = new EnumNames(new Map([[1, 'one']]));
+  const seeded = slot(5, S8, INTEGER, false, 0x7f);
+  const seeds = new AccumulatorSeeds();
+  seeded.seed = seeds.slot(20, 0);
+  const decimal = slot(6, U16, DECIMAL, false, 0xffff);
+  decimal.scale = 100;
+  decimal.power = 2;
+  const cached = slot(8, S16, CACHED, false, 0x7fff);
+  cached.scale = 5;
+  cached.offset = 500;
+  cached.cache = new NumberTextCache();
+  const number = slot(10, S32, NUMBER, false, 0x7fffffff);
+  const scaled = slot(14, F32, SCALED, true, 0);
+  scaled.scale = 3;
+  scaled.offset = 0.5;
+  const float = slot(18, F64, NUMBER, true, 0);
+  const stored = [date, names, seeded, decimal, cached, number, scaled, float];
+  const expand = (from: number, into: number) => {
+    const s = slot(0, U8, NUMBER, false, 0xffffffff);
+    s.from = from;
+    s.stored = into;
+    s.wrap = 2 ** 16;
+    s.cScale = 1000;
+    s.tScale = 1000;
+    s.tOffset = 0.5;
+    return s;
+  };
+  const developer = [slot(26, U16, INTEGER, false, 0xffff)];
+  const headerTime = slot(0, U32, DATE, false, 0xffffffff);
+  const expanded = [expand(3, -1), expand(3, 5)];
+  const plan: Plan = { head: key, stored, expanded, developer, headerTime, storedTime: 0, max: 1024 };
+  // Empty lists too: an array with no element yet has a map of its own.
+  const noTime: Plan = { head: key, stored, expanded: [], developer: [], headerTime, storedTime: -1, max: 1024 };
+  const empty: Plan = { head: key, stored: [], expanded: [], developer: [], headerTime, storedTime: -1, max: 1024 };
+  // Every number a slot holds may be fractional, or past 2^31 (a uint32's invalid value, 2^32).
+  const general = slot(0, U8, NUMBER, true, 2 ** 32);
+  general.scale = general.offset = general.multiplier = general.cScale = general.cOffset = general.tScale = general.tOffset = 0.5;
+  general.wrap = 2 ** 32;
+  const b = new Uint8Array(28);
+  b.set([1, 0, 0, 0x40, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 1, 2]);
+  const invalid = new Uint8Array(28).fill(0xff);
+  const dv = (a: Uint8Array) => new DataView(a.buffer);
+  const o = new Uint8Array(2048);
+  const ov = new DataView(o.buffer);
+  const vals = new Float64Array(256);
+  const written: Written = { slots: new Array<Slot>(8), values: new Float64Array(8) };
+  for (const w of [plan, noTime, empty]) {
+    for (const bigEndian of [false, true]) for (const s of [...w.stored, ...w.developer]) s.bigEndian = bigEndian;
+    for (const rec of [b, invalid]) for (const ts of [-1, 0x40100000, NO_TIME]) putRecord(w, rec, dv(rec), 0, ts, 0, o, ov, 0, vals, seeds.values, written);
+  }
 }
 
 /** A key an object would not keep in insertion order (an array index) or not at all (__proto__). */
@@ -284,7 +391,9 @@ export class JsonLinesEncoder {
   /** Chunks handed back by recycle(), to write into again. */
   #free: Uint8Array[] = [];
   #chunkSize: number;
-  #out: Uint8Array;
+  #out: Uint8Array = new Uint8Array(0);
+  /** A view of #out, for the words of known text. */
+  #outView: DataView = new DataView(this.#out.buffer);
   #pos = 0;
   /** The plan of each local message type's current definition: undefined until its first record, null for the Interpreter. */
   #plans: (Plan | null | undefined)[] = new Array(16).fill(undefined);
@@ -294,7 +403,9 @@ export class JsonLinesEncoder {
   #seeds = new AccumulatorSeeds();
   /** Stored values of the record at hand. */
   #vals = new Float64Array(256);
-  #keys = new Map<string, Uint8Array>();
+  /** Its fields written: a stored one, an expanded one and a developer one each (the header's time replaces one). */
+  #written: Written = { slots: new Array<Slot>(3 * 256), values: new Float64Array(3 * 256) };
+  #keys = new Map<string, WordText>();
   #enumTables = new Map<string, EnumNames | null>();
   #caches = new Map<string, NumberTextCache>();
 
@@ -303,13 +414,17 @@ export class JsonLinesEncoder {
    * owns them; it may hand them back with recycle() once written.
    */
   constructor(onChunk: (bytes: Uint8Array) => void, opts: JsonLinesOptions = {}) {
+    if (!warm) {
+      warmUp();
+      warm = true;
+    }
     this.#profile = opts.profile ?? standardProfile();
     this.#expand = opts.expandComponents ?? true;
     this.#interp = new Interpreter(this.#profile, { expandComponents: this.#expand });
     this.#vopts = { dates: 'iso', enums: true, profile: this.#profile };
     this.#onChunk = onChunk;
     this.#chunkSize = opts.chunkSize ?? 1 << 18;
-    this.#out = this.#buffer(this.#chunkSize);
+    this.#use(this.#buffer(this.#chunkSize));
     this.raw = new RawDecoder(
       (f) => {
         if (f.kind === 'definition') {
@@ -327,7 +442,7 @@ export class JsonLinesEncoder {
           if (w === undefined) w = this.#plans[def.local] = this.#plan(def);
           if (w === null) return false;
           if (this.#pos + w.max > this.#out.length) this.#room(w.max);
-          this.#pos = putRecord(w, b, dv, p, ts, offset, this.#out, this.#pos, this.#vals, this.#seeds.values);
+          this.#pos = putRecord(w, b, dv, p, ts, offset, this.#out, this.#outView, this.#pos, this.#vals, this.#seeds.values, this.#written);
           this.counts.planned++;
           return true;
         },
@@ -372,14 +487,19 @@ export class JsonLinesEncoder {
   #flush(): void {
     if (this.#pos === 0) return;
     this.#onChunk(this.#out.subarray(0, this.#pos));
-    this.#out = this.#buffer(this.#chunkSize);
+    this.#use(this.#buffer(this.#chunkSize));
     this.#pos = 0;
   }
 
   /** At least `n` free bytes in the output buffer. */
   #room(n: number): void {
     this.#flush();
-    if (n > this.#out.length) this.#out = this.#buffer(n);
+    if (n > this.#out.length) this.#use(this.#buffer(n));
+  }
+
+  #use(out: Uint8Array): void {
+    this.#out = out;
+    this.#outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
   }
 
   #text(s: string): void {
@@ -388,9 +508,9 @@ export class JsonLinesEncoder {
     this.#pos += utf8.encodeInto(s, this.#out.subarray(this.#pos)).written;
   }
 
-  #key(name: string): Uint8Array {
+  #key(name: string): WordText {
     let k = this.#keys.get(name);
-    if (k === undefined) this.#keys.set(name, (k = utf8.encode(`,${JSON.stringify(name)}:`)));
+    if (k === undefined) this.#keys.set(name, (k = new WordText(utf8.encode(`,${JSON.stringify(name)}:`))));
     return k;
   }
 
@@ -570,11 +690,14 @@ export class JsonLinesEncoder {
       o += dd.size;
     }
 
-    const head = utf8.encode(`{"name":${JSON.stringify(mdef.name)},"num":${def.globalNum},"offset":`);
+    const head = new WordText(utf8.encode(`{"name":${JSON.stringify(mdef.name)},"num":${def.globalNum},"offset":`));
     max += head.length + VALUE_MAX + FIELDS.length + DEVELOPER.length + 8;
     return { head, stored, expanded, developer, headerTime, storedTime, max };
   }
 }
+
+/** Whether warmUp() ran. */
+let warm = false;
 
 /** Ids of developer field descriptions, for plan layouts (the same description, the same plan). */
 let nextDevId = 0;

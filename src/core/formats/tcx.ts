@@ -320,10 +320,22 @@ class TcxReader implements XmlHandler {
     if ((m[6] !== undefined && !scanner.isBound('xsi')) || (m[9] && !scanner.isBound(m[9].slice(0, -1)))) return -1;
     this.pointLine = scanner.lineAt(lt);
     this.pointTime = NaN;
-    this.pointValues.fill(NaN);
+    const pv = this.pointValues;
+    pv.fill(NaN);
     for (let g = 1; g < WHOLE_TARGETS.length; g++) {
       const text = m[g];
-      if (WHOLE_TARGETS[g] !== NONE && text !== undefined) this.#value(WHOLE_TARGETS[g], text.trim());
+      const t = WHOLE_TARGETS[g];
+      if (t === NONE || text === undefined) continue;
+      if (t < T_TIME) {
+        // A number, as #value reads it (Number() skips the spaces trim() would): no call per
+        // value for the common case. Empty text and what is not a number go on to #value.
+        const v = Number(text);
+        if (Number.isFinite(v) && (v !== 0 || text.trim() !== '')) {
+          pv[t] = v;
+          continue;
+        }
+      }
+      this.#value(t, text.trim());
     }
     this.want = NONE;
     this.#endPoint();

@@ -36,13 +36,33 @@ export async function openTextOutput(path: string): Promise<TextOutput> {
   };
 }
 
+/** Size of the recycled buffers standard output's bytes are copied into. */
+const POOLED = 1 << 18;
+
 function stdoutText(): TextOutput {
   const stdout = process.stdout;
   const settled = () => new Promise<void>((resolve, reject) => stdout.write('', (e) => (e ? reject(e) : resolve())));
+  // Bytes are copied (the caller may reuse its buffer) into buffers taken back once written:
+  // fresh memory per chunk costs a page fault per 4 KiB, hundreds of MB on a big output.
+  const free: Buffer[] = [];
+  const writeBytes = (bytes: Uint8Array, done: (e?: Error | null) => void) => {
+    if (bytes.length > POOLED) return void stdout.write(Buffer.from(bytes), done);
+    const pooled = free.pop() ?? Buffer.allocUnsafeSlow(POOLED);
+    pooled.set(bytes);
+    stdout.write(pooled.subarray(0, bytes.length), (e) => {
+      if (free.length < 16) free.push(pooled);
+      done(e);
+    });
+  };
   return {
     // The write's callback, not only 'drain': a pipe written synchronously never asks to wait,
     // and a reader gone away is only seen when the event loop runs.
-    write: (text) => new Promise<void>((resolve, reject) => stdout.write(typeof text === 'string' ? text : Buffer.from(text), (e) => (e ? reject(e) : resolve()))),
+    write: (text) =>
+      new Promise<void>((resolve, reject) => {
+        const done = (e?: Error | null) => (e ? reject(e) : resolve());
+        if (typeof text === 'string') stdout.write(text, done);
+        else writeBytes(text, done);
+      }),
     commit: settled,
     abort: () => {},
   };

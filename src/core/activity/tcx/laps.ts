@@ -89,31 +89,13 @@ interface Mean {
   max?: number;
 }
 
-/** Per-channel running sums over a span. */
-class Acc {
-  sum = 0;
-  time = 0;
-  max = -Infinity;
-  plain = 0;
-  count = 0;
-  /** A value in force in the span. */
-  value(v: number): void {
-    if (v > this.max) this.max = v;
-    this.plain += v;
-    this.count++;
-  }
-  /** A value in force for `time` seconds of running time. */
-  over(v: number, time: number): void {
-    this.sum += v * time;
-    this.time += time;
-  }
-  result(): Mean {
-    const r: Mean = {};
-    if (this.time > 0) r.mean = this.sum / this.time;
-    else if (this.count > 0) r.mean = this.plain / this.count; // an instant: the plain mean of the values in force
-    if (this.max > -Infinity) r.max = this.max;
-    return r;
-  }
+/** A channel's mean and maximum from its running sums (see spanStats). */
+function meanOf(sum: number, time: number, max: number, plain: number, count: number): Mean {
+  const r: Mean = {};
+  if (time > 0) r.mean = sum / time;
+  else if (count > 0) r.mean = plain / count; // an instant: the plain mean of the values in force
+  if (max > -Infinity) r.max = max;
+  return r;
 }
 
 /**
@@ -122,9 +104,24 @@ class Acc {
  */
 export function spanStats(s: Series, a: number, b: number, zoneOf?: (hr: number) => number, zoneCount = 5): SpanStats {
   const { t, running } = s;
-  const hr = new Acc();
-  const cad = new Acc();
-  const watts = new Acc();
+  // Per channel: time-weighted sum and its time, maximum, plain sum and count of the values in
+  // force. Plain locals, no object or call per sample: this runs once per sample per lap, mostly
+  // before the JIT has warmed up.
+  let hSum = 0,
+    hTime = 0,
+    hMax = -Infinity,
+    hPlain = 0,
+    hCount = 0;
+  let cSum = 0,
+    cTime = 0,
+    cMax = -Infinity,
+    cPlain = 0,
+    cCount = 0;
+  let wSum = 0,
+    wTime = 0,
+    wMax = -Infinity,
+    wPlain = 0,
+    wCount = 0;
   let maxSpeed = -Infinity;
   const zones = zoneOf ? new Array<number>(zoneCount).fill(0) : undefined;
   let timer = 0;
@@ -133,25 +130,48 @@ export function spanStats(s: Series, a: number, b: number, zoneOf?: (hr: number)
     if (t[i] > b) break;
     const next = i + 1 < s.n ? t[i + 1] : Infinity;
     if (next <= a && t[i] < a) continue;
-    // The sample is in force somewhere in [a, b]. (The channels one by one, not in a loop:
-    // this runs once per sample per lap, mostly before the JIT has warmed up.)
+    // The sample is in force somewhere in [a, b].
     const h = hrs[i];
     const c = cads[i];
     const w = wattss[i];
-    if (!Number.isNaN(h)) hr.value(h);
-    if (!Number.isNaN(c)) cad.value(c);
-    if (!Number.isNaN(w)) watts.value(w);
+    const hOk = !Number.isNaN(h);
+    const cOk = !Number.isNaN(c);
+    const wOk = !Number.isNaN(w);
+    if (hOk) {
+      if (h > hMax) hMax = h;
+      hPlain += h;
+      hCount++;
+    }
+    if (cOk) {
+      if (c > cMax) cMax = c;
+      cPlain += c;
+      cCount++;
+    }
+    if (wOk) {
+      if (w > wMax) wMax = w;
+      wPlain += w;
+      wCount++;
+    }
     if (speed[i] > maxSpeed) maxSpeed = speed[i];
     if (i + 1 >= s.n || !running[i]) continue;
     const overlap = Math.min(b, next) - Math.max(a, t[i]);
     if (overlap <= 0) continue;
     timer += overlap;
-    if (!Number.isNaN(h)) hr.over(h, overlap);
-    if (!Number.isNaN(c)) cad.over(c, overlap);
-    if (!Number.isNaN(w)) watts.over(w, overlap);
-    if (zones && !Number.isNaN(h)) zones[zoneOf!(h)] += overlap;
+    if (hOk) {
+      hSum += h * overlap;
+      hTime += overlap;
+    }
+    if (cOk) {
+      cSum += c * overlap;
+      cTime += overlap;
+    }
+    if (wOk) {
+      wSum += w * overlap;
+      wTime += overlap;
+    }
+    if (zones && hOk) zones[zoneOf!(h)] += overlap;
   }
-  const r: SpanStats = { timer, hr: hr.result(), cad: cad.result(), watts: watts.result() };
+  const r: SpanStats = { timer, hr: meanOf(hSum, hTime, hMax, hPlain, hCount), cad: meanOf(cSum, cTime, cMax, cPlain, cCount), watts: meanOf(wSum, wTime, wMax, wPlain, wCount) };
   if (maxSpeed > -Infinity) r.maxSpeed = maxSpeed;
   if (zones) r.zones = zones;
   return r;

@@ -19,7 +19,7 @@ import type { TcxWorkout } from '../../formats/tcx.js';
 import { keytelCalorieRate, powerCalorieRate, type CalorieRate, type Physique } from './calories.js';
 import { zoneOf, zonesFromMaxHr, type HrZones } from './hr-zones.js';
 import { roundParts, shareOf, spanStats, splitCount, splitLaps, type LapSpan } from './laps.js';
-import { buildTrack, FieldRange, hasPosition, type TcxTrack } from './tcx-track.js';
+import { buildTrack, FieldRange, type TcxTrack } from './tcx-track.js';
 
 export interface UserProfile extends Physique {
   heightM?: number;
@@ -144,7 +144,6 @@ function perInterval(w: TcxWorkout, s: TcxTrack, rate: CalorieRate | undefined, 
 /** speed fields hold up to 65.535 m/s; faster (a GPS jump) only goes in the enhanced ones. */
 const speed16 = (x: number | undefined) => (x === undefined || Number.isNaN(x) || x > 65.5 ? undefined : x);
 const round = (x: number | undefined) => (x === undefined ? undefined : Math.round(x));
-const num = (x: number) => (Number.isNaN(x) ? undefined : x);
 
 /** Leaves out the values of `v` that `message` cannot hold (a speed of a lap cut inside one GPS jump). */
 function fitting(profile: Profile, message: string, v: FieldValues): FieldValues {
@@ -269,29 +268,39 @@ export function tcxToFit(profile: Profile, w: TcxWorkout, o: TcxToFitOptions = {
     let pause = 0;
     const record = e.prepare('record', RECORD_FIELDS);
     const v: (number | undefined)[] = [];
+    // The columns in locals, and the helpers above written out: this loop runs once per
+    // trackpoint, mostly before the JIT has warmed up, where each call and property read counts.
+    const { lat, lon, alt, d, speed, hr, cad, watts, pauses, startMs } = s;
+    // Sample index where the next pause starts (its stop event) and ends (its start event).
+    let stopAt = pauses.length > 0 ? pauses[0][0] : -1;
+    let startAt = pauses.length > 0 ? pauses[0][1] : -1;
     for (let i = 0; i < n; i++) {
-      const p = s.pauses[pause];
-      if (p && p[1] === i) {
+      if (i === startAt) {
         e.writeMessage('event', { timestamp: at(t[i]), event: 'timer', event_type: 'start', timer_trigger: 'manual' });
         pause++;
+        stopAt = pause < pauses.length ? pauses[pause][0] : -1;
+        startAt = pause < pauses.length ? pauses[pause][1] : -1;
       }
-      const pos = hasPosition(s.lat[i], s.lon[i]);
-      const alt = num(s.alt[i]);
+      const la = lat[i];
+      const lo = lon[i];
+      const pos = !Number.isNaN(la) && !(la === 0 && lo === 0); // hasPosition
+      const al = alt[i];
+      const sp = speed[i];
+      const di = d[i];
       // In RECORD_FIELDS' order; the timestamp as fitTimeFromDate(at(t[i])).
-      v[0] = Math.round((s.startMs + Math.round(t[i] * 1000)) / 1000) - FIT_EPOCH_S;
-      v[1] = pos ? semicirclesFromDegrees(s.lat[i]) : undefined;
-      v[2] = pos ? semicirclesFromDegrees(s.lon[i]) : undefined;
-      v[3] = distance.holds(s.d[i]) ? s.d[i] : undefined;
-      v[4] = speed16(s.speed[i]);
-      v[5] = num(s.speed[i]);
-      v[6] = num(s.hr[i]);
-      v[7] = round(num(s.cad[i]));
-      v[8] = round(num(s.watts[i]));
-      v[9] = alt !== undefined && altitude16.holds(alt) ? alt : undefined;
-      v[10] = alt;
+      v[0] = Math.round((startMs + Math.round(t[i] * 1000)) / 1000) - FIT_EPOCH_S;
+      v[1] = pos ? semicirclesFromDegrees(la) : undefined;
+      v[2] = pos ? semicirclesFromDegrees(lo) : undefined;
+      v[3] = distance.holds(di) ? di : undefined;
+      v[4] = Number.isNaN(sp) || sp > 65.5 ? undefined : sp; // speed16
+      v[5] = Number.isNaN(sp) ? undefined : sp;
+      v[6] = Number.isNaN(hr[i]) ? undefined : hr[i];
+      v[7] = Number.isNaN(cad[i]) ? undefined : Math.round(cad[i]);
+      v[8] = Number.isNaN(watts[i]) ? undefined : Math.round(watts[i]);
+      v[9] = Number.isNaN(al) || !altitude16.holds(al) ? undefined : al;
+      v[10] = Number.isNaN(al) ? undefined : al;
       record.write(v);
-      const q = s.pauses[pause];
-      if (q && q[0] === i) e.writeMessage('event', { timestamp: at(t[i]), event: 'timer', event_type: 'stop_all', timer_trigger: 'manual' });
+      if (i === stopAt) e.writeMessage('event', { timestamp: at(t[i]), event: 'timer', event_type: 'stop_all', timer_trigger: 'manual' });
     }
     e.writeMessage('event', { timestamp: end, event: 'timer', event_type: 'stop_all', timer_trigger: 'manual' });
     laps.forEach((l, i) => {

@@ -90,6 +90,24 @@ export class FieldRange {
     const raw = Math.round((x + this.#offset) * this.#scale);
     return raw >= this.#rawLo && raw <= this.#rawHi;
   }
+
+  /**
+   * The first index from `k` whose value (not NaN) `holds` refuses, or a.length: one call per
+   * column rather than one per value (a column is read once, before the JIT has warmed up).
+   */
+  nextOutside(a: Float64Array, k: number): number {
+    const scale = this.#scale;
+    const offset = this.#offset;
+    const lo = this.#rawLo;
+    const hi = this.#rawHi;
+    for (; k < a.length; k++) {
+      const x = a[k];
+      if (Number.isNaN(x)) continue;
+      const raw = Math.round((x + offset) * scale);
+      if (!(raw >= lo && raw <= hi)) return k;
+    }
+    return k;
+  }
 }
 
 /** Each channel's FIT record field, and its name in warnings. */
@@ -178,10 +196,8 @@ export function buildTrack(w: TcxWorkout, profile: Profile, o: TrackOptions = {}
   for (const [c, field, name] of CHECKS) {
     const r = new FieldRange(profile, 'record', field);
     const a = v[c];
-    for (let k = 0; k < n; k++) {
-      const x = a[k];
-      if (Number.isNaN(x) || r.holds(x)) continue;
-      tally.add(`range ${c}`, line[k], `${name} ${fmt(x)} is outside FIT's ${fmt(r.lo)}..${fmt(r.hi)}: left out`);
+    for (let k = r.nextOutside(a, 0); k < n; k = r.nextOutside(a, k + 1)) {
+      tally.add(`range ${c}`, line[k], `${name} ${fmt(a[k])} is outside FIT's ${fmt(r.lo)}..${fmt(r.hi)}: left out`);
       a[k] = NaN;
     }
   }
@@ -251,7 +267,8 @@ function cumulativeDistance(n: number, t: Float64Array, v: Record<Channel, Float
  */
 function segmentsOf(w: TcxWorkout, t: Float64Array, lapOf: Uint32Array): { segments: Segment[]; sessions: Session[] } {
   const first = new Map<number, number>();
-  for (let k = 0; k < lapOf.length; k++) if (!first.has(lapOf[k])) first.set(lapOf[k], k);
+  // The map is asked only where the lap changes (a lap's samples mostly come together).
+  for (let k = 0; k < lapOf.length; k++) if ((k === 0 || lapOf[k] !== lapOf[k - 1]) && !first.has(lapOf[k])) first.set(lapOf[k], k);
   const segments = [...first].map(([lap, f]) => ({ lap, first: f })).sort((a, b) => a.first - b.first);
   segments[0].first = 0;
   const sessions: Session[] = [];
@@ -283,18 +300,20 @@ function findPauses(n: number, t: Float64Array, d: Float64Array, v: Record<Chann
     if (last && last[1] === a) last[1] = b;
     else pauses.push([a, b]);
   };
-  const between = new Set(sessions.slice(1).map((s) => s.first - 1));
+  // 1 at the last sample of each session but the last.
+  const between = new Uint8Array(n);
+  for (const s of sessions.slice(1)) between[s.first - 1] = 1;
   for (let k = 0; k < n - 1;) {
-    if (between.has(k) || newTrack[k + 1] || (gap > 0 && t[k + 1] - t[k] > gap)) {
+    if (between[k] || newTrack[k + 1] || (gap > 0 && t[k + 1] - t[k] > gap)) {
       running[k] = 0;
       add(k, k + 1);
       k++;
       continue;
     }
-    if (gap > 0 && still(k) && d[k + 1] === d[k]) {
+    if (gap > 0 && d[k + 1] === d[k] && still(k)) {
       // The stretch of still intervals from k: it ends where the distance moves or a session ends.
       let e = k + 1;
-      while (e < n - 1 && still(e) && d[e + 1] === d[e] && !between.has(e)) e++;
+      while (e < n - 1 && d[e + 1] === d[e] && still(e) && !between[e]) e++;
       if (t[e] - t[k] > gap) {
         running.fill(0, k, e);
         add(k, e);

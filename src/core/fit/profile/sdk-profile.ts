@@ -114,7 +114,11 @@ function convertMessage(m: SdkMessage): MessageDef {
 }
 
 function convertType(name: string, values: Record<string, string>): TypeDef {
-  return { name, values: new Map(Object.entries(values).map(([k, v]) => [Number(k), v])) };
+  // for…in, in Object.entries' order: entries() of a type with large sparse keys (garmin_product,
+  // up to 65534) took ~5 ms, paid by every file that names a Garmin product.
+  const map = new Map<number, string>();
+  for (const k in values) map.set(Number(k), values[k]);
+  return { name, values: map };
 }
 
 /** What a profile is built from: each message and type, named, converted only when called. */
