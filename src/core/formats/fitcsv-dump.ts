@@ -1,7 +1,8 @@
 /**
  * A whole FitCSVTool-style dump, streamed: a pre-scan finds the header's width (fitcsv-width.ts),
  * then the header and the rows go to the output as they are made, in bounded memory. The input
- * is read twice, so it comes as a function that opens it.
+ * is read twice (chained files: three times), so it comes as a function that opens it; each pass
+ * is done with a piece once it has the next.
  */
 import type { Diagnostic } from '../errors.js';
 import { CsvBytes } from './fitcsv-bytes.js';
@@ -70,12 +71,17 @@ export function hiddenSummary(r: Pick<DumpResult, 'hiddenFields' | 'hiddenMessag
 const SLICE = 1 << 20;
 
 export async function dumpFitCsv(open: () => FitChunks, opts: DumpOptions, targets: DumpTargets): Promise<DumpResult> {
-  const scan = await fitCsvWidth(plain(open()), opts);
+  // The CRCs are left to the main pass: they change no row of one FIT file. (As FitCSVTool reads,
+  // a file's CRC is compared only after its last record, and a mismatch just stops decoding
+  // there.) They decide whether a chained file after it is read, and with no row at all the
+  // pre-scan's diagnostics are the result: then it runs again, checking them.
+  let scan = await fitCsvWidth(plain(open()), opts, false);
+  if (scan.files > 1 || scan.rows === 0) scan = await fitCsvWidth(plain(open()), opts, true);
   const data = opts.data && targets.data ? new FitDataCsvWriter(opts) : undefined;
   let main: TextSink | undefined;
   const out = new CsvBytes({ chunk: (bytes) => main!.write(bytes) });
-  // The pre-scan checked the CRCs: where it found nothing wrong, the same bytes need no second check.
-  const clean = scan.complete && scan.diagnostics.length === 0;
+  // Where a pre-scan checked the CRCs and found nothing wrong, the same bytes need no second check.
+  const clean = scan.crcChecked && scan.complete && scan.diagnostics.length === 0;
   const { decoder, writer } = createFitCsvDecoder(opts, out, undefined, data, !clean);
   if (scan.rows > 0) {
     main = await targets.main();
