@@ -65,10 +65,11 @@ export function hiddenSummary(r: Pick<DumpResult, 'hiddenFields' | 'hiddenMessag
 
 /**
  * Input is decoded this many bytes at a time: what the rows of one slice make (about 12 times as
- * much) at most waits in memory beyond the output's queue. Each slice but the first is copied
- * once by the decoder (with the record cut at the end of the one before), so not too small.
+ * much) at most waits in memory beyond the output's queue, and the output is heard from between
+ * slices (a pipe's reader gone away ends the process then). The decoder copies a few KiB at each
+ * slice's start (the record cut at the end of the one before).
  */
-const SLICE = 1 << 20;
+const SLICE = 1 << 16;
 
 export async function dumpFitCsv(open: () => FitChunks, opts: DumpOptions, targets: DumpTargets): Promise<DumpResult> {
   // The CRCs are left to the main pass: they change no row of one FIT file. (As FitCSVTool reads,

@@ -8,7 +8,7 @@ import { isStdout, openOutput } from './output-file.js';
 import { fromSystemError } from './system-error.js';
 
 export interface TextOutput {
-  /** Bytes are UTF-8, copied: the caller may reuse its buffer at once. */
+  /** Bytes are UTF-8, copied: the caller may reuse its buffer at once. Throws if standard output already failed. */
   write(text: string | Uint8Array): Promise<void> | undefined;
   /** Everything written is out (a file: in place). */
   commit(): Promise<void>;
@@ -42,7 +42,12 @@ function stdoutText(): TextOutput {
   return {
     // The write's callback, not only 'drain': a pipe written synchronously never asks to wait,
     // and a reader gone away is only seen when the event loop runs.
-    write: (text) => new Promise<void>((resolve, reject) => stdout.write(typeof text === 'string' ? text : Buffer.from(text), (e) => (e ? reject(e) : resolve()))),
+    write: (text) => {
+      // Unless a write already failed (EPIPE: `| head -1` has its line): then stop at once, not
+      // after all the rows made before the event loop runs (this is the error stdout-guard handles).
+      if (stdout.errored) throw stdout.errored;
+      return new Promise<void>((resolve, reject) => stdout.write(typeof text === 'string' ? text : Buffer.from(text), (e) => (e ? reject(e) : resolve())));
+    },
     commit: settled,
     abort: () => {},
   };
