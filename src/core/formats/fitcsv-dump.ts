@@ -5,7 +5,7 @@
  * is done with a piece once it has the next.
  */
 import type { Diagnostic } from '../errors.js';
-import { CsvBytes } from './fitcsv-bytes.js';
+import { CsvBytes, type CsvBytesTarget } from './fitcsv-bytes.js';
 import { FitDataCsvWriter } from './fitcsv-data.js';
 import { createFitCsvDecoder, headerRow, type FitCsvRunOptions } from './fitcsv.js';
 import { fitCsvWidth } from './fitcsv-width.js';
@@ -18,6 +18,9 @@ export type FitChunks = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
  */
 export interface TextSink {
   write(text: string | Uint8Array): void | Promise<void>;
+  /** Optional, both or neither: bytes handed over instead of copied (text-output.ts's TextOutput.give). */
+  give?(bytes: Uint8Array): void | Promise<void>;
+  spare?(): Uint8Array;
 }
 
 export interface DumpTargets {
@@ -79,13 +82,12 @@ export async function dumpFitCsv(open: () => FitChunks, opts: DumpOptions, targe
   let scan = await fitCsvWidth(plain(open()), opts, false);
   if (scan.files > 1 || scan.rows === 0) scan = await fitCsvWidth(plain(open()), opts, true);
   const data = opts.data && targets.data ? new FitDataCsvWriter(opts) : undefined;
-  let main: TextSink | undefined;
-  const out = new CsvBytes({ chunk: (bytes) => main!.write(bytes) });
+  const main = scan.rows > 0 ? await targets.main() : undefined;
+  const out = new CsvBytes(main ? csvTarget(main) : { chunk: () => {} });
   // Where a pre-scan checked the CRCs and found nothing wrong, the same bytes need no second check.
   const clean = scan.crcChecked && scan.complete && scan.diagnostics.length === 0;
   const { decoder, writer } = createFitCsvDecoder(opts, out, undefined, data, !clean);
-  if (scan.rows > 0) {
-    main = await targets.main();
+  if (main) {
     await main.write('\uFEFF' + headerRow(scan.width) + '\n');
     input: for await (const chunk of plain(open())) {
       // Fed in slices, so what waits to be written stays bounded (backpressure between slices).
@@ -127,6 +129,11 @@ export async function dumpFitCsv(open: () => FitChunks, opts: DumpOptions, targe
     failed,
     prescanDecoded: scan.decoded,
   };
+}
+
+/** The rows' buffers handed over to `sink` when it takes them, else copied by its write(). */
+function csvTarget(sink: TextSink): CsvBytesTarget {
+  return sink.give && sink.spare ? { give: (bytes) => sink.give!(bytes), spare: () => sink.spare!() } : { chunk: (bytes) => sink.write(bytes) };
 }
 
 /**
