@@ -1,12 +1,16 @@
 /**
- * The bytes of CSV rows, written straight into one reused buffer (no string per row): the
- * compiled row writers (fitcsv-fast.ts) put their ASCII digits and constant cells there, the
- * general path its row strings. Filled buffers go out as chunks, always at a row boundary; in row
- * mode each row goes out alone, as a string (the `onRow` API).
+ * The bytes of CSV rows, written straight into a buffer (no string per row): the compiled row
+ * writers (fitcsv-fast.ts) put their ASCII digits and constant cells there, the general path its
+ * row strings. Filled buffers go out as chunks, always at a row boundary; in row mode each row
+ * goes out alone, as a string (the `onRow` API).
  */
 
-/** Where rows go: chunks of whole rows (valid only during the call), or one string per row. */
-export type CsvBytesTarget = { chunk: (bytes: Uint8Array) => void | Promise<void> } | { row: (line: string) => void };
+/**
+ * Where rows go: chunks of whole rows (valid only during the call: the buffer is reused), chunks
+ * handed over (`give`: the buffer is the target's, and writing goes on in one from `spare`), or
+ * one string per row.
+ */
+export type CsvBytesTarget = { chunk: (bytes: Uint8Array) => void | Promise<void> } | { give: (bytes: Uint8Array) => void | Promise<void>; spare: () => Uint8Array } | { row: (line: string) => void };
 
 const NEWLINE = 10;
 const COMMA = 44;
@@ -24,13 +28,22 @@ export class CsvBytes {
   /** What the last chunk handed out returned (backpressure: awaited before more input is read). */
   pending: Promise<void> | undefined;
   #chunk?: (bytes: Uint8Array) => void | Promise<void>;
+  #spare?: () => Uint8Array;
   #row?: (line: string) => void;
 
   constructor(target: CsvBytesTarget, size = SIZE) {
-    this.buf = new Uint8Array(size);
-    this.dv = new DataView(this.buf.buffer);
-    if ('chunk' in target) this.#chunk = target.chunk;
+    if ('give' in target) {
+      this.#chunk = target.give;
+      this.#spare = target.spare;
+    } else if ('chunk' in target) this.#chunk = target.chunk;
     else this.#row = target.row;
+    this.buf = this.#spare?.() ?? new Uint8Array(size);
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  #use(buf: Uint8Array): void {
+    this.buf = buf;
+    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   /** A row starts that takes at most `bound` bytes (its padding and newline apart). */
@@ -45,8 +58,7 @@ export class CsvBytes {
     if (this.pos + n <= this.buf.length) return;
     const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
     bigger.set(this.buf.subarray(0, this.pos));
-    this.buf = bigger;
-    this.dv = new DataView(bigger.buffer);
+    this.#use(bigger);
   }
 
   /** Appends `s` (UTF-8) to the row being written. */
@@ -84,6 +96,7 @@ export class CsvBytes {
   flush(): void {
     if (this.pos === 0 || !this.#chunk) return;
     const p = this.#chunk(this.buf.subarray(0, this.pos));
+    if (this.#spare) this.#use(this.#spare());
     this.pos = 0;
     // Every promise is awaited (a rejection left alone would be unhandled).
     if (p) this.pending = this.pending ? Promise.all([this.pending, p]).then(() => {}) : p;

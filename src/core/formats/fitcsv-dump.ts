@@ -1,10 +1,11 @@
 /**
  * A whole FitCSVTool-style dump, streamed: a pre-scan finds the header's width (fitcsv-width.ts),
  * then the header and the rows go to the output as they are made, in bounded memory. The input
- * is read twice, so it comes as a function that opens it.
+ * is read twice (chained files: three times), so it comes as a function that opens it; each pass
+ * is done with a piece once it has the next.
  */
 import type { Diagnostic } from '../errors.js';
-import { CsvBytes } from './fitcsv-bytes.js';
+import { CsvBytes, type CsvBytesTarget } from './fitcsv-bytes.js';
 import { FitDataCsvWriter } from './fitcsv-data.js';
 import { createFitCsvDecoder, headerRow, type FitCsvRunOptions } from './fitcsv.js';
 import { fitCsvWidth } from './fitcsv-width.js';
@@ -17,6 +18,9 @@ export type FitChunks = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
  */
 export interface TextSink {
   write(text: string | Uint8Array): void | Promise<void>;
+  /** Optional, both or neither: bytes handed over instead of copied (text-output.ts's TextOutput.give). */
+  give?(bytes: Uint8Array): void | Promise<void>;
+  spare?(): Uint8Array;
 }
 
 export interface DumpTargets {
@@ -64,21 +68,26 @@ export function hiddenSummary(r: Pick<DumpResult, 'hiddenFields' | 'hiddenMessag
 
 /**
  * Input is decoded this many bytes at a time: what the rows of one slice make (about 12 times as
- * much) at most waits in memory beyond the output's queue. Each slice but the first is copied
- * once by the decoder (with the record cut at the end of the one before), so not too small.
+ * much) at most waits in memory beyond the output's queue, and the output is heard from between
+ * slices (a pipe's reader gone away ends the process then). The decoder copies a few KiB at each
+ * slice's start (the record cut at the end of the one before).
  */
-const SLICE = 1 << 20;
+const SLICE = 1 << 16;
 
 export async function dumpFitCsv(open: () => FitChunks, opts: DumpOptions, targets: DumpTargets): Promise<DumpResult> {
-  const scan = await fitCsvWidth(plain(open()), opts);
+  // The CRCs are left to the main pass: they change no row of one FIT file. (As FitCSVTool reads,
+  // a file's CRC is compared only after its last record, and a mismatch just stops decoding
+  // there.) They decide whether a chained file after it is read, and with no row at all the
+  // pre-scan's diagnostics are the result: then it runs again, checking them.
+  let scan = await fitCsvWidth(plain(open()), opts, false);
+  if (scan.files > 1 || scan.rows === 0) scan = await fitCsvWidth(plain(open()), opts, true);
   const data = opts.data && targets.data ? new FitDataCsvWriter(opts) : undefined;
-  let main: TextSink | undefined;
-  const out = new CsvBytes({ chunk: (bytes) => main!.write(bytes) });
-  // The pre-scan checked the CRCs: where it found nothing wrong, the same bytes need no second check.
-  const clean = scan.complete && scan.diagnostics.length === 0;
+  const main = scan.rows > 0 ? await targets.main() : undefined;
+  const out = new CsvBytes(main ? csvTarget(main) : { chunk: () => {} });
+  // Where a pre-scan checked the CRCs and found nothing wrong, the same bytes need no second check.
+  const clean = scan.crcChecked && scan.complete && scan.diagnostics.length === 0;
   const { decoder, writer } = createFitCsvDecoder(opts, out, undefined, data, !clean);
-  if (scan.rows > 0) {
-    main = await targets.main();
+  if (main) {
     await main.write('\uFEFF' + headerRow(scan.width) + '\n');
     input: for await (const chunk of plain(open())) {
       // Fed in slices, so what waits to be written stays bounded (backpressure between slices).
@@ -120,6 +129,11 @@ export async function dumpFitCsv(open: () => FitChunks, opts: DumpOptions, targe
     failed,
     prescanDecoded: scan.decoded,
   };
+}
+
+/** The rows' buffers handed over to `sink` when it takes them, else copied by its write(). */
+function csvTarget(sink: TextSink): CsvBytesTarget {
+  return sink.give && sink.spare ? { give: (bytes) => sink.give!(bytes), spare: () => sink.spare!() } : { chunk: (bytes) => sink.write(bytes) };
 }
 
 /**

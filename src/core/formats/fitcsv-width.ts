@@ -32,6 +32,10 @@ export interface FitCsvWidth {
   decoded: number;
   /** False when decoding stopped early. */
   complete: boolean;
+  /** FIT files begun (chained files follow one another in one input). */
+  files: number;
+  /** The CRCs were checked (else a file CRC mismatch goes unseen, and decoding goes on past it). */
+  crcChecked: boolean;
   diagnostics: Diagnostic[];
 }
 
@@ -41,8 +45,11 @@ export class FitCsvPrescan {
   #rows = 0;
   #records = 0;
   #decoded = 0;
+  #crc: boolean;
 
-  constructor(opts: FitCsvRunOptions) {
+  /** `crc`: check the CRCs (see fitCsvWidth for when they change nothing). */
+  constructor(opts: FitCsvRunOptions, crc = true) {
+    this.#crc = crc;
     const interp = csvInterpreter(opts);
     const writer = new FitCsvWriter(opts.profile, () => {}, opts);
     const expand = opts.expandComponents ?? true;
@@ -64,13 +71,25 @@ export class FitCsvPrescan {
           this.#widen(writer.dataWidth(interp.message(f)));
         }
       },
-      csvRawOptions(undefined, (def, _b, _dv, _p, timestamp) => {
-        this.#records++;
-        const bound = bounds[def.local];
-        if (bound >= 0) this.#rows++;
-        if (def.globalNum === FIELD_DESCRIPTION || def.globalNum === DEVELOPER_DATA_ID) return false;
-        return bound + (timestamp >= 0 ? 1 : 0) <= this.#width;
-      }),
+      {
+        ...csvRawOptions(undefined, (def, b, _dv, p, timestamp, _offset, limit) => {
+          const bound = bounds[def.local];
+          if (def.globalNum === FIELD_DESCRIPTION || def.globalNum === DEVELOPER_DATA_ID || bound + (timestamp >= 0 ? 1 : 0) > this.#width) {
+            this.#records++;
+            if (bound >= 0) this.#rows++;
+            return false;
+          }
+          // Skipped unread, with the records of the same definition that follow (plain headers, so
+          // the same bound): one call per run, not per record.
+          const len = def.dataSize + 1;
+          let n = 1;
+          if (timestamp < 0) for (let q = p - 1 + len; q + len <= limit && b[q] === def.local; q += len) n++;
+          this.#records += n;
+          if (bound >= 0) this.#rows += n;
+          return n;
+        }),
+        crc,
+      },
     );
   }
 
@@ -88,13 +107,23 @@ export class FitCsvPrescan {
 
   end(): FitCsvWidth {
     this.#decoder.end();
-    return { width: this.#width, rows: this.#rows, records: this.#records, decoded: this.#decoded, complete: !this.#decoder.stopped, diagnostics: this.#decoder.diagnostics };
+    const d = this.#decoder;
+    return {
+      width: this.#width,
+      rows: this.#rows,
+      records: this.#records,
+      decoded: this.#decoded,
+      complete: !d.stopped,
+      files: d.counts.files,
+      crcChecked: this.#crc,
+      diagnostics: d.diagnostics,
+    };
   }
 }
 
-/** Reads the whole input once and returns the header's width (and whether there is any row). */
-export async function fitCsvWidth(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: FitCsvRunOptions): Promise<FitCsvWidth> {
-  const scan = new FitCsvPrescan(opts);
+/** Reads the whole input once and returns the header's width (and whether there is any row); `crc` as FitCsvPrescan's. */
+export async function fitCsvWidth(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: FitCsvRunOptions, crc = true): Promise<FitCsvWidth> {
+  const scan = new FitCsvPrescan(opts, crc);
   for await (const chunk of source) {
     scan.push(chunk);
     if (scan.stopped) break;

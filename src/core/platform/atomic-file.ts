@@ -6,7 +6,7 @@
  * A target that must not be replaced (a device, a FIFO: output-file.ts decides) is written in
  * place instead, through a descriptor the caller opened: then there is nothing to rename or remove.
  */
-import { closeSync, fchmodSync, fchownSync, fsyncSync, openSync, renameSync, unlinkSync, write, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fdatasync, fsyncSync, openSync, renameSync, unlinkSync, write, writeSync } from 'node:fs';
 import { tempPathFor, trackTemp, untrackTemp } from './temp-registry.js';
 
 export interface AtomicFileOptions {
@@ -16,10 +16,20 @@ export interface AtomicFileOptions {
   mode?: number;
   uid?: number;
   gid?: number;
+  /** Bytes of queued writes between writebacks (default WRITEBACK). */
+  writeback?: number;
 }
 
-/** Size of the recycled buffers enqueue() copies into. */
-const POOLED = 1 << 18;
+/** Size of the recycled buffers: enqueue() copies into them, spare() hands them out. */
+export const POOLED = 1 << 18;
+/** Written buffers kept for reuse. */
+const FREE = 32;
+/**
+ * Queued writes to a temporary file start its writeback every this many bytes (an fdatasync on
+ * libuv's thread pool, one at a time, while the caller goes on producing): commit()'s fsync then
+ * waits for the last few MB, not for the whole file (over a second for 1 GB).
+ */
+const WRITEBACK = 32 << 20;
 
 export class AtomicFile {
   readonly path: string;
@@ -33,11 +43,17 @@ export class AtomicFile {
   #writeError: Error | undefined;
   #waiting: (() => void)[] = [];
   #free: Uint8Array[] = [];
-  /** abort() came while a write was in flight: close when it returns (never under it). */
+  /** abort() came while a write or an fdatasync was in flight: close when it returns (never under it). */
   #closeWhenIdle = false;
+  /** Bytes written by queued writes, and that count when the last fdatasync started. */
+  #written = 0;
+  #syncedAt = 0;
+  #syncing = false;
+  #writebackEvery: number;
 
   constructor(path: string, opts: AtomicFileOptions = {}) {
     this.path = path;
+    this.#writebackEvery = opts.writeback ?? WRITEBACK;
     if (opts.fd !== undefined) {
       this.tempPath = undefined;
       this.#fd = opts.fd;
@@ -71,22 +87,38 @@ export class AtomicFile {
     if (this.#writeError) return;
     // Copied (the caller may reuse its buffer) into recycled buffers: fresh ones per chunk would
     // be hundreds of MB of zero-filled memory on a big output, and the GC work they bring.
-    const chunk = (data.length <= POOLED ? (this.#free.pop() ?? Buffer.allocUnsafeSlow(POOLED)) : Buffer.allocUnsafeSlow(data.length)).subarray(0, data.length);
+    const chunk = data.length <= POOLED ? this.spare().subarray(0, data.length) : new Uint8Array(data.length);
     chunk.set(data);
-    this.#queue.push(chunk);
-    this.#queued += chunk.length;
+    this.give(chunk);
+  }
+
+  /**
+   * As enqueue(), without the copy: `data` is the file's until written, and must not be touched
+   * meanwhile. A buffer from spare() comes back from spare() once written.
+   */
+  give(data: Uint8Array): void {
+    if (this.#writeError) return;
+    this.#queue.push(data);
+    this.#queued += data.length;
     if (this.#queue.length === 1) this.#writeHead(0);
+  }
+
+  /** A buffer of POOLED bytes to fill and give(): one written already, or a new one. */
+  spare(): Uint8Array {
+    return this.#free.pop() ?? new Uint8Array(POOLED);
   }
 
   #writeHead(off: number): void {
     const head = this.#queue[0];
     write(this.#fd, head, off, head.length - off, null, (err, n) => {
       if (this.#closeWhenIdle) {
-        closeSync(this.#fd);
+        this.#queue = [];
+        if (!this.#syncing) closeSync(this.#fd);
         return;
       }
-      if (err) {
-        this.#writeError = err;
+      if (err && !this.#writeError) this.#writeError = err;
+      if (this.#writeError) {
+        // Nothing more is written after a failure (this write's, or a writeback's).
         this.#queue = [];
         this.#queued = 0;
       } else if (off + n < head.length) {
@@ -94,36 +126,65 @@ export class AtomicFile {
       } else {
         this.#queue.shift();
         this.#queued -= head.length;
-        if (head.buffer.byteLength === POOLED && this.#free.length < 8) this.#free.push(new Uint8Array(head.buffer));
+        this.#written += head.length;
+        if (head.byteOffset === 0 && head.buffer.byteLength === POOLED && this.#free.length < FREE) this.#free.push(new Uint8Array(head.buffer));
         if (this.#queue.length > 0) this.#writeHead(0);
+        if (this.#written - this.#syncedAt >= this.#writebackEvery) this.#writeback();
       }
-      for (const w of this.#waiting.splice(0)) w();
+      this.#wake();
+    });
+  }
+
+  #wake(): void {
+    for (const w of this.#waiting.splice(0)) w();
+  }
+
+  /** Starts the writeback of what is written so far (a temporary file only: the rest may not take an fdatasync). */
+  #writeback(): void {
+    if (this.#syncing || this.tempPath === undefined) return;
+    this.#syncing = true;
+    this.#syncedAt = this.#written;
+    fdatasync(this.#fd, (err) => {
+      this.#syncing = false;
+      if (this.#closeWhenIdle) {
+        if (this.#queue.length === 0) closeSync(this.#fd);
+        return;
+      }
+      // The data may be lost, and a later fsync need not say so again. A write in flight drops
+      // the queue when it returns.
+      if (err && !this.#writeError) this.#writeError = err;
+      this.#wake();
     });
   }
 
   /** Resolves (undefined if already so) once at most `limit` queued bytes wait; rejects on a write error. */
   drained(limit = 2 << 20): Promise<void> | undefined {
+    return this.#until(() => this.#queued <= limit);
+  }
+
+  #until(done: () => boolean): Promise<void> | undefined {
     if (this.#writeError) return Promise.reject(this.#writeError);
-    if (this.#queued <= limit) return undefined;
+    if (done()) return undefined;
     return new Promise((resolve, reject) => {
       const check = () => {
         if (this.#writeError) reject(this.#writeError);
-        else if (this.#queued <= limit) resolve();
+        else if (done()) resolve();
         else this.#waiting.push(check);
       };
       this.#waiting.push(check);
     });
   }
 
-  /** Waits for the queued writes, then commits as commit() does. */
+  /** Waits for the queued writes (and a writeback in flight), then commits as commit() does. */
   async commitQueued(): Promise<void> {
-    await this.drained(0);
+    await this.#until(() => this.#queued === 0 && !this.#syncing);
     this.commit();
   }
 
-  /** Flushes to disk and moves the file into place (in place: closes it). */
+  /** Flushes to disk and moves the file into place (in place: closes it). After enqueue(): commitQueued(). */
   commit(): void {
     if (this.#done) return;
+    if (this.#queue.length > 0 || this.#syncing) throw new Error('AtomicFile.commit() with writes in flight: commitQueued() waits for them');
     this.#done = true;
     if (this.tempPath === undefined) {
       closeSync(this.#fd);
@@ -149,9 +210,9 @@ export class AtomicFile {
     if (this.#done) return;
     this.#done = true;
     try {
-      // A write in flight still uses the descriptor: closing it now could let the number be
-      // reused and the write land in another file.
-      if (this.#queue.length > 0) this.#closeWhenIdle = true;
+      // A write (or fdatasync) in flight still uses the descriptor: closing it now could let the
+      // number be reused and the write land in another file.
+      if (this.#queue.length > 0 || this.#syncing) this.#closeWhenIdle = true;
       else closeSync(this.#fd);
     } finally {
       if (this.tempPath !== undefined) {

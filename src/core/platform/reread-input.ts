@@ -4,16 +4,19 @@
  * once (a pipe, a FIFO, a device) is first copied to a temporary file, in the temp registry until
  * close().
  */
-import { closeSync, createReadStream, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHUNK, fileChunks } from './file-chunks.js';
+import { CHUNK, fdPieces, fileChunks } from './file-chunks.js';
 import { inputStat } from './input-file.js';
 import { fromSystemError } from './system-error.js';
 import { trackTemp, untrackTemp } from './temp-registry.js';
 
 export interface RereadableInput {
-  /** A fresh pass over the whole input. */
+  /**
+   * A fresh pass over the whole input. Its pieces take turns in two buffers (fileChunks' `reuse`):
+   * each stays valid only while the next one is used.
+   */
   open(): Iterable<Uint8Array>;
   close(): void;
 }
@@ -22,27 +25,13 @@ export interface RereadableInput {
 export async function rereadableInput(file: string): Promise<RereadableInput> {
   const name = file === '-' ? '<stdin>' : file;
   try {
-    if (file !== '-' && inputStat(file).isFile()) return { open: () => fileChunks(file), close: () => {} };
-    if (file === '-' && fstatSync(0).isFile()) return { open: () => fdChunks(0), close: () => {} };
+    if (file !== '-' && inputStat(file).isFile()) return { open: () => fileChunks(file, CHUNK, true), close: () => {} };
+    // Read by position: the descriptor's own offset is left alone.
+    if (file === '-' && fstatSync(0).isFile()) return { open: () => ({ [Symbol.iterator]: () => fdPieces(0, 0, CHUNK, true) }), close: () => {} };
     return await spooled(file === '-' ? process.stdin : createReadStream(file, { highWaterMark: CHUNK }));
   } catch (e) {
     throw fromSystemError(e, name, 'input');
   }
-}
-
-/** A descriptor's bytes from its start, read by position (the descriptor's own offset is left alone). */
-function fdChunks(fd: number): Iterable<Uint8Array> {
-  return {
-    *[Symbol.iterator]() {
-      for (let pos = 0; ;) {
-        const buf = Buffer.allocUnsafe(CHUNK);
-        const n = readSync(fd, buf, 0, CHUNK, pos);
-        if (n <= 0) return;
-        pos += n;
-        yield buf.subarray(0, n);
-      }
-    },
-  };
 }
 
 async function spooled(source: AsyncIterable<Uint8Array>): Promise<RereadableInput> {
@@ -64,5 +53,5 @@ async function spooled(source: AsyncIterable<Uint8Array>): Promise<RereadableInp
     close();
     throw e;
   }
-  return { open: () => fileChunks(path), close };
+  return { open: () => fileChunks(path, CHUNK, true), close };
 }

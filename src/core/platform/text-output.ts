@@ -8,8 +8,14 @@ import { isStdout, openOutput } from './output-file.js';
 import { fromSystemError } from './system-error.js';
 
 export interface TextOutput {
-  /** Bytes are UTF-8, copied: the caller may reuse its buffer at once. */
+  /** Bytes are UTF-8, copied: the caller may reuse its buffer at once. Throws if standard output already failed. */
   write(text: string | Uint8Array): Promise<void> | undefined;
+  /**
+   * A file's only: as write() without the copy. `bytes` are the output's, not to be touched again;
+   * spare() hands out a buffer to fill next (one given before and written, or a new one).
+   */
+  give?(bytes: Uint8Array): Promise<void> | undefined;
+  spare?(): Uint8Array;
   /** Everything written is out (a file: in place). */
   commit(): Promise<void>;
   /** A file is left as it was (its temporary file removed). */
@@ -31,6 +37,11 @@ export async function openTextOutput(path: string): Promise<TextOutput> {
       out.enqueue(typeof text === 'string' ? Buffer.from(text, 'utf8') : text); // enqueue copies
       return out.drained(QUEUED)?.catch(failed);
     },
+    give(bytes) {
+      out.give(bytes);
+      return out.drained(QUEUED)?.catch(failed);
+    },
+    spare: () => out.spare(),
     commit: () => out.commitQueued().catch(failed),
     abort: () => out.abort(),
   };
@@ -57,12 +68,16 @@ function stdoutText(): TextOutput {
   return {
     // The write's callback, not only 'drain': a pipe written synchronously never asks to wait,
     // and a reader gone away is only seen when the event loop runs.
-    write: (text) =>
-      new Promise<void>((resolve, reject) => {
+    write: (text) => {
+      // Unless a write already failed (EPIPE: `| head -1` has its line): then stop at once, not
+      // after all the rows made before the event loop runs (this is the error stdout-guard handles).
+      if (stdout.errored) throw stdout.errored;
+      return new Promise<void>((resolve, reject) => {
         const done = (e?: Error | null) => (e ? reject(e) : resolve());
         if (typeof text === 'string') stdout.write(text, done);
         else writeBytes(text, done);
-      }),
+      });
+    },
     commit: settled,
     abort: () => {},
   };

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AtomicFile } from '../../../src/core/platform/atomic-file.js';
+import { AtomicFile, POOLED } from '../../../src/core/platform/atomic-file.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'fitkit-atomic-'));
 
@@ -58,6 +58,63 @@ describe('AtomicFile.enqueue', () => {
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(d)).toEqual([]);
     // The descriptor is closed once the write in flight returned, not leaked.
+    expect(fds()).toBe(before);
+  });
+});
+
+describe('AtomicFile.give and spare', () => {
+  it('writes handed-over buffers in order, and hands them out again once written', async () => {
+    const d = dir();
+    const out = new AtomicFile(join(d, 'out.csv'));
+    const given = new Set<ArrayBufferLike>();
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 40; i++) {
+      const buf = out.spare();
+      expect(buf.length).toBe(POOLED);
+      const n = 1 + ((i * 7919) % buf.length);
+      for (let k = 0; k < n; k++) buf[k] = (i * 31 + k) & 0xff;
+      parts.push(Buffer.from(buf.subarray(0, n)));
+      given.add(buf.buffer);
+      out.give(buf.subarray(0, n));
+      // Backpressure as the CSV writer's: a few buffers in flight, so written ones come back.
+      await out.drained(2 * POOLED);
+    }
+    expect(given.size).toBeLessThan(40);
+    await out.commitQueued();
+    expect(readFileSync(join(d, 'out.csv')).equals(Buffer.concat(parts))).toBe(true);
+  });
+});
+
+describe('AtomicFile writeback of queued writes', () => {
+  it('starts writebacks as it goes (here after every chunk) and the file is still whole, in order', async () => {
+    const d = dir();
+    const out = new AtomicFile(join(d, 'out.gpx'), { writeback: 1 });
+    const expected = feed(out);
+    await out.commitQueued();
+    expect(readFileSync(join(d, 'out.gpx')).equals(expected)).toBe(true);
+    expect(readdirSync(d)).toEqual(['out.gpx']);
+  });
+
+  it('commitQueued() waits for a writeback in flight', async () => {
+    const d = dir();
+    const out = new AtomicFile(join(d, 'x'), { writeback: 1 });
+    out.enqueue(new Uint8Array(1 << 20).fill(7));
+    // Written: its writeback has just started.
+    await out.drained(0);
+    await out.commitQueued();
+    expect(readFileSync(join(d, 'x')).length).toBe(1 << 20);
+  });
+
+  it('abort() with a writeback in flight closes the descriptor once it returns, and leaves no file', async () => {
+    const d = dir();
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    const out = new AtomicFile(join(d, 'gone'), { writeback: 1 });
+    out.enqueue(new Uint8Array(1 << 20).fill(7));
+    await out.drained(0);
+    out.abort();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(readdirSync(d)).toEqual([]);
     expect(fds()).toBe(before);
   });
 });
