@@ -2,6 +2,7 @@
 import { MtpClient, type MtpClientOptions } from '../../../src/core/mtp/client.js';
 import { SimMtpWatch, type SimMtpWatchOptions } from '../../../src/core/sim/mtp-watch.js';
 import { SimUsbBus, SimUsbDevice } from '../../../src/core/sim/usb-sim.js';
+import { UsbTransferRecorder } from '../../../src/core/sim/usb-replay.js';
 import { mtpWatchDescriptor } from '../../../src/core/sim/mtp-watch.js';
 import { decodeShort, type ShortContainer } from '../../../src/core/mtp/container.js';
 import type { ControlSetup, UsbDevice } from '../../../src/core/usb/backend.js';
@@ -53,28 +54,16 @@ export async function fetchAll(session: DeviceSession, file: RemoteFile, offset 
   return Buffer.concat(parts);
 }
 
-/** Wraps a device to record every bulk IN request and what it returned. */
+/** Wraps a device to record every bulk IN request and what it returned (read the reads after the transfers). */
 export function recorded(device: UsbDevice): { device: UsbDevice; reads: { request: number; got: number }[] } {
-  const reads: { request: number; got: number }[] = [];
-  const d: UsbDevice = {
-    info: device.info,
-    open: () => device.open(),
-    claimInterface: (n, o) => device.claimInterface(n, o),
-    releaseInterface: (n) => device.releaseInterface(n),
-    bulkIn: async (ep, length, ms) => {
-      const r = await device.bulkIn(ep, length, ms);
-      reads.push({ request: length, got: r.length });
-      return r;
+  const rec = new UsbTransferRecorder();
+  rec.recording = true;
+  return {
+    device: rec.wrap(device),
+    get reads() {
+      return rec.transfers.flatMap((t) => (t.dir === 'in' ? [{ request: t.length, got: t.data.length }] : []));
     },
-    bulkOut: (ep, data, ms) => device.bulkOut(ep, data, ms),
-    interruptIn: (ep, length, ms) => device.interruptIn(ep, length, ms),
-    controlIn: (s, length, ms) => device.controlIn(s, length, ms),
-    controlOut: (s, data, ms) => device.controlOut(s, data, ms),
-    clearHalt: (ep) => device.clearHalt(ep),
-    reset: () => device.reset(),
-    close: () => device.close(),
   };
-  return { device: d, reads };
 }
 
 /**
