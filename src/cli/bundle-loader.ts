@@ -3,9 +3,11 @@
  * code the build saved beside it (BUNDLE.cache, written by makeCodeCache) spares compiling it again
  * on every start, most of what loading oclif cost (Node 20 has no compile cache of its own).
  *
- * The cache is used only when it was made from this very file (its size and mtime, recorded in the
- * cache's header) by this Node; V8 checks its own version and flags and may still reject it. Without
- * a usable cache the bundle is compiled as it is: slower, same result.
+ * The cache is used only if it was made by this Node from a file of the bundle's size (both in the
+ * cache's header), and is not older than the bundle: a bundle written again after its cache (a
+ * partial build) is compiled afresh. Not the mtime itself: an installed package's files all carry
+ * npm's one fixed date. V8 checks its own version and flags and may still reject a cache. Without a
+ * usable cache the bundle is compiled as it is: slower, same result.
  *
  * A function V8 compiles lazily from a cached script cannot call `import()` on Node 20 (the
  * script's host options are lost: ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). So the build rewrites
@@ -24,9 +26,11 @@ const importHere = (specifier: string): Promise<unknown> => import(specifier);
 interface Stamp {
   magic: string;
   size: number;
-  mtimeMs: number;
   node: string;
 }
+
+/** What readCache() compares: the bundle's size and mtime. */
+type Bundle = { size: number; mtimeMs: number };
 
 type Wrapper = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string, importer: typeof importHere) => void;
 
@@ -35,7 +39,7 @@ export function loadBundle(url: URL): Record<string, unknown> {
   const path = fileURLToPath(url);
   const fd = openSync(path, 'r');
   let source: string;
-  let st: { size: number; mtimeMs: number };
+  let st: Bundle;
   try {
     st = fstatSync(fd);
     source = readFileSync(fd, 'utf8');
@@ -52,11 +56,11 @@ export function loadBundle(url: URL): Record<string, unknown> {
  */
 export function makeCodeCache(url: URL): number {
   const path = fileURLToPath(url);
-  const st = statSync(path);
+  const { size } = statSync(path);
   const script = compile(path, readFileSync(path, 'utf8'), undefined);
   run(script, path);
   const data = script.createCachedData();
-  const stamp = Buffer.from(JSON.stringify({ magic: MAGIC, size: st.size, mtimeMs: st.mtimeMs, node: process.version } satisfies Stamp));
+  const stamp = Buffer.from(JSON.stringify({ magic: MAGIC, size, node: process.version } satisfies Stamp));
   const head = Buffer.alloc(4);
   head.writeUInt32LE(stamp.length);
   writeFileSync(`${path}.cache`, Buffer.concat([head, stamp, data]));
@@ -78,18 +82,25 @@ function run(script: vm.Script, path: string): Record<string, unknown> {
   return module.exports;
 }
 
-/** The saved code of the bundle at `path` (of this size and mtime), if it was made from it by this Node. */
-export function readCache(path: string, st: { size: number; mtimeMs: number }): Buffer | undefined {
+/** The saved code of the bundle at `path` (its size and mtime `st`), if it may be used (see above). */
+export function readCache(path: string, st: Bundle): Buffer | undefined {
   let buf: Buffer;
+  let cacheTime: number;
   try {
-    buf = readFileSync(`${path}.cache`);
+    const fd = openSync(`${path}.cache`, 'r');
+    try {
+      cacheTime = fstatSync(fd).mtimeMs;
+      buf = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return undefined;
   }
   try {
     const len = buf.readUInt32LE(0);
     const stamp = JSON.parse(buf.subarray(4, 4 + len).toString('utf8')) as Stamp;
-    if (stamp.magic !== MAGIC || stamp.size !== st.size || stamp.mtimeMs !== st.mtimeMs || stamp.node !== process.version) return undefined;
+    if (stamp.magic !== MAGIC || stamp.size !== st.size || stamp.node !== process.version || cacheTime < st.mtimeMs) return undefined;
     return buf.subarray(4 + len);
   } catch {
     return undefined;

@@ -36,7 +36,16 @@ describe('bundle loader', () => {
     expect(await (m.sep as () => Promise<string>)()).toBe('/');
   });
 
-  it('ignores a cache made from another version of the file, or by another Node', () => {
+  it('takes a cache as old as its bundle: an installed package has one date on every file', () => {
+    const path = bundle('npm.cjs');
+    makeCodeCache(pathToFileURL(path));
+    const npmDate = new Date('1985-10-26T08:15:00Z');
+    for (const f of [path, `${path}.cache`]) utimesSync(f, npmDate, npmDate);
+    expect(readCache(path, statSync(path))).toBeDefined();
+    expect(loadBundle(pathToFileURL(path)).answer).toBe(42);
+  });
+
+  it('ignores a cache made from another version of the file, or older than it, or by another Node', () => {
     const path = bundle('b.cjs');
     makeCodeCache(pathToFileURL(path));
     const st = statSync(path);
