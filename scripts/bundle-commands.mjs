@@ -1,13 +1,16 @@
-// Writes dist/bundle/ID.js for every command: the command and every fitkit module and package it
-// imports, pre-linked by esbuild into one ES module exporting `COMMANDS = { ID: Command }` (oclif's
-// "explicit" command discovery). A plain `fitkit ID ...` loads that file instead of ~50 small
-// modules (src/cli/load-options.ts); Node's module loader over those was a third of a command's
-// start-up (bench/README.md). Reads tsc's output, so it runs after tsc. Also writes ID.inputs.json
-// (the dist files each bundle holds) so a test can tell a stale bundle.
+// Writes two pre-linked files for every command: the command and every fitkit module and package it
+// imports, linked by esbuild into one ES module exporting `COMMANDS = { ID: Command }`. Node's
+// module loader over ~50 small modules was a third of a command's start-up (bench/README.md).
+// - dist/lite/ID.js links the command against src/cli/lite-oclif.ts instead of oclif, and also
+//   exports its runCommand: a plain `fitkit ID ...` runs from it (src/cli/lite-run.ts);
+// - dist/bundle/ID.js links it against oclif, for oclif's "explicit" command discovery: the runs
+//   oclif takes (src/cli/load-options.ts).
+// Reads tsc's output, so it runs after tsc. Also writes ID.inputs.json (the dist files each bundle
+// holds) so a test can tell a stale bundle.
 //
 // Left out of the bundles, loaded as modules when reached:
-// - oclif: every bundle imports the one pre-linked copy at dist/cli/oclif.js (one copy of its
-//   classes per process, see src/cli/oclif.ts);
+// - oclif: every dist/bundle file imports the one pre-linked copy at dist/cli/oclif.js (one copy of
+//   its classes per process, see src/cli/oclif.ts);
 // - packages imported only on some paths, or native: usb, yauzl, cli-progress, @garmin/fitsdk.
 // Worker scripts stay separate modules; `import.meta.url` in a bundled module is rewritten to that
 // module's own dist URL, so the files it finds beside itself (workers, the profile extract) are found.
@@ -15,24 +18,24 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
-const OUT = 'dist/bundle';
 const OCLIF_DOOR = resolve('dist/cli/oclif.js');
+const LITE = resolve('dist/cli/lite-oclif.js');
 
 const ids = readdirSync('dist/commands')
   .filter((f) => f.endsWith('.js'))
   .map((f) => f.slice(0, -3));
 
-/** oclif, wherever it is asked for (the door module or the package), is the door, unbundled. */
-const oclifDoor = {
+/** oclif, wherever it is asked for (the door module or the package): `to` says what it becomes. */
+const oclifAs = (to) => ({
   name: 'oclif-door',
   setup(b) {
-    b.onResolve({ filter: /^@oclif\/core$/ }, () => ({ path: '../cli/oclif.js', external: true }));
-    b.onResolve({ filter: /(^|\/)oclif\.js$/ }, (args) => (resolve(args.resolveDir, args.path) === OCLIF_DOOR ? { path: '../cli/oclif.js', external: true } : undefined));
+    b.onResolve({ filter: /^@oclif\/core$/ }, () => to);
+    b.onResolve({ filter: /(^|\/)oclif\.js$/ }, (args) => (resolve(args.resolveDir, args.path) === OCLIF_DOOR ? to : undefined));
   },
-};
+});
 
 /** `import.meta.url` of a bundled module: its own URL in dist/, as if it were loaded alone. */
-const ownUrl = {
+const ownUrl = (OUT) => ({
   name: 'own-import-meta-url',
   setup(b) {
     b.onLoad({ filter: /\/dist\/.*\.js$/ }, (args) => {
@@ -42,16 +45,23 @@ const ownUrl = {
       return { contents: src.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'js' };
     });
   },
-};
+});
 
-rmSync(OUT, { recursive: true, force: true });
-mkdirSync(OUT, { recursive: true });
+const variants = [
+  { OUT: 'dist/bundle', oclif: { path: '../cli/oclif.js', external: true }, exports: '' },
+  { OUT: 'dist/lite', oclif: { path: LITE }, exports: "export { runCommand } from '../cli/lite-oclif.js';\n" },
+];
+for (const { OUT } of variants) {
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+}
+const jobs = variants.flatMap((v) => ids.map((id) => [v, id]));
 await Promise.all(
-  ids.map(async (id) => {
+  jobs.map(async ([{ OUT, oclif, exports }, id]) => {
     const outfile = `${OUT}/${id}.js`;
     const r = await build({
       stdin: {
-        contents: `import C from '../commands/${id}.js';\nexport const COMMANDS = { ${JSON.stringify(id)}: C };\n`,
+        contents: `import C from '../commands/${id}.js';\n${exports}export const COMMANDS = { ${JSON.stringify(id)}: C };\n`,
         resolveDir: resolve(OUT),
         sourcefile: `${id}-entry.js`,
         loader: 'js',
@@ -64,7 +74,7 @@ await Promise.all(
       minifySyntax: true,
       minifyWhitespace: process.env.FITKIT_BUNDLE_READABLE !== '1',
       external: ['usb', 'yauzl', 'cli-progress', '@garmin/fitsdk'],
-      plugins: [oclifDoor, ownUrl],
+      plugins: [oclifAs(oclif), ownUrl(OUT)],
       // CommonJS packages inside (cli-table3, ...) may call require: give them Node's.
       banner: { js: "import { createRequire as __fitkitCreateRequire } from 'node:module';\nconst require = __fitkitCreateRequire(import.meta.url);" },
       metafile: true,

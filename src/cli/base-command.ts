@@ -47,6 +47,12 @@ export abstract class BaseCommand extends Command {
     process.stderr.write(format(message, ...args) + '\n');
   }
 
+  /** A warning is one line like every other fitkit message (not oclif's indented block). */
+  override warn(input: string | Error): string | Error {
+    this.logToStderr(`fitkit: warning: ${typeof input === 'string' ? input : input.message}`);
+    return input;
+  }
+
   /** Plain JSON, never coloured: scripts read it. */
   override logJson(json: unknown): void {
     process.stdout.write(JSON.stringify(json, null, 2) + '\n');

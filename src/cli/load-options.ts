@@ -13,19 +13,26 @@ import type { Interfaces } from './oclif.js';
 /** `root`: the package folder (the one holding package.json and dist/). */
 export function loadOptions(args: readonly string[], root: URL): string | Interfaces.LoadOptions {
   const id = args[0];
-  const plain = id !== undefined && /^[a-z][a-z0-9-]*$/.test(id) && !args.includes('--help') && !args.includes('-h');
-  if (!plain || !existsSync(new URL(`dist/commands/${id}.js`, root))) return fileURLToPath(root);
+  if (!isPlainRun(args) || !existsSync(new URL(`dist/commands/${id}.js`, root))) return fileURLToPath(root);
   const pjson = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as Interfaces.PJSON;
   const oclif: Interfaces.PJSON['oclif'] = { ...pjson.oclif, plugins: [] };
-  if (bundleIsCurrent(id, root)) oclif.commands = { strategy: 'explicit', target: `./dist/bundle/${id}.js`, identifier: 'COMMANDS' };
+  if (bundleIsCurrent(id, root, 'bundle')) oclif.commands = { strategy: 'explicit', target: `./dist/bundle/${id}.js`, identifier: 'COMMANDS' };
   return { root: fileURLToPath(root), pjson: { ...pjson, oclif } };
 }
 
+/** `fitkit ID ...` naming a command by its id, without asking for help. */
+export function isPlainRun(args: readonly string[]): args is [string, ...string[]] {
+  const id = args[0];
+  return id !== undefined && /^[a-z][a-z0-9-]*$/.test(id) && !args.includes('--help') && !args.includes('-h');
+}
+
 /**
- * A bundle older than its command's tsc output was left by an earlier `npm run build` (tsc alone
- * does not bundle): the modules are run then, never stale code.
+ * Whether dist/FOLDER/ID.js is there and not older than its command's tsc output. An older one was
+ * left by an earlier `npm run build` (tsc alone does not bundle): the modules are run then, never
+ * stale code.
  */
-function bundleIsCurrent(id: string, root: URL): boolean {
-  const bundle = statSync(new URL(`dist/bundle/${id}.js`, root), { throwIfNoEntry: false });
-  return bundle !== undefined && bundle.mtimeMs >= statSync(new URL(`dist/commands/${id}.js`, root)).mtimeMs;
+export function bundleIsCurrent(id: string, root: URL, folder: 'bundle' | 'lite'): boolean {
+  const bundle = statSync(new URL(`dist/${folder}/${id}.js`, root), { throwIfNoEntry: false });
+  const command = statSync(new URL(`dist/commands/${id}.js`, root), { throwIfNoEntry: false });
+  return bundle !== undefined && command !== undefined && bundle.mtimeMs >= command.mtimeMs;
 }
