@@ -1,8 +1,9 @@
 /**
- * bin/run.js runs a fitkit command on a configuration without oclif's plugins, the command taken
- * from its bundle (load-options.ts, scripts/bundle-commands.mjs). What a command prints and its
- * exit code must not depend on that: the spawned CLI (lite configuration, bundle) is compared with
- * the same command run in-process on the whole configuration and tsc's modules.
+ * bin/run.js runs a plain fitkit command from its oclif-free bundle (lite-run.ts, dist/lite), and
+ * gives oclif the rest on a configuration without its plugins, the command taken from its bundle
+ * (load-options.ts, scripts/bundle-commands.mjs). What a command prints and its exit code must not
+ * depend on that: the spawned CLI is compared with the same command run in-process on the whole
+ * configuration and tsc's modules.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -42,13 +43,16 @@ describe('load options', () => {
     }
   });
 
-  it.each(ids)('takes %s from its bundle, built after every module it holds', (id) => {
+  it.each(ids)('takes %s from its bundle; that and its plain-run bundle (dist/lite) are built after every module they hold', (id) => {
     const opts = loadOptions([id, 'x'], rootUrl) as Interfaces.LoadOptions & { pjson: Interfaces.PJSON };
     expect(opts.pjson.oclif.commands).toEqual({ strategy: 'explicit', target: `./dist/bundle/${id}.js`, identifier: 'COMMANDS' });
-    const built = statSync(join(root, `dist/bundle/${id}.js`)).mtimeMs;
-    const inputs = JSON.parse(readFileSync(join(root, `dist/bundle/${id}.inputs.json`), 'utf8')) as string[];
-    expect(inputs).toContain(`dist/commands/${id}.js`);
-    for (const f of inputs) expect(statSync(join(root, f)).mtimeMs, f).toBeLessThanOrEqual(built);
+    for (const folder of ['bundle', 'lite']) {
+      const built = statSync(join(root, `dist/${folder}/${id}.js`)).mtimeMs;
+      const inputs = JSON.parse(readFileSync(join(root, `dist/${folder}/${id}.inputs.json`), 'utf8')) as string[];
+      expect(inputs).toContain(`dist/commands/${id}.js`);
+      expect(inputs.includes('dist/cli/lite-oclif.js'), folder).toBe(folder === 'lite');
+      for (const f of inputs) expect(statSync(join(root, f)).mtimeMs, f).toBeLessThanOrEqual(built);
+    }
   });
 
   it.each([
