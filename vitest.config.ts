@@ -16,8 +16,7 @@ export const options = {
   maxWorkers: Math.max(2, availableParallelism()),
   // The CLI's bundled oclif (scripts/bundle-oclif.mjs) loads command files with its own import();
   // run natively, as in `bin/run.js`, so they share its classes with test/helpers/run-cli.ts.
-  // The plain-run bundles (dist/lite) too: 2 MB of pre-linked code each, nothing to transform.
-  server: { deps: { external: [/\/dist\/cli\/oclif\.js$/, /\/dist\/lite\//] as RegExp[] } },
+  server: { deps: { external: [/\/dist\/cli\/oclif\.js$/] as RegExp[] } },
 } as const;
 
 export default defineConfig({

@@ -1,8 +1,9 @@
 // Writes two pre-linked files for every command: the command and every fitkit module and package it
 // imports, linked by esbuild into one ES module exporting `COMMANDS = { ID: Command }`. Node's
 // module loader over ~50 small modules was a third of a command's start-up (bench/README.md).
-// - dist/lite/ID.js links the command against src/cli/lite-oclif.ts instead of oclif, and also
-//   exports its runCommand: a plain `fitkit ID ...` runs from it (src/cli/lite-run.ts);
+// - dist/lite/ID.cjs links the command against src/cli/lite-oclif.ts instead of oclif, and also
+//   exports its runCommand: a plain `fitkit ID ...` runs from it (src/cli/lite-run.ts), through
+//   src/cli/bundle-loader.ts with its code cache (scripts/code-cache.mjs);
 // - dist/bundle/ID.js links it against oclif, for oclif's "explicit" command discovery: the runs
 //   oclif takes (src/cli/load-options.ts).
 // Reads tsc's output, so it runs after tsc. Also writes ID.inputs.json (the dist files each bundle
@@ -17,6 +18,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { serveDynamicImports } from './bundle-imports.mjs';
 
 const OCLIF_DOOR = resolve('dist/cli/oclif.js');
 const LITE = resolve('dist/cli/lite-oclif.js');
@@ -34,22 +36,40 @@ const oclifAs = (to) => ({
   },
 });
 
-/** `import.meta.url` of a bundled module: its own URL in dist/, as if it were loaded alone. */
-const ownUrl = (OUT) => ({
+/** `import.meta.url` of a bundled module: its own URL in dist/, as if it were loaded alone (`base`: the bundle's URL). */
+const ownUrl = (OUT, base) => ({
   name: 'own-import-meta-url',
   setup(b) {
     b.onLoad({ filter: /\/dist\/.*\.js$/ }, (args) => {
       const src = readFileSync(args.path, 'utf8');
       if (!src.includes('import.meta.url')) return undefined;
       const rel = relative(resolve(OUT), args.path);
-      return { contents: src.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'js' };
+      return { contents: src.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, ${base}).href`), loader: 'js' };
     });
   },
 });
 
 const variants = [
-  { OUT: 'dist/bundle', oclif: { path: '../cli/oclif.js', external: true }, exports: '' },
-  { OUT: 'dist/lite', oclif: { path: LITE }, exports: "export { runCommand } from '../cli/lite-oclif.js';\n" },
+  {
+    OUT: 'dist/bundle',
+    ext: 'js',
+    format: 'esm',
+    oclif: { path: '../cli/oclif.js', external: true },
+    exports: '',
+    base: 'import.meta.url',
+    // CommonJS packages inside (cli-table3, ...) may call require: give them Node's.
+    banner: "import { createRequire as __fitkitCreateRequire } from 'node:module';\nconst require = __fitkitCreateRequire(import.meta.url);",
+  },
+  {
+    // CommonJS, for src/cli/bundle-loader.ts and its code cache (Node 20 caches no ES module's code).
+    OUT: 'dist/lite',
+    ext: 'cjs',
+    format: 'cjs',
+    oclif: { path: LITE },
+    exports: "export { runCommand } from '../cli/lite-oclif.js';\n",
+    base: '__fitkitUrl',
+    banner: "const __fitkitUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
 ];
 for (const { OUT } of variants) {
   rmSync(OUT, { recursive: true, force: true });
@@ -57,8 +77,8 @@ for (const { OUT } of variants) {
 }
 const jobs = variants.flatMap((v) => ids.map((id) => [v, id]));
 await Promise.all(
-  jobs.map(async ([{ OUT, oclif, exports }, id]) => {
-    const outfile = `${OUT}/${id}.js`;
+  jobs.map(async ([{ OUT, ext, format, oclif, exports, base, banner }, id]) => {
+    const outfile = `${OUT}/${id}.${ext}`;
     const r = await build({
       stdin: {
         contents: `import C from '../commands/${id}.js';\n${exports}export const COMMANDS = { ${JSON.stringify(id)}: C };\n`,
@@ -69,17 +89,17 @@ await Promise.all(
       outfile,
       bundle: true,
       platform: 'node',
-      format: 'esm',
+      format,
       target: 'node20',
       minifySyntax: true,
       minifyWhitespace: process.env.FITKIT_BUNDLE_READABLE !== '1',
       external: ['usb', 'yauzl', 'cli-progress', '@garmin/fitsdk'],
-      plugins: [oclifAs(oclif), ownUrl(OUT)],
-      // CommonJS packages inside (cli-table3, ...) may call require: give them Node's.
-      banner: { js: "import { createRequire as __fitkitCreateRequire } from 'node:module';\nconst require = __fitkitCreateRequire(import.meta.url);" },
+      plugins: [oclifAs(oclif), ownUrl(OUT, base)],
+      banner: { js: banner },
       metafile: true,
       logLevel: 'warning',
     });
+    if (format === 'cjs') serveDynamicImports(outfile);
     const inputs = Object.keys(r.metafile.inputs)
       .filter((f) => f.startsWith('dist/') && !f.startsWith(OUT))
       .sort();

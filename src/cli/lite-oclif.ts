@@ -1,7 +1,7 @@
 /**
  * The part of oclif's API fitkit's commands are written against (Command, Flags, Args, Errors),
  * reimplemented small for the plain-run path (src/cli/lite-run.ts). The build links each command a
- * second time against this module instead of oclif (dist/lite/ID.js, scripts/bundle-commands.mjs),
+ * second time against this module instead of oclif (dist/lite/ID.cjs, scripts/bundle-commands.mjs),
  * so a plain `fitkit dump ride.fit` never loads oclif (~55 ms of CPU with its configuration).
  *
  * It follows oclif 4's Command where fitkit relies on it: the order init, parse, run, catch,

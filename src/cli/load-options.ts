@@ -27,12 +27,13 @@ export function isPlainRun(args: readonly string[]): args is [string, ...string[
 }
 
 /**
- * Whether dist/FOLDER/ID.js is there and not older than its command's tsc output. An older one was
+ * Whether the bundle (dist/bundle/ID.js, or the plain-run dist/lite/ID.cjs) is there and not older
+ * than its command's tsc output. An older one was
  * left by an earlier `npm run build` (tsc alone does not bundle): the modules are run then, never
  * stale code.
  */
 export function bundleIsCurrent(id: string, root: URL, folder: 'bundle' | 'lite'): boolean {
-  const bundle = statSync(new URL(`dist/${folder}/${id}.js`, root), { throwIfNoEntry: false });
+  const bundle = statSync(new URL(`dist/${folder}/${id}.${folder === 'lite' ? 'cjs' : 'js'}`, root), { throwIfNoEntry: false });
   const command = statSync(new URL(`dist/commands/${id}.js`, root), { throwIfNoEntry: false });
   return bundle !== undefined && command !== undefined && bundle.mtimeMs >= command.mtimeMs;
 }

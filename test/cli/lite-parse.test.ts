@@ -1,6 +1,6 @@
 /**
  * The plain-run path's parser (src/cli/lite-parse.ts) against oclif's own, on every command's
- * definitions as the build links them (dist/lite/ID.js beside dist/commands/ID.js): on thousands
+ * definitions as the build links them (dist/lite/ID.cjs beside dist/commands/ID.js): on thousands
  * of generated command lines, whatever the lite parser takes, oclif takes too, with the same args,
  * argv and flags. What it declines goes to oclif anyway, so declining is never wrong; the usual
  * command lines must still be taken, or the fast path would be dead code.
@@ -14,14 +14,16 @@ import { commandFlags, parseArgv, type CommandDefs, type FlagDef } from '../../s
 
 const root = join(import.meta.dirname, '../..');
 const ids = readdirSync(join(root, 'dist/lite'))
-  .filter((f) => f.endsWith('.js'))
-  .map((f) => f.slice(0, -3))
+  .filter((f) => f.endsWith('.cjs'))
+  .map((f) => f.slice(0, -4))
   .sort();
+const { loadBundle } = (await import(pathToFileURL(join(root, 'dist/cli/bundle-loader.js')).href)) as typeof import('../../src/cli/bundle-loader.js');
 
 type Defs = CommandDefs & { args?: Record<string, unknown> };
-async function load(folder: string, id: string, key: 'default' | 'COMMANDS'): Promise<Defs> {
-  const m = (await import(pathToFileURL(join(root, 'dist', folder, `${id}.js`)).href)) as Record<string, unknown>;
-  return (key === 'default' ? m.default : (m.COMMANDS as Record<string, unknown>)[id]) as Defs;
+/** The command as oclif has it (tsc's module), or as a plain run has it (its lite bundle). */
+async function load(kind: 'oclif' | 'lite', id: string): Promise<Defs> {
+  if (kind === 'lite') return (loadBundle(pathToFileURL(join(root, 'dist/lite', `${id}.cjs`))).COMMANDS as Record<string, Defs>)[id];
+  return ((await import(pathToFileURL(join(root, 'dist/commands', `${id}.js`)).href)) as { default: Defs }).default;
 }
 
 async function oclifParse(argv: string[], c: Defs): Promise<{ args: unknown; argv: unknown; flags: unknown } | Error> {
@@ -79,8 +81,8 @@ describe('lite command-line parser, differential against oclif', () => {
     let taken = 0;
     let total = 0;
     for (const id of ids) {
-      const lite = await load('lite', id, 'COMMANDS');
-      const oclif = await load('commands', id, 'default');
+      const lite = await load('lite', id);
+      const oclif = await load('oclif', id);
       const pool = words(commandFlags(lite));
       const next = random(id.length * 7919 + id.charCodeAt(0));
       for (let n = 0; n < 500; n++) {
@@ -115,10 +117,10 @@ describe('lite command-line parser, differential against oclif', () => {
     ['sync', ['--simulate', 'fr310xt', '--to', 'lib']],
     ['shift', ['a.fit', '--by', '-30min', '-o', 'b.fit']],
   ])('takes the usual `fitkit %s %j`, as oclif reads it', async (id, line) => {
-    const lite = await load('lite', id, 'COMMANDS');
+    const lite = await load('lite', id);
     const mine = parseArgv(line, lite);
     expect(mine).toBeDefined();
-    expect({ args: mine!.args, argv: mine!.argv, flags: mine!.flags }).toEqual(await oclifParse(line, await load('commands', id, 'default')));
+    expect({ args: mine!.args, argv: mine!.argv, flags: mine!.flags }).toEqual(await oclifParse(line, await load('oclif', id)));
   });
 
   it.each([
@@ -134,6 +136,6 @@ describe('lite command-line parser, differential against oclif', () => {
     ['repair', ['broken.fit']],
     ['validate', ['-5']],
   ])('declines `fitkit %s %j` (oclif reports it, or reads it its own way)', async (id, line) => {
-    expect(parseArgv(line, await load('lite', id, 'COMMANDS'))).toBeUndefined();
+    expect(parseArgv(line, await load('lite', id))).toBeUndefined();
   });
 });

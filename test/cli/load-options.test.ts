@@ -47,7 +47,7 @@ describe('load options', () => {
     const opts = loadOptions([id, 'x'], rootUrl) as Interfaces.LoadOptions & { pjson: Interfaces.PJSON };
     expect(opts.pjson.oclif.commands).toEqual({ strategy: 'explicit', target: `./dist/bundle/${id}.js`, identifier: 'COMMANDS' });
     for (const folder of ['bundle', 'lite']) {
-      const built = statSync(join(root, `dist/${folder}/${id}.js`)).mtimeMs;
+      const built = statSync(join(root, `dist/${folder}/${id}.${folder === 'lite' ? 'cjs' : 'js'}`)).mtimeMs;
       const inputs = JSON.parse(readFileSync(join(root, `dist/${folder}/${id}.inputs.json`), 'utf8')) as string[];
       expect(inputs).toContain(`dist/commands/${id}.js`);
       expect(inputs.includes('dist/cli/lite-oclif.js'), folder).toBe(folder === 'lite');

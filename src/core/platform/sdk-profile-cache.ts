@@ -3,9 +3,11 @@
  * user's cache (written here on first run from the installed `@garmin/fitsdk`, keyed by its
  * version), else the package itself. Writing the cache is best effort: a read-only home still works.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { extractSdkProfile, packSdkProfile, PACKED_FORMAT, type PackedSdkProfile } from '../fit/profile/sdk-extract.js';
 import { cacheDir } from './xdg.js';
 
@@ -28,13 +30,27 @@ function sdkPackageVersion(): string {
   return (JSON.parse(readFileSync(require.resolve('@garmin/fitsdk/package.json'), 'utf8')) as { version: string }).version;
 }
 
-export async function loadSdkProfile(buildExtract: URL, env: NodeJS.ProcessEnv = process.env): Promise<PackedSdkProfile> {
+/**
+ * The installed `@garmin/fitsdk`'s Profile, loaded synchronously, so that no fitkit module needs a
+ * top-level await (the CLI's plain runs are CommonJS bundles, which cannot hold one). The SDK is ES
+ * modules only: a Node that can require them (20.19 and later) does; an older one imports the SDK
+ * in a child Node that prints the Profile as JSON (plain data).
+ */
+export function garminSdkProfile(requireModule = (process.features as { require_module?: boolean }).require_module === true): Parameters<typeof extractSdkProfile>[0] {
+  const require = createRequire(import.meta.url);
+  const path = require.resolve('@garmin/fitsdk');
+  if (requireModule) return (require(path) as typeof import('@garmin/fitsdk')).Profile;
+  const script = `const { Profile } = await import(${JSON.stringify(pathToFileURL(path).href)}); process.stdout.write(JSON.stringify(Profile));`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 64 << 20 })) as Parameters<typeof extractSdkProfile>[0];
+}
+
+export function loadSdkProfile(buildExtract: URL, env: NodeJS.ProcessEnv = process.env): PackedSdkProfile {
   const built = readJson(buildExtract);
   if (built) return built;
   const cached = join(cacheDir(env), `sdk-profile-${sdkPackageVersion()}-f${PACKED_FORMAT}.json`);
   const hit = readJson(cached);
   if (hit) return hit;
-  const extract = packSdkProfile(extractSdkProfile((await import('@garmin/fitsdk')).Profile));
+  const extract = packSdkProfile(extractSdkProfile(garminSdkProfile()));
   try {
     mkdirSync(cacheDir(env), { recursive: true });
     const tmp = `${cached}.${process.pid}.tmp`;

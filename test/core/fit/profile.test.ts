@@ -8,7 +8,7 @@ import { FitkitError } from '../../../src/core/errors.js';
 import { snakeName } from '../../../src/core/fit/profile/names.js';
 import { Profile } from '../../../src/core/fit/profile/profile.js';
 import type { PackedSdkProfile, SdkProfileShape } from '../../../src/core/fit/profile/sdk-profile.js';
-import { loadSdkProfile } from '../../../src/core/platform/sdk-profile-cache.js';
+import { garminSdkProfile, loadSdkProfile } from '../../../src/core/platform/sdk-profile-cache.js';
 import { PACKED_FORMAT } from '../../../src/core/fit/profile/sdk-extract.js';
 
 const p = Profile.standard();
@@ -44,20 +44,26 @@ describe('profile from @garmin/fitsdk', () => {
     const cache = mkdtempSync(join(tmpdir(), 'fitkit-cache-'));
     const env = { XDG_CACHE_HOME: cache };
     const none = new URL('file:///nonexistent/sdk-profile.json');
-    const first = await loadSdkProfile(none, env);
+    const first = loadSdkProfile(none, env);
     const [name] = readdirSync(join(cache, 'fitkit'));
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../../node_modules/@garmin/fitsdk/package.json'), 'utf8')) as { version: string };
     expect(name).toBe(`sdk-profile-${pkg.version}-f${PACKED_FORMAT}.json`);
     // The second load reads the cache: a marked copy proves it is not extracted again.
     const marked = { ...first, version: { major: 99, minor: 0, patch: 0 } };
     writeFileSync(join(cache, 'fitkit', name), JSON.stringify(marked));
-    expect((await loadSdkProfile(none, env)).version.major).toBe(99);
+    expect(loadSdkProfile(none, env).version.major).toBe(99);
     // A damaged cache file is made again, and so is one in the layout before messages were packed.
     writeFileSync(join(cache, 'fitkit', name), '{"trunc');
-    expect((await loadSdkProfile(none, env)).version).toEqual(first.version);
+    expect(loadSdkProfile(none, env).version).toEqual(first.version);
     writeFileSync(join(cache, 'fitkit', name), JSON.stringify({ ...marked, format: undefined }));
-    expect((await loadSdkProfile(none, env)).version).toEqual(first.version);
+    expect(loadSdkProfile(none, env).version).toEqual(first.version);
     expect(Profile.sdk(first).version).toBe(Profile.sdk(SdkProfile as unknown as SdkProfileShape).version);
+  });
+
+  it('reads the SDK synchronously, by require() or, where Node cannot require ES modules, from a child Node: the same Profile', () => {
+    const required = garminSdkProfile(true);
+    expect(required).toBe(SdkProfile);
+    expect(garminSdkProfile(false)).toEqual(JSON.parse(JSON.stringify(SdkProfile)));
   });
 
   it('converts the irregular letter-digit names as FitCSVTool prints them', () => {

@@ -40,7 +40,7 @@ export interface SdkProfileShape {
 }
 
 /** The installed SDK's Profile, from the extract (see platform/sdk-profile-cache.ts). */
-const bundled = await loadSdkProfile(new URL('./sdk-profile.json', import.meta.url));
+const bundled = loadSdkProfile(new URL('./sdk-profile.json', import.meta.url));
 
 function isPacked(sdk: SdkProfileShape | PackedSdkProfile): sdk is PackedSdkProfile {
   return (sdk as PackedSdkProfile).format === PACKED_FORMAT;
