@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { MODES, label, type DecoderMode } from './decoders.js';
 import type { ChildJob, ChildResult } from './child.js';
 import { generateAll, type BenchFile } from './generate.js';
+import { MALLOC_ENV } from './malloc-env.js';
 import { describeOutcome, formatRatios, formatTable, formatTargets, type Outcome, type Row } from './report.js';
 import { benchGpx, type GpxPair } from './gpx.js';
 import { benchCommands, type CommandResults } from './commands.js';
@@ -29,6 +30,8 @@ import { benchValidate } from './validate.js';
 const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 /** A fixed heap so "OOM" means the same thing on every machine. */
 const HEAP_MB = 4096;
+/** Fixed malloc thresholds, or a run's typed arrays are faulted in afresh by the allocator's luck. */
+const CHILD_ENV = { ...process.env, ...MALLOC_ENV };
 const STARTUP_RUNS = 10;
 const QUICK = process.argv.includes('--quick');
 
@@ -50,6 +53,7 @@ function runChild(j: ChildJob, timeoutMs: number): Promise<Outcome> {
     const started = performance.now();
     const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${HEAP_MB}`, CHILD, JSON.stringify(j)], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: CHILD_ENV,
     });
     let stdout = '';
     let stderr = '';
@@ -110,7 +114,7 @@ function startupMs(args: string[]): { ms: number; output: string } | { error: st
 async function pairInOneChild(mode: string, other: string, file: BenchFile, timeoutMs: number): Promise<{ ms: number; otherMs: number; runs: number } | string> {
   return new Promise((resolve) => {
     const job: ChildJob = { mode, alternateWith: other, path: file.path, warmup: 2, minMs: 4000, maxIterations: 40 };
-    const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${HEAP_MB}`, CHILD, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, ['--expose-gc', `--max-old-space-size=${HEAP_MB}`, CHILD, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'ignore'], env: CHILD_ENV });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

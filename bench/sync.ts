@@ -15,20 +15,12 @@ import { SimUsbBus } from '../src/core/sim/usb-sim.js';
 import { WATCH_MODELS } from '../src/core/sim/watch-files.js';
 import { MtpProvider } from '../src/core/sync/sources/mtp-source.js';
 import { syncDevice } from '../src/core/sync/sync-device.js';
+import { MALLOC_ENV } from './malloc-env.js';
 import type { MtpDownloadJob, MtpDownloadResult } from './mtp-download.js';
 
 const CHILD = fileURLToPath(new URL('./mtp-download.js', import.meta.url));
 const SIZE = 64 * 1024 * 1024;
 const RUNS = 21;
-/**
- * Every transfer buffer is a fresh 1 MiB allocation. With glibc's default (dynamic) thresholds,
- * whether freed ones are reused or handed back to the kernel and faulted in again (256 page
- * faults per MiB) depends on when the GC frees them: measured, 0 to 16,000 faults per run,
- * 17 to 300 ms of CPU for the same 64 MiB, either path. Fixed thresholds keep freed memory
- * for reuse, so both measure their work, not the allocator's luck (ignored off glibc).
- */
-const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(16 << 20), MALLOC_TRIM_THRESHOLD_: String(1 << 30) };
-
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 

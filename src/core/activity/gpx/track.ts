@@ -117,6 +117,13 @@ export function mergePoint(into: TrackPoint, from: TrackPoint): void {
 }
 
 /**
+ * What an emitted point's slot holds until the array is compacted (slots below the head are never
+ * read). Left holding up to 1,024 emitted points, the array kept 100+ KB alive through each
+ * young-generation GC on a big file, and V8 doubled that generation twice for it: +20 MB RSS.
+ */
+const EMITTED = undefined as unknown as TrackPoint;
+
+/**
  * Emits points in time order, merging a point without a position with another of its time (and
  * a positioned one into a positionless one); an untimed point goes right after the point pushed
  * before it. A point is emitted once a point more than `windowS` seconds newer has arrived (or
@@ -187,7 +194,8 @@ export class TimeOrderer {
   #flush(before: number, through: boolean): void {
     const q = this.#pending;
     while (this.#head < q.length && (q[this.#head].t < before || (through && q[this.#head].t === before))) {
-      const p = q[this.#head++];
+      const p = q[this.#head];
+      q[this.#head++] = EMITTED;
       this.#lastEmitted = p.t;
       this.#emit(p);
     }
