@@ -133,13 +133,10 @@ export function sdkTables(sdk: SdkProfileShape | PackedSdkProfile = bundled): Sd
     return {
       messages: Object.entries(sdk.messages).map(([num, [name, start, end]]) => ({
         num: Number(num),
-        name: snakeName(name),
+        name,
         make: () => convertMessage(packedJson<SdkMessage>(sdk, [start, end])),
       })),
-      types: Object.entries(sdk.types).map(([name, range]) => {
-        const snake = snakeName(name);
-        return { name: snake, make: () => convertType(snake, packedJson<Record<string, string>>(sdk, range)) };
-      }),
+      types: Object.entries(sdk.types).map(([name, range]) => ({ name, make: () => convertType(name, packedJson<Record<string, string>>(sdk, range)) })),
     };
   }
   return {
