@@ -1,5 +1,5 @@
 /**
- * cli-table3's boxed table without separator lines between rows, as fitkit's reports draw it.
+ * cli-table3's boxed table, as fitkit's reports draw it (with or without lines between rows).
  * Plain text (printable ASCII, no colour codes, no border colour) is drawn here, exactly as
  * cli-table3 0.6 draws it: loading and running cli-table3 (string-width's emoji regex,
  * @colors/colors) was ~20 ms of a one-file `fitkit validate`. Anything else goes to cli-table3
@@ -7,14 +7,17 @@
  */
 import { createRequire } from 'node:module';
 
-export interface CompactTableOptions {
+export interface TextTableOptions {
   head: string[];
   /** Column widths with padding and without borders; a column without one fits its widest cell. */
   colWidths?: number[];
+  colAligns?: ('left' | 'right')[];
   /** Wrap cells on word boundaries to their column's fixed width. */
   wordWrap?: boolean;
-  /** cli-table3 colour names for the border (none: uncoloured). */
-  border?: string[];
+  /** A line between rows (cli-table3's default chars); else none (`compact` chars). */
+  rowLines?: boolean;
+  /** cli-table3 colour names for the head and the border (none: uncoloured). */
+  style?: { head?: string[]; border?: string[] };
 }
 
 type Cell = string | number;
@@ -25,19 +28,20 @@ const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 /** Text whose width is its length, with nothing for cli-table3 to style. */
 const PLAIN = /^[\x20-\x7e\n]*$/;
 
-export function compactTable(o: CompactTableOptions, rows: readonly (readonly Cell[])[]): string {
+export function textTable(o: TextTableOptions, rows: readonly (readonly Cell[])[]): string {
   const table = [o.head, ...rows].map((r) => r.map(String));
-  const plain = !o.border?.length && table.every((r) => r.length === o.head.length && r.every((c) => PLAIN.test(c)));
+  const plain = !o.style?.head?.length && !o.style?.border?.length && table.every((r) => r.length === o.head.length && r.every((c) => PLAIN.test(c)));
   return plain ? draw(table, o) : viaCliTable3(o, rows);
 }
 
-function viaCliTable3(o: CompactTableOptions, rows: readonly (readonly Cell[])[]): string {
+function viaCliTable3(o: TextTableOptions, rows: readonly (readonly Cell[])[]): string {
   const Table = createRequire(import.meta.url)('cli-table3') as typeof import('cli-table3');
   const t = new Table({
     head: o.head,
-    chars: COMPACT,
-    style: { head: [], border: o.border ?? [] },
+    ...(o.rowLines ? {} : { chars: COMPACT }),
+    style: { head: o.style?.head ?? [], border: o.style?.border ?? [] },
     ...(o.colWidths ? { colWidths: o.colWidths } : {}),
+    ...(o.colAligns ? { colAligns: o.colAligns } : {}),
     ...(o.wordWrap ? { wordWrap: true } : {}),
   });
   for (const r of rows) t.push([...r]);
@@ -70,12 +74,14 @@ function wordWrap(max: number, input: string): string[] {
 }
 
 /** One line of a cell `len` wide inside its padding: cut with an ellipsis, else padded. */
-function fitLine(line: string, len: number): string {
+function fitLine(line: string, len: number, align: 'left' | 'right' = 'left'): string {
   const cut = line.length <= len ? line : line.slice(0, Math.max(0, len - 1)) + '…';
-  return cut.length <= len + 1 ? cut + ' '.repeat(Math.max(0, len - cut.length)) : cut;
+  if (cut.length > len + 1) return cut;
+  const pad = ' '.repeat(Math.max(0, len - cut.length));
+  return align === 'right' ? pad + cut : cut + pad;
 }
 
-function draw(table: string[][], o: CompactTableOptions): string {
+function draw(table: string[][], o: TextTableOptions): string {
   const fixed = (x: number) => o.colWidths?.[x];
   const cells = table.map((r) =>
     r.map((c, x) => {
@@ -86,10 +92,11 @@ function draw(table: string[][], o: CompactTableOptions): string {
   const widths = o.head.map((_, x) => fixed(x) ?? Math.max(1, ...table.map((r) => Math.max(...r[x]!.split('\n').map((l) => l.length)) + 2)));
   const rule = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w)).join(m) + r;
   const out = [rule('┌', '┬', '┐')];
-  for (const row of cells) {
+  for (const [y, row] of cells.entries()) {
+    if (y > 0 && o.rowLines) out.push(rule('├', '┼', '┤'));
     const height = Math.max(1, ...row.map((lines) => lines.length));
     for (let n = 0; n < height; n++) {
-      out.push('│' + row.map((lines, x) => (n < lines.length ? ` ${fitLine(lines[n]!, widths[x]! - 2)} ` : ' '.repeat(widths[x]!))).join('│') + '│');
+      out.push('│' + row.map((lines, x) => (n < lines.length ? ` ${fitLine(lines[n]!, widths[x]! - 2, o.colAligns?.[x])} ` : ' '.repeat(widths[x]!))).join('│') + '│');
     }
   }
   out.push(rule('└', '┴', '┘'));

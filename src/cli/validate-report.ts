@@ -5,7 +5,7 @@ import type { CheckResult } from '../core/activity/checks/checklist.js';
 import type { FileReport, ValidateDiagnostic } from '../core/validate/validate-file.js';
 import { useChalk } from './colour.js';
 import { plural } from './plural.js';
-import { compactTable } from './text-table.js';
+import { textTable } from './text-table.js';
 import { termWidth, wrapLine } from './width.js';
 
 const chalk = useChalk(defaultChalk);
@@ -24,7 +24,7 @@ const LEVEL: Record<ValidateDiagnostic['level'], (s: string) => string> = {
 };
 
 /** Table colours (cli-table3 has its own): grey borders only when fitkit colours. */
-const border = () => (chalk.level > 0 ? ['grey'] : []);
+const style = () => ({ border: chalk.level > 0 ? ['grey'] : [] });
 
 /** Text lines wrapped to the width, continuation lines indented under the text. */
 function fit(line: string, width: number, indent: string): string {
@@ -69,8 +69,8 @@ export function checklistTable(results: readonly CheckResult[], width = termWidt
   const status = 'WARNING'.length + 2;
   const free = width - 5 - level - status;
   const name = Math.min(Math.max(...results.map((c) => c.name.length), 'Check (FitCSVTool -t)'.length) + 2, Math.floor(free / 2));
-  return compactTable(
-    { head: ['Check (FitCSVTool -t)', 'Level', 'Status', 'Detail'], colWidths: [name, level, status, free - name], wordWrap: true, border: border() },
+  return textTable(
+    { head: ['Check (FitCSVTool -t)', 'Level', 'Status', 'Detail'], colWidths: [name, level, status, free - name], wordWrap: true, style: style() },
     results.map((c) => [c.name, c.level, STATUS[c.status](c.status), checkDetail(c)]),
   );
 }
@@ -126,8 +126,8 @@ export function summaryText(reports: readonly FileReport[], width = termWidth())
     byType.set(key, row);
   }
   const types = [...byType].sort((a, b) => b[1].files - a[1].files);
-  const t = compactTable(
-    { head: ['File type', 'Files', 'Pass', 'Fail', 'Errors', 'Warnings'], border: border() },
+  const t = textTable(
+    { head: ['File type', 'Files', 'Pass', 'Fail', 'Errors', 'Warnings'], style: style() },
     types.map(([k, v]) => [k, v.files, v.pass ? chalk.green(String(v.pass)) : '0', v.fail ? chalk.red(String(v.fail)) : '0', v.errors, v.warnings]),
   );
   const failedChecks = new Map<string, number>();
@@ -140,7 +140,7 @@ export function summaryText(reports: readonly FileReport[], width = termWidth())
     const files = 'Files'.length + 2;
     const name = Math.min(Math.max(...[...failedChecks.keys()].map((k) => k.length)) + 2, width - 3 - files);
     const failed = [...failedChecks].sort((a, b) => b[1] - a[1]);
-    out.push(compactTable({ head: ['REQUIRED check failed', 'Files'], colWidths: [name, files], wordWrap: true, border: border() }, failed));
+    out.push(textTable({ head: ['REQUIRED check failed', 'Files'], colWidths: [name, files], wordWrap: true, style: style() }, failed));
   }
   const n = totals(reports);
   out.push(fit(`${plural(n.files, 'file')}: ${n.passed} passed, ${n.failed} failed${n.unreadable ? `, ${n.unreadable} unreadable` : ''}`, width, '  '));

@@ -1,22 +1,23 @@
-/** compactTable draws plain tables itself: byte for byte what cli-table3 draws (the oracle here). */
+/** textTable draws plain tables itself: byte for byte what cli-table3 draws (the oracle here). */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Table from 'cli-table3';
 import { describe, expect, it } from 'vitest';
-import { compactTable, type CompactTableOptions } from '../../src/cli/text-table.js';
+import { textTable, type TextTableOptions } from '../../src/cli/text-table.js';
 import { Profile } from '../../src/core/fit/profile/profile.js';
 import { seededRng, type Rng } from '../../src/core/platform/random.js';
 import { validatePath } from '../../src/core/validate/validate-path.js';
 
 const root = join(import.meta.dirname, '../..');
 
-/** What validate-report.ts drew with cli-table3 before compactTable. */
-function oracle(o: CompactTableOptions, rows: (string | number)[][]): string {
+/** What the reports drew with cli-table3 before textTable. */
+function oracle(o: TextTableOptions, rows: (string | number)[][]): string {
   const t = new Table({
     head: o.head,
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    style: { head: [], border: o.border ?? [] },
+    ...(o.rowLines ? {} : { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } }),
+    style: { head: o.style?.head ?? [], border: o.style?.border ?? [] },
     ...(o.colWidths ? { colWidths: o.colWidths } : {}),
+    ...(o.colAligns ? { colAligns: o.colAligns } : {}),
     ...(o.wordWrap ? { wordWrap: true } : {}),
   });
   for (const r of rows) t.push(r);
@@ -37,7 +38,7 @@ function fitFiles(dir: string, max: number): string[] {
   return out;
 }
 
-describe('compactTable', () => {
+describe('textTable', () => {
   it("draws validate's checklist tables as cli-table3 does, at every width", () => {
     const profile = Profile.standard();
     const files = [...fitFiles(join(root, 'fixtures/fit'), 40), ...fitFiles(join(root, '../shared/corpus/fit'), 60)];
@@ -50,14 +51,14 @@ describe('compactTable', () => {
       for (const width of [40, 57, 80, 133]) {
         const name = Math.min(Math.max(...rows.map((c) => c[0]!.length), 21) + 2, Math.floor((width - 24) / 2));
         const o = { head: ['Check (FitCSVTool -t)', 'Level', 'Status', 'Detail'], colWidths: [name, 10, 9, width - 24 - name], wordWrap: true };
-        expect(compactTable(o, rows)).toBe(oracle(o, rows));
+        expect(textTable(o, rows)).toBe(oracle(o, rows));
         tables++;
       }
     }
     expect(tables).toBeGreaterThan(100);
   });
 
-  it('draws random plain tables as cli-table3 does: wrapped or not, fixed or fitted widths, odd spacing, long words, empty cells', () => {
+  it('draws random plain tables as cli-table3 does: wrapped or not, lines between rows or not, fixed or fitted widths, aligned left or right, odd spacing, long words, empty cells', () => {
     const rng = seededRng(17);
     const int = (r: Rng, n: number) => Math.floor(r() * n);
     const pieces = ['a', 'word', 'Session', 'abcdefghijklmnopqrstuvwxyz0123', ' ', '  ', '   ', '\n', '#3', '(byte 12)', '...', ''];
@@ -66,9 +67,10 @@ describe('compactTable', () => {
       const cols = 1 + int(rng, 4);
       const head = Array.from({ length: cols }, () => (rng() < 0.3 ? '' : text()));
       const rows = Array.from({ length: int(rng, 5) }, () => Array.from({ length: cols }, () => (rng() < 0.15 ? int(rng, 1000) : text())));
-      const o: CompactTableOptions = { head: head.map((h) => h || 'h'), wordWrap: rng() < 0.7 };
+      const o: TextTableOptions = { head: head.map((h) => h || 'h'), wordWrap: rng() < 0.7, rowLines: rng() < 0.4 };
       if (rng() < 0.8) o.colWidths = Array.from({ length: cols }, () => 1 + int(rng, 24));
-      expect(compactTable(o, rows)).toBe(oracle(o, rows));
+      if (rng() < 0.4) o.colAligns = Array.from({ length: cols }, () => (rng() < 0.5 ? 'left' : 'right'));
+      expect(textTable(o, rows)).toBe(oracle(o, rows));
     }
   });
 
@@ -79,7 +81,7 @@ describe('compactTable', () => {
       ['Zeitzone München', 'PASSED'],
       ['tab\there', 'PASSED'],
     ];
-    expect(compactTable(o, rows)).toBe(oracle(o, rows));
-    expect(compactTable({ ...o, border: ['grey'] }, [['a', 'b']])).toBe(oracle({ ...o, border: ['grey'] }, [['a', 'b']]));
+    expect(textTable(o, rows)).toBe(oracle(o, rows));
+    for (const style of [{ border: ['grey'] }, { head: ['bold'] }]) expect(textTable({ ...o, style }, [['a', 'b']])).toBe(oracle({ ...o, style }, [['a', 'b']]));
   });
 });
