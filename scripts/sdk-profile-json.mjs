@@ -3,9 +3,9 @@
 // package.json keeps it out of the published package, whose users get it in their cache instead.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { Profile } from '@garmin/fitsdk';
-import { extractSdkProfile, packSdkProfile } from '../dist/core/fit/profile/sdk-extract.js';
+import { extractSdkProfile, packSdkProfile, serializeSdkProfile } from '../dist/core/fit/profile/sdk-extract.js';
 
 const out = 'dist/core/fit/profile/sdk-profile.json';
 mkdirSync('dist/core/fit/profile', { recursive: true });
-writeFileSync(out + '.tmp', JSON.stringify(packSdkProfile(extractSdkProfile(Profile))));
+writeFileSync(out + '.tmp', serializeSdkProfile(packSdkProfile(extractSdkProfile(Profile))));
 renameSync(out + '.tmp', out);

@@ -1,9 +1,9 @@
 /** Text rendering of a sort: the plan (`--dry-run`), the per-device table, and what needs a look. */
 import defaultChalk from 'chalk';
-import Table from 'cli-table3';
 import { summaryRows, type SortedFile, type SortReport } from '../core/library/sort-report.js';
 import { useChalk } from './colour.js';
 import { plural } from './plural.js';
+import { textTable } from './text-table.js';
 import { tableOrLines, termWidth } from './width.js';
 
 const chalk = useChalk(defaultChalk);
@@ -33,15 +33,19 @@ const n = (x: number, colour: (s: string) => string) => (x === 0 ? chalk.dim('0'
 export function summaryText(report: SortReport, width = termWidth()): string {
   const t = report.totals;
   const rows = summaryRows(report.files);
-  const table = new Table({
-    head: ['device', 'type', 'copied', 'duplicates', 'quarantined', 'not taken', 'failed'],
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
-    style: { head: chalk.level > 0 ? ['bold'] : [], border: chalk.level > 0 ? ['grey'] : [] },
-  });
-  for (const r of rows) {
-    table.push([r.device, r.type, n(r.copied, chalk.green), n(r.duplicates, chalk.cyan), n(r.quarantined, chalk.yellow), n(r.filtered, chalk.dim), n(r.failed, chalk.red)]);
-  }
-  table.push([chalk.bold('total'), '', n(t.copied, chalk.green), n(t.duplicates, chalk.cyan), n(t.quarantined, chalk.yellow), n(t.filtered, chalk.dim), n(t.failed, chalk.red)]);
+  const table = () =>
+    textTable(
+      {
+        head: ['device', 'type', 'copied', 'duplicates', 'quarantined', 'not taken', 'failed'],
+        colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+        rowLines: true,
+        style: { head: chalk.level > 0 ? ['bold'] : [], border: chalk.level > 0 ? ['grey'] : [] },
+      },
+      [
+        ...rows.map((r) => [r.device, r.type, n(r.copied, chalk.green), n(r.duplicates, chalk.cyan), n(r.quarantined, chalk.yellow), n(r.filtered, chalk.dim), n(r.failed, chalk.red)]),
+        [chalk.bold('total'), '', n(t.copied, chalk.green), n(t.duplicates, chalk.cyan), n(t.quarantined, chalk.yellow), n(t.filtered, chalk.dim), n(t.failed, chalk.red)],
+      ],
+    );
   // Too wide for the terminal: a line per device and type instead of the table.
   const asLines = () =>
     [...rows, { device: chalk.bold('total'), type: '', ...t }].map(
@@ -49,7 +53,7 @@ export function summaryText(report: SortReport, width = termWidth()): string {
         `${r.device}${r.type ? ` ${r.type}` : ''}: ${n(r.copied, chalk.green)} copied, ${n(r.duplicates, chalk.cyan)} duplicates, ` +
         `${n(r.quarantined, chalk.yellow)} quarantined, ${n(r.filtered, chalk.dim)} not taken, ${n(r.failed, chalk.red)} failed`,
     );
-  const out = [report.files.length > 0 ? tableOrLines(table.toString(), asLines, width) : 'No FIT files found.'];
+  const out = [report.files.length > 0 ? tableOrLines(table(), asLines, width) : 'No FIT files found.'];
   const verb = (k: number) => (report.dryRun ? 'would be' : k === 1 ? 'was' : 'were');
   out.push(
     `${plural(t.inputs, 'file')}: ${t.copied} ${verb(t.copied)} copied, ${t.duplicates} already in the library, ${t.quarantined} ${verb(t.quarantined)} quarantined` +

@@ -1,11 +1,11 @@
 /** Text rendering of `fitkit validate`: one block per file, the checklist table, the summary. */
 import defaultChalk from 'chalk';
-import Table from 'cli-table3';
 import { isAbsolute, relative } from 'node:path';
 import type { CheckResult } from '../core/activity/checks/checklist.js';
 import type { FileReport, ValidateDiagnostic } from '../core/validate/validate-file.js';
 import { useChalk } from './colour.js';
 import { plural } from './plural.js';
+import { textTable } from './text-table.js';
 import { termWidth, wrapLine } from './width.js';
 
 const chalk = useChalk(defaultChalk);
@@ -23,11 +23,8 @@ const LEVEL: Record<ValidateDiagnostic['level'], (s: string) => string> = {
   info: chalk.cyan,
 };
 
-/** Rows without separator lines between them. */
-const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-
 /** Table colours (cli-table3 has its own): grey borders only when fitkit colours. */
-const style = () => ({ head: [], border: chalk.level > 0 ? ['grey'] : [] });
+const style = () => ({ border: chalk.level > 0 ? ['grey'] : [] });
 
 /** Text lines wrapped to the width, continuation lines indented under the text. */
 function fit(line: string, width: number, indent: string): string {
@@ -72,15 +69,10 @@ export function checklistTable(results: readonly CheckResult[], width = termWidt
   const status = 'WARNING'.length + 2;
   const free = width - 5 - level - status;
   const name = Math.min(Math.max(...results.map((c) => c.name.length), 'Check (FitCSVTool -t)'.length) + 2, Math.floor(free / 2));
-  const t = new Table({
-    head: ['Check (FitCSVTool -t)', 'Level', 'Status', 'Detail'],
-    chars: COMPACT,
-    style: style(),
-    colWidths: [name, level, status, free - name],
-    wordWrap: true,
-  });
-  for (const c of results) t.push([c.name, c.level, STATUS[c.status](c.status), checkDetail(c)]);
-  return t.toString();
+  return textTable(
+    { head: ['Check (FitCSVTool -t)', 'Level', 'Status', 'Detail'], colWidths: [name, level, status, free - name], wordWrap: true, style: style() },
+    results.map((c) => [c.name, c.level, STATUS[c.status](c.status), checkDetail(c)]),
+  );
 }
 
 /**
@@ -133,22 +125,22 @@ export function summaryText(reports: readonly FileReport[], width = termWidth())
     row.warnings += r.diagnostics.filter((d) => d.level === 'warning').length;
     byType.set(key, row);
   }
-  const t = new Table({ head: ['File type', 'Files', 'Pass', 'Fail', 'Errors', 'Warnings'], chars: COMPACT, style: style() });
-  for (const [k, v] of [...byType].sort((a, b) => b[1].files - a[1].files)) {
-    t.push([k, v.files, v.pass ? chalk.green(String(v.pass)) : '0', v.fail ? chalk.red(String(v.fail)) : '0', v.errors, v.warnings]);
-  }
+  const types = [...byType].sort((a, b) => b[1].files - a[1].files);
+  const t = textTable(
+    { head: ['File type', 'Files', 'Pass', 'Fail', 'Errors', 'Warnings'], style: style() },
+    types.map(([k, v]) => [k, v.files, v.pass ? chalk.green(String(v.pass)) : '0', v.fail ? chalk.red(String(v.fail)) : '0', v.errors, v.warnings]),
+  );
   const failedChecks = new Map<string, number>();
   for (const r of reports) {
     if (!r.checklistApplies) continue;
     for (const c of r.checklist) if (c.level === 'REQUIRED' && c.status === 'FAILED') failedChecks.set(c.name, (failedChecks.get(c.name) ?? 0) + 1);
   }
-  const out = [t.toString()];
+  const out = [t];
   if (failedChecks.size > 0) {
     const files = 'Files'.length + 2;
     const name = Math.min(Math.max(...[...failedChecks.keys()].map((k) => k.length)) + 2, width - 3 - files);
-    const f = new Table({ head: ['REQUIRED check failed', 'Files'], chars: COMPACT, style: style(), colWidths: [name, files], wordWrap: true });
-    for (const [k, v] of [...failedChecks].sort((a, b) => b[1] - a[1])) f.push([k, v]);
-    out.push(f.toString());
+    const failed = [...failedChecks].sort((a, b) => b[1] - a[1]);
+    out.push(textTable({ head: ['REQUIRED check failed', 'Files'], colWidths: [name, files], wordWrap: true, style: style() }, failed));
   }
   const n = totals(reports);
   out.push(fit(`${plural(n.files, 'file')}: ${n.passed} passed, ${n.failed} failed${n.unreadable ? `, ${n.unreadable} unreadable` : ''}`, width, '  '));

@@ -8,16 +8,19 @@
  * Names are only ever shown, never used to write: a member called `../../x` is refused all the
  * same (zip-slip), so no caller can be tempted to join it onto a folder.
  */
+import { createRequire } from 'node:module';
 import { closeSync, createWriteStream, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, Writable, type Readable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
 import type yauzl from 'yauzl';
 import { concatBytes } from '../bytes/concat.js';
 import { FitkitError } from '../errors.js';
 import { tempPathFor, trackTemp, untrackTemp } from './temp-registry.js';
+
+/** node:zlib, loaded when a gzip file is read, not at every start of the commands that may meet one. */
+const zlib = () => createRequire(import.meta.url)('node:zlib') as typeof import('node:zlib');
 
 export type ArchiveKind = 'zip' | 'gzip';
 
@@ -104,7 +107,7 @@ export async function* readArchive(file: string, limits: ArchiveLimits = DEFAULT
 
 function gunzipMember(path: string, compressed: Uint8Array, limits: ArchiveLimits): ArchiveItem {
   try {
-    const bytes = gunzipSync(compressed, { maxOutputLength: limits.maxMemberBytes });
+    const bytes = zlib().gunzipSync(compressed, { maxOutputLength: limits.maxMemberBytes });
     return { kind: 'member', path: path.replace(/\.gz$/i, ''), bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) };
   } catch (e) {
     const tooBig = e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';

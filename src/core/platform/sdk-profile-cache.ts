@@ -8,15 +8,13 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { extractSdkProfile, packSdkProfile, PACKED_FORMAT, type PackedSdkProfile } from '../fit/profile/sdk-extract.js';
+import { extractSdkProfile, packSdkProfile, parseSdkProfile, serializeSdkProfile, PACKED_FORMAT, type PackedSdkProfile } from '../fit/profile/sdk-extract.js';
 import { cacheDir } from './xdg.js';
 
-function readJson(path: string | URL): PackedSdkProfile | undefined {
+function readExtract(path: string | URL): PackedSdkProfile | undefined {
   try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as PackedSdkProfile;
-    // A cache in an older layout is made again.
-    if (typeof path === 'string' && json?.format !== PACKED_FORMAT) return undefined;
-    return json;
+    // A file in an older layout is passed over (a cache one is made again).
+    return parseSdkProfile(readFileSync(path));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     // A damaged cache file is made again; a damaged build output is a build problem.
@@ -45,16 +43,16 @@ export function garminSdkProfile(requireModule = (process.features as { require_
 }
 
 export function loadSdkProfile(buildExtract: URL, env: NodeJS.ProcessEnv = process.env): PackedSdkProfile {
-  const built = readJson(buildExtract);
+  const built = readExtract(buildExtract);
   if (built) return built;
   const cached = join(cacheDir(env), `sdk-profile-${sdkPackageVersion()}-f${PACKED_FORMAT}.json`);
-  const hit = readJson(cached);
+  const hit = readExtract(cached);
   if (hit) return hit;
   const extract = packSdkProfile(extractSdkProfile(garminSdkProfile()));
   try {
     mkdirSync(cacheDir(env), { recursive: true });
     const tmp = `${cached}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(extract));
+    writeFileSync(tmp, serializeSdkProfile(extract));
     renameSync(tmp, cached);
   } catch {
     // No cache: the next run extracts again.

@@ -6,9 +6,9 @@
  * gracefully) is left to it; the exit hook still removes what is left.
  *
  * Worker threads have their own copy of this module: theirs reports to the main thread's over a
- * BroadcastChannel, since signals and exit are the main thread's.
+ * BroadcastChannel, since signals and exit are the main thread's. The main thread opens its end
+ * when it starts a worker (hearWorkers(), from worker-pool.ts): most runs start none.
  */
-import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
@@ -18,20 +18,32 @@ type Note = { add?: string; remove?: string };
 const tracked = new Set<string>();
 /** Folders where worker threads make temporary files: swept for this process's on the way out. */
 const swept = new Set<string>();
-const channel = new BroadcastChannel('fitkit-temp-registry');
-channel.unref();
+let channel: BroadcastChannel | undefined;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 let hooked = false;
 
-if (isMainThread) {
-  channel.onmessage = (ev) => {
+function open(): BroadcastChannel {
+  if (channel) return channel;
+  channel = new BroadcastChannel('fitkit-temp-registry');
+  channel.unref();
+  return channel;
+}
+
+// Hooked now, not at the first trackTemp(): a temporary file exists a moment before it is
+// tracked, and a signal in that moment would meet no handler and leave the file behind.
+if (isMainThread) hook();
+
+/**
+ * Listens to worker threads' notes; called before a worker starts (a message posted before the
+ * main thread's end is open would be lost).
+ */
+export function hearWorkers(): void {
+  if (!isMainThread || channel) return;
+  open().onmessage = (ev) => {
     const n = (ev as { data: Note }).data;
     if (n.add) track(n.add);
     if (n.remove) tracked.delete(n.remove);
   };
-  // Hooked now, not at the first trackTemp(): a temporary file exists a moment before it is
-  // tracked, and a signal in that moment would meet no handler and leave the file behind.
-  hook();
 }
 
 function onSignal(signal: NodeJS.Signals): void {
@@ -57,13 +69,13 @@ function track(path: string): void {
 /** Remembers a temporary file or folder until untrackTemp(); removed (recursively) if the process ends first. */
 export function trackTemp(path: string): void {
   if (isMainThread) track(path);
-  else channel.postMessage({ add: path } satisfies Note);
+  else open().postMessage({ add: path } satisfies Note);
 }
 
 /** Forgets a path: it was renamed into place or removed. */
 export function untrackTemp(path: string): void {
   if (isMainThread) tracked.delete(path);
-  else channel.postMessage({ remove: path } satisfies Note);
+  else open().postMessage({ remove: path } satisfies Note);
 }
 
 /**
@@ -71,7 +83,17 @@ export function untrackTemp(path: string): void {
  * threads share the id, which is what lets sweepTempsIn() find theirs.
  */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomHex8()}.tmp`);
+}
+
+/**
+ * 8 random hex digits. Math.random, not node:crypto (~4 ms to load, at every command's start):
+ * the name only has to differ from this process's other temporary names beside the same file.
+ */
+function randomHex8(): string {
+  return Math.floor(Math.random() * 0x100000000)
+    .toString(16)
+    .padStart(8, '0');
 }
 
 /**

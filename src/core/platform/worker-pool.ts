@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { hearWorkers } from './temp-registry.js';
 
 export interface WorkerPoolOptions {
   /** Worker threads wanted; default one per core; 0 means none. */
@@ -75,6 +76,7 @@ export class WorkerPool<Req, Rep> {
   }
 
   #start(): Worker {
+    hearWorkers();
     const w = new Worker(this.#script, { workerData: this.#workerData });
     this.#live.add(w);
     w.on('message', (reply: Rep) => {

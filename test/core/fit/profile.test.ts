@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { FitkitError } from '../../../src/core/errors.js';
 import { snakeName } from '../../../src/core/fit/profile/names.js';
 import { Profile } from '../../../src/core/fit/profile/profile.js';
-import type { PackedSdkProfile, SdkProfileShape } from '../../../src/core/fit/profile/sdk-profile.js';
+import type { SdkProfileShape } from '../../../src/core/fit/profile/sdk-profile.js';
 import { garminSdkProfile, loadSdkProfile } from '../../../src/core/platform/sdk-profile-cache.js';
-import { PACKED_FORMAT } from '../../../src/core/fit/profile/sdk-extract.js';
+import { PACKED_FORMAT, parseSdkProfile, serializeSdkProfile } from '../../../src/core/fit/profile/sdk-extract.js';
 
 const p = Profile.standard();
 
@@ -32,7 +32,8 @@ describe('profile from @garmin/fitsdk', () => {
     // `npm test` builds first; the extract exists unless the build failed.
     const path = join(import.meta.dirname, '../../../dist/core/fit/profile/sdk-profile.json');
     expect(existsSync(path)).toBe(true);
-    const extract = JSON.parse(readFileSync(path, 'utf8')) as PackedSdkProfile;
+    const extract = parseSdkProfile(readFileSync(path))!;
+    expect(extract.format).toBe(PACKED_FORMAT);
     const fromExtract = Profile.sdk(extract);
     const fromPackage = Profile.sdk(SdkProfile as unknown as SdkProfileShape);
     expect(fromExtract.version).toBe(fromPackage.version);
@@ -50,12 +51,16 @@ describe('profile from @garmin/fitsdk', () => {
     expect(name).toBe(`sdk-profile-${pkg.version}-f${PACKED_FORMAT}.json`);
     // The second load reads the cache: a marked copy proves it is not extracted again.
     const marked = { ...first, version: { major: 99, minor: 0, patch: 0 } };
-    writeFileSync(join(cache, 'fitkit', name), JSON.stringify(marked));
+    writeFileSync(join(cache, 'fitkit', name), serializeSdkProfile(marked));
     expect(loadSdkProfile(none, env).version.major).toBe(99);
-    // A damaged cache file is made again, and so is one in the layout before messages were packed.
+    // A damaged or cut-off cache file is made again, and so is one in an older layout (one JSON text).
     writeFileSync(join(cache, 'fitkit', name), '{"trunc');
     expect(loadSdkProfile(none, env).version).toEqual(first.version);
-    writeFileSync(join(cache, 'fitkit', name), JSON.stringify({ ...marked, format: undefined }));
+    const whole = serializeSdkProfile(marked);
+    writeFileSync(join(cache, 'fitkit', name), whole.subarray(0, whole.length - 100));
+    expect(loadSdkProfile(none, env).version).toEqual(first.version);
+    const { body: _body, ...index } = marked;
+    writeFileSync(join(cache, 'fitkit', name), JSON.stringify({ ...index, format: 2 }));
     expect(loadSdkProfile(none, env).version).toEqual(first.version);
     expect(Profile.sdk(first).version).toBe(Profile.sdk(SdkProfile as unknown as SdkProfileShape).version);
   });

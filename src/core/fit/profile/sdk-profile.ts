@@ -6,7 +6,7 @@
 import { BASE_TYPE_BY_NAME, type BaseTypeInfo, type BaseTypeName } from '../proto/base-types.js';
 import { loadSdkProfile } from '../../platform/sdk-profile-cache.js';
 import { snakeName } from './names.js';
-import { PACKED_FORMAT, type PackedSdkProfile } from './sdk-extract.js';
+import { PACKED_FORMAT, packedJson, type PackedSdkProfile } from './sdk-extract.js';
 import type { Component, FieldDef, MessageDef, SubField, TypeDef } from './types.js';
 
 interface SdkSubField {
@@ -131,15 +131,12 @@ export interface SdkTables {
 export function sdkTables(sdk: SdkProfileShape | PackedSdkProfile = bundled): SdkTables {
   if (isPacked(sdk)) {
     return {
-      messages: Object.entries(sdk.messages).map(([num, [name, json]]) => ({
+      messages: Object.entries(sdk.messages).map(([num, [name, start, end]]) => ({
         num: Number(num),
-        name: snakeName(name),
-        make: () => convertMessage(JSON.parse(json) as SdkMessage),
+        name,
+        make: () => convertMessage(packedJson<SdkMessage>(sdk, [start, end])),
       })),
-      types: Object.entries(sdk.types).map(([name, json]) => {
-        const snake = snakeName(name);
-        return { name: snake, make: () => convertType(snake, JSON.parse(json) as Record<string, string>) };
-      }),
+      types: Object.entries(sdk.types).map(([name, range]) => ({ name, make: () => convertType(name, packedJson<Record<string, string>>(sdk, range)) })),
     };
   }
   return {
