@@ -17,6 +17,9 @@ const ids = readdirSync(join(root, 'dist/lite'))
   .filter((f) => f.endsWith('.cjs'))
   .map((f) => f.slice(0, -4))
   .sort();
+// Every bundle holds its own copy of fitkit's modules, and each copy hooks exit and signals (the
+// temp-file registry): 18 in one process are expected here, not a leak.
+process.setMaxListeners(0);
 const { loadBundle } = (await import(pathToFileURL(join(root, 'dist/cli/bundle-loader.js')).href)) as typeof import('../../src/cli/bundle-loader.js');
 
 type Defs = CommandDefs & { args?: Record<string, unknown> };
