@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { Parser } from '@oclif/core';
 import { describe, expect, it } from 'vitest';
 import { commandFlags, parseArgv, type CommandDefs, type FlagDef } from '../../src/cli/lite-parse.js';
+import { mulberry32 } from '../helpers/random.js';
 
 const root = join(import.meta.dirname, '../..');
 const ids = readdirSync(join(root, 'dist/lite'))
@@ -37,16 +38,6 @@ async function oclifParse(argv: string[], c: Defs): Promise<{ args: unknown; arg
   } catch (e) {
     return e as Error;
   }
-}
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Words a command line of this command may hold: its flags in every spelling, values good and bad, files, junk. */
@@ -87,7 +78,7 @@ describe('lite command-line parser, differential against oclif', () => {
       const lite = await load('lite', id);
       const oclif = await load('oclif', id);
       const pool = words(commandFlags(lite));
-      const next = random(id.length * 7919 + id.charCodeAt(0));
+      const next = mulberry32(id.length * 7919 + id.charCodeAt(0));
       for (let n = 0; n < 500; n++) {
         const line = Array.from({ length: Math.floor(next() * 8) }, () => pool[Math.floor(next() * pool.length)]);
         // Most random lines miss the command's required parts; give half of them a file and its usual flags.

@@ -7,23 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { putAscii, putInt } from '../../../src/core/bytes/ascii-digits.js';
 import { putDecimal } from '../../../src/core/formats/fitcsv-digits.js';
 import { formatJavaDouble } from '../../../src/core/formats/java-number.js';
+import { mulberry32 } from '../../helpers/random.js';
 
 const buf = new Uint8Array(64);
 const text = (end: number) => String.fromCharCode(...buf.subarray(0, end));
 
-/** A deterministic PRNG (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Integers of every magnitude up to 2^53, both signs, and the powers of ten and two around them. */
 function integers(n: number): number[] {
-  const r = random(17);
+  const r = mulberry32(17);
   const out: number[] = [0, -0, 1, -1, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), 2 ** 32 - 1, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 1e21, -1e21];
   for (let e = 0; e <= 16; e++) for (const d of [-1, 0, 1]) out.push(10 ** e + d, -(10 ** e) + d);
   for (let i = 0; i < n; i++) {

@@ -11,6 +11,7 @@ import { CHANNELS, parseTcx, type TcxWorkout } from '../../../src/core/formats/t
 import { parseTcxReference } from '../../helpers/tcx-reference.js';
 import { CORPUS, describeCorpus } from '../../helpers/corpus.js';
 import { buildTcx } from '../../helpers/tcx-sdk.js';
+import { mulberry32 } from '../../helpers/random.js';
 
 const TCX = join(CORPUS, 'tcx');
 
@@ -47,16 +48,6 @@ function outcome(parse: (s: string) => TcxWorkout, src: string): unknown {
 
 function expectSame(src: string): void {
   expect(outcome(parseTcx, src)).toEqual(outcome(parseTcxReference as unknown as (s: string) => TcxWorkout, src));
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = [
@@ -117,7 +108,7 @@ describeCorpus('parseTcx = the reference reader over the corpus', () => {
   });
 
   it('random damage to every corpus file', () => {
-    const rand = rng(17);
+    const rand = mulberry32(17);
     for (const f of files) {
       const src = readFileSync(f, 'utf8');
       const count = src.length > 300_000 ? 2 : 40;
