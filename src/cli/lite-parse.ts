@@ -81,7 +81,8 @@ export function parseArgv(argv: readonly string[], c: CommandDefs): Parsed | und
   const tokens = new Map<string, string[]>();
   const positional: string[] = [];
   const queue = [...argv];
-  let current: FlagDef | undefined;
+  // oclif's "current flag": the last option flag read; a greedy multiple one takes the words after it.
+  let current: string | undefined;
   while (queue.length > 0) {
     const input = queue.shift()!;
     if (input.startsWith('-') && input !== '-') {
@@ -103,7 +104,7 @@ export function parseArgv(argv: readonly string[], c: CommandDefs): Parsed | und
       const seen = tokens.get(name) ?? [];
       if (flag.type === 'option') {
         if (!flag.multiple && seen.length > 0) return undefined;
-        current = flag;
+        current = name;
         if (!valueGiven) value = isLong || input.length < 3 ? queue.shift() : input.slice(input[2] === '=' ? 3 : 2);
         // oclif refuses a value that is itself a flag.
         if (value === undefined || (value.startsWith('-') && find(value) !== undefined)) return undefined;
@@ -116,7 +117,7 @@ export function parseArgv(argv: readonly string[], c: CommandDefs): Parsed | und
       tokens.set(name, seen);
       continue;
     }
-    if (current?.multiple && !current.multipleNonGreedy) tokens.get(nameOf(flags, current))!.push(input);
+    if (current !== undefined && flags[current].multiple && !flags[current].multipleNonGreedy) tokens.get(current)!.push(input);
     else positional.push(input);
   }
 
@@ -166,10 +167,6 @@ function supported(flags: Record<string, FlagDef>, args: [string, ArgDef][]): bo
     if (a.kind !== 'string' || def.multiple || def.default !== undefined || def.options !== undefined) return false;
   }
   return true;
-}
-
-function nameOf(flags: Record<string, FlagDef>, flag: FlagDef): string {
-  return Object.keys(flags).find((k) => flags[k] === flag)!;
 }
 
 /** What oclif's option parse returns for `input`, or undefined where it throws. */
