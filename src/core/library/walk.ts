@@ -71,6 +71,11 @@ export function walkSources(sources: readonly string[], library?: string, opts: 
   };
 
   for (const s of sources) {
+    // resolve('') is the working folder: an empty argument (an unset shell variable) must not walk it.
+    if (s === '') {
+      ignored.push({ path: s, reason: 'not_found', detail: 'an empty path names no file' });
+      continue;
+    }
     const p = resolve(s);
     let st;
     try {
