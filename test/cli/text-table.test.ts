@@ -7,6 +7,7 @@ import { textTable, type TextTableOptions } from '../../src/cli/text-table.js';
 import { Profile } from '../../src/core/fit/profile/profile.js';
 import { seededRng, type Rng } from '../../src/core/platform/random.js';
 import { validatePath } from '../../src/core/validate/validate-path.js';
+import { CORPUS, hasCorpus } from '../helpers/corpus.js';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -41,8 +42,9 @@ function fitFiles(dir: string, max: number): string[] {
 describe('textTable', () => {
   it("draws validate's checklist tables as cli-table3 does, at every width", () => {
     const profile = Profile.standard();
-    const files = [...fitFiles(join(root, 'fixtures/fit'), 40), ...fitFiles(join(root, '../shared/corpus/fit'), 60)];
-    expect(files.length).toBeGreaterThan(50);
+    // The repo's fixtures, and the corpus's files where a clone has it beside (CI does).
+    const files = [...fitFiles(join(root, 'fixtures'), 40), ...(hasCorpus ? fitFiles(join(CORPUS, 'fit'), 60) : [])];
+    expect(files.length).toBeGreaterThanOrEqual(hasCorpus ? 60 : 20);
     let tables = 0;
     for (const f of files) {
       const r = validatePath(f, profile);
@@ -55,7 +57,7 @@ describe('textTable', () => {
         tables++;
       }
     }
-    expect(tables).toBeGreaterThan(100);
+    expect(tables).toBeGreaterThan(hasCorpus ? 100 : 40);
   });
 
   it('draws random plain tables as cli-table3 does: wrapped or not, lines between rows or not, fixed or fitted widths, aligned left or right, odd spacing, long words, empty cells', () => {
