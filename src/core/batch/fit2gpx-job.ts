@@ -15,7 +15,7 @@ import type { AtomicFile } from '../platform/atomic-file.js';
 import { inputStat } from '../platform/input-file.js';
 import { isArchiveFile, singleFitFromArchive } from '../platform/archive.js';
 import { openOutput, outputTarget } from '../platform/output-file.js';
-import { CHUNK, fileChunks } from '../platform/file-chunks.js';
+import { fileChunks, pieceRing, type PieceRing } from '../platform/file-chunks.js';
 import { fromSystemError, isSystemError, withPath } from '../platform/system-error.js';
 
 export interface Job {
@@ -58,8 +58,9 @@ export async function convertJob(job: Job, profile: Profile): Promise<JobResult>
     // Standard input (or a FIFO, a device) is read once and kept: the conversion reads its input twice.
     const stdin =
       job.input === '-' ? await readAll(process.stdin) : !regular ? await readAll(createReadStream(job.input)) : isArchiveFile(job.input) ? (await singleFitFromArchive(job.input)).bytes : undefined;
-    // Each pass reads the file in two reused 1 MiB buffers (fresh ones cost more page faults than the reading).
-    const open = () => (stdin ? [stdin] : inputPieces(job.input));
+    // Both passes read the file into the same two 64 KiB buffers (fresh ones cost more page faults than the reading).
+    let ring: PieceRing | undefined;
+    const open = () => (stdin ? [stdin] : inputPieces(job.input, (ring ??= pieceRing(1 << 16))));
     const locPath = job.locations ?? (job.input === '-' ? undefined : findLocations(job.input));
     const opts: FitToGpxOptions = {
       profile,
@@ -110,10 +111,10 @@ export async function convertJob(job: Job, profile: Profile): Promise<JobResult>
   return res;
 }
 
-/** The file's pieces (see fileChunks' `reuse`); a failed read is the input's error, as the read stream's was. */
-function* inputPieces(path: string): Generator<Uint8Array> {
+/** The file's pieces, in `ring` (see fileChunks' `reuse`); a failed read is the input's error, as the read stream's was. */
+function* inputPieces(path: string, ring: PieceRing): Generator<Uint8Array> {
   try {
-    yield* fileChunks(path, CHUNK, true);
+    yield* fileChunks(path, ring[0].length, ring);
   } catch (e) {
     throw fromSystemError(e, path, 'input');
   }

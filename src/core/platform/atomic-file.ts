@@ -16,7 +16,7 @@ export interface AtomicFileOptions {
   mode?: number;
   uid?: number;
   gid?: number;
-  /** Bytes of queued writes between writebacks (default WRITEBACK). */
+  /** Bytes written between writebacks (default WRITEBACK). */
   writeback?: number;
 }
 
@@ -25,11 +25,12 @@ export const POOLED = 1 << 18;
 /** Written buffers kept for reuse. */
 const FREE = 32;
 /**
- * Queued writes to a temporary file start its writeback every this many bytes (an fdatasync on
- * libuv's thread pool, one at a time, while the caller goes on producing): commit()'s fsync then
- * waits for the last few MB, not for the whole file (over a second for 1 GB).
+ * Writes to a temporary file (queued or appended) start its writeback every this many bytes (an
+ * fdatasync on libuv's thread pool, one at a time, while the caller goes on producing): commit()'s
+ * fsync then waits for the last few MB, not for the whole file (20 ms for the 27 MB CSV of a 24 h
+ * file here, over a second for 1 GB).
  */
-const WRITEBACK = 32 << 20;
+const WRITEBACK = 4 << 20;
 
 export class AtomicFile {
   readonly path: string;
@@ -75,6 +76,24 @@ export class AtomicFile {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
     while (off < buf.length) off += writeSync(this.#fd, buf, off, buf.length - off);
+  }
+
+  /**
+   * Writes `data` now, as write() does, and starts a temporary file's writeback every `writeback`
+   * bytes as queued writes do. For a caller with nothing else to do meanwhile: into the page cache
+   * a write is a copy (~5 GB/s here), cheaper than queuing it, and the buffer is free again at once
+   * (fresh buffers per chunk cost a page fault per 4 KiB). Throws a writeback's error. When it
+   * returns a promise, the caller awaits it before more: writebacks are started from there. Do
+   * not mix with enqueue() or give().
+   */
+  append(data: Uint8Array): Promise<void> | undefined {
+    if (this.#writeError) throw this.#writeError;
+    this.write(data);
+    this.#written += data.length;
+    if (this.#written - this.#syncedAt < this.#writebackEvery) return undefined;
+    if (!this.#syncing) return void this.#writeback();
+    // The last writeback may be done, but its callback waits for the event loop: a turn of it.
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   /**

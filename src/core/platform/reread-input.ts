@@ -7,34 +7,43 @@
 import { closeSync, createReadStream, fstatSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHUNK, fdPieces, fileChunks } from './file-chunks.js';
+import { fdPieces, fileChunks, pieceRing, type PieceRing } from './file-chunks.js';
 import { inputStat } from './input-file.js';
 import { fromSystemError } from './system-error.js';
 import { trackTemp, untrackTemp } from './temp-registry.js';
 
 export interface RereadableInput {
   /**
-   * A fresh pass over the whole input. Its pieces take turns in two buffers (fileChunks' `reuse`):
-   * each stays valid only while the next one is used.
+   * A fresh pass over the whole input. Its pieces take turns in two buffers, the same for every
+   * pass (fileChunks' `reuse`): each stays valid only while the next one is used.
    */
   open(): Iterable<Uint8Array>;
   close(): void;
 }
 
+/**
+ * Size of the pieces. Small: the two buffers are all the fresh memory a pass takes (a page fault
+ * per 4 KiB costs more than the read, ~3 ms per MB here), and the consumer works in 64 KiB slices
+ * anyway (fitcsv-dump.ts).
+ */
+const PIECE = 1 << 16;
+
 /** `file` or `-` (standard input); throws `fitkit: FILE: why` for what cannot be read. */
 export async function rereadableInput(file: string): Promise<RereadableInput> {
   const name = file === '-' ? '<stdin>' : file;
+  let ring: PieceRing | undefined;
+  const buffers = () => (ring ??= pieceRing(PIECE));
   try {
-    if (file !== '-' && inputStat(file).isFile()) return { open: () => fileChunks(file, CHUNK, true), close: () => {} };
+    if (file !== '-' && inputStat(file).isFile()) return { open: () => fileChunks(file, PIECE, buffers()), close: () => {} };
     // Read by position: the descriptor's own offset is left alone.
-    if (file === '-' && fstatSync(0).isFile()) return { open: () => ({ [Symbol.iterator]: () => fdPieces(0, 0, CHUNK, true) }), close: () => {} };
-    return await spooled(file === '-' ? process.stdin : createReadStream(file, { highWaterMark: CHUNK }));
+    if (file === '-' && fstatSync(0).isFile()) return { open: () => ({ [Symbol.iterator]: () => fdPieces(0, 0, PIECE, buffers()) }), close: () => {} };
+    return await spooled(file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 }), buffers);
   } catch (e) {
     throw fromSystemError(e, name, 'input');
   }
 }
 
-async function spooled(source: AsyncIterable<Uint8Array>): Promise<RereadableInput> {
+async function spooled(source: AsyncIterable<Uint8Array>, buffers: () => PieceRing): Promise<RereadableInput> {
   const dir = mkdtempSync(join(tmpdir(), 'fitkit-input-'));
   trackTemp(dir);
   const close = () => {
@@ -53,5 +62,5 @@ async function spooled(source: AsyncIterable<Uint8Array>): Promise<RereadableInp
     close();
     throw e;
   }
-  return { open: () => fileChunks(path, CHUNK, true), close };
+  return { open: () => fileChunks(path, PIECE, buffers()), close };
 }

@@ -25,6 +25,9 @@ export interface TextOutput {
 /** Bytes written to a file that may wait, queued, before write() makes the caller wait. */
 const QUEUED = 4 << 20;
 
+/** Size of the recycled buffers: standard output's bytes are copied into them, a file's rows written from one. */
+const POOLED = 1 << 18;
+
 export async function openTextOutput(path: string): Promise<TextOutput> {
   if (isStdout(path)) return stdoutText();
   const out = await openOutput(path);
@@ -32,23 +35,47 @@ export async function openTextOutput(path: string): Promise<TextOutput> {
     out.abort();
     throw fromSystemError(e, path, 'output');
   };
+  if (out.tempPath === undefined) {
+    // A FIFO or device, written in place: queued, so a slow reader does not stop the process.
+    return {
+      write(text) {
+        out.enqueue(typeof text === 'string' ? Buffer.from(text, 'utf8') : text); // enqueue copies
+        return out.drained(QUEUED)?.catch(failed);
+      },
+      give(bytes) {
+        out.give(bytes);
+        return out.drained(QUEUED)?.catch(failed);
+      },
+      spare: () => out.spare(),
+      commit: () => out.commitQueued().catch(failed),
+      abort: () => out.abort(),
+    };
+  }
+  // A temporary file: written through (AtomicFile.append), so one buffer goes round and round.
+  let free: Uint8Array | undefined;
+  const append = (bytes: Uint8Array) => {
+    try {
+      return out.append(bytes);
+    } catch (e) {
+      return failed(e);
+    }
+  };
   return {
-    write(text) {
-      out.enqueue(typeof text === 'string' ? Buffer.from(text, 'utf8') : text); // enqueue copies
-      return out.drained(QUEUED)?.catch(failed);
-    },
+    write: (text) => append(typeof text === 'string' ? Buffer.from(text, 'utf8') : text),
     give(bytes) {
-      out.give(bytes);
-      return out.drained(QUEUED)?.catch(failed);
+      const wait = append(bytes);
+      free = bytes.byteOffset === 0 && bytes.buffer.byteLength === POOLED ? new Uint8Array(bytes.buffer) : undefined;
+      return wait;
     },
-    spare: () => out.spare(),
+    spare() {
+      const b = free ?? new Uint8Array(POOLED);
+      free = undefined;
+      return b;
+    },
     commit: () => out.commitQueued().catch(failed),
     abort: () => out.abort(),
   };
 }
-
-/** Size of the recycled buffers standard output's bytes are copied into. */
-const POOLED = 1 << 18;
 
 function stdoutText(): TextOutput {
   const stdout = process.stdout;

@@ -118,3 +118,43 @@ describe('AtomicFile writeback of queued writes', () => {
     expect(fds()).toBe(before);
   });
 });
+
+describe('AtomicFile.append (written through)', () => {
+  it('writes each chunk before it returns, starts writebacks as it goes, and the file is whole at commit', async () => {
+    const d = dir();
+    const target = join(d, 'out.csv');
+    writeFileSync(target, 'old');
+    const out = new AtomicFile(target, { writeback: 1 });
+    const reused = new Uint8Array(70_000);
+    const parts: Buffer[] = [];
+    let waits = 0;
+    for (let i = 0; i < 60; i++) {
+      const n = 1 + ((i * 7919) % reused.length);
+      for (let k = 0; k < n; k++) reused[k] = (i * 13 + k) & 0xff;
+      parts.push(Buffer.from(reused.subarray(0, n)));
+      const wait = out.append(reused.subarray(0, n));
+      // A writeback still in flight: the caller gives the event loop a turn, so the next can start.
+      if (wait) {
+        waits++;
+        await wait;
+      }
+    }
+    expect(waits).toBeGreaterThan(0);
+    expect(readFileSync(target, 'utf8')).toBe('old');
+    await out.commitQueued();
+    expect(readFileSync(target).equals(Buffer.concat(parts))).toBe(true);
+    expect(readdirSync(d)).toEqual(['out.csv']);
+  });
+
+  it('abort() with a writeback in flight closes the descriptor once it returns, and leaves no file', async () => {
+    const d = dir();
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    const out = new AtomicFile(join(d, 'gone'), { writeback: 1 });
+    expect(out.append(new Uint8Array(1 << 20).fill(7))).toBeUndefined();
+    out.abort();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(readdirSync(d)).toEqual([]);
+    expect(fds()).toBe(before);
+  });
+});
