@@ -83,10 +83,26 @@ export async function convertJob(job: Job, profile: Profile): Promise<JobResult>
       }
     }
     out = job.output ? await openOutput(job.output) : undefined;
-    // Written in the background while the next points are made; held back when behind.
     const file = out;
-    const sink = file ? (b: Uint8Array) => file.enqueue(b) : (b: Uint8Array) => void process.stdout.write(Buffer.from(b));
-    opts.drain = file ? () => file.drained() : () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => {}) : undefined);
+    let sink: (b: Uint8Array) => void;
+    if (!file) {
+      sink = (b) => void process.stdout.write(Buffer.from(b));
+      opts.drain = () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => {}) : undefined);
+    } else if (file.tempPath !== undefined) {
+      // A temporary file: written through (no copy, no fresh buffers); a writeback in flight is
+      // waited for between input pieces, as append() asks.
+      let behind: Promise<void> | undefined;
+      sink = (b) => void (behind = file.append(b) ?? behind);
+      opts.drain = () => {
+        const wait = behind;
+        behind = undefined;
+        return wait;
+      };
+    } else {
+      // A FIFO or device: written in the background while the next points are made, held back when behind.
+      sink = (b) => file.enqueue(b);
+      opts.drain = () => file.drained();
+    }
     const r = await fitToGpx(open, sink, opts);
     try {
       await file?.commitQueued();
